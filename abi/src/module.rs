@@ -1,0 +1,270 @@
+//! Module metadata: everything about a compiled module except its code, as the
+//! compiler writes it into a `.zwo` (rkyv-archived) and the loader reads it back.
+//! Index spaces follow the wasm spec: imports come first in each space.
+
+use rkyv::{Archive, Deserialize, Serialize};
+
+/// A wasm value type.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    /// The wasm text name of the type.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        }
+    }
+}
+
+impl std::fmt::Display for ValType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A function signature.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FuncType {
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+}
+
+impl std::fmt::Display for FuncType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |v: &[ValType]| v.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ");
+        write!(f, "(func (param {}) (result {}))", list(&self.params), list(&self.results))
+    }
+}
+
+/// A table's element type and limits.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableType {
+    pub elem: ValType,
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+/// A memory's limits, in pages.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryType {
+    pub min: u64,
+    pub max: Option<u64>,
+    pub memory64: bool,
+    pub shared: bool,
+}
+
+/// A global's value type and mutability.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GlobalType {
+    pub ty: ValType,
+    pub mutable: bool,
+}
+
+/// What an import brings in.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum ImportKind {
+    /// A function of the given type index.
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ImportKind,
+}
+
+/// Which index space an export names.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+}
+
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExportKind,
+    pub index: u32,
+}
+
+/// One instruction of a constant expression (extended-const included).
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+pub enum ConstOp {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    /// A null reference of the given type.
+    RefNull(ValType),
+    RefFunc(u32),
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+/// A constant expression, evaluated by the loader at instantiation.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ConstExpr(pub Vec<ConstOp>);
+
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct GlobalDef {
+    pub ty: GlobalType,
+    pub init: ConstExpr,
+}
+
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct TableDef {
+    pub ty: TableType,
+    /// The initial value of every element; `None` means null.
+    pub init: Option<ConstExpr>,
+}
+
+/// How a segment is applied.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub enum SegmentMode {
+    Passive,
+    Active { index: u32, offset: ConstExpr },
+    Declared,
+}
+
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ElemSegment {
+    pub mode: SegmentMode,
+    pub ty: ValType,
+    pub items: Vec<ConstExpr>,
+}
+
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct DataSegment {
+    pub mode: SegmentMode,
+    pub bytes: Vec<u8>,
+}
+
+/// The frame layout and code range of one defined function.
+///
+/// A frame is `num_slots` 64-bit cells: parameters, then the other locals, then
+/// temporaries. Results are returned in slots `0..results`.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct FuncDef {
+    /// Index into `ModuleMeta::types`.
+    pub ty: u32,
+    pub num_params: u32,
+    /// Parameters plus declared locals.
+    pub num_locals: u32,
+    pub num_slots: u32,
+    /// First instruction in the IR section and number of instructions.
+    pub code_start: u32,
+    pub code_len: u32,
+    /// Size of the function's body in the wasm binary, for `inspect`.
+    pub wasm_size: u32,
+}
+
+/// Everything about a module except its code.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ModuleMeta {
+    pub name: Option<String>,
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    pub funcs: Vec<FuncDef>,
+    pub tables: Vec<TableDef>,
+    pub memories: Vec<MemoryType>,
+    pub globals: Vec<GlobalDef>,
+    pub exports: Vec<Export>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    /// Function names from the name section: (function index, name).
+    pub func_names: Vec<(u32, String)>,
+}
+
+impl ModuleMeta {
+    /// Number of imports of the given kind.
+    pub fn num_imported(&self, kind: ExportKind) -> u32 {
+        self.imports
+            .iter()
+            .filter(|i| {
+                matches!(
+                    (&i.kind, kind),
+                    (ImportKind::Func(_), ExportKind::Func)
+                        | (ImportKind::Table(_), ExportKind::Table)
+                        | (ImportKind::Memory(_), ExportKind::Memory)
+                        | (ImportKind::Global(_), ExportKind::Global)
+                )
+            })
+            .count() as u32
+    }
+
+    /// The type index of function `index` (imported or defined).
+    pub fn func_type_index(&self, index: u32) -> Option<u32> {
+        let mut n = 0;
+        for import in &self.imports {
+            if let ImportKind::Func(ty) = import.kind {
+                if n == index {
+                    return Some(ty);
+                }
+                n += 1;
+            }
+        }
+        self.funcs.get((index - n) as usize).map(|f| f.ty)
+    }
+
+    /// The name-section name of function `index`, if it has one.
+    pub fn func_name(&self, index: u32) -> Option<&str> {
+        self.func_names
+            .binary_search_by_key(&index, |(i, _)| *i)
+            .ok()
+            .map(|i| self.func_names[i].1.as_str())
+    }
+
+    /// The type of global `index` (imported or defined).
+    pub fn global_type(&self, index: u32) -> Option<GlobalType> {
+        let imported = self.imports.iter().filter_map(|i| match i.kind {
+            ImportKind::Global(g) => Some(g),
+            _ => None,
+        });
+        imported.chain(self.globals.iter().map(|g| g.ty)).nth(index as usize)
+    }
+
+    /// The type of table `index` (imported or defined).
+    pub fn table_type(&self, index: u32) -> Option<TableType> {
+        let imported = self.imports.iter().filter_map(|i| match i.kind {
+            ImportKind::Table(t) => Some(t),
+            _ => None,
+        });
+        imported.chain(self.tables.iter().map(|t| t.ty)).nth(index as usize)
+    }
+
+    /// The type of memory `index` (imported or defined).
+    pub fn memory_type(&self, index: u32) -> Option<MemoryType> {
+        let imported = self.imports.iter().filter_map(|i| match i.kind {
+            ImportKind::Memory(m) => Some(m),
+            _ => None,
+        });
+        imported.chain(self.memories.iter().copied()).nth(index as usize)
+    }
+}

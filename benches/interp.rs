@@ -1,0 +1,3 @@
+//! Interpreter benchmark against wasmi.
+
+fn main() {}

@@ -1,0 +1,92 @@
+//! Errors of the runtime: a `Trap` (wasm stopped abnormally, with a wasm
+//! backtrace) and the `Error` every fallible API returns.
+
+use crate::artifact::LoadError;
+use zwasm_abi::TrapCode;
+
+/// One frame of a wasm backtrace, innermost first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// Function index in its module's function index space.
+    pub func_index: u32,
+    /// The function's name from the name section, if any.
+    pub name: Option<String>,
+    /// The module's name from the name section, if any.
+    pub module: Option<String>,
+}
+
+/// Wasm execution stopped abnormally.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    pub code: TrapCode,
+    /// Extra detail (for a host error, its message).
+    pub message: Option<String>,
+    /// Wasm frames at the trap, innermost first.
+    pub backtrace: Vec<FrameInfo>,
+}
+
+impl Trap {
+    /// A trap with no backtrace yet.
+    pub fn new(code: TrapCode) -> Trap {
+        Trap { code, message: None, backtrace: Vec::new() }
+    }
+
+    /// A trap raised by a host function with its own message.
+    pub fn host(message: impl Into<String>) -> Trap {
+        Trap { code: TrapCode::HostError, message: Some(message.into()), backtrace: Vec::new() }
+    }
+}
+
+impl std::fmt::Display for Trap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.message {
+            Some(m) => write!(f, "wasm trap: {}: {m}", self.code)?,
+            None => write!(f, "wasm trap: {}", self.code)?,
+        }
+        if !self.backtrace.is_empty() {
+            f.write_str("\nwasm backtrace:")?;
+            for (i, frame) in self.backtrace.iter().enumerate() {
+                write!(f, "\n  {i:3}: ")?;
+                if let Some(m) = &frame.module {
+                    write!(f, "{m}!")?;
+                }
+                match &frame.name {
+                    Some(n) => write!(f, "{n} (func {})", frame.func_index)?,
+                    None => write!(f, "func {}", frame.func_index)?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Trap {}
+
+/// Everything that can go wrong when loading, linking or running a module.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// An import could not be satisfied.
+    #[error("{0}")]
+    Link(String),
+    /// Instantiation or a call trapped.
+    #[error(transparent)]
+    Trap(#[from] Trap),
+    /// A call's arguments do not match the function's type, or a similar API misuse.
+    #[error("{0}")]
+    Usage(String),
+    /// A resource limit was hit (memory or table too large to allocate).
+    #[error("{0}")]
+    Resource(String),
+}
+
+impl Error {
+    /// The trap, if this error is one.
+    pub fn as_trap(&self) -> Option<&Trap> {
+        match self {
+            Error::Trap(t) => Some(t),
+            _ => None,
+        }
+    }
+}

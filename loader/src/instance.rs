@@ -1,0 +1,180 @@
+//! Instantiation: resolve and type-check imports, create the module's own
+//! functions, tables, memories and globals, apply active segments in order and
+//! run the start function. A trap part-way leaves earlier writes in place, as the
+//! spec requires.
+
+use crate::error::{Error, Trap};
+use crate::memory::LinearMemory;
+use crate::store::{
+    Extern, FuncEntity, GlobalEntity, Instance, InstanceEntity, Store,
+};
+use crate::Module;
+use zwasm_abi::module::{ConstExpr, ConstOp, ImportKind, SegmentMode};
+use zwasm_abi::TrapCode;
+
+pub(crate) fn instantiate(
+    store: &mut Store,
+    module: &Module,
+    resolve: impl Fn(&str, &str) -> Option<Extern>,
+) -> Result<Instance, Error> {
+    let meta = module.meta();
+    let id = store.instances.len() as u32;
+    let sigs: Vec<u32> = meta.types.iter().map(|t| store.intern_sig(t)).collect();
+    let mut inst = InstanceEntity {
+        module: module.clone(),
+        funcs: Vec::new(),
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        sigs,
+        elems: Vec::new(),
+        dropped_datas: vec![false; meta.datas.len()],
+        num_imported_funcs: 0,
+    };
+
+    for import in &meta.imports {
+        let what = format!("`{}`::`{}`", import.module, import.name);
+        let item = resolve(&import.module, &import.name)
+            .ok_or_else(|| Error::Link(format!("unknown import: {what} has not been defined")))?;
+        let incompatible = || Error::Link(format!("incompatible import type for {what}"));
+        match (&import.kind, item) {
+            (ImportKind::Func(ty), Extern::Func(f)) => {
+                if store.funcs[f.0 as usize].sig() != inst.sigs[*ty as usize] {
+                    return Err(incompatible());
+                }
+                inst.funcs.push(f.0);
+            }
+            (ImportKind::Table(ty), Extern::Table(t)) => {
+                let actual = &store.tables[t.0 as usize];
+                let size = actual.elems.len() as u64;
+                if actual.ty.elem != ty.elem || !limits_match(size, actual.ty.max, ty.min, ty.max) {
+                    return Err(incompatible());
+                }
+                inst.tables.push(t.0);
+            }
+            (ImportKind::Memory(ty), Extern::Memory(m)) => {
+                let actual = &store.memories[m.0 as usize];
+                if !limits_match(actual.pages(), actual.declared_max(), ty.min, ty.max) {
+                    return Err(incompatible());
+                }
+                inst.memories.push(m.0);
+            }
+            (ImportKind::Global(ty), Extern::Global(g)) => {
+                if store.globals[g.0 as usize].ty != *ty {
+                    return Err(incompatible());
+                }
+                inst.globals.push(g.0);
+            }
+            _ => return Err(incompatible()),
+        }
+    }
+    inst.num_imported_funcs = inst.funcs.len() as u32;
+
+    for (def, f) in meta.funcs.iter().enumerate() {
+        let sig = inst.sigs[f.ty as usize];
+        store.funcs.push(FuncEntity::Wasm { instance: id, def: def as u32, sig });
+        inst.funcs.push(store.funcs.len() as u32 - 1);
+    }
+    for mem in &meta.memories {
+        let m = LinearMemory::new(mem.min, mem.max).map_err(Error::Resource)?;
+        store.memories.push(m);
+        inst.memories.push(store.memories.len() as u32 - 1);
+    }
+    for global in &meta.globals {
+        let value = eval(store, &inst, &global.init);
+        store.globals.push(GlobalEntity { ty: global.ty, value });
+        inst.globals.push(store.globals.len() as u32 - 1);
+    }
+    for table in &meta.tables {
+        let init = table.init.as_ref().map_or(0, |e| eval(store, &inst, e));
+        let t = store.push_table(table.ty, init)?;
+        inst.tables.push(t.0);
+    }
+    inst.elems = meta
+        .elems
+        .iter()
+        .map(|seg| seg.items.iter().map(|e| eval(store, &inst, e)).collect())
+        .collect();
+
+    store.instances.push(inst);
+    let instance = Instance(id);
+
+    // Active element segments, then active data segments, in order.
+    for (i, seg) in meta.elems.iter().enumerate() {
+        match &seg.mode {
+            SegmentMode::Active { index, offset } => {
+                let inst = &store.instances[id as usize];
+                let offset = eval(store, inst, offset) as u32 as u64;
+                let table = inst.tables[*index as usize] as usize;
+                let items = std::mem::take(&mut store.instances[id as usize].elems[i]);
+                let elems = &mut store.tables[table].elems;
+                let end = offset + items.len() as u64;
+                if end > elems.len() as u64 {
+                    return Err(Trap::new(TrapCode::TableOutOfBounds).into());
+                }
+                elems[offset as usize..end as usize].copy_from_slice(&items);
+            }
+            SegmentMode::Declared => store.instances[id as usize].elems[i].clear(),
+            SegmentMode::Passive => {}
+        }
+    }
+    for (i, seg) in meta.datas.iter().enumerate() {
+        if let SegmentMode::Active { index, offset } = &seg.mode {
+            let inst = &store.instances[id as usize];
+            let offset = eval(store, inst, offset) as u32 as u64;
+            let mem = inst.memories[*index as usize] as usize;
+            store.instances[id as usize].dropped_datas[i] = true;
+            let data = store.memories[mem].data_mut();
+            let end = offset + seg.bytes.len() as u64;
+            if end > data.len() as u64 {
+                return Err(Trap::new(TrapCode::MemoryOutOfBounds).into());
+            }
+            data[offset as usize..end as usize].copy_from_slice(&seg.bytes);
+        }
+    }
+    if let Some(start) = meta.start {
+        let func = store.instances[id as usize].funcs[start as usize];
+        crate::interp::call(store, func, &[])?;
+    }
+    Ok(instance)
+}
+
+/// Whether an import of limits `min..max` accepts an extern of size `size`
+/// whose own maximum is `actual_max`.
+fn limits_match(size: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
+    size >= min
+        && match max {
+            None => true,
+            Some(max) => actual_max.is_some_and(|a| a <= max),
+        }
+}
+
+/// Evaluates a constant expression to a slot value.
+pub(crate) fn eval(store: &Store, inst: &InstanceEntity, expr: &ConstExpr) -> u64 {
+    let mut stack: Vec<u64> = Vec::with_capacity(4);
+    for op in &expr.0 {
+        let v = match *op {
+            ConstOp::I32(x) => x as u32 as u64,
+            ConstOp::I64(x) => x as u64,
+            ConstOp::F32(x) => x as u64,
+            ConstOp::F64(x) => x,
+            ConstOp::RefNull(_) => 0,
+            ConstOp::RefFunc(i) => inst.funcs[i as usize] as u64 + 1,
+            ConstOp::GlobalGet(i) => store.globals[inst.globals[i as usize] as usize].value,
+            bin => {
+                let b = stack.pop().unwrap_or(0);
+                let a = stack.pop().unwrap_or(0);
+                match bin {
+                    ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
+                    ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
+                    ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                }
+            }
+        };
+        stack.push(v);
+    }
+    stack.pop().unwrap_or(0)
+}

@@ -1,0 +1,284 @@
+//! The store owns every runtime object: functions, memories, tables, globals and
+//! instances. Handles (`Func`, `Memory`, ...) are indices into it; they are only
+//! meaningful with the store that made them.
+
+use crate::error::{Error, Trap};
+use crate::memory::LinearMemory;
+use crate::values::Val;
+use crate::Module;
+use std::collections::HashMap;
+use std::sync::Arc;
+use zwasm_abi::module::{ExportKind, FuncType, GlobalType, MemoryType, TableType};
+
+/// A function (wasm or host) in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Func(pub(crate) u32);
+/// A linear memory in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Memory(pub(crate) u32);
+/// A table in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Table(pub(crate) u32);
+/// A global in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Global(pub(crate) u32);
+/// An instantiated module in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Instance(pub(crate) u32);
+
+/// Anything a module can import or export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extern {
+    Func(Func),
+    Table(Table),
+    Memory(Memory),
+    Global(Global),
+}
+
+/// A host function: reads its arguments, writes its results, or traps.
+pub type HostFunc = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync;
+
+/// What a host function sees of its caller.
+pub struct Caller<'a> {
+    pub(crate) store: &'a mut Store,
+    pub(crate) instance: Option<Instance>,
+}
+
+impl Caller<'_> {
+    /// The store, to call back into wasm or reach other objects.
+    pub fn store(&mut self) -> &mut Store {
+        self.store
+    }
+
+    /// The calling instance, if the call came from wasm.
+    pub fn instance(&self) -> Option<Instance> {
+        self.instance
+    }
+
+    /// The calling instance's memory 0, if it has one.
+    pub fn memory(&mut self) -> Option<&mut [u8]> {
+        let inst = self.instance?;
+        let mem = *self.store.instances[inst.0 as usize].memories.first()?;
+        Some(self.store.memories[mem as usize].data_mut())
+    }
+}
+
+pub(crate) enum FuncEntity {
+    Wasm { instance: u32, def: u32, sig: u32 },
+    Host { sig: u32, f: Arc<HostFunc> },
+}
+
+impl FuncEntity {
+    pub(crate) fn sig(&self) -> u32 {
+        match self {
+            FuncEntity::Wasm { sig, .. } | FuncEntity::Host { sig, .. } => *sig,
+        }
+    }
+}
+
+pub(crate) struct TableEntity {
+    pub(crate) ty: TableType,
+    /// References as slots: function or extern index + 1, 0 for null.
+    pub(crate) elems: Vec<u64>,
+}
+
+pub(crate) struct GlobalEntity {
+    pub(crate) ty: GlobalType,
+    pub(crate) value: u64,
+}
+
+pub(crate) struct InstanceEntity {
+    pub(crate) module: Module,
+    /// Store indices of the module's function, table, memory and global spaces.
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) tables: Vec<u32>,
+    pub(crate) memories: Vec<u32>,
+    pub(crate) globals: Vec<u32>,
+    /// Store signature id of each type index.
+    pub(crate) sigs: Vec<u32>,
+    /// Each element segment's references, evaluated at instantiation; emptied
+    /// by `elem.drop` or after an active or declared segment is applied.
+    pub(crate) elems: Vec<Vec<u64>>,
+    /// Data segments after `data.drop` (or once applied as active segments).
+    pub(crate) dropped_datas: Vec<bool>,
+    pub(crate) num_imported_funcs: u32,
+}
+
+/// Owns all runtime state. Not shared between threads while running.
+#[derive(Default)]
+pub struct Store {
+    pub(crate) funcs: Vec<FuncEntity>,
+    pub(crate) memories: Vec<LinearMemory>,
+    pub(crate) tables: Vec<TableEntity>,
+    pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) instances: Vec<InstanceEntity>,
+    sig_ids: HashMap<FuncType, u32>,
+    pub(crate) sigs: Vec<FuncType>,
+    /// The interpreter's value stack, kept between calls.
+    pub(crate) stack: Vec<u64>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    /// The store-wide id of a signature; equal types get equal ids.
+    pub(crate) fn intern_sig(&mut self, ty: &FuncType) -> u32 {
+        if let Some(&id) = self.sig_ids.get(ty) {
+            return id;
+        }
+        let id = self.sigs.len() as u32;
+        self.sigs.push(ty.clone());
+        self.sig_ids.insert(ty.clone(), id);
+        id
+    }
+
+    /// Defines a host function of type `ty`.
+    pub fn host_func(
+        &mut self,
+        ty: FuncType,
+        f: impl Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
+    ) -> Func {
+        let sig = self.intern_sig(&ty);
+        self.funcs.push(FuncEntity::Host { sig, f: Arc::new(f) });
+        Func(self.funcs.len() as u32 - 1)
+    }
+
+    /// Creates a memory owned by the host.
+    pub fn new_memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
+        let mem = LinearMemory::new(ty.min, ty.max).map_err(Error::Resource)?;
+        self.memories.push(mem);
+        Ok(Memory(self.memories.len() as u32 - 1))
+    }
+
+    /// Creates a table owned by the host, every element set to `init`.
+    pub fn new_table(&mut self, ty: TableType, init: Val) -> Result<Table, Error> {
+        if init.ty() != ty.elem {
+            return Err(Error::Usage(format!("table of {} cannot hold {}", ty.elem, init.ty())));
+        }
+        self.push_table(ty, init.to_raw())
+    }
+
+    pub(crate) fn push_table(&mut self, ty: TableType, init: u64) -> Result<Table, Error> {
+        let n = usize::try_from(ty.min).ok().filter(|&n| n <= 10_000_000).ok_or_else(|| {
+            Error::Resource(format!("table of {} elements is too large", ty.min))
+        })?;
+        self.tables.push(TableEntity { ty, elems: vec![init; n] });
+        Ok(Table(self.tables.len() as u32 - 1))
+    }
+
+    /// Creates a global owned by the host.
+    pub fn new_global(&mut self, ty: GlobalType, value: Val) -> Result<Global, Error> {
+        if value.ty() != ty.ty {
+            return Err(Error::Usage(format!("global of {} cannot hold {}", ty.ty, value.ty())));
+        }
+        self.globals.push(GlobalEntity { ty, value: value.to_raw() });
+        Ok(Global(self.globals.len() as u32 - 1))
+    }
+
+    /// The export `name` of an instance.
+    pub fn get_export(&self, instance: Instance, name: &str) -> Option<Extern> {
+        let inst = &self.instances[instance.0 as usize];
+        let export = inst.module.meta().exports.iter().find(|e| e.name == name)?;
+        let i = export.index as usize;
+        Some(match export.kind {
+            ExportKind::Func => Extern::Func(Func(inst.funcs[i])),
+            ExportKind::Table => Extern::Table(Table(inst.tables[i])),
+            ExportKind::Memory => Extern::Memory(Memory(inst.memories[i])),
+            ExportKind::Global => Extern::Global(Global(inst.globals[i])),
+        })
+    }
+
+    /// All exports of an instance, in declaration order.
+    pub fn exports(&self, instance: Instance) -> Vec<(String, Extern)> {
+        let meta = self.instances[instance.0 as usize].module.meta();
+        meta.exports
+            .iter()
+            .filter_map(|e| Some((e.name.clone(), self.get_export(instance, &e.name)?)))
+            .collect()
+    }
+
+    /// The exported function `name`, if there is one.
+    pub fn get_func(&self, instance: Instance, name: &str) -> Option<Func> {
+        match self.get_export(instance, name)? {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The module an instance was made from.
+    pub fn instance_module(&self, instance: Instance) -> &Module {
+        &self.instances[instance.0 as usize].module
+    }
+
+    /// A function's type.
+    pub fn func_type(&self, func: Func) -> &FuncType {
+        &self.sigs[self.funcs[func.0 as usize].sig() as usize]
+    }
+
+    /// A global's type.
+    pub fn global_type(&self, global: Global) -> GlobalType {
+        self.globals[global.0 as usize].ty
+    }
+
+    /// A global's value.
+    pub fn global_get(&self, global: Global) -> Val {
+        let g = &self.globals[global.0 as usize];
+        Val::from_raw(g.value, g.ty.ty)
+    }
+
+    /// Sets a mutable global.
+    pub fn global_set(&mut self, global: Global, value: Val) -> Result<(), Error> {
+        let g = &mut self.globals[global.0 as usize];
+        if !g.ty.mutable || value.ty() != g.ty.ty {
+            return Err(Error::Usage("global is immutable or of another type".into()));
+        }
+        g.value = value.to_raw();
+        Ok(())
+    }
+
+    /// A memory's type (its current size as the minimum).
+    pub fn memory_type(&self, memory: Memory) -> MemoryType {
+        let m = &self.memories[memory.0 as usize];
+        MemoryType { min: m.pages(), max: m.declared_max(), memory64: false, shared: false }
+    }
+
+    /// A memory's bytes.
+    pub fn memory_data(&self, memory: Memory) -> &[u8] {
+        self.memories[memory.0 as usize].data()
+    }
+
+    /// A memory's bytes, writable.
+    pub fn memory_data_mut(&mut self, memory: Memory) -> &mut [u8] {
+        self.memories[memory.0 as usize].data_mut()
+    }
+
+    /// Grows a memory by `delta` pages; returns the old size.
+    pub fn memory_grow(&mut self, memory: Memory, delta: u64) -> Option<u64> {
+        self.memories[memory.0 as usize].grow(delta)
+    }
+
+    /// A table's type (its current size as the minimum).
+    pub fn table_type(&self, table: Table) -> TableType {
+        let t = &self.tables[table.0 as usize];
+        TableType { min: t.elems.len() as u64, ..t.ty }
+    }
+
+    /// Calls a function with arguments of its parameter types and returns its results.
+    pub fn call(&mut self, func: Func, args: &[Val]) -> Result<Vec<Val>, Error> {
+        let ty = self.func_type(func).clone();
+        if args.len() != ty.params.len()
+            || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t)
+        {
+            return Err(Error::Usage(format!(
+                "function of type {ty} called with arguments ({})",
+                args.iter().map(|a| a.ty().name()).collect::<Vec<_>>().join(" ")
+            )));
+        }
+        let raw: Vec<u64> = args.iter().map(|a| a.to_raw()).collect();
+        let out = crate::interp::call(self, func.0, &raw)?;
+        Ok(out.iter().zip(&ty.results).map(|(r, t)| Val::from_raw(*r, *t)).collect())
+    }
+}

@@ -1,0 +1,3 @@
+//! The spec testsuite harness.
+
+fn main() {}
