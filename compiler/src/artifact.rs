@@ -1,7 +1,52 @@
-//! Writing a `.zwo`: header, archived metadata, IR section.
+//! Writing a `.zwo`: the header, then the rkyv-archived metadata, then the IR
+//! section, each at a 16-byte aligned offset. Output is a pure function of the
+//! input, so the same wasm always gives the same bytes.
 
 use crate::module::Compiled;
+use zwasm_abi::artifact::{align_up, Header, Isa, Section, FORMAT_VERSION, HEADER_LEN, SECTION_ALIGN};
+use zwasm_abi::ir::Instr;
 
-pub(crate) fn write(_wasm: &[u8], _compiled: &Compiled) -> Vec<u8> {
-    todo!()
+/// The IR as bytes, little-endian, in `Instr`'s in-memory layout.
+fn ir_bytes(code: &[Instr]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(code.len() * 16);
+    for i in code {
+        out.extend_from_slice(&(i.op as u16).to_le_bytes());
+        out.extend_from_slice(&i.a.to_le_bytes());
+        out.extend_from_slice(&i.b.to_le_bytes());
+        out.extend_from_slice(&i.c.to_le_bytes());
+        out.extend_from_slice(&i.imm.to_le_bytes());
+    }
+    out
+}
+
+pub(crate) fn write(wasm: &[u8], compiled: &Compiled) -> Vec<u8> {
+    let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&compiled.meta)
+        .expect("module metadata always serializes");
+    let ir = ir_bytes(&compiled.code);
+
+    let mut file = vec![0u8; HEADER_LEN];
+    let place = |file: &mut Vec<u8>, bytes: &[u8]| {
+        file.resize(align_up(file.len(), SECTION_ALIGN), 0);
+        let s = Section { offset: file.len() as u64, len: bytes.len() as u64 };
+        file.extend_from_slice(bytes);
+        s
+    };
+    let meta_s = place(&mut file, &meta);
+    let ir_s = place(&mut file, &ir);
+    let code_s = place(&mut file, &[]);
+
+    let header = Header {
+        format_version: FORMAT_VERSION,
+        compiler_version: zwasm_abi::COMPILER_VERSION.to_string(),
+        isa: Isa::host() as u8,
+        cpu_features: 0,
+        flags: 0,
+        source_hash: *blake3::hash(wasm).as_bytes(),
+        body_hash: *blake3::hash(&file[HEADER_LEN..]).as_bytes(),
+        meta: meta_s,
+        ir: ir_s,
+        code: code_s,
+    };
+    file[..HEADER_LEN].copy_from_slice(&header.encode());
+    file
 }

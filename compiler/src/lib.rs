@@ -3,6 +3,7 @@
 //! loader runs.
 
 mod artifact;
+mod fold;
 mod error;
 mod features;
 mod lower;

@@ -1,1 +1,889 @@
-//! Lowering.
+//! Lowering one function body from wasm's operand stack to register IR.
+//!
+//! Every operand-stack position `p` owns the frame slot `locals + p`. Operands
+//! are tracked lazily: a `local.get` or a constant costs no instruction until an
+//! op consumes it, so `i32.add (local.get 0) (i32.const 1)` becomes one
+//! `i32.add_imm`. A block's results live in the slots of its stack height, so a
+//! branch is a jump plus copies only for values not already in place, and a
+//! call's arguments are already where the callee's frame begins.
+//!
+//! The body was validated before lowering, so stack shapes are trusted here.
+
+use crate::fold;
+use crate::CompileError;
+use wasmparser::{BlockType, FunctionBody, Operator};
+use zwasm_abi::ir::{Fmt, Instr, Op};
+use zwasm_abi::module::FuncType;
+use zwasm_abi::TrapCode;
+
+/// What lowering needs to know about the module.
+pub(crate) struct Env<'a> {
+    pub types: &'a [FuncType],
+    /// Type index of every function, imported ones first.
+    pub func_types: &'a [u32],
+    pub num_imported_funcs: u32,
+}
+
+/// A lowered function.
+pub(crate) struct Lowered {
+    pub code: Vec<Instr>,
+    pub num_locals: u32,
+    pub num_slots: u32,
+}
+
+/// The most slots a frame can have: slot numbers are 16-bit.
+const MAX_SLOTS: usize = u16::MAX as usize;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Operand {
+    /// The value of a local, not yet copied.
+    Local(u16),
+    /// A constant (as a slot value), not yet materialized.
+    Const(u64),
+    /// A value in its stack position's own slot.
+    Temp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+struct Ctrl {
+    kind: Kind,
+    /// Operand-stack height below the block's parameters.
+    height: usize,
+    params: usize,
+    results: usize,
+    /// First instruction of a loop (its branch target).
+    head: usize,
+    /// Forward branches to patch to the block's end.
+    patches: Vec<usize>,
+    /// The `if`'s branch to its else arm (or its end, with no else).
+    else_patch: Option<usize>,
+    /// Whether code at the block's start was reachable.
+    reachable: bool,
+    /// The parameters as they were at an `if`, restored for its else arm.
+    saved_params: Vec<Operand>,
+}
+
+impl Ctrl {
+    fn label_arity(&self) -> usize {
+        if self.kind == Kind::Loop {
+            self.params
+        } else {
+            self.results
+        }
+    }
+}
+
+/// A source of a parallel move.
+#[derive(Clone, Copy, PartialEq)]
+enum Src {
+    Slot(u16),
+    Const(u64),
+}
+
+struct Lowerer<'a> {
+    env: &'a Env<'a>,
+    func: u32,
+    code: Vec<Instr>,
+    stack: Vec<Operand>,
+    ctrls: Vec<Ctrl>,
+    /// First temporary slot: parameters plus locals.
+    base: usize,
+    max_height: usize,
+    /// Set while code is unreachable; counts blocks opened since.
+    unreachable: bool,
+    skip_depth: usize,
+    /// The instruction that produced the top-of-stack temporary, if it is the
+    /// last one emitted and no label follows it (so it may be retargeted or fused).
+    last_result: Option<usize>,
+    results: usize,
+}
+
+pub(crate) fn lower(env: &Env, func: u32, body: &FunctionBody) -> Result<Lowered, CompileError> {
+    let ty = &env.types[env.func_types[func as usize] as usize];
+    let mut num_locals = ty.params.len();
+    for local in body.get_locals_reader()? {
+        let (count, _) = local?;
+        num_locals += count as usize;
+        if num_locals > MAX_SLOTS {
+            return Err(CompileError::Limit { func, message: "too many locals".into() });
+        }
+    }
+    let mut l = Lowerer {
+        env,
+        func,
+        code: Vec::new(),
+        stack: Vec::new(),
+        ctrls: Vec::new(),
+        base: num_locals,
+        max_height: 0,
+        unreachable: false,
+        skip_depth: 0,
+        last_result: None,
+        results: ty.results.len(),
+    };
+    l.ctrls.push(Ctrl {
+        kind: Kind::Func,
+        height: 0,
+        params: 0,
+        results: ty.results.len(),
+        head: 0,
+        patches: Vec::new(),
+        else_patch: None,
+        reachable: true,
+        saved_params: Vec::new(),
+    });
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        let op = ops.read()?;
+        l.op(op)?;
+        if l.base + l.max_height + 1 > MAX_SLOTS {
+            return Err(CompileError::Limit { func, message: "frame needs too many slots".into() });
+        }
+    }
+    let num_slots = (l.base + l.max_height + 1).max(l.results) as u32;
+    Ok(Lowered { code: l.code, num_locals: num_locals as u32, num_slots })
+}
+
+impl Lowerer<'_> {
+    fn emit(&mut self, i: Instr) -> usize {
+        self.code.push(i);
+        self.last_result = None;
+        self.code.len() - 1
+    }
+
+    fn emit_op(&mut self, op: Op, a: u16, b: u16, c: u16, imm: u64) -> usize {
+        self.emit(Instr::new(op, a, b, c, imm))
+    }
+
+    /// Marks the current position as a branch target.
+    fn bind_label(&mut self) {
+        self.last_result = None;
+    }
+
+    fn slot(&self, pos: usize) -> u16 {
+        (self.base + pos) as u16
+    }
+
+    fn push(&mut self, o: Operand) {
+        self.stack.push(o);
+        self.max_height = self.max_height.max(self.stack.len());
+    }
+
+    /// Pushes a temporary produced by the instruction at `pc`.
+    fn push_result(&mut self, pc: usize) {
+        self.push(Operand::Temp);
+        self.last_result = Some(pc);
+    }
+
+    fn pop(&mut self) -> Operand {
+        self.stack.pop().expect("validated stack")
+    }
+
+    /// The slot holding the operand at `pos`, materializing a constant into
+    /// its position's slot.
+    fn use_at(&mut self, pos: usize) -> u16 {
+        match self.stack[pos] {
+            Operand::Local(l) => l,
+            Operand::Temp => self.slot(pos),
+            Operand::Const(v) => {
+                let s = self.slot(pos);
+                self.emit_op(Op::Const, s, 0, 0, v);
+                self.stack[pos] = Operand::Temp;
+                s
+            }
+        }
+    }
+
+    /// Forces the operand at `pos` into its own slot.
+    fn materialize(&mut self, pos: usize) {
+        let s = self.slot(pos);
+        match self.stack[pos] {
+            Operand::Local(l) => {
+                self.emit_op(Op::Copy, s, l, 0, 0);
+            }
+            Operand::Const(v) => {
+                self.emit_op(Op::Const, s, 0, 0, v);
+            }
+            Operand::Temp => return,
+        }
+        self.stack[pos] = Operand::Temp;
+    }
+
+    /// Copies every lazy `local.get` on the stack (of `local`, or of any local)
+    /// into its slot, before that local may change.
+    fn preserve_locals(&mut self, local: Option<u16>) -> bool {
+        let mut any = false;
+        for pos in 0..self.stack.len() {
+            if let Operand::Local(l) = self.stack[pos] {
+                if local.is_none_or(|x| x == l) {
+                    self.materialize(pos);
+                    any = true;
+                }
+            }
+        }
+        any
+    }
+
+    fn src_of(&self, pos: usize) -> Src {
+        match self.stack[pos] {
+            Operand::Local(l) => Src::Slot(l),
+            Operand::Const(v) => Src::Const(v),
+            Operand::Temp => Src::Slot(self.slot(pos)),
+        }
+    }
+
+    /// Emits copies so that each `dst` gets its `src`, all read before any is
+    /// written (cycles go through a scratch slot above the stack).
+    fn parallel_move(&mut self, mut moves: Vec<(u16, Src)>) {
+        moves.retain(|(d, s)| *s != Src::Slot(*d));
+        while !moves.is_empty() {
+            let free = (0..moves.len())
+                .find(|&i| !moves.iter().any(|(_, s)| *s == Src::Slot(moves[i].0)));
+            match free {
+                Some(i) => {
+                    let (d, s) = moves.remove(i);
+                    match s {
+                        Src::Slot(s) => self.emit_op(Op::Copy, d, s, 0, 0),
+                        Src::Const(v) => self.emit_op(Op::Const, d, 0, 0, v),
+                    };
+                }
+                None => {
+                    let scratch = self.slot(self.stack.len());
+                    self.max_height = self.max_height.max(self.stack.len() + 1);
+                    if let (d, Src::Slot(s)) = moves[0] {
+                        self.emit_op(Op::Copy, scratch, s, 0, 0);
+                        moves[0] = (d, Src::Slot(scratch));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves for a branch to the control frame at `depth`: the top operands to
+    /// the label's slots. Empty when all are in place.
+    fn branch_moves(&self, depth: usize) -> Vec<(u16, Src)> {
+        let ctrl = &self.ctrls[self.ctrls.len() - 1 - depth];
+        let arity = ctrl.label_arity();
+        let top = self.stack.len() - arity;
+        let mut moves: Vec<(u16, Src)> = (0..arity)
+            .map(|i| (self.slot(ctrl.height + i), self.src_of(top + i)))
+            .collect();
+        moves.retain(|(d, s)| *s != Src::Slot(*d));
+        moves
+    }
+
+    /// Emits the moves and returns of a `return` (or a branch to the function's label).
+    fn emit_return(&mut self) {
+        let n = self.results;
+        let top = self.stack.len() - n;
+        if n == 1 {
+            match self.src_of(top) {
+                Src::Slot(s) => {
+                    self.emit_op(Op::ReturnSlot, 0, s, 0, 0);
+                }
+                Src::Const(v) => {
+                    self.emit_op(Op::Const, 0, 0, 0, v);
+                    self.emit_op(Op::Return, 0, 0, 0, 0);
+                }
+            }
+            return;
+        }
+        let moves = (0..n).map(|i| (i as u16, self.src_of(top + i))).collect();
+        self.parallel_move(moves);
+        self.emit_op(Op::Return, 0, 0, 0, 0);
+    }
+
+    /// Emits an unconditional branch (with its moves) to the frame at `depth`.
+    fn branch(&mut self, depth: usize) {
+        let idx = self.ctrls.len() - 1 - depth;
+        if self.ctrls[idx].kind == Kind::Func {
+            self.emit_return();
+            return;
+        }
+        let moves = self.branch_moves(depth);
+        self.parallel_move(moves);
+        let pc = self.emit_op(Op::Br, 0, 0, 0, 0);
+        self.link(pc, idx);
+    }
+
+    /// Points the branch at `pc` to the label of control frame `idx`.
+    fn link(&mut self, pc: usize, idx: usize) {
+        if self.ctrls[idx].kind == Kind::Loop {
+            let head = self.ctrls[idx].head;
+            self.set_target(pc, head);
+        } else {
+            self.ctrls[idx].patches.push(pc);
+        }
+    }
+
+    fn set_target(&mut self, pc: usize, target: usize) {
+        let off = target as i64 - (pc as i64 + 1);
+        let i = &mut self.code[pc];
+        i.imm = if i.op.fmt() == Fmt::BrCmpImm {
+            Instr::pack_branch(off as i32, i.branch_imm())
+        } else {
+            off as i32 as u32 as u64
+        };
+    }
+
+    /// Emits a conditional branch taken when the top operand (popped) is
+    /// non-zero (`when` = true) or zero. Fuses with the compare that produced it.
+    fn cond_branch(&mut self, when: bool) -> usize {
+        let pos = self.stack.len() - 1;
+        if let (Some(pc), Operand::Temp) = (self.last_result, self.stack[pos]) {
+            let prev = self.code[pc];
+            if pc + 1 == self.code.len() && prev.a == self.slot(pos) {
+                let fused = prev.op.as_branch().filter(|_| {
+                    prev.op.fmt() != Fmt::BinaryImm || i32::try_from(prev.imm as i32).is_ok()
+                });
+                let fused = fused.and_then(|op| if when { Some(op) } else { op.negate_compare() });
+                if let Some(op) = fused {
+                    self.stack.pop();
+                    self.code.pop();
+                    let imm = if op.fmt() == Fmt::BrCmpImm {
+                        Instr::pack_branch(0, prev.imm as i32)
+                    } else {
+                        0
+                    };
+                    return self.emit_op(op, 0, prev.b, prev.c, imm);
+                }
+                if prev.op == Op::I32Eqz {
+                    self.stack.pop();
+                    self.code.pop();
+                    let op = if when { Op::BrIfEqz } else { Op::BrIfNez };
+                    return self.emit_op(op, 0, prev.b, 0, 0);
+                }
+            }
+        }
+        let s = self.use_at(pos);
+        self.stack.pop();
+        let op = if when { Op::BrIfNez } else { Op::BrIfEqz };
+        self.emit_op(op, 0, s, 0, 0)
+    }
+
+    fn block_arity(&self, bt: BlockType) -> (usize, usize) {
+        match bt {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(i) => {
+                let t = &self.env.types[i as usize];
+                (t.params.len(), t.results.len())
+            }
+        }
+    }
+
+    fn push_ctrl(&mut self, kind: Kind, bt: BlockType) {
+        let (params, results) = self.block_arity(bt);
+        let height = self.stack.len() - params;
+        self.ctrls.push(Ctrl {
+            kind,
+            height,
+            params,
+            results,
+            head: self.code.len(),
+            patches: Vec::new(),
+            else_patch: None,
+            reachable: true,
+            saved_params: self.stack[height..].to_vec(),
+        });
+    }
+
+    fn unary(&mut self, op: Op) {
+        let pos = self.stack.len() - 1;
+        let s = self.use_at(pos);
+        let d = self.slot(pos);
+        let pc = self.emit_op(op, d, s, 0, 0);
+        self.stack.pop();
+        self.push_result(pc);
+    }
+
+    fn binary(&mut self, op: Op) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let pos = self.stack.len();
+        if let (Operand::Const(a), Operand::Const(b)) = (lhs, rhs) {
+            if let Some(v) = fold::binary(op, a, b) {
+                self.push(Operand::Const(v));
+                return;
+            }
+        }
+        self.stack.push(lhs);
+        self.stack.push(rhs);
+        let d = self.slot(pos);
+        let pc = match (op.with_imm(), lhs, rhs) {
+            (Some(imm_op), _, Operand::Const(k)) => {
+                let b = self.use_at(pos);
+                self.emit_op(imm_op, d, b, 0, k)
+            }
+            (Some(imm_op), Operand::Const(k), _) if fold::commutative(op) => {
+                let b = self.use_at(pos + 1);
+                self.emit_op(imm_op, d, b, 0, k)
+            }
+            _ => {
+                let b = self.use_at(pos);
+                let c = self.use_at(pos + 1);
+                self.emit_op(op, d, b, c, 0)
+            }
+        };
+        self.stack.truncate(pos);
+        self.push_result(pc);
+    }
+
+    fn load(&mut self, op: Op, offset: u64) {
+        self.unary(op);
+        self.code.last_mut().unwrap().imm = offset;
+    }
+
+    fn store(&mut self, op: Op, offset: u64) {
+        let pos = self.stack.len() - 2;
+        let addr = self.use_at(pos);
+        let val = self.use_at(pos + 1);
+        self.emit_op(op, 0, addr, val, offset);
+        self.stack.truncate(pos);
+    }
+
+    /// Pops three operands and emits a bulk op on their slots.
+    fn bulk(&mut self, op: Op, imm: u64) {
+        let pos = self.stack.len() - 3;
+        let a = self.use_at(pos);
+        let b = self.use_at(pos + 1);
+        let c = self.use_at(pos + 2);
+        self.emit_op(op, a, b, c, imm);
+        self.stack.truncate(pos);
+    }
+
+    /// Pushes a temporary written by an op with no operands.
+    fn nullary(&mut self, op: Op, imm: u64) {
+        let d = self.slot(self.stack.len());
+        let pc = self.emit_op(op, d, 0, 0, imm);
+        self.push_result(pc);
+    }
+
+    fn call(&mut self, func: u32) {
+        let ty = &self.env.types[self.env.func_types[func as usize] as usize];
+        let (np, nr) = (ty.params.len(), ty.results.len());
+        let pos = self.stack.len() - np;
+        for p in pos..pos + np {
+            self.materialize(p);
+        }
+        let op = if func < self.env.num_imported_funcs { Op::CallImport } else { Op::Call };
+        let base = self.slot(pos);
+        self.emit_op(op, base, 0, 0, func as u64);
+        self.stack.truncate(pos);
+        for _ in 0..nr {
+            self.push(Operand::Temp);
+        }
+    }
+
+    fn call_indirect(&mut self, type_index: u32, table: u32) {
+        let ty = &self.env.types[type_index as usize];
+        let (np, nr) = (ty.params.len(), ty.results.len());
+        let idx_pos = self.stack.len() - 1;
+        let idx = self.use_at(idx_pos);
+        let pos = idx_pos - np;
+        for p in pos..pos + np {
+            self.materialize(p);
+        }
+        let base = self.slot(pos);
+        self.emit_op(Op::CallIndirect, base, idx, table as u16, type_index as u64);
+        self.stack.truncate(pos);
+        for _ in 0..nr {
+            self.push(Operand::Temp);
+        }
+    }
+
+    fn local_set(&mut self, local: u32) {
+        let x = local as u16;
+        let preserved = self.preserve_locals(Some(x));
+        let pos = self.stack.len() - 1;
+        match self.stack[pos] {
+            Operand::Local(y) => {
+                if y != x {
+                    self.emit_op(Op::Copy, x, y, 0, 0);
+                }
+            }
+            Operand::Const(v) => {
+                self.emit_op(Op::Const, x, 0, 0, v);
+            }
+            Operand::Temp => {
+                let s = self.slot(pos);
+                match self.last_result {
+                    Some(pc) if !preserved && pc + 1 == self.code.len() && self.code[pc].a == s => {
+                        self.code[pc].a = x;
+                    }
+                    _ => {
+                        self.emit_op(Op::Copy, x, s, 0, 0);
+                    }
+                }
+            }
+        }
+        self.stack.pop();
+        self.last_result = None;
+    }
+
+    fn end(&mut self) {
+        let ctrl = self.ctrls.pop().expect("validated control stack");
+        let reachable_end = !self.unreachable;
+        if ctrl.kind == Kind::Func {
+            if reachable_end {
+                self.emit_return();
+            }
+            // Later code (none: `end` closes the body) would be unreachable.
+            self.unreachable = true;
+            self.ctrls.push(ctrl);
+            return;
+        }
+        if reachable_end {
+            let top = self.stack.len() - ctrl.results;
+            let moves = (0..ctrl.results)
+                .map(|i| (self.slot(ctrl.height + i), self.src_of(top + i)))
+                .collect();
+            self.parallel_move(moves);
+        }
+        let end = self.code.len();
+        let mut targeted = !ctrl.patches.is_empty();
+        for pc in &ctrl.patches {
+            self.set_target(*pc, end);
+        }
+        if let Some(pc) = ctrl.else_patch {
+            self.set_target(pc, end);
+            targeted = true;
+        }
+        if targeted {
+            self.bind_label();
+        }
+        self.stack.truncate(ctrl.height);
+        for _ in 0..ctrl.results {
+            self.push(Operand::Temp);
+        }
+        self.unreachable = !(reachable_end || targeted) || !ctrl.reachable;
+    }
+
+    fn else_(&mut self) {
+        let reachable_then = !self.unreachable;
+        let idx = self.ctrls.len() - 1;
+        if reachable_then {
+            let ctrl = &self.ctrls[idx];
+            let top = self.stack.len() - ctrl.results;
+            let moves = (0..ctrl.results)
+                .map(|i| (self.slot(ctrl.height + i), self.src_of(top + i)))
+                .collect();
+            self.parallel_move(moves);
+            let pc = self.emit_op(Op::Br, 0, 0, 0, 0);
+            self.ctrls[idx].patches.push(pc);
+        }
+        let here = self.code.len();
+        if let Some(pc) = self.ctrls[idx].else_patch.take() {
+            self.set_target(pc, here);
+        }
+        self.bind_label();
+        let ctrl = &mut self.ctrls[idx];
+        ctrl.kind = Kind::Else;
+        let height = ctrl.height;
+        let params = ctrl.saved_params.clone();
+        self.stack.truncate(height);
+        self.stack.extend(params);
+        self.unreachable = false;
+    }
+
+    fn br_table(&mut self, targets: &wasmparser::BrTable) -> Result<(), CompileError> {
+        let mut depths: Vec<u32> = targets.targets().collect::<Result<_, _>>()?;
+        depths.push(targets.default());
+        let pos = self.stack.len() - 1;
+        let idx = self.use_at(pos);
+        self.stack.pop();
+        self.emit_op(Op::BrTable, 0, idx, 0, depths.len() as u64 - 1);
+        let first = self.code.len();
+        for _ in &depths {
+            self.emit_op(Op::Br, 0, 0, 0, 0);
+        }
+        for (k, depth) in depths.iter().enumerate() {
+            let depth = *depth as usize;
+            let idx = self.ctrls.len() - 1 - depth;
+            let entry = first + k;
+            if self.ctrls[idx].kind == Kind::Func {
+                let stub = self.code.len();
+                self.set_target(entry, stub);
+                self.emit_return();
+            } else if self.branch_moves(depth).is_empty() {
+                self.link(entry, idx);
+            } else {
+                let stub = self.code.len();
+                self.set_target(entry, stub);
+                self.branch(depth);
+            }
+        }
+        Ok(())
+    }
+
+    fn op(&mut self, op: Operator) -> Result<(), CompileError> {
+        use Operator as O;
+        if self.unreachable {
+            match op {
+                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.skip_depth += 1,
+                O::Else if self.skip_depth == 0 => self.else_(),
+                O::End if self.skip_depth == 0 => self.end(),
+                O::End => self.skip_depth -= 1,
+                _ => {}
+            }
+            return Ok(());
+        }
+        match op {
+            O::Nop => {}
+            O::Unreachable => {
+                self.emit_op(Op::Trap, 0, 0, 0, TrapCode::Unreachable as u64);
+                self.unreachable = true;
+            }
+            O::Block { blockty } => {
+                self.preserve_locals(None);
+                self.push_ctrl(Kind::Block, blockty);
+            }
+            O::Loop { blockty } => {
+                self.preserve_locals(None);
+                let (params, _) = self.block_arity(blockty);
+                for p in self.stack.len() - params..self.stack.len() {
+                    self.materialize(p);
+                }
+                self.push_ctrl(Kind::Loop, blockty);
+                self.bind_label();
+            }
+            O::If { blockty } => {
+                let pc = self.cond_branch(false);
+                self.preserve_locals(None);
+                let (params, _) = self.block_arity(blockty);
+                for p in self.stack.len() - params..self.stack.len() {
+                    self.materialize(p);
+                }
+                self.push_ctrl(Kind::If, blockty);
+                self.ctrls.last_mut().unwrap().else_patch = Some(pc);
+            }
+            O::Else => self.else_(),
+            O::End => self.end(),
+            O::Br { relative_depth } => {
+                self.branch(relative_depth as usize);
+                self.unreachable = true;
+            }
+            O::BrIf { relative_depth } => {
+                let depth = relative_depth as usize;
+                let idx = self.ctrls.len() - 1 - depth;
+                let is_func = self.ctrls[idx].kind == Kind::Func;
+                // Moves are computed without the condition on the stack.
+                let cond = self.stack.pop().expect("validated stack");
+                let simple = !is_func && self.branch_moves(depth).is_empty();
+                self.stack.push(cond);
+                if simple {
+                    let pc = self.cond_branch(true);
+                    self.link(pc, idx);
+                } else {
+                    let skip = self.cond_branch(false);
+                    self.branch(depth);
+                    let here = self.code.len();
+                    self.set_target(skip, here);
+                    self.bind_label();
+                }
+            }
+            O::BrTable { targets } => {
+                self.br_table(&targets)?;
+                self.unreachable = true;
+            }
+            O::Return => {
+                self.emit_return();
+                self.unreachable = true;
+            }
+            O::Call { function_index } => self.call(function_index),
+            O::CallIndirect { type_index, table_index } => {
+                self.call_indirect(type_index, table_index)
+            }
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => {
+                let pos = self.stack.len() - 3;
+                let a = self.use_at(pos);
+                let b = self.use_at(pos + 1);
+                let c = self.use_at(pos + 2);
+                let d = self.slot(pos);
+                let pc = self.emit_op(Op::Select, d, a, b, c as u64);
+                self.stack.truncate(pos);
+                self.push_result(pc);
+            }
+            O::LocalGet { local_index } => self.push(Operand::Local(local_index as u16)),
+            O::LocalSet { local_index } => self.local_set(local_index),
+            O::LocalTee { local_index } => {
+                self.local_set(local_index);
+                self.push(Operand::Local(local_index as u16));
+            }
+            O::GlobalGet { global_index } => self.nullary(Op::GlobalGet, global_index as u64),
+            O::GlobalSet { global_index } => {
+                let pos = self.stack.len() - 1;
+                let s = self.use_at(pos);
+                self.emit_op(Op::GlobalSet, 0, s, 0, global_index as u64);
+                self.stack.pop();
+            }
+            O::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
+            O::I64Const { value } => self.push(Operand::Const(value as u64)),
+            O::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
+            O::F64Const { value } => self.push(Operand::Const(value.bits())),
+            O::RefNull { .. } => self.push(Operand::Const(0)),
+            O::RefIsNull => self.unary(Op::RefIsNull),
+            O::RefFunc { function_index } => self.nullary(Op::RefFunc, function_index as u64),
+
+            O::I32Load { memarg } => self.load(Op::I32Load, memarg.offset),
+            O::I64Load { memarg } => self.load(Op::I64Load, memarg.offset),
+            O::F32Load { memarg } => self.load(Op::F32Load, memarg.offset),
+            O::F64Load { memarg } => self.load(Op::F64Load, memarg.offset),
+            O::I32Load8S { memarg } => self.load(Op::I32Load8S, memarg.offset),
+            O::I32Load8U { memarg } => self.load(Op::I32Load8U, memarg.offset),
+            O::I32Load16S { memarg } => self.load(Op::I32Load16S, memarg.offset),
+            O::I32Load16U { memarg } => self.load(Op::I32Load16U, memarg.offset),
+            O::I64Load8S { memarg } => self.load(Op::I64Load8S, memarg.offset),
+            O::I64Load8U { memarg } => self.load(Op::I64Load8U, memarg.offset),
+            O::I64Load16S { memarg } => self.load(Op::I64Load16S, memarg.offset),
+            O::I64Load16U { memarg } => self.load(Op::I64Load16U, memarg.offset),
+            O::I64Load32S { memarg } => self.load(Op::I64Load32S, memarg.offset),
+            O::I64Load32U { memarg } => self.load(Op::I64Load32U, memarg.offset),
+            O::I32Store { memarg } => self.store(Op::I32Store, memarg.offset),
+            O::I64Store { memarg } => self.store(Op::I64Store, memarg.offset),
+            O::F32Store { memarg } => self.store(Op::F32Store, memarg.offset),
+            O::F64Store { memarg } => self.store(Op::F64Store, memarg.offset),
+            O::I32Store8 { memarg } => self.store(Op::I32Store8, memarg.offset),
+            O::I32Store16 { memarg } => self.store(Op::I32Store16, memarg.offset),
+            O::I64Store8 { memarg } => self.store(Op::I64Store8, memarg.offset),
+            O::I64Store16 { memarg } => self.store(Op::I64Store16, memarg.offset),
+            O::I64Store32 { memarg } => self.store(Op::I64Store32, memarg.offset),
+            O::MemorySize { mem } => self.nullary(Op::MemorySize, mem as u64),
+            O::MemoryGrow { mem } => {
+                self.unary(Op::MemoryGrow);
+                self.code.last_mut().unwrap().imm = mem as u64;
+                self.last_result = None;
+            }
+            O::MemoryFill { mem } => self.bulk(Op::MemoryFill, mem as u64),
+            O::MemoryCopy { dst_mem, src_mem } => {
+                self.bulk(Op::MemoryCopy, dst_mem as u64 | (src_mem as u64) << 32)
+            }
+            O::MemoryInit { data_index, mem } => {
+                self.bulk(Op::MemoryInit, data_index as u64 | (mem as u64) << 32)
+            }
+            O::DataDrop { data_index } => {
+                self.emit_op(Op::DataDrop, 0, 0, 0, data_index as u64);
+            }
+            O::TableGet { table } => {
+                self.unary(Op::TableGet);
+                self.code.last_mut().unwrap().imm = table as u64;
+            }
+            O::TableSet { table } => {
+                let pos = self.stack.len() - 2;
+                let i = self.use_at(pos);
+                let v = self.use_at(pos + 1);
+                self.emit_op(Op::TableSet, 0, i, v, table as u64);
+                self.stack.truncate(pos);
+            }
+            O::TableSize { table } => self.nullary(Op::TableSize, table as u64),
+            O::TableGrow { table } => {
+                let pos = self.stack.len() - 2;
+                let init = self.use_at(pos);
+                let n = self.use_at(pos + 1);
+                let d = self.slot(pos);
+                let pc = self.emit_op(Op::TableGrow, d, init, n, table as u64);
+                self.stack.truncate(pos);
+                self.push_result(pc);
+            }
+            O::TableFill { table } => self.bulk(Op::TableFill, table as u64),
+            O::TableCopy { dst_table, src_table } => {
+                self.bulk(Op::TableCopy, dst_table as u64 | (src_table as u64) << 32)
+            }
+            O::TableInit { elem_index, table } => {
+                self.bulk(Op::TableInit, elem_index as u64 | (table as u64) << 32)
+            }
+            O::ElemDrop { elem_index } => {
+                self.emit_op(Op::ElemDrop, 0, 0, 0, elem_index as u64);
+            }
+
+            // Reinterpretations change only the type: the slot bits are the same.
+            O::I32ReinterpretF32
+            | O::F32ReinterpretI32
+            | O::I64ReinterpretF64
+            | O::F64ReinterpretI64 => {}
+            other => match numeric(&other) {
+                Some((op, true)) => self.binary(op),
+                Some((op, false)) => self.unary(op),
+                None => {
+                    return Err(CompileError::Unsupported(format!(
+                        "function {}: operator {other:?}",
+                        self.func
+                    )))
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+/// The IR op of a numeric wasm operator and whether it is binary.
+fn numeric(op: &Operator) -> Option<(Op, bool)> {
+    use Operator as O;
+    macro_rules! table {
+        ($($wasm:ident => $ir:ident $bin:literal,)*) => {
+            match op { $(O::$wasm => Some((Op::$ir, $bin)),)* _ => None }
+        };
+    }
+    table! {
+        I32Eqz => I32Eqz false, I32Clz => I32Clz false, I32Ctz => I32Ctz false,
+        I32Popcnt => I32Popcnt false, I32Extend8S => I32Extend8S false,
+        I32Extend16S => I32Extend16S false, I64Eqz => I64Eqz false, I64Clz => I64Clz false,
+        I64Ctz => I64Ctz false, I64Popcnt => I64Popcnt false, I64Extend8S => I64Extend8S false,
+        I64Extend16S => I64Extend16S false, I64Extend32S => I64Extend32S false,
+        F32Abs => F32Abs false, F32Neg => F32Neg false, F32Ceil => F32Ceil false,
+        F32Floor => F32Floor false, F32Trunc => F32Trunc false, F32Nearest => F32Nearest false,
+        F32Sqrt => F32Sqrt false, F64Abs => F64Abs false, F64Neg => F64Neg false,
+        F64Ceil => F64Ceil false, F64Floor => F64Floor false, F64Trunc => F64Trunc false,
+        F64Nearest => F64Nearest false, F64Sqrt => F64Sqrt false,
+        I32WrapI64 => I32WrapI64 false, I32TruncF32S => I32TruncF32S false,
+        I32TruncF32U => I32TruncF32U false, I32TruncF64S => I32TruncF64S false,
+        I32TruncF64U => I32TruncF64U false, I64ExtendI32S => I64ExtendI32S false,
+        I64ExtendI32U => I64ExtendI32U false, I64TruncF32S => I64TruncF32S false,
+        I64TruncF32U => I64TruncF32U false, I64TruncF64S => I64TruncF64S false,
+        I64TruncF64U => I64TruncF64U false, F32ConvertI32S => F32ConvertI32S false,
+        F32ConvertI32U => F32ConvertI32U false, F32ConvertI64S => F32ConvertI64S false,
+        F32ConvertI64U => F32ConvertI64U false, F32DemoteF64 => F32DemoteF64 false,
+        F64ConvertI32S => F64ConvertI32S false, F64ConvertI32U => F64ConvertI32U false,
+        F64ConvertI64S => F64ConvertI64S false, F64ConvertI64U => F64ConvertI64U false,
+        F64PromoteF32 => F64PromoteF32 false, I32TruncSatF32S => I32TruncSatF32S false,
+        I32TruncSatF32U => I32TruncSatF32U false, I32TruncSatF64S => I32TruncSatF64S false,
+        I32TruncSatF64U => I32TruncSatF64U false, I64TruncSatF32S => I64TruncSatF32S false,
+        I64TruncSatF32U => I64TruncSatF32U false, I64TruncSatF64S => I64TruncSatF64S false,
+        I64TruncSatF64U => I64TruncSatF64U false,
+        I32Add => I32Add true, I32Sub => I32Sub true, I32Mul => I32Mul true,
+        I32DivS => I32DivS true, I32DivU => I32DivU true, I32RemS => I32RemS true,
+        I32RemU => I32RemU true, I32And => I32And true, I32Or => I32Or true,
+        I32Xor => I32Xor true, I32Shl => I32Shl true, I32ShrS => I32ShrS true,
+        I32ShrU => I32ShrU true, I32Rotl => I32Rotl true, I32Rotr => I32Rotr true,
+        I32Eq => I32Eq true, I32Ne => I32Ne true, I32LtS => I32LtS true, I32LtU => I32LtU true,
+        I32GtS => I32GtS true, I32GtU => I32GtU true, I32LeS => I32LeS true,
+        I32LeU => I32LeU true, I32GeS => I32GeS true, I32GeU => I32GeU true,
+        I64Add => I64Add true, I64Sub => I64Sub true, I64Mul => I64Mul true,
+        I64DivS => I64DivS true, I64DivU => I64DivU true, I64RemS => I64RemS true,
+        I64RemU => I64RemU true, I64And => I64And true, I64Or => I64Or true,
+        I64Xor => I64Xor true, I64Shl => I64Shl true, I64ShrS => I64ShrS true,
+        I64ShrU => I64ShrU true, I64Rotl => I64Rotl true, I64Rotr => I64Rotr true,
+        I64Eq => I64Eq true, I64Ne => I64Ne true, I64LtS => I64LtS true, I64LtU => I64LtU true,
+        I64GtS => I64GtS true, I64GtU => I64GtU true, I64LeS => I64LeS true,
+        I64LeU => I64LeU true, I64GeS => I64GeS true, I64GeU => I64GeU true,
+        F32Add => F32Add true, F32Sub => F32Sub true, F32Mul => F32Mul true,
+        F32Div => F32Div true, F32Min => F32Min true, F32Max => F32Max true,
+        F32Copysign => F32Copysign true, F32Eq => F32Eq true, F32Ne => F32Ne true,
+        F32Lt => F32Lt true, F32Gt => F32Gt true, F32Le => F32Le true, F32Ge => F32Ge true,
+        F64Add => F64Add true, F64Sub => F64Sub true, F64Mul => F64Mul true,
+        F64Div => F64Div true, F64Min => F64Min true, F64Max => F64Max true,
+        F64Copysign => F64Copysign true, F64Eq => F64Eq true, F64Ne => F64Ne true,
+        F64Lt => F64Lt true, F64Gt => F64Gt true, F64Le => F64Le true, F64Ge => F64Ge true,
+    }
+}

@@ -1,19 +1,280 @@
-//! Module translation.
+//! Module translation: validate the whole binary with wasmparser, then walk its
+//! sections once to build the `ModuleMeta` and lower every function body.
 
+use crate::lower::{self, Env};
 use crate::{CompileError, CompileOptions};
+use wasmparser::{
+    DataKind, ElementItems, ElementKind, ExternalKind, KnownCustom, Name, Operator, Parser,
+    Payload, TableInit, TypeRef, Validator,
+};
 use zwasm_abi::ir::Instr;
-use zwasm_abi::module::ModuleMeta;
+use zwasm_abi::module as m;
 
 /// A translated module: metadata plus all functions' IR, concatenated.
 pub(crate) struct Compiled {
-    pub meta: ModuleMeta,
+    pub meta: m::ModuleMeta,
     pub code: Vec<Instr>,
 }
 
-pub(crate) fn validate(_wasm: &[u8]) -> Result<(), CompileError> {
-    todo!()
+/// Validates a wasm binary against the features zwasm supports.
+pub(crate) fn validate(wasm: &[u8]) -> Result<(), CompileError> {
+    Validator::new_with_features(crate::features::wasm_features()).validate_all(wasm)?;
+    Ok(())
 }
 
-pub(crate) fn translate(_wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled, CompileError> {
-    todo!()
+fn unsupported(what: impl Into<String>) -> CompileError {
+    CompileError::Unsupported(what.into())
+}
+
+fn val_type(t: wasmparser::ValType) -> Result<m::ValType, CompileError> {
+    use wasmparser::ValType as V;
+    Ok(match t {
+        V::I32 => m::ValType::I32,
+        V::I64 => m::ValType::I64,
+        V::F32 => m::ValType::F32,
+        V::F64 => m::ValType::F64,
+        V::V128 => m::ValType::V128,
+        V::Ref(r) => ref_type(r)?,
+    })
+}
+
+fn ref_type(r: wasmparser::RefType) -> Result<m::ValType, CompileError> {
+    if r.is_func_ref() {
+        Ok(m::ValType::FuncRef)
+    } else if r.is_extern_ref() {
+        Ok(m::ValType::ExternRef)
+    } else {
+        Err(unsupported(format!("reference type {r}")))
+    }
+}
+
+fn table_type(t: wasmparser::TableType) -> Result<m::TableType, CompileError> {
+    Ok(m::TableType { elem: ref_type(t.element_type)?, min: t.initial, max: t.maximum })
+}
+
+fn memory_type(t: wasmparser::MemoryType) -> m::MemoryType {
+    m::MemoryType { min: t.initial, max: t.maximum, memory64: t.memory64, shared: t.shared }
+}
+
+fn global_type(t: wasmparser::GlobalType) -> Result<m::GlobalType, CompileError> {
+    Ok(m::GlobalType { ty: val_type(t.content_type)?, mutable: t.mutable })
+}
+
+fn const_expr(e: &wasmparser::ConstExpr) -> Result<m::ConstExpr, CompileError> {
+    let mut ops = Vec::new();
+    let mut reader = e.get_operators_reader();
+    while !reader.eof() {
+        ops.push(match reader.read()? {
+            Operator::I32Const { value } => m::ConstOp::I32(value),
+            Operator::I64Const { value } => m::ConstOp::I64(value),
+            Operator::F32Const { value } => m::ConstOp::F32(value.bits()),
+            Operator::F64Const { value } => m::ConstOp::F64(value.bits()),
+            Operator::RefNull { hty } => {
+                let ty = match hty {
+                    wasmparser::HeapType::Abstract {
+                        ty: wasmparser::AbstractHeapType::Extern, ..
+                    } => m::ValType::ExternRef,
+                    _ => m::ValType::FuncRef,
+                };
+                m::ConstOp::RefNull(ty)
+            }
+            Operator::RefFunc { function_index } => m::ConstOp::RefFunc(function_index),
+            Operator::GlobalGet { global_index } => m::ConstOp::GlobalGet(global_index),
+            Operator::I32Add => m::ConstOp::I32Add,
+            Operator::I32Sub => m::ConstOp::I32Sub,
+            Operator::I32Mul => m::ConstOp::I32Mul,
+            Operator::I64Add => m::ConstOp::I64Add,
+            Operator::I64Sub => m::ConstOp::I64Sub,
+            Operator::I64Mul => m::ConstOp::I64Mul,
+            Operator::End => continue,
+            other => return Err(unsupported(format!("constant expression {other:?}"))),
+        });
+    }
+    Ok(m::ConstExpr(ops))
+}
+
+/// Translates a wasm binary into metadata and IR.
+pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled, CompileError> {
+    validate(wasm)?;
+    let mut meta = m::ModuleMeta::default();
+    let mut code: Vec<Instr> = Vec::new();
+    // Type index of every function, imported first.
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut num_imported_funcs = 0u32;
+    let mut next_body = 0u32;
+
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload? {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = ty?;
+                    let params = ty.params().iter().map(|t| val_type(*t));
+                    let results = ty.results().iter().map(|t| val_type(*t));
+                    meta.types.push(m::FuncType {
+                        params: params.collect::<Result<_, _>>()?,
+                        results: results.collect::<Result<_, _>>()?,
+                    });
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let kind = match import.ty {
+                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            func_types.push(t);
+                            num_imported_funcs += 1;
+                            m::ImportKind::Func(t)
+                        }
+                        TypeRef::Table(t) => m::ImportKind::Table(table_type(t)?),
+                        TypeRef::Memory(t) => m::ImportKind::Memory(memory_type(t)),
+                        TypeRef::Global(t) => m::ImportKind::Global(global_type(t)?),
+                        TypeRef::Tag(_) => return Err(unsupported("tag imports")),
+                    };
+                    meta.imports.push(m::Import {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        kind,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    let ty = ty?;
+                    func_types.push(ty);
+                    meta.funcs.push(m::FuncDef {
+                        ty,
+                        num_params: meta.types[ty as usize].params.len() as u32,
+                        num_locals: 0,
+                        num_slots: 0,
+                        code_start: 0,
+                        code_len: 0,
+                        wasm_size: 0,
+                    });
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table?;
+                    let init = match &table.init {
+                        TableInit::RefNull => None,
+                        TableInit::Expr(e) => Some(const_expr(e)?),
+                    };
+                    meta.tables.push(m::TableDef { ty: table_type(table.ty)?, init });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for mem in reader {
+                    meta.memories.push(memory_type(mem?));
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for g in reader {
+                    let g = g?;
+                    meta.globals.push(m::GlobalDef {
+                        ty: global_type(g.ty)?,
+                        init: const_expr(&g.init_expr)?,
+                    });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e?;
+                    let kind = match e.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => m::ExportKind::Func,
+                        ExternalKind::Table => m::ExportKind::Table,
+                        ExternalKind::Memory => m::ExportKind::Memory,
+                        ExternalKind::Global => m::ExportKind::Global,
+                        ExternalKind::Tag => return Err(unsupported("tag exports")),
+                    };
+                    meta.exports.push(m::Export { name: e.name.to_string(), kind, index: e.index });
+                }
+            }
+            Payload::StartSection { func, .. } => meta.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    let elem = elem?;
+                    let mode = match elem.kind {
+                        ElementKind::Passive => m::SegmentMode::Passive,
+                        ElementKind::Declared => m::SegmentMode::Declared,
+                        ElementKind::Active { table_index, offset_expr } => m::SegmentMode::Active {
+                            index: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match elem.items {
+                        ElementItems::Functions(r) => {
+                            let items = r
+                                .into_iter()
+                                .map(|f| Ok(m::ConstExpr(vec![m::ConstOp::RefFunc(f?)])))
+                                .collect::<Result<Vec<_>, CompileError>>()?;
+                            (m::ValType::FuncRef, items)
+                        }
+                        ElementItems::Expressions(rt, r) => {
+                            let items = r
+                                .into_iter()
+                                .map(|e| const_expr(&e?))
+                                .collect::<Result<Vec<_>, CompileError>>()?;
+                            (ref_type(rt)?, items)
+                        }
+                    };
+                    meta.elems.push(m::ElemSegment { mode, ty, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data?;
+                    let mode = match data.kind {
+                        DataKind::Passive => m::SegmentMode::Passive,
+                        DataKind::Active { memory_index, offset_expr } => m::SegmentMode::Active {
+                            index: memory_index,
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    meta.datas.push(m::DataSegment { mode, bytes: data.data.to_vec() });
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let index = num_imported_funcs + next_body;
+                let env = Env { types: &meta.types, func_types: &func_types, num_imported_funcs };
+                let lowered = lower::lower(&env, index, &body)?;
+                let def = &mut meta.funcs[next_body as usize];
+                def.num_locals = lowered.num_locals;
+                def.num_slots = lowered.num_slots;
+                def.code_start = code.len() as u32;
+                def.code_len = lowered.code.len() as u32;
+                def.wasm_size = (body.range().end - body.range().start) as u32;
+                code.extend_from_slice(&lowered.code);
+                next_body += 1;
+            }
+            Payload::CustomSection(reader) => {
+                if let KnownCustom::Name(names) = reader.as_known() {
+                    // A malformed name section is ignored, as the spec allows.
+                    let _ = read_names(names, &mut meta);
+                }
+            }
+            _ => {}
+        }
+    }
+    meta.func_names.sort_by_key(|(i, _)| *i);
+    meta.func_names.dedup_by_key(|(i, _)| *i);
+    Ok(Compiled { meta, code })
+}
+
+fn read_names(
+    names: wasmparser::NameSectionReader,
+    meta: &mut m::ModuleMeta,
+) -> Result<(), CompileError> {
+    for name in names {
+        match name? {
+            Name::Module { name, .. } => meta.name = Some(name.to_string()),
+            Name::Function(map) => {
+                for naming in map {
+                    let naming = naming?;
+                    meta.func_names.push((naming.index, naming.name.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
