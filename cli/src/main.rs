@@ -1,5 +1,118 @@
-//! The `zwasm` command line.
+//! The `zwasm` command line: parses arguments and hands each subcommand to its
+//! module. Exit codes follow wasmtime: 0 success, 1 any error (unreadable,
+//! malformed, invalid or unlinkable input), 2 a usage error, 134 a wasm trap.
 
-fn main() {
-    std::process::exit(1);
+mod args;
+mod commands;
+mod error;
+mod input;
+mod inspect;
+mod json;
+mod opts;
+mod run;
+
+use clap::Parser;
+use opts::{Cli, Command};
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse_from(implicit_run(std::env::args_os().collect()));
+    let result = match cli.command {
+        Command::Run(o) => run::run(&o),
+        Command::Compile(o) => commands::compile(&o),
+        Command::Validate(o) => commands::validate(&o),
+        Command::Inspect(o) => inspect::inspect(&o),
+        Command::Features(o) => commands::features(&o),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// `zwasm FILE ...` means `zwasm run FILE ...`: when the first argument is
+/// neither a subcommand nor an option, insert `run` before clap sees it.
+fn implicit_run(mut argv: Vec<OsString>) -> Vec<OsString> {
+    let Some(first) = argv.get(1).and_then(|a| a.to_str().map(str::to_owned)) else {
+        // No argument (clap prints help) or a non-UTF-8 one (surely a path).
+        if argv.len() > 1 {
+            argv.insert(1, "run".into());
+        }
+        return argv;
+    };
+    if !first.starts_with('-') && !opts::SUBCOMMANDS.contains(&first.as_str()) {
+        argv.insert(1, "run".into());
+    }
+    argv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(args: &[&str]) -> Vec<String> {
+        let v = implicit_run(args.iter().map(OsString::from).collect());
+        v.into_iter().map(|a| a.into_string().unwrap()).collect()
+    }
+
+    #[test]
+    fn a_file_first_means_run() {
+        assert_eq!(argv(&["zwasm", "x.wasm"]), ["zwasm", "run", "x.wasm"]);
+        assert_eq!(
+            argv(&["zwasm", "run", "x.wasm"]),
+            ["zwasm", "run", "x.wasm"]
+        );
+        assert_eq!(argv(&["zwasm", "inspect", "x"]), ["zwasm", "inspect", "x"]);
+        assert_eq!(argv(&["zwasm", "--help"]), ["zwasm", "--help"]);
+        assert_eq!(argv(&["zwasm"]), ["zwasm"]);
+    }
+
+    fn run_opts(args: &[&str]) -> opts::RunOpts {
+        let argv = implicit_run(args.iter().map(OsString::from).collect());
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Run(o) => o,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn invoke_arguments_may_look_like_options() {
+        let split = |args: &[&str]| {
+            let o = run_opts(args);
+            let (invoke, guest) = o.split_args();
+            (o.invoke, invoke, guest)
+        };
+        let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        let f = Some("f".to_string());
+        assert_eq!(
+            split(&["zwasm", "f.wat", "--invoke", "f", "-5", "-inf", "-0", "--", "-x", "--"]),
+            (f.clone(), s(&["-5", "-inf", "-0"]), s(&["-x", "--"]))
+        );
+        assert_eq!(
+            split(&["zwasm", "f.wat", "--invoke", "f", "--", "-x"]),
+            (f.clone(), s(&[]), s(&["-x"]))
+        );
+        assert_eq!(
+            split(&["zwasm", "run", "--invoke", "f", "f.wat", "1"]),
+            (f.clone(), s(&["1"]), s(&[]))
+        );
+        assert_eq!(
+            split(&["zwasm", "f.wasm", "a", "-b"]),
+            (None, s(&[]), s(&["a", "-b"]))
+        );
+        assert_eq!(
+            split(&["zwasm", "f.wasm", "--", "-a"]),
+            (None, s(&[]), s(&["-a"]))
+        );
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

@@ -1,0 +1,313 @@
+//! `--invoke` values: parsing a command-line argument as a wasm value of a
+//! given type, and printing results. Integers take decimal, `0x` hex and a
+//! sign; floats also take `nan`, `nan:0xPAYLOAD`, `inf`, `-0` and hex floats
+//! (`0x1.8p3`), all parsed with correct rounding.
+
+use zwasm_loader::{Val, ValType};
+
+/// Parses `text` as a value of type `ty`.
+pub(crate) fn parse(text: &str, ty: ValType) -> Result<Val, String> {
+    let bad = || format!("`{text}` is not a valid {ty}");
+    let val = match ty {
+        ValType::I32 => {
+            let n = parse_int(text, 32).ok_or_else(bad)?;
+            Val::I32(n as u32 as i32)
+        }
+        ValType::I64 => Val::I64(parse_int(text, 64).ok_or_else(bad)? as i64),
+        ValType::F32 => Val::F32(parse_float(text, F32).ok_or_else(bad)? as u32),
+        ValType::F64 => Val::F64(parse_float(text, F64).ok_or_else(bad)?),
+        ValType::FuncRef => match text {
+            "null" => Val::FuncRef(None),
+            _ => return Err(format!("`{text}`: a funcref argument can only be `null`")),
+        },
+        ValType::ExternRef => match text {
+            "null" => Val::ExternRef(None),
+            _ => Val::ExternRef(Some(
+                text.strip_prefix("ref.extern:")
+                    .unwrap_or(text)
+                    .parse()
+                    .map_err(|_| format!("`{text}` is not a valid externref (null or a number)"))?,
+            )),
+        },
+        ValType::V128 => return Err("v128 arguments are not supported by --invoke".into()),
+    };
+    Ok(val)
+}
+
+/// Prints a result value: integers signed, floats as Rust prints them
+/// (`1.5`, `inf`, `-0`) except NaN, which prints `nan` (or `nan:0x..` when its
+/// payload is not the canonical one), references as `null`, `ref.func` or
+/// `ref.extern N`.
+pub(crate) fn format(val: &Val) -> String {
+    match *val {
+        Val::I32(x) => x.to_string(),
+        Val::I64(x) => x.to_string(),
+        Val::F32(bits) => float_text(f32::from_bits(bits).to_string(), bits as u64, F32),
+        Val::F64(bits) => float_text(f64::from_bits(bits).to_string(), bits, F64),
+        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(Some(_)) => "ref.func".into(),
+        Val::ExternRef(Some(n)) => format!("ref.extern {n}"),
+    }
+}
+
+fn float_text(display: String, bits: u64, f: Format) -> String {
+    let exp_mask = ((1u64 << f.exp_bits) - 1) << f.mant_bits;
+    let mant = bits & ((1u64 << f.mant_bits) - 1);
+    if bits & exp_mask != exp_mask || mant == 0 {
+        return display;
+    }
+    let sign = if bits >> (f.mant_bits + f.exp_bits) & 1 == 1 {
+        "-"
+    } else {
+        ""
+    };
+    if mant == 1 << (f.mant_bits - 1) {
+        format!("{sign}nan")
+    } else {
+        format!("{sign}nan:{mant:#x}")
+    }
+}
+
+/// Parses an integer of `bits` bits: `-2^(bits-1) ..= 2^bits - 1`, so both the
+/// signed and the unsigned reading of a bit pattern are accepted.
+fn parse_int(text: &str, bits: u32) -> Option<u64> {
+    let (neg, body) = split_sign(text);
+    let body = body.replace('_', "");
+    let magnitude = match body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16).ok()?,
+        None if body.bytes().all(|b| b.is_ascii_digit()) => body.parse::<u64>().ok()?,
+        None => return None,
+    };
+    let max_unsigned = if bits == 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
+    if neg {
+        if magnitude > 1u64 << (bits - 1) {
+            return None;
+        }
+        Some(magnitude.wrapping_neg() & max_unsigned)
+    } else {
+        (magnitude <= max_unsigned).then_some(magnitude)
+    }
+}
+
+fn split_sign(text: &str) -> (bool, &str) {
+    match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    }
+}
+
+/// The shape of an IEEE binary format.
+#[derive(Clone, Copy)]
+struct Format {
+    mant_bits: u32,
+    exp_bits: u32,
+}
+
+const F32: Format = Format {
+    mant_bits: 23,
+    exp_bits: 8,
+};
+const F64: Format = Format {
+    mant_bits: 52,
+    exp_bits: 11,
+};
+
+/// Parses a float and returns its bits in format `f`.
+fn parse_float(text: &str, f: Format) -> Option<u64> {
+    let (neg, body) = split_sign(text);
+    let body = body.replace('_', "").to_ascii_lowercase();
+    let sign = (neg as u64) << (f.mant_bits + f.exp_bits);
+    let inf = ((1u64 << f.exp_bits) - 1) << f.mant_bits;
+    let bits = if body == "nan" {
+        inf | 1 << (f.mant_bits - 1)
+    } else if let Some(payload) = body.strip_prefix("nan:0x") {
+        let p = u64::from_str_radix(payload, 16).ok()?;
+        if p == 0 || p >> f.mant_bits != 0 {
+            return None;
+        }
+        inf | p
+    } else if body == "inf" || body == "infinity" {
+        inf
+    } else if let Some(hex) = body.strip_prefix("0x") {
+        parse_hex_float(hex, f)?
+    } else {
+        // Rust's decimal parsing rounds correctly; reject the words it also accepts.
+        if !body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
+        {
+            return None;
+        }
+        if f.mant_bits == 23 {
+            body.parse::<f32>().ok()?.to_bits() as u64
+        } else {
+            body.parse::<f64>().ok()?.to_bits()
+        }
+    };
+    Some(sign | bits)
+}
+
+/// Parses the part of a hex float after `0x`: `HEX[.HEX][pEXP]`.
+fn parse_hex_float(text: &str, f: Format) -> Option<u64> {
+    let (digits, exp) = match text.split_once('p') {
+        Some((d, e)) => (d, e.parse::<i64>().ok()?.clamp(-100_000, 100_000)),
+        None => (text, 0),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    // Accumulate up to 60 significant bits; later digits only move the binary
+    // point (integer part) and feed a sticky bit that keeps rounding exact.
+    let (mut m, mut e, mut sticky) = (0u64, exp, false);
+    for (i, c) in int.chars().chain(frac.chars()).enumerate() {
+        let d = c.to_digit(16)? as u64;
+        let in_frac = i >= int.len();
+        if m >> 56 == 0 {
+            m = m << 4 | d;
+            if in_frac {
+                e -= 4;
+            }
+        } else {
+            sticky |= d != 0;
+            if !in_frac {
+                e += 4;
+            }
+        }
+    }
+    Some(compose(m | sticky as u64, e, f))
+}
+
+/// The bits of `m * 2^e` in format `f`, rounded to nearest, ties to even.
+fn compose(m: u64, e: i64, f: Format) -> u64 {
+    if m == 0 {
+        return 0;
+    }
+    let bias = (1i64 << (f.exp_bits - 1)) - 1;
+    let lz = m.leading_zeros();
+    let m = (m << lz) as u128;
+    let mut top = e - lz as i64 + 63; // exponent of the leading bit
+    let min_normal = 1 - bias;
+    let precision = f.mant_bits as i64 + 1;
+    let keep = if top >= min_normal {
+        precision
+    } else {
+        precision - (min_normal - top)
+    };
+    let shift = 64 - keep;
+    if shift >= 128 {
+        return 0;
+    }
+    let mut q = m >> shift;
+    let rem = m & ((1u128 << shift) - 1);
+    let half = 1u128 << (shift - 1);
+    if rem > half || (rem == half && q & 1 == 1) {
+        q += 1;
+    }
+    if top < min_normal {
+        // Subnormal; rounding up into the smallest normal gives the right bits too.
+        return q as u64;
+    }
+    if q >> precision != 0 {
+        q >>= 1;
+        top += 1;
+    }
+    let biased = top + bias;
+    if biased >= (1 << f.exp_bits) - 1 {
+        return ((1u64 << f.exp_bits) - 1) << f.mant_bits;
+    }
+    (biased as u64) << f.mant_bits | (q as u64 & ((1u64 << f.mant_bits) - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f32_of(s: &str) -> f32 {
+        match parse(s, ValType::F32).unwrap() {
+            Val::F32(b) => f32::from_bits(b),
+            v => panic!("{v:?}"),
+        }
+    }
+
+    fn f64_of(s: &str) -> f64 {
+        match parse(s, ValType::F64).unwrap() {
+            Val::F64(b) => f64::from_bits(b),
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(parse("42", ValType::I32), Ok(Val::I32(42)));
+        assert_eq!(parse("-7", ValType::I32), Ok(Val::I32(-7)));
+        assert_eq!(parse("0xff", ValType::I32), Ok(Val::I32(255)));
+        assert_eq!(parse("0xffffffff", ValType::I32), Ok(Val::I32(-1)));
+        assert_eq!(parse("-2147483648", ValType::I32), Ok(Val::I32(i32::MIN)));
+        assert!(parse("-2147483649", ValType::I32).is_err());
+        assert!(parse("4294967296", ValType::I32).is_err());
+        assert!(parse("1.5", ValType::I32).is_err());
+        assert!(parse("", ValType::I32).is_err());
+        assert!(parse("-", ValType::I32).is_err());
+        assert_eq!(parse("1_000", ValType::I64), Ok(Val::I64(1000)));
+        assert_eq!(
+            parse("-9223372036854775808", ValType::I64),
+            Ok(Val::I64(i64::MIN))
+        );
+        assert_eq!(
+            parse("18446744073709551615", ValType::I64),
+            Ok(Val::I64(-1))
+        );
+        assert!(parse("18446744073709551616", ValType::I64).is_err());
+    }
+
+    #[test]
+    fn floats() {
+        assert_eq!(f64_of("1.5"), 1.5);
+        assert_eq!(f64_of("-2.25e2"), -225.0);
+        assert!(f64_of("nan").is_nan());
+        assert_eq!(f64_of("inf"), f64::INFINITY);
+        assert_eq!(f64_of("-inf"), f64::NEG_INFINITY);
+        assert_eq!(f64_of("-0").to_bits(), (-0.0f64).to_bits());
+        assert_eq!(f64_of("0x1.8p1"), 3.0);
+        assert_eq!(f64_of("0x10"), 16.0);
+        assert_eq!(f64_of("-0x.8"), -0.5);
+        assert_eq!(f64_of("0x1p-1074"), f64::from_bits(1));
+        assert_eq!(f64_of("0x1p-1075"), 0.0);
+        assert_eq!(f64_of("0x1.8p-1075"), f64::from_bits(1));
+        assert_eq!(f64_of("0x1p1024"), f64::INFINITY);
+        assert_eq!(f64_of("0x1.fffffffffffffp1023"), f64::MAX);
+        assert_eq!(f64_of("0x1.fffffffffffff8p0"), 2.0);
+        assert_eq!(f64_of("0x1.00000000000008p0"), 1.0);
+        assert_eq!(f64_of("0x1.00000000000008000001p0"), 1.0 + f64::EPSILON);
+        assert_eq!(f32_of("0x1p-149"), f32::from_bits(1));
+        assert_eq!(f32_of("0x1.fffffep127"), f32::MAX);
+        assert_eq!(f32_of("0x1.000001p0"), 1.0);
+        assert_eq!(f32_of("0x1.000003p0"), 1.0 + 2.0 * f32::EPSILON);
+        assert_eq!(f32_of("0.1"), 0.1f32);
+        assert!(parse("1.5x", ValType::F64).is_err());
+        assert!(parse("nan:0x0", ValType::F32).is_err());
+        assert!(parse("0x", ValType::F32).is_err());
+        assert_eq!(parse("nan:0x1", ValType::F32), Ok(Val::F32(0x7f80_0001)));
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(format(&Val::I32(-1)), "-1");
+        assert_eq!(format(&Val::F64(1.5f64.to_bits())), "1.5");
+        assert_eq!(format(&Val::F64(f64::NAN.to_bits())), "nan");
+        assert_eq!(format(&Val::F32(0xff80_0001)), "-nan:0x1");
+        assert_eq!(format(&Val::F32(f32::NEG_INFINITY.to_bits())), "-inf");
+        assert_eq!(format(&Val::F64((-0.0f64).to_bits())), "-0");
+        assert_eq!(format(&Val::ExternRef(Some(7))), "ref.extern 7");
+        assert_eq!(format(&Val::FuncRef(None)), "null");
+        for s in ["nan", "-nan:0x1234", "inf", "-0", "2.5"] {
+            assert_eq!(format(&parse(s, ValType::F32).unwrap()), s);
+        }
+    }
+}

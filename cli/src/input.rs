@@ -1,0 +1,81 @@
+//! Reading a module from disk: the file's first bytes decide whether it is a
+//! `.zwo` artifact, a wasm binary or wat text; anything but an artifact is
+//! compiled in memory so every subcommand works on a loaded `Module`.
+
+use crate::error::CliError;
+use std::path::Path;
+use zwasm_abi::artifact::MAGIC;
+use zwasm_loader::Module;
+
+/// What a file holds, judged by its first bytes (and, for a clearer message
+/// on garbage, by its extension).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Zwo,
+    Wasm,
+    Wat,
+}
+
+impl Kind {
+    /// Classifies `bytes` read from `path`.
+    pub(crate) fn of(path: &Path, bytes: &[u8]) -> Kind {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if bytes.starts_with(&MAGIC) || ext.eq_ignore_ascii_case("zwo") {
+            // A file named .zwo goes to the loader, which says exactly what is wrong.
+            Kind::Zwo
+        } else if bytes.starts_with(b"\0asm")
+            || (ext.eq_ignore_ascii_case("wasm") && std::str::from_utf8(bytes).is_err())
+        {
+            Kind::Wasm
+        } else {
+            Kind::Wat
+        }
+    }
+}
+
+/// Reads a whole file, with an error that names it.
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError::file(path, format!("cannot read file: {e}")))
+}
+
+/// Compiles wasm or wat bytes to `.zwo` bytes.
+pub(crate) fn compile(path: &Path, kind: Kind, bytes: &[u8]) -> Result<Vec<u8>, CliError> {
+    if kind == Kind::Wasm && !bytes.starts_with(b"\0asm") {
+        return Err(CliError::file(
+            path,
+            "not a wasm binary (it does not start with \\0asm)",
+        ));
+    }
+    zwasm_compiler::compile(bytes, &zwasm_compiler::CompileOptions::default())
+        .map_err(|e| CliError::file(path, e))
+}
+
+/// Loads `.zwo` bytes, refusing a damaged or foreign artifact.
+pub(crate) fn load_artifact(path: &Path, bytes: &[u8]) -> Result<Module, CliError> {
+    Module::from_bytes(bytes).map_err(|e| CliError::file(path, e))
+}
+
+/// Reads `path` and returns it as a loaded module, compiling it if needed.
+pub(crate) fn load(path: &Path) -> Result<Module, CliError> {
+    let bytes = read(path)?;
+    match Kind::of(path, &bytes) {
+        Kind::Zwo => load_artifact(path, &bytes),
+        kind => load_artifact(path, &compile(path, kind, &bytes)?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_follow_content_first() {
+        let p = Path::new;
+        assert_eq!(Kind::of(p("a.wat"), b"\0asm\x01\0\0\0"), Kind::Wasm);
+        assert_eq!(Kind::of(p("a.bin"), &MAGIC), Kind::Zwo);
+        assert_eq!(Kind::of(p("a.zwo"), b"junk"), Kind::Zwo);
+        assert_eq!(Kind::of(p("a.wasm"), b"(module)"), Kind::Wat);
+        assert_eq!(Kind::of(p("a.wasm"), b"\xff\xfe"), Kind::Wasm);
+        assert_eq!(Kind::of(p("a"), b"(module)"), Kind::Wat);
+    }
+}
