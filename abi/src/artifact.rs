@@ -88,11 +88,17 @@ impl std::fmt::Display for HeaderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HeaderError::TooShort(n) => {
-                write!(f, "file is {n} bytes, shorter than a .zwo header ({HEADER_LEN})")
+                write!(
+                    f,
+                    "file is {n} bytes, shorter than a .zwo header ({HEADER_LEN})"
+                )
             }
             HeaderError::BadMagic => f.write_str("not a .zwo artifact (bad magic)"),
             HeaderError::FormatVersion(v) => {
-                write!(f, "artifact format version {v}, this zwasm reads version {FORMAT_VERSION}")
+                write!(
+                    f,
+                    "artifact format version {v}, this zwasm reads version {FORMAT_VERSION}"
+                )
             }
             HeaderError::CompilerVersion(v) => write!(
                 f,
@@ -109,7 +115,10 @@ impl std::fmt::Display for HeaderError {
                 None => write!(f, "artifact targets an unknown ISA ({n})"),
             },
             HeaderError::SectionOutOfRange(s) => {
-                write!(f, "artifact is truncated or damaged: {s} section out of range")
+                write!(
+                    f,
+                    "artifact is truncated or damaged: {s} section out of range"
+                )
             }
         }
     }
@@ -185,10 +194,16 @@ impl Header {
             ir: section(1),
             code: section(2),
         };
-        for (name, s) in [("metadata", header.meta), ("IR", header.ir), ("code", header.code)] {
+        for (name, s) in [
+            ("metadata", header.meta),
+            ("IR", header.ir),
+            ("code", header.code),
+        ] {
             let in_range = s.offset as usize % SECTION_ALIGN == 0
                 && s.offset >= HEADER_LEN as u64
-                && s.offset.checked_add(s.len).is_some_and(|end| end <= bytes.len() as u64);
+                && s.offset
+                    .checked_add(s.len)
+                    .is_some_and(|end| end <= bytes.len() as u64);
             if !in_range {
                 return Err(HeaderError::SectionOutOfRange(name));
             }
@@ -215,9 +230,18 @@ mod tests {
             flags: 0,
             source_hash: [7; 32],
             body_hash: [9; 32],
-            meta: Section { offset: HEADER_LEN as u64, len },
-            ir: Section { offset: HEADER_LEN as u64 + 16, len: 0 },
-            code: Section { offset: HEADER_LEN as u64 + 16, len: 0 },
+            meta: Section {
+                offset: HEADER_LEN as u64,
+                len,
+            },
+            ir: Section {
+                offset: HEADER_LEN as u64 + 16,
+                len: 0,
+            },
+            code: Section {
+                offset: HEADER_LEN as u64 + 16,
+                len: 0,
+            },
         }
     }
 
@@ -239,7 +263,10 @@ mod tests {
         assert_eq!(Header::decode(&bad), Err(HeaderError::Isa(77)));
         let mut bad = file.clone();
         bad[12] = b'9';
-        assert!(matches!(Header::decode(&bad), Err(HeaderError::CompilerVersion(_))));
+        assert!(matches!(
+            Header::decode(&bad),
+            Err(HeaderError::CompilerVersion(_))
+        ));
         assert_eq!(Header::decode(&file[..20]), Err(HeaderError::TooShort(20)));
         assert_eq!(
             Header::decode(&file[..HEADER_LEN + 8]),

@@ -116,9 +116,7 @@ impl Fmt {
     pub fn reads(self) -> &'static [char] {
         match self {
             Fmt::BrIf | Fmt::BrCmpImm | Fmt::BrTable | Fmt::Unary | Fmt::BinaryImm => &['b'],
-            Fmt::BrCmp | Fmt::Binary | Fmt::Store | Fmt::TableSet | Fmt::TableGrow => {
-                &['b', 'c']
-            }
+            Fmt::BrCmp | Fmt::Binary | Fmt::Store | Fmt::TableSet | Fmt::TableGrow => &['b', 'c'],
             Fmt::Select => &['b', 'c'],
             Fmt::Load | Fmt::ReturnSlot | Fmt::GlobalSet | Fmt::MemGrow | Fmt::TableGet => &['b'],
             Fmt::CallIndirect => &['b'],
@@ -477,7 +475,9 @@ impl Op {
     pub fn with_imm(self) -> Option<Op> {
         let i = self as u16;
         let (a, b) = (Op::I32Add as u16, Op::I64GeU as u16);
-        (a..=b).contains(&i).then(|| Op::ALL[(i - a + Op::I32AddImm as u16) as usize])
+        (a..=b)
+            .contains(&i)
+            .then(|| Op::ALL[(i - a + Op::I32AddImm as u16) as usize])
     }
 
     /// The fused compare-and-branch form of an integer compare, if any. Given
@@ -486,7 +486,9 @@ impl Op {
         let i = self as u16;
         let map = |first: Op, count: u16, to: Op| {
             let f = first as u16;
-            (f..f + count).contains(&i).then(|| Op::ALL[(i - f + to as u16) as usize])
+            (f..f + count)
+                .contains(&i)
+                .then(|| Op::ALL[(i - f + to as u16) as usize])
         };
         map(Op::I32Eq, 10, Op::BrIfI32Eq)
             .or_else(|| map(Op::I32EqImm, 10, Op::BrIfI32EqImm))
@@ -510,7 +512,9 @@ impl Op {
         let i = self as u16;
         firsts.iter().find_map(|f| {
             let f = *f as u16;
-            (f..f + 10).contains(&i).then(|| Op::ALL[(f + NEG[(i - f) as usize]) as usize])
+            (f..f + 10)
+                .contains(&i)
+                .then(|| Op::ALL[(f + NEG[(i - f) as usize]) as usize])
         })
     }
 }

@@ -47,7 +47,12 @@ pub struct FuncType {
 impl std::fmt::Display for FuncType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let list = |v: &[ValType]| v.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ");
-        write!(f, "(func (param {}) (result {}))", list(&self.params), list(&self.results))
+        write!(
+            f,
+            "(func (param {}) (result {}))",
+            list(&self.params),
+            list(&self.results)
+        )
     }
 }
 
@@ -247,7 +252,9 @@ impl ModuleMeta {
             ImportKind::Global(g) => Some(g),
             _ => None,
         });
-        imported.chain(self.globals.iter().map(|g| g.ty)).nth(index as usize)
+        imported
+            .chain(self.globals.iter().map(|g| g.ty))
+            .nth(index as usize)
     }
 
     /// The type of table `index` (imported or defined).
@@ -256,7 +263,9 @@ impl ModuleMeta {
             ImportKind::Table(t) => Some(t),
             _ => None,
         });
-        imported.chain(self.tables.iter().map(|t| t.ty)).nth(index as usize)
+        imported
+            .chain(self.tables.iter().map(|t| t.ty))
+            .nth(index as usize)
     }
 
     /// The type of memory `index` (imported or defined).
@@ -265,6 +274,8 @@ impl ModuleMeta {
             ImportKind::Memory(m) => Some(m),
             _ => None,
         });
-        imported.chain(self.memories.iter().copied()).nth(index as usize)
+        imported
+            .chain(self.memories.iter().copied())
+            .nth(index as usize)
     }
 }

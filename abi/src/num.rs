@@ -135,9 +135,21 @@ trunc!(i32_trunc_f32_s, f32, i32, -2147483649.0, 2147483648.0);
 trunc!(i32_trunc_f32_u, f32, u32, -1.0, 4294967296.0);
 trunc!(i32_trunc_f64_s, f64, i32, -2147483649.0, 2147483648.0);
 trunc!(i32_trunc_f64_u, f64, u32, -1.0, 4294967296.0);
-trunc!(i64_trunc_f32_s, f32, i64, -9223372036854777856.0, 9223372036854775808.0);
+trunc!(
+    i64_trunc_f32_s,
+    f32,
+    i64,
+    -9223372036854777856.0,
+    9223372036854775808.0
+);
 trunc!(i64_trunc_f32_u, f32, u64, -1.0, 18446744073709551616.0);
-trunc!(i64_trunc_f64_s, f64, i64, -9223372036854777856.0, 9223372036854775808.0);
+trunc!(
+    i64_trunc_f64_s,
+    f64,
+    i64,
+    -9223372036854777856.0,
+    9223372036854775808.0
+);
 trunc!(i64_trunc_f64_u, f64, u64, -1.0, 18446744073709551616.0);
 
 #[cfg(test)]
@@ -165,10 +177,16 @@ mod tests {
     #[test]
     fn truncation_bounds() {
         assert_eq!(i32_trunc_f32_s(-2147483648.0), Ok(i32::MIN));
-        assert_eq!(i32_trunc_f32_s(2147483648.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(
+            i32_trunc_f32_s(2147483648.0),
+            Err(TrapCode::IntegerOverflow)
+        );
         assert_eq!(i32_trunc_f64_s(-2147483648.9), Ok(i32::MIN));
         assert_eq!(i32_trunc_f64_u(-0.9), Ok(0));
-        assert_eq!(i64_trunc_f64_u(f64::NAN), Err(TrapCode::BadConversionToInteger));
+        assert_eq!(
+            i64_trunc_f64_u(f64::NAN),
+            Err(TrapCode::BadConversionToInteger)
+        );
         assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
     }
 }

@@ -41,6 +41,7 @@ trap_codes! {
     OutOfFuel = 10, "all fuel consumed";
     Interrupted = 11, "interrupted";
     HostError = 12, "host function error";
+    UndefinedElement = 13, "undefined element";
 }
 
 impl std::fmt::Display for TrapCode {

@@ -3,7 +3,9 @@
 //! input, so the same wasm always gives the same bytes.
 
 use crate::module::Compiled;
-use zwasm_abi::artifact::{align_up, Header, Isa, Section, FORMAT_VERSION, HEADER_LEN, SECTION_ALIGN};
+use zwasm_abi::artifact::{
+    align_up, Header, Isa, Section, FORMAT_VERSION, HEADER_LEN, SECTION_ALIGN,
+};
 use zwasm_abi::ir::Instr;
 
 /// The IR as bytes, little-endian, in `Instr`'s in-memory layout.
@@ -27,7 +29,10 @@ pub(crate) fn write(wasm: &[u8], compiled: &Compiled) -> Vec<u8> {
     let mut file = vec![0u8; HEADER_LEN];
     let place = |file: &mut Vec<u8>, bytes: &[u8]| {
         file.resize(align_up(file.len(), SECTION_ALIGN), 0);
-        let s = Section { offset: file.len() as u64, len: bytes.len() as u64 };
+        let s = Section {
+            offset: file.len() as u64,
+            len: bytes.len() as u64,
+        };
         file.extend_from_slice(bytes);
         s
     };

@@ -3,9 +3,9 @@
 //! loader runs.
 
 mod artifact;
-mod fold;
 mod error;
 mod features;
+mod fold;
 mod lower;
 mod module;
 

@@ -113,7 +113,10 @@ pub(crate) fn lower(env: &Env, func: u32, body: &FunctionBody) -> Result<Lowered
         let (count, _) = local?;
         num_locals += count as usize;
         if num_locals > MAX_SLOTS {
-            return Err(CompileError::Limit { func, message: "too many locals".into() });
+            return Err(CompileError::Limit {
+                func,
+                message: "too many locals".into(),
+            });
         }
     }
     let mut l = Lowerer {
@@ -145,11 +148,18 @@ pub(crate) fn lower(env: &Env, func: u32, body: &FunctionBody) -> Result<Lowered
         let op = ops.read()?;
         l.op(op)?;
         if l.base + l.max_height + 1 > MAX_SLOTS {
-            return Err(CompileError::Limit { func, message: "frame needs too many slots".into() });
+            return Err(CompileError::Limit {
+                func,
+                message: "frame needs too many slots".into(),
+            });
         }
     }
     let num_slots = (l.base + l.max_height + 1).max(l.results) as u32;
-    Ok(Lowered { code: l.code, num_locals: num_locals as u32, num_slots })
+    Ok(Lowered {
+        code: l.code,
+        num_locals: num_locals as u32,
+        num_slots,
+    })
 }
 
 impl Lowerer<'_> {
@@ -245,8 +255,8 @@ impl Lowerer<'_> {
     fn parallel_move(&mut self, mut moves: Vec<(u16, Src)>) {
         moves.retain(|(d, s)| *s != Src::Slot(*d));
         while !moves.is_empty() {
-            let free = (0..moves.len())
-                .find(|&i| !moves.iter().any(|(_, s)| *s == Src::Slot(moves[i].0)));
+            let free =
+                (0..moves.len()).find(|&i| !moves.iter().any(|(_, s)| *s == Src::Slot(moves[i].0)));
             match free {
                 Some(i) => {
                     let (d, s) = moves.remove(i);
@@ -474,7 +484,11 @@ impl Lowerer<'_> {
         for p in pos..pos + np {
             self.materialize(p);
         }
-        let op = if func < self.env.num_imported_funcs { Op::CallImport } else { Op::Call };
+        let op = if func < self.env.num_imported_funcs {
+            Op::CallImport
+        } else {
+            Op::Call
+        };
         let base = self.slot(pos);
         self.emit_op(op, base, 0, 0, func as u64);
         self.stack.truncate(pos);
@@ -699,9 +713,10 @@ impl Lowerer<'_> {
                 self.unreachable = true;
             }
             O::Call { function_index } => self.call(function_index),
-            O::CallIndirect { type_index, table_index } => {
-                self.call_indirect(type_index, table_index)
-            }
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index),
             O::Drop => {
                 self.pop();
             }
@@ -797,9 +812,10 @@ impl Lowerer<'_> {
                 self.push_result(pc);
             }
             O::TableFill { table } => self.bulk(Op::TableFill, table as u64),
-            O::TableCopy { dst_table, src_table } => {
-                self.bulk(Op::TableCopy, dst_table as u64 | (src_table as u64) << 32)
-            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => self.bulk(Op::TableCopy, dst_table as u64 | (src_table as u64) << 32),
             O::TableInit { elem_index, table } => {
                 self.bulk(Op::TableInit, elem_index as u64 | (table as u64) << 32)
             }

@@ -49,15 +49,27 @@ fn ref_type(r: wasmparser::RefType) -> Result<m::ValType, CompileError> {
 }
 
 fn table_type(t: wasmparser::TableType) -> Result<m::TableType, CompileError> {
-    Ok(m::TableType { elem: ref_type(t.element_type)?, min: t.initial, max: t.maximum })
+    Ok(m::TableType {
+        elem: ref_type(t.element_type)?,
+        min: t.initial,
+        max: t.maximum,
+    })
 }
 
 fn memory_type(t: wasmparser::MemoryType) -> m::MemoryType {
-    m::MemoryType { min: t.initial, max: t.maximum, memory64: t.memory64, shared: t.shared }
+    m::MemoryType {
+        min: t.initial,
+        max: t.maximum,
+        memory64: t.memory64,
+        shared: t.shared,
+    }
 }
 
 fn global_type(t: wasmparser::GlobalType) -> Result<m::GlobalType, CompileError> {
-    Ok(m::GlobalType { ty: val_type(t.content_type)?, mutable: t.mutable })
+    Ok(m::GlobalType {
+        ty: val_type(t.content_type)?,
+        mutable: t.mutable,
+    })
 }
 
 fn const_expr(e: &wasmparser::ConstExpr) -> Result<m::ConstExpr, CompileError> {
@@ -72,7 +84,8 @@ fn const_expr(e: &wasmparser::ConstExpr) -> Result<m::ConstExpr, CompileError> {
             Operator::RefNull { hty } => {
                 let ty = match hty {
                     wasmparser::HeapType::Abstract {
-                        ty: wasmparser::AbstractHeapType::Extern, ..
+                        ty: wasmparser::AbstractHeapType::Extern,
+                        ..
                     } => m::ValType::ExternRef,
                     _ => m::ValType::FuncRef,
                 };
@@ -159,7 +172,10 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                         TableInit::RefNull => None,
                         TableInit::Expr(e) => Some(const_expr(e)?),
                     };
-                    meta.tables.push(m::TableDef { ty: table_type(table.ty)?, init });
+                    meta.tables.push(m::TableDef {
+                        ty: table_type(table.ty)?,
+                        init,
+                    });
                 }
             }
             Payload::MemorySection(reader) => {
@@ -186,7 +202,11 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                         ExternalKind::Global => m::ExportKind::Global,
                         ExternalKind::Tag => return Err(unsupported("tag exports")),
                     };
-                    meta.exports.push(m::Export { name: e.name.to_string(), kind, index: e.index });
+                    meta.exports.push(m::Export {
+                        name: e.name.to_string(),
+                        kind,
+                        index: e.index,
+                    });
                 }
             }
             Payload::StartSection { func, .. } => meta.start = Some(func),
@@ -196,7 +216,10 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                     let mode = match elem.kind {
                         ElementKind::Passive => m::SegmentMode::Passive,
                         ElementKind::Declared => m::SegmentMode::Declared,
-                        ElementKind::Active { table_index, offset_expr } => m::SegmentMode::Active {
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => m::SegmentMode::Active {
                             index: table_index.unwrap_or(0),
                             offset: const_expr(&offset_expr)?,
                         },
@@ -210,10 +233,11 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                             (m::ValType::FuncRef, items)
                         }
                         ElementItems::Expressions(rt, r) => {
-                            let items = r
-                                .into_iter()
-                                .map(|e| const_expr(&e?))
-                                .collect::<Result<Vec<_>, CompileError>>()?;
+                            let items = r.into_iter().map(|e| const_expr(&e?)).collect::<Result<
+                                Vec<_>,
+                                CompileError,
+                            >>(
+                            )?;
                             (ref_type(rt)?, items)
                         }
                     };
@@ -225,17 +249,27 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                     let data = data?;
                     let mode = match data.kind {
                         DataKind::Passive => m::SegmentMode::Passive,
-                        DataKind::Active { memory_index, offset_expr } => m::SegmentMode::Active {
+                        DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => m::SegmentMode::Active {
                             index: memory_index,
                             offset: const_expr(&offset_expr)?,
                         },
                     };
-                    meta.datas.push(m::DataSegment { mode, bytes: data.data.to_vec() });
+                    meta.datas.push(m::DataSegment {
+                        mode,
+                        bytes: data.data.to_vec(),
+                    });
                 }
             }
             Payload::CodeSectionEntry(body) => {
                 let index = num_imported_funcs + next_body;
-                let env = Env { types: &meta.types, func_types: &func_types, num_imported_funcs };
+                let env = Env {
+                    types: &meta.types,
+                    func_types: &func_types,
+                    num_imported_funcs,
+                };
                 let lowered = lower::lower(&env, index, &body)?;
                 let def = &mut meta.funcs[next_body as usize];
                 def.num_locals = lowered.num_locals;
@@ -270,7 +304,8 @@ fn read_names(
             Name::Function(map) => {
                 for naming in map {
                     let naming = naming?;
-                    meta.func_names.push((naming.index, naming.name.to_string()));
+                    meta.func_names
+                        .push((naming.index, naming.name.to_string()));
                 }
             }
             _ => {}

@@ -28,8 +28,19 @@ pub struct Module {
     inner: Arc<ModuleInner>,
 }
 
+/// What the interpreter needs to enter a defined function.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FuncCode {
+    /// First instruction, as an index into the IR section.
+    pub start: u32,
+    pub num_params: u32,
+    pub num_locals: u32,
+    pub num_slots: u32,
+}
+
 struct ModuleInner {
     meta: ModuleMeta,
+    funcs: Vec<FuncCode>,
     /// The whole artifact, 16-byte aligned so the IR section can be read in place.
     buf: Vec<u128>,
     ir_offset: usize,
@@ -39,7 +50,9 @@ struct ModuleInner {
 
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Module").field("name", &self.inner.meta.name).finish_non_exhaustive()
+        f.debug_struct("Module")
+            .field("name", &self.inner.meta.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -53,16 +66,29 @@ impl Module {
         }
         let mut buf = vec![0u128; bytes.len().div_ceil(16)];
         // SAFETY: `buf` owns at least `bytes.len()` bytes, and u128 has no invalid bit patterns.
-        let raw = unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), bytes.len()) };
+        let raw =
+            unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), bytes.len()) };
         raw.copy_from_slice(bytes);
         let meta_bytes = &raw[header.meta.offset as usize..][..header.meta.len as usize];
         let meta = rkyv::from_bytes::<ModuleMeta, rkyv::rancor::Error>(meta_bytes)
             .map_err(|e| LoadError::Damaged(format!("metadata: {e}")))?;
         if header.ir.len % 16 != 0 {
-            return Err(LoadError::Damaged("IR section is not whole instructions".into()));
+            return Err(LoadError::Damaged(
+                "IR section is not whole instructions".into(),
+            ));
         }
         let module = Module {
             inner: Arc::new(ModuleInner {
+                funcs: meta
+                    .funcs
+                    .iter()
+                    .map(|f| FuncCode {
+                        start: f.code_start,
+                        num_params: f.num_params,
+                        num_locals: f.num_locals,
+                        num_slots: f.num_slots,
+                    })
+                    .collect(),
                 meta,
                 buf,
                 ir_offset: header.ir.offset as usize,
@@ -76,8 +102,10 @@ impl Module {
 
     /// Loads an artifact from a file.
     pub fn from_file(path: &Path) -> Result<Module, LoadError> {
-        let bytes = std::fs::read(path)
-            .map_err(|err| LoadError::Io { path: path.display().to_string(), err })?;
+        let bytes = std::fs::read(path).map_err(|err| LoadError::Io {
+            path: path.display().to_string(),
+            err,
+        })?;
         Module::from_bytes(&bytes)
     }
 
@@ -97,21 +125,36 @@ impl Module {
         &self.ir()[f.code_start as usize..][..f.code_len as usize]
     }
 
+    /// Entry information of every defined function.
+    pub(crate) fn func_codes(&self) -> &[FuncCode] {
+        &self.inner.funcs
+    }
+
     fn ir_bytes(&self) -> &[u16] {
         // SAFETY: the IR section lies inside `buf` (checked by `Header::decode`) and is
         // 16-byte aligned; reading it as u16 words is valid for any bit pattern.
         unsafe {
-            let base = self.inner.buf.as_ptr().cast::<u8>().add(self.inner.ir_offset);
+            let base = self
+                .inner
+                .buf
+                .as_ptr()
+                .cast::<u8>()
+                .add(self.inner.ir_offset);
             std::slice::from_raw_parts(base.cast::<u16>(), self.inner.ir_len * 8)
         }
     }
 
-    fn ir(&self) -> &[Instr] {
+    pub(crate) fn ir(&self) -> &[Instr] {
         // SAFETY: `check_code` ran before any `Module` escaped and verified every opcode
         // is a valid `Op`; `Instr` is repr(C) without padding and 8-aligned, and the
         // section is 16-aligned inside `buf`.
         unsafe {
-            let base = self.inner.buf.as_ptr().cast::<u8>().add(self.inner.ir_offset);
+            let base = self
+                .inner
+                .buf
+                .as_ptr()
+                .cast::<u8>()
+                .add(self.inner.ir_offset);
             std::slice::from_raw_parts(base.cast::<Instr>(), self.inner.ir_len)
         }
     }
@@ -121,12 +164,14 @@ impl Module {
         let words = self.ir_bytes();
         for i in 0..self.inner.ir_len {
             if words[i * 8] >= Op::COUNT {
-                return Err(LoadError::Damaged(format!("invalid opcode at instruction {i}")));
+                return Err(LoadError::Damaged(format!(
+                    "invalid opcode at instruction {i}"
+                )));
             }
         }
         let meta = &self.inner.meta;
-        let num_funcs = meta.num_imported(zwasm_abi::module::ExportKind::Func) as u64
-            + meta.funcs.len() as u64;
+        let num_funcs =
+            meta.num_imported(zwasm_abi::module::ExportKind::Func) as u64 + meta.funcs.len() as u64;
         let num_globals = meta.num_imported(zwasm_abi::module::ExportKind::Global) as u64
             + meta.globals.len() as u64;
         for (def, f) in meta.funcs.iter().enumerate() {
@@ -206,7 +251,10 @@ impl Module {
             }
             // Execution must never run off the end of a function.
             let last = code[code.len() - 1].op;
-            if !matches!(last, Op::Return | Op::ReturnSlot | Op::Br | Op::Trap | Op::BrTable) {
+            if !matches!(
+                last,
+                Op::Return | Op::ReturnSlot | Op::Br | Op::Trap | Op::BrTable
+            ) {
                 return Err(bad(code.len() - 1, "code does not end in a return"));
             }
         }

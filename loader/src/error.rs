@@ -28,12 +28,20 @@ pub struct Trap {
 impl Trap {
     /// A trap with no backtrace yet.
     pub fn new(code: TrapCode) -> Trap {
-        Trap { code, message: None, backtrace: Vec::new() }
+        Trap {
+            code,
+            message: None,
+            backtrace: Vec::new(),
+        }
     }
 
     /// A trap raised by a host function with its own message.
     pub fn host(message: impl Into<String>) -> Trap {
-        Trap { code: TrapCode::HostError, message: Some(message.into()), backtrace: Vec::new() }
+        Trap {
+            code: TrapCode::HostError,
+            message: Some(message.into()),
+            backtrace: Vec::new(),
+        }
     }
 }
 

@@ -5,9 +5,7 @@
 
 use crate::error::{Error, Trap};
 use crate::memory::LinearMemory;
-use crate::store::{
-    Extern, FuncEntity, GlobalEntity, Instance, InstanceEntity, Store,
-};
+use crate::store::{Extern, FuncEntity, GlobalEntity, Instance, InstanceEntity, Store};
 use crate::Module;
 use zwasm_abi::module::{ConstExpr, ConstOp, ImportKind, SegmentMode};
 use zwasm_abi::TrapCode;
@@ -72,7 +70,11 @@ pub(crate) fn instantiate(
 
     for (def, f) in meta.funcs.iter().enumerate() {
         let sig = inst.sigs[f.ty as usize];
-        store.funcs.push(FuncEntity::Wasm { instance: id, def: def as u32, sig });
+        store.funcs.push(FuncEntity::Wasm {
+            instance: id,
+            def: def as u32,
+            sig,
+        });
         inst.funcs.push(store.funcs.len() as u32 - 1);
     }
     for mem in &meta.memories {
@@ -82,7 +84,10 @@ pub(crate) fn instantiate(
     }
     for global in &meta.globals {
         let value = eval(store, &inst, &global.init);
-        store.globals.push(GlobalEntity { ty: global.ty, value });
+        store.globals.push(GlobalEntity {
+            ty: global.ty,
+            value,
+        });
         inst.globals.push(store.globals.len() as u32 - 1);
     }
     for table in &meta.tables {

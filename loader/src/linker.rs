@@ -19,12 +19,18 @@ impl Linker {
 
     /// Defines (or replaces) one import.
     pub fn define(&mut self, module: &str, name: &str, item: Extern) -> &mut Linker {
-        self.defs.insert((module.to_string(), name.to_string()), item);
+        self.defs
+            .insert((module.to_string(), name.to_string()), item);
         self
     }
 
     /// Defines every export of `instance` under the module name `module`.
-    pub fn define_instance(&mut self, store: &Store, module: &str, instance: Instance) -> &mut Linker {
+    pub fn define_instance(
+        &mut self,
+        store: &Store,
+        module: &str,
+        instance: Instance,
+    ) -> &mut Linker {
         for (name, item) in store.exports(instance) {
             self.define(module, &name, item);
         }
@@ -33,7 +39,9 @@ impl Linker {
 
     /// The extern defined for `(module, name)`.
     pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
-        self.defs.get(&(module.to_string(), name.to_string())).copied()
+        self.defs
+            .get(&(module.to_string(), name.to_string()))
+            .copied()
     }
 
     /// Instantiates `module`, taking its imports from this linker, and runs its

@@ -29,7 +29,11 @@ impl LinearMemory {
             .try_reserve_exact(len)
             .map_err(|_| format!("cannot allocate a memory of {min} pages"))?;
         bytes.resize(len, 0);
-        Ok(LinearMemory { bytes, max_pages, declared_max: max })
+        Ok(LinearMemory {
+            bytes,
+            max_pages,
+            declared_max: max,
+        })
     }
 
     /// The memory's contents.

@@ -142,7 +142,10 @@ impl Store {
         f: impl Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
     ) -> Func {
         let sig = self.intern_sig(&ty);
-        self.funcs.push(FuncEntity::Host { sig, f: Arc::new(f) });
+        self.funcs.push(FuncEntity::Host {
+            sig,
+            f: Arc::new(f),
+        });
         Func(self.funcs.len() as u32 - 1)
     }
 
@@ -156,25 +159,40 @@ impl Store {
     /// Creates a table owned by the host, every element set to `init`.
     pub fn new_table(&mut self, ty: TableType, init: Val) -> Result<Table, Error> {
         if init.ty() != ty.elem {
-            return Err(Error::Usage(format!("table of {} cannot hold {}", ty.elem, init.ty())));
+            return Err(Error::Usage(format!(
+                "table of {} cannot hold {}",
+                ty.elem,
+                init.ty()
+            )));
         }
         self.push_table(ty, init.to_raw())
     }
 
     pub(crate) fn push_table(&mut self, ty: TableType, init: u64) -> Result<Table, Error> {
-        let n = usize::try_from(ty.min).ok().filter(|&n| n <= 10_000_000).ok_or_else(|| {
-            Error::Resource(format!("table of {} elements is too large", ty.min))
-        })?;
-        self.tables.push(TableEntity { ty, elems: vec![init; n] });
+        let n = usize::try_from(ty.min)
+            .ok()
+            .filter(|&n| n <= 10_000_000)
+            .ok_or_else(|| Error::Resource(format!("table of {} elements is too large", ty.min)))?;
+        self.tables.push(TableEntity {
+            ty,
+            elems: vec![init; n],
+        });
         Ok(Table(self.tables.len() as u32 - 1))
     }
 
     /// Creates a global owned by the host.
     pub fn new_global(&mut self, ty: GlobalType, value: Val) -> Result<Global, Error> {
         if value.ty() != ty.ty {
-            return Err(Error::Usage(format!("global of {} cannot hold {}", ty.ty, value.ty())));
+            return Err(Error::Usage(format!(
+                "global of {} cannot hold {}",
+                ty.ty,
+                value.ty()
+            )));
         }
-        self.globals.push(GlobalEntity { ty, value: value.to_raw() });
+        self.globals.push(GlobalEntity {
+            ty,
+            value: value.to_raw(),
+        });
         Ok(Global(self.globals.len() as u32 - 1))
     }
 
@@ -233,7 +251,9 @@ impl Store {
     pub fn global_set(&mut self, global: Global, value: Val) -> Result<(), Error> {
         let g = &mut self.globals[global.0 as usize];
         if !g.ty.mutable || value.ty() != g.ty.ty {
-            return Err(Error::Usage("global is immutable or of another type".into()));
+            return Err(Error::Usage(
+                "global is immutable or of another type".into(),
+            ));
         }
         g.value = value.to_raw();
         Ok(())
@@ -242,7 +262,12 @@ impl Store {
     /// A memory's type (its current size as the minimum).
     pub fn memory_type(&self, memory: Memory) -> MemoryType {
         let m = &self.memories[memory.0 as usize];
-        MemoryType { min: m.pages(), max: m.declared_max(), memory64: false, shared: false }
+        MemoryType {
+            min: m.pages(),
+            max: m.declared_max(),
+            memory64: false,
+            shared: false,
+        }
     }
 
     /// A memory's bytes.
@@ -263,22 +288,30 @@ impl Store {
     /// A table's type (its current size as the minimum).
     pub fn table_type(&self, table: Table) -> TableType {
         let t = &self.tables[table.0 as usize];
-        TableType { min: t.elems.len() as u64, ..t.ty }
+        TableType {
+            min: t.elems.len() as u64,
+            ..t.ty
+        }
     }
 
     /// Calls a function with arguments of its parameter types and returns its results.
     pub fn call(&mut self, func: Func, args: &[Val]) -> Result<Vec<Val>, Error> {
         let ty = self.func_type(func).clone();
-        if args.len() != ty.params.len()
-            || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t)
-        {
+        if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t) {
             return Err(Error::Usage(format!(
                 "function of type {ty} called with arguments ({})",
-                args.iter().map(|a| a.ty().name()).collect::<Vec<_>>().join(" ")
+                args.iter()
+                    .map(|a| a.ty().name())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             )));
         }
         let raw: Vec<u64> = args.iter().map(|a| a.to_raw()).collect();
         let out = crate::interp::call(self, func.0, &raw)?;
-        Ok(out.iter().zip(&ty.results).map(|(r, t)| Val::from_raw(*r, *t)).collect())
+        Ok(out
+            .iter()
+            .zip(&ty.results)
+            .map(|(r, t)| Val::from_raw(*r, *t))
+            .collect())
     }
 }

@@ -1,0 +1,775 @@
+//! The register-IR interpreter. One `match` over the opcode per instruction;
+//! the hot state (instruction pointer, frame pointer, memory 0's base and
+//! length) lives in locals of `run`, so the compiler keeps it in registers.
+//!
+//! Frames are windows of one value stack: a call's arguments are already in
+//! the caller's slots where the callee's frame begins, and results come back
+//! in the same slots. Wasm-to-wasm calls never recurse on the host stack; a
+//! frame-count and a stack-size limit turn runaway recursion into a trap.
+
+mod bulk;
+
+use crate::error::{FrameInfo, Trap};
+use crate::store::{Caller, FuncEntity, InstanceEntity, Store};
+use crate::values::Val;
+use zwasm_abi::ir::{Instr, Op};
+use zwasm_abi::num;
+use zwasm_abi::TrapCode;
+
+/// Value-stack size in slots (8 MiB, committed lazily by the OS).
+const STACK_SLOTS: usize = 1 << 20;
+/// Deepest call nesting before `call stack exhausted`.
+const MAX_FRAMES: usize = 50_000;
+
+/// A suspended caller.
+struct Frame {
+    instance: u32,
+    def: u32,
+    ret_pc: usize,
+    base: usize,
+}
+
+/// Calls store function `func` with raw arguments; returns raw results.
+pub(crate) fn call(store: &mut Store, func: u32, args: &[u64]) -> Result<Vec<u64>, Trap> {
+    let (instance, def) = match &store.funcs[func as usize] {
+        FuncEntity::Wasm { instance, def, .. } => (*instance, *def),
+        FuncEntity::Host { .. } => {
+            let mut slots = args.to_vec();
+            let n = store.sigs[store.funcs[func as usize].sig() as usize]
+                .results
+                .len();
+            slots.resize(slots.len().max(n), 0);
+            call_host(store, None, func, &mut slots)?;
+            slots.truncate(n);
+            return Ok(slots);
+        }
+    };
+    let mut stack = std::mem::take(&mut store.stack);
+    if stack.len() < STACK_SLOTS {
+        stack = vec![0; STACK_SLOTS];
+    }
+    stack[..args.len()].copy_from_slice(args);
+    let result = run(store, &mut stack, instance, def);
+    let n = store.sigs[store.funcs[func as usize].sig() as usize]
+        .results
+        .len();
+    let out = stack[..n].to_vec();
+    store.stack = stack;
+    result.map(|()| out)
+}
+
+/// Calls a host function with its arguments in `slots[0..params]`, writing its
+/// results to `slots[0..results]`.
+fn call_host(
+    store: &mut Store,
+    instance: Option<u32>,
+    func: u32,
+    slots: &mut [u64],
+) -> Result<(), Trap> {
+    let FuncEntity::Host { sig, f } = &store.funcs[func as usize] else {
+        unreachable!("call_host on a wasm function")
+    };
+    let f = f.clone();
+    let ty = store.sigs[*sig as usize].clone();
+    let args: Vec<Val> = ty
+        .params
+        .iter()
+        .zip(slots.iter())
+        .map(|(t, r)| Val::from_raw(*r, *t))
+        .collect();
+    let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
+    let mut caller = Caller {
+        store,
+        instance: instance.map(crate::store::Instance),
+    };
+    f(&mut caller, &args, &mut results)?;
+    for ((slot, v), t) in slots.iter_mut().zip(&results).zip(&ty.results) {
+        if v.ty() != *t {
+            return Err(Trap::host(format!(
+                "host function returned {} for a {t} result",
+                v.ty()
+            )));
+        }
+        *slot = v.to_raw();
+    }
+    Ok(())
+}
+
+/// The wasm backtrace: the trapping function, then its callers.
+fn backtrace(store: &Store, frames: &[Frame], instance: u32, def: u32) -> Vec<FrameInfo> {
+    let info = |instance: u32, def: u32| {
+        let inst = &store.instances[instance as usize];
+        let meta = inst.module.meta();
+        let func_index = inst.num_imported_funcs + def;
+        FrameInfo {
+            func_index,
+            name: meta.func_name(func_index).map(str::to_string),
+            module: meta.name.clone(),
+        }
+    };
+    let mut out = vec![info(instance, def)];
+    out.extend(frames.iter().rev().map(|f| info(f.instance, f.def)));
+    out
+}
+
+/// Runs defined function `def` of `instance` with its arguments at the bottom of `stack`.
+fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<(), Trap> {
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut cur_inst = instance;
+    let mut cur_def = def;
+    let stack_len = stack.len();
+    let stack_ptr = stack.as_mut_ptr();
+    let mut base = 0usize;
+    let mut inst: *const InstanceEntity = &store.instances[cur_inst as usize];
+    // SAFETY: `inst` points into `store.instances`, which no code below shrinks or moves
+    // except a host call, after which `inst` is re-read.
+    let entry = unsafe { (*inst).module.func_codes()[def as usize] };
+    if entry.num_slots as usize > stack_len {
+        return Err(Trap::new(TrapCode::StackOverflow));
+    }
+    let mut ir: *const Instr = unsafe { (*inst).module.ir().as_ptr() };
+    let mut pc: usize = entry.start as usize;
+    let mut fp: *mut u64 = stack_ptr;
+    // SAFETY: the frame [0, num_slots) lies in the stack (checked above).
+    unsafe {
+        std::ptr::write_bytes(
+            fp.add(entry.num_params as usize),
+            0,
+            (entry.num_locals - entry.num_params) as usize,
+        )
+    };
+    let (mut mem, mut mem_len) = memory0(store, inst);
+
+    macro_rules! r {
+        ($s:expr) => {
+            // SAFETY: the artifact checker verified every slot field is below the
+            // function's `num_slots`, and every frame lies inside the stack.
+            unsafe { *fp.add($s as usize) }
+        };
+    }
+    macro_rules! w {
+        ($s:expr, $v:expr) => {{
+            let v: u64 = $v;
+            // SAFETY: as for `r!`.
+            unsafe { *fp.add($s as usize) = v }
+        }};
+    }
+    macro_rules! trap {
+        ($code:expr) => {{
+            let mut t = Trap::new($code);
+            t.backtrace = backtrace(store, &frames, cur_inst, cur_def);
+            return Err(t);
+        }};
+    }
+    macro_rules! try_trap {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(code) => trap!(code),
+            }
+        };
+    }
+    macro_rules! i32_bin {
+        ($i:ident, $rhs:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = r!($i.b) as u32;
+            let $b = $rhs as u32;
+            w!($i.a, ($e) as u32 as u64)
+        }};
+    }
+    macro_rules! i64_bin {
+        ($i:ident, $rhs:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = r!($i.b);
+            let $b: u64 = $rhs;
+            w!($i.a, ($e) as u64)
+        }};
+    }
+    macro_rules! f32_op {
+        ($i:ident, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = f32::from_bits(r!($i.b) as u32);
+            let $b = f32::from_bits(r!($i.c) as u32);
+            w!($i.a, ($e).to_bits() as u64)
+        }};
+    }
+    macro_rules! f64_op {
+        ($i:ident, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = f64::from_bits(r!($i.b));
+            let $b = f64::from_bits(r!($i.c));
+            w!($i.a, ($e).to_bits())
+        }};
+    }
+    macro_rules! f32_cmp {
+        ($i:ident, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = f32::from_bits(r!($i.b) as u32);
+            let $b = f32::from_bits(r!($i.c) as u32);
+            w!($i.a, ($e) as u64)
+        }};
+    }
+    macro_rules! f64_cmp {
+        ($i:ident, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = f64::from_bits(r!($i.b));
+            let $b = f64::from_bits(r!($i.c));
+            w!($i.a, ($e) as u64)
+        }};
+    }
+    macro_rules! un {
+        ($i:ident, |$x:ident: $t:ty| $e:expr) => {{
+            let $x = r!($i.b) as $t;
+            w!($i.a, $e)
+        }};
+    }
+    macro_rules! f32_un {
+        ($i:ident, |$x:ident| $e:expr) => {{
+            let $x = f32::from_bits(r!($i.b) as u32);
+            w!($i.a, ($e).to_bits() as u64)
+        }};
+    }
+    macro_rules! f64_un {
+        ($i:ident, |$x:ident| $e:expr) => {{
+            let $x = f64::from_bits(r!($i.b));
+            w!($i.a, ($e).to_bits())
+        }};
+    }
+    macro_rules! jump {
+        ($i:ident) => {
+            pc = (pc as i64 + $i.offset() as i64) as usize
+        };
+    }
+    macro_rules! br_cmp {
+        ($i:ident, $t:ty, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = r!($i.b) as $t;
+            let $b = r!($i.c) as $t;
+            if $e {
+                jump!($i);
+            }
+        }};
+    }
+    macro_rules! br_cmp_imm {
+        ($i:ident, $t:ty, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = r!($i.b) as u32 as $t;
+            let $b = $i.branch_imm() as u32 as $t;
+            if $e {
+                jump!($i);
+            }
+        }};
+    }
+    macro_rules! addr {
+        ($i:ident, $size:expr) => {{
+            let ea = (r!($i.b) as u32 as u64).wrapping_add($i.imm);
+            match ea.checked_add($size) {
+                Some(end) if end <= mem_len as u64 => ea as usize,
+                _ => trap!(TrapCode::MemoryOutOfBounds),
+            }
+        }};
+    }
+    macro_rules! load {
+        ($i:ident, $t:ty, |$x:ident| $e:expr) => {{
+            let ea = addr!($i, std::mem::size_of::<$t>() as u64);
+            // SAFETY: `ea + size <= mem_len`, and `mem` is memory 0's base.
+            let $x = <$t>::from_le(unsafe { std::ptr::read_unaligned(mem.add(ea).cast::<$t>()) });
+            w!($i.a, $e)
+        }};
+    }
+    macro_rules! store {
+        ($i:ident, $t:ty) => {{
+            let ea = addr!($i, std::mem::size_of::<$t>() as u64);
+            let v = (r!($i.c) as $t).to_le();
+            // SAFETY: `ea + size <= mem_len`, and `mem` is memory 0's base.
+            unsafe { std::ptr::write_unaligned(mem.add(ea).cast::<$t>(), v) }
+        }};
+    }
+    // Enters defined function `$def` of the instance at `$callee` with its frame at
+    // slot `$a` of the current frame, saving the current function as the caller.
+    macro_rules! enter {
+        ($a:expr, $callee:expr, $def:expr) => {{
+            let def = $def;
+            // SAFETY: `$callee` is a live instance and `def` one of its defined functions.
+            let f = unsafe { *(*$callee).module.func_codes().get_unchecked(def as usize) };
+            let new_base = base + $a as usize;
+            if new_base + f.num_slots as usize > stack_len || frames.len() >= MAX_FRAMES {
+                trap!(TrapCode::StackOverflow);
+            }
+            frames.push(Frame {
+                instance: cur_inst,
+                def: cur_def,
+                ret_pc: pc,
+                base,
+            });
+            base = new_base;
+            // SAFETY: the new frame lies inside the stack (checked just above).
+            unsafe {
+                fp = stack_ptr.add(base);
+                std::ptr::write_bytes(
+                    fp.add(f.num_params as usize),
+                    0,
+                    (f.num_locals - f.num_params) as usize,
+                );
+            }
+            cur_def = def;
+            pc = f.start as usize;
+        }};
+    }
+    // Calls store function `$fid` (any instance, or the host) with its frame at `$a`.
+    macro_rules! call_func {
+        ($a:expr, $fid:expr) => {{
+            let fid = $fid;
+            match &store.funcs[fid as usize] {
+                FuncEntity::Wasm { instance, def, .. } => {
+                    let (instance, def) = (*instance, *def);
+                    if instance == cur_inst {
+                        enter!($a, inst, def);
+                    } else {
+                        let callee: *const InstanceEntity = &store.instances[instance as usize];
+                        enter!($a, callee, def);
+                        cur_inst = instance;
+                        inst = callee;
+                        // SAFETY: `inst` was just read from the store.
+                        ir = unsafe { (*inst).module.ir().as_ptr() };
+                        (mem, mem_len) = memory0(store, inst);
+                    }
+                }
+                FuncEntity::Host { .. } => {
+                    let new_base = base + $a as usize;
+                    let ty = &store.sigs[store.funcs[fid as usize].sig() as usize];
+                    let n = ty.params.len().max(ty.results.len());
+                    if new_base + n > stack_len {
+                        trap!(TrapCode::StackOverflow);
+                    }
+                    // SAFETY: the host's argument window lies inside the stack (checked above).
+                    let slots =
+                        unsafe { std::slice::from_raw_parts_mut(stack_ptr.add(new_base), n) };
+                    if let Err(mut t) = call_host(store, Some(cur_inst), fid, slots) {
+                        if t.backtrace.is_empty() {
+                            t.backtrace = backtrace(store, &frames, cur_inst, cur_def);
+                        }
+                        return Err(t);
+                    }
+                    inst = &store.instances[cur_inst as usize];
+                    (mem, mem_len) = memory0(store, inst);
+                }
+            }
+        }};
+    }
+
+    loop {
+        // SAFETY: the artifact checker verified that execution cannot leave the
+        // function's code: every branch target is inside it and it ends in a return.
+        let i = unsafe { *ir.add(pc) };
+        pc += 1;
+        match i.op {
+            Op::Nop => {}
+            Op::Trap => trap!(TrapCode::from_u8(i.imm as u8).unwrap_or(TrapCode::Unreachable)),
+            Op::Br => jump!(i),
+            Op::BrIfNez => {
+                if r!(i.b) as u32 != 0 {
+                    jump!(i)
+                }
+            }
+            Op::BrIfEqz => {
+                if r!(i.b) as u32 == 0 {
+                    jump!(i)
+                }
+            }
+            Op::BrTable => {
+                let n = i.imm as usize;
+                let k = (r!(i.b) as u32 as usize).min(n);
+                pc += k;
+                // SAFETY: the checker verified the n+1 entries follow the table.
+                let entry = unsafe { *ir.add(pc) };
+                pc += 1;
+                jump!(entry);
+            }
+            Op::ReturnSlot | Op::Return => {
+                if i.op == Op::ReturnSlot {
+                    w!(0, r!(i.b));
+                }
+                let Some(f) = frames.pop() else {
+                    return Ok(());
+                };
+                base = f.base;
+                // SAFETY: a saved frame's base was inside the stack when it was pushed.
+                fp = unsafe { stack_ptr.add(base) };
+                pc = f.ret_pc;
+                cur_def = f.def;
+                if f.instance != cur_inst {
+                    cur_inst = f.instance;
+                    inst = &store.instances[cur_inst as usize];
+                    // SAFETY: `inst` was just re-read from the store.
+                    ir = unsafe { (*inst).module.ir().as_ptr() };
+                }
+                (mem, mem_len) = memory0(store, inst);
+            }
+            Op::Call => {
+                // SAFETY: `inst` is current.
+                let def = i.imm as u32 - unsafe { (*inst).num_imported_funcs };
+                enter!(i.a, inst, def);
+            }
+            Op::CallImport => {
+                // SAFETY: `inst` is current; the index was checked against the function space.
+                let fid = unsafe { (&(*inst).funcs)[i.imm as usize] };
+                call_func!(i.a, fid);
+            }
+            Op::CallIndirect => {
+                // SAFETY: `inst` is current.
+                let (table, want) = unsafe {
+                    (
+                        (&(*inst).tables)[i.c as usize],
+                        (&(*inst).sigs)[i.imm as usize],
+                    )
+                };
+                let elems = &store.tables[table as usize].elems;
+                let idx = r!(i.b) as u32 as usize;
+                let Some(&r) = elems.get(idx) else {
+                    trap!(TrapCode::UndefinedElement)
+                };
+                if r == 0 {
+                    trap!(TrapCode::IndirectCallToNull);
+                }
+                let fid = (r - 1) as u32;
+                if store.funcs[fid as usize].sig() != want {
+                    trap!(TrapCode::BadSignature);
+                }
+                call_func!(i.a, fid);
+            }
+            Op::Copy => w!(i.a, r!(i.b)),
+            Op::Const => w!(i.a, i.imm),
+            Op::Select => w!(
+                i.a,
+                if r!(i.imm) as u32 != 0 {
+                    r!(i.b)
+                } else {
+                    r!(i.c)
+                }
+            ),
+            Op::GlobalGet => {
+                // SAFETY: `inst` is current; the index was checked against the global space.
+                let g = unsafe { (&(*inst).globals)[i.imm as usize] };
+                w!(i.a, store.globals[g as usize].value)
+            }
+            Op::GlobalSet => {
+                // SAFETY: as for `GlobalGet`.
+                let g = unsafe { (&(*inst).globals)[i.imm as usize] };
+                store.globals[g as usize].value = r!(i.b);
+            }
+
+            Op::BrIfI32Eq => br_cmp!(i, u32, |a, b| a == b),
+            Op::BrIfI32Ne => br_cmp!(i, u32, |a, b| a != b),
+            Op::BrIfI32LtS => br_cmp!(i, u32, |a, b| (a as i32) < (b as i32)),
+            Op::BrIfI32LtU => br_cmp!(i, u32, |a, b| a < b),
+            Op::BrIfI32GtS => br_cmp!(i, u32, |a, b| (a as i32) > (b as i32)),
+            Op::BrIfI32GtU => br_cmp!(i, u32, |a, b| a > b),
+            Op::BrIfI32LeS => br_cmp!(i, u32, |a, b| (a as i32) <= (b as i32)),
+            Op::BrIfI32LeU => br_cmp!(i, u32, |a, b| a <= b),
+            Op::BrIfI32GeS => br_cmp!(i, u32, |a, b| (a as i32) >= (b as i32)),
+            Op::BrIfI32GeU => br_cmp!(i, u32, |a, b| a >= b),
+            Op::BrIfI32EqImm => br_cmp_imm!(i, u32, |a, b| a == b),
+            Op::BrIfI32NeImm => br_cmp_imm!(i, u32, |a, b| a != b),
+            Op::BrIfI32LtSImm => br_cmp_imm!(i, i32, |a, b| a < b),
+            Op::BrIfI32LtUImm => br_cmp_imm!(i, u32, |a, b| a < b),
+            Op::BrIfI32GtSImm => br_cmp_imm!(i, i32, |a, b| a > b),
+            Op::BrIfI32GtUImm => br_cmp_imm!(i, u32, |a, b| a > b),
+            Op::BrIfI32LeSImm => br_cmp_imm!(i, i32, |a, b| a <= b),
+            Op::BrIfI32LeUImm => br_cmp_imm!(i, u32, |a, b| a <= b),
+            Op::BrIfI32GeSImm => br_cmp_imm!(i, i32, |a, b| a >= b),
+            Op::BrIfI32GeUImm => br_cmp_imm!(i, u32, |a, b| a >= b),
+            Op::BrIfI64Eq => br_cmp!(i, u64, |a, b| a == b),
+            Op::BrIfI64Ne => br_cmp!(i, u64, |a, b| a != b),
+            Op::BrIfI64LtS => br_cmp!(i, i64, |a, b| a < b),
+            Op::BrIfI64LtU => br_cmp!(i, u64, |a, b| a < b),
+            Op::BrIfI64GtS => br_cmp!(i, i64, |a, b| a > b),
+            Op::BrIfI64GtU => br_cmp!(i, u64, |a, b| a > b),
+            Op::BrIfI64LeS => br_cmp!(i, i64, |a, b| a <= b),
+            Op::BrIfI64LeU => br_cmp!(i, u64, |a, b| a <= b),
+            Op::BrIfI64GeS => br_cmp!(i, i64, |a, b| a >= b),
+            Op::BrIfI64GeU => br_cmp!(i, u64, |a, b| a >= b),
+
+            Op::I32Load => load!(i, u32, |x| x as u64),
+            Op::I64Load => load!(i, u64, |x| x),
+            Op::F32Load => load!(i, u32, |x| x as u64),
+            Op::F64Load => load!(i, u64, |x| x),
+            Op::I32Load8S => load!(i, i8, |x| x as i32 as u32 as u64),
+            Op::I32Load8U => load!(i, u8, |x| x as u64),
+            Op::I32Load16S => load!(i, i16, |x| x as i32 as u32 as u64),
+            Op::I32Load16U => load!(i, u16, |x| x as u64),
+            Op::I64Load8S => load!(i, i8, |x| x as i64 as u64),
+            Op::I64Load8U => load!(i, u8, |x| x as u64),
+            Op::I64Load16S => load!(i, i16, |x| x as i64 as u64),
+            Op::I64Load16U => load!(i, u16, |x| x as u64),
+            Op::I64Load32S => load!(i, i32, |x| x as i64 as u64),
+            Op::I64Load32U => load!(i, u32, |x| x as u64),
+            Op::I32Store | Op::F32Store => store!(i, u32),
+            Op::I64Store | Op::F64Store => store!(i, u64),
+            Op::I32Store8 | Op::I64Store8 => store!(i, u8),
+            Op::I32Store16 | Op::I64Store16 => store!(i, u16),
+            Op::I64Store32 => store!(i, u32),
+            Op::MemorySize => w!(i.a, mem_len as u64 / crate::PAGE_SIZE),
+            Op::MemoryGrow => {
+                let delta = r!(i.b) as u32 as u64;
+                // SAFETY: `inst` is current.
+                let m = unsafe { (&(*inst).memories)[i.imm as usize] };
+                let old = store.memories[m as usize].grow(delta);
+                w!(i.a, old.map_or(u32::MAX as u64, |o| o as u32 as u64));
+                (mem, mem_len) = memory0(store, inst);
+            }
+            Op::MemoryFill
+            | Op::MemoryCopy
+            | Op::MemoryInit
+            | Op::DataDrop
+            | Op::TableGet
+            | Op::TableSet
+            | Op::TableSize
+            | Op::TableGrow
+            | Op::TableFill
+            | Op::TableCopy
+            | Op::TableInit
+            | Op::ElemDrop
+            | Op::RefFunc => {
+                let out = try_trap!(bulk::exec(store, cur_inst, &i, r!(i.a), r!(i.b), r!(i.c)));
+                if let Some(v) = out {
+                    w!(i.a, v);
+                }
+                (mem, mem_len) = memory0(store, inst);
+            }
+            Op::RefIsNull => w!(i.a, (r!(i.b) == 0) as u64),
+
+            Op::I32Eqz => un!(i, |x: u32| (x == 0) as u64),
+            Op::I32Clz => un!(i, |x: u32| x.leading_zeros() as u64),
+            Op::I32Ctz => un!(i, |x: u32| x.trailing_zeros() as u64),
+            Op::I32Popcnt => un!(i, |x: u32| x.count_ones() as u64),
+            Op::I32Extend8S => un!(i, |x: i8| x as i32 as u32 as u64),
+            Op::I32Extend16S => un!(i, |x: i16| x as i32 as u32 as u64),
+            Op::I64Eqz => un!(i, |x: u64| (x == 0) as u64),
+            Op::I64Clz => un!(i, |x: u64| x.leading_zeros() as u64),
+            Op::I64Ctz => un!(i, |x: u64| x.trailing_zeros() as u64),
+            Op::I64Popcnt => un!(i, |x: u64| x.count_ones() as u64),
+            Op::I64Extend8S => un!(i, |x: i8| x as i64 as u64),
+            Op::I64Extend16S => un!(i, |x: i16| x as i64 as u64),
+            Op::I64Extend32S => un!(i, |x: i32| x as i64 as u64),
+            Op::F32Abs => f32_un!(i, |x| x.abs()),
+            Op::F32Neg => f32_un!(i, |x| -x),
+            Op::F32Ceil => f32_un!(i, |x| x.ceil()),
+            Op::F32Floor => f32_un!(i, |x| x.floor()),
+            Op::F32Trunc => f32_un!(i, |x| x.trunc()),
+            Op::F32Nearest => f32_un!(i, |x| num::f32_nearest(x)),
+            Op::F32Sqrt => f32_un!(i, |x| x.sqrt()),
+            Op::F64Abs => f64_un!(i, |x| x.abs()),
+            Op::F64Neg => f64_un!(i, |x| -x),
+            Op::F64Ceil => f64_un!(i, |x| x.ceil()),
+            Op::F64Floor => f64_un!(i, |x| x.floor()),
+            Op::F64Trunc => f64_un!(i, |x| x.trunc()),
+            Op::F64Nearest => f64_un!(i, |x| num::f64_nearest(x)),
+            Op::F64Sqrt => f64_un!(i, |x| x.sqrt()),
+            Op::I32WrapI64 => un!(i, |x: u32| x as u64),
+            Op::I32TruncF32S => {
+                let x = f32::from_bits(r!(i.b) as u32);
+                w!(i.a, try_trap!(num::i32_trunc_f32_s(x)) as u32 as u64)
+            }
+            Op::I32TruncF32U => {
+                let x = f32::from_bits(r!(i.b) as u32);
+                w!(i.a, try_trap!(num::i32_trunc_f32_u(x)) as u64)
+            }
+            Op::I32TruncF64S => {
+                let x = f64::from_bits(r!(i.b));
+                w!(i.a, try_trap!(num::i32_trunc_f64_s(x)) as u32 as u64)
+            }
+            Op::I32TruncF64U => {
+                let x = f64::from_bits(r!(i.b));
+                w!(i.a, try_trap!(num::i32_trunc_f64_u(x)) as u64)
+            }
+            Op::I64ExtendI32S => un!(i, |x: i32| x as i64 as u64),
+            Op::I64ExtendI32U => un!(i, |x: u32| x as u64),
+            Op::I64TruncF32S => {
+                let x = f32::from_bits(r!(i.b) as u32);
+                w!(i.a, try_trap!(num::i64_trunc_f32_s(x)) as u64)
+            }
+            Op::I64TruncF32U => {
+                let x = f32::from_bits(r!(i.b) as u32);
+                w!(i.a, try_trap!(num::i64_trunc_f32_u(x)))
+            }
+            Op::I64TruncF64S => {
+                let x = f64::from_bits(r!(i.b));
+                w!(i.a, try_trap!(num::i64_trunc_f64_s(x)) as u64)
+            }
+            Op::I64TruncF64U => {
+                let x = f64::from_bits(r!(i.b));
+                w!(i.a, try_trap!(num::i64_trunc_f64_u(x)))
+            }
+            Op::F32ConvertI32S => un!(i, |x: i32| (x as f32).to_bits() as u64),
+            Op::F32ConvertI32U => un!(i, |x: u32| (x as f32).to_bits() as u64),
+            Op::F32ConvertI64S => un!(i, |x: i64| (x as f32).to_bits() as u64),
+            Op::F32ConvertI64U => un!(i, |x: u64| (x as f32).to_bits() as u64),
+            Op::F32DemoteF64 => un!(i, |x: u64| (f64::from_bits(x) as f32).to_bits() as u64),
+            Op::F64ConvertI32S => un!(i, |x: i32| (x as f64).to_bits()),
+            Op::F64ConvertI32U => un!(i, |x: u32| (x as f64).to_bits()),
+            Op::F64ConvertI64S => un!(i, |x: i64| (x as f64).to_bits()),
+            Op::F64ConvertI64U => un!(i, |x: u64| (x as f64).to_bits()),
+            Op::F64PromoteF32 => un!(i, |x: u32| (f32::from_bits(x) as f64).to_bits()),
+            Op::I32TruncSatF32S => un!(i, |x: u32| f32::from_bits(x) as i32 as u32 as u64),
+            Op::I32TruncSatF32U => un!(i, |x: u32| f32::from_bits(x) as u32 as u64),
+            Op::I32TruncSatF64S => un!(i, |x: u64| f64::from_bits(x) as i32 as u32 as u64),
+            Op::I32TruncSatF64U => un!(i, |x: u64| f64::from_bits(x) as u32 as u64),
+            Op::I64TruncSatF32S => un!(i, |x: u32| f32::from_bits(x) as i64 as u64),
+            Op::I64TruncSatF32U => un!(i, |x: u32| f32::from_bits(x) as u64),
+            Op::I64TruncSatF64S => un!(i, |x: u64| f64::from_bits(x) as i64 as u64),
+            Op::I64TruncSatF64U => un!(i, |x: u64| f64::from_bits(x) as u64),
+
+            Op::I32Add => i32_bin!(i, r!(i.c), |a, b| a.wrapping_add(b)),
+            Op::I32Sub => i32_bin!(i, r!(i.c), |a, b| a.wrapping_sub(b)),
+            Op::I32Mul => i32_bin!(i, r!(i.c), |a, b| a.wrapping_mul(b)),
+            Op::I32DivS => i32_bin!(i, r!(i.c), |a, b| try_trap!(num::i32_div_s(
+                a as i32, b as i32
+            ))),
+            Op::I32DivU => i32_bin!(i, r!(i.c), |a, b| try_trap!(num::i32_div_u(a, b))),
+            Op::I32RemS => i32_bin!(i, r!(i.c), |a, b| try_trap!(num::i32_rem_s(
+                a as i32, b as i32
+            ))),
+            Op::I32RemU => i32_bin!(i, r!(i.c), |a, b| try_trap!(num::i32_rem_u(a, b))),
+            Op::I32And => i32_bin!(i, r!(i.c), |a, b| a & b),
+            Op::I32Or => i32_bin!(i, r!(i.c), |a, b| a | b),
+            Op::I32Xor => i32_bin!(i, r!(i.c), |a, b| a ^ b),
+            Op::I32Shl => i32_bin!(i, r!(i.c), |a, b| a.wrapping_shl(b)),
+            Op::I32ShrS => i32_bin!(i, r!(i.c), |a, b| (a as i32).wrapping_shr(b)),
+            Op::I32ShrU => i32_bin!(i, r!(i.c), |a, b| a.wrapping_shr(b)),
+            Op::I32Rotl => i32_bin!(i, r!(i.c), |a, b| a.rotate_left(b)),
+            Op::I32Rotr => i32_bin!(i, r!(i.c), |a, b| a.rotate_right(b)),
+            Op::I32Eq => i32_bin!(i, r!(i.c), |a, b| a == b),
+            Op::I32Ne => i32_bin!(i, r!(i.c), |a, b| a != b),
+            Op::I32LtS => i32_bin!(i, r!(i.c), |a, b| (a as i32) < (b as i32)),
+            Op::I32LtU => i32_bin!(i, r!(i.c), |a, b| a < b),
+            Op::I32GtS => i32_bin!(i, r!(i.c), |a, b| (a as i32) > (b as i32)),
+            Op::I32GtU => i32_bin!(i, r!(i.c), |a, b| a > b),
+            Op::I32LeS => i32_bin!(i, r!(i.c), |a, b| (a as i32) <= (b as i32)),
+            Op::I32LeU => i32_bin!(i, r!(i.c), |a, b| a <= b),
+            Op::I32GeS => i32_bin!(i, r!(i.c), |a, b| (a as i32) >= (b as i32)),
+            Op::I32GeU => i32_bin!(i, r!(i.c), |a, b| a >= b),
+            Op::I32AddImm => i32_bin!(i, i.imm, |a, b| a.wrapping_add(b)),
+            Op::I32SubImm => i32_bin!(i, i.imm, |a, b| a.wrapping_sub(b)),
+            Op::I32MulImm => i32_bin!(i, i.imm, |a, b| a.wrapping_mul(b)),
+            Op::I32DivSImm => i32_bin!(i, i.imm, |a, b| try_trap!(num::i32_div_s(
+                a as i32, b as i32
+            ))),
+            Op::I32DivUImm => i32_bin!(i, i.imm, |a, b| try_trap!(num::i32_div_u(a, b))),
+            Op::I32RemSImm => i32_bin!(i, i.imm, |a, b| try_trap!(num::i32_rem_s(
+                a as i32, b as i32
+            ))),
+            Op::I32RemUImm => i32_bin!(i, i.imm, |a, b| try_trap!(num::i32_rem_u(a, b))),
+            Op::I32AndImm => i32_bin!(i, i.imm, |a, b| a & b),
+            Op::I32OrImm => i32_bin!(i, i.imm, |a, b| a | b),
+            Op::I32XorImm => i32_bin!(i, i.imm, |a, b| a ^ b),
+            Op::I32ShlImm => i32_bin!(i, i.imm, |a, b| a.wrapping_shl(b)),
+            Op::I32ShrSImm => i32_bin!(i, i.imm, |a, b| (a as i32).wrapping_shr(b)),
+            Op::I32ShrUImm => i32_bin!(i, i.imm, |a, b| a.wrapping_shr(b)),
+            Op::I32RotlImm => i32_bin!(i, i.imm, |a, b| a.rotate_left(b)),
+            Op::I32RotrImm => i32_bin!(i, i.imm, |a, b| a.rotate_right(b)),
+            Op::I32EqImm => i32_bin!(i, i.imm, |a, b| a == b),
+            Op::I32NeImm => i32_bin!(i, i.imm, |a, b| a != b),
+            Op::I32LtSImm => i32_bin!(i, i.imm, |a, b| (a as i32) < (b as i32)),
+            Op::I32LtUImm => i32_bin!(i, i.imm, |a, b| a < b),
+            Op::I32GtSImm => i32_bin!(i, i.imm, |a, b| (a as i32) > (b as i32)),
+            Op::I32GtUImm => i32_bin!(i, i.imm, |a, b| a > b),
+            Op::I32LeSImm => i32_bin!(i, i.imm, |a, b| (a as i32) <= (b as i32)),
+            Op::I32LeUImm => i32_bin!(i, i.imm, |a, b| a <= b),
+            Op::I32GeSImm => i32_bin!(i, i.imm, |a, b| (a as i32) >= (b as i32)),
+            Op::I32GeUImm => i32_bin!(i, i.imm, |a, b| a >= b),
+
+            Op::I64Add => i64_bin!(i, r!(i.c), |a, b| a.wrapping_add(b)),
+            Op::I64Sub => i64_bin!(i, r!(i.c), |a, b| a.wrapping_sub(b)),
+            Op::I64Mul => i64_bin!(i, r!(i.c), |a, b| a.wrapping_mul(b)),
+            Op::I64DivS => i64_bin!(i, r!(i.c), |a, b| try_trap!(num::i64_div_s(
+                a as i64, b as i64
+            ))),
+            Op::I64DivU => i64_bin!(i, r!(i.c), |a, b| try_trap!(num::i64_div_u(a, b))),
+            Op::I64RemS => i64_bin!(i, r!(i.c), |a, b| try_trap!(num::i64_rem_s(
+                a as i64, b as i64
+            ))),
+            Op::I64RemU => i64_bin!(i, r!(i.c), |a, b| try_trap!(num::i64_rem_u(a, b))),
+            Op::I64And => i64_bin!(i, r!(i.c), |a, b| a & b),
+            Op::I64Or => i64_bin!(i, r!(i.c), |a, b| a | b),
+            Op::I64Xor => i64_bin!(i, r!(i.c), |a, b| a ^ b),
+            Op::I64Shl => i64_bin!(i, r!(i.c), |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShrS => i64_bin!(i, r!(i.c), |a, b| (a as i64).wrapping_shr(b as u32)),
+            Op::I64ShrU => i64_bin!(i, r!(i.c), |a, b| a.wrapping_shr(b as u32)),
+            Op::I64Rotl => i64_bin!(i, r!(i.c), |a, b| a.rotate_left((b % 64) as u32)),
+            Op::I64Rotr => i64_bin!(i, r!(i.c), |a, b| a.rotate_right((b % 64) as u32)),
+            Op::I64Eq => i64_bin!(i, r!(i.c), |a, b| a == b),
+            Op::I64Ne => i64_bin!(i, r!(i.c), |a, b| a != b),
+            Op::I64LtS => i64_bin!(i, r!(i.c), |a, b| (a as i64) < (b as i64)),
+            Op::I64LtU => i64_bin!(i, r!(i.c), |a, b| a < b),
+            Op::I64GtS => i64_bin!(i, r!(i.c), |a, b| (a as i64) > (b as i64)),
+            Op::I64GtU => i64_bin!(i, r!(i.c), |a, b| a > b),
+            Op::I64LeS => i64_bin!(i, r!(i.c), |a, b| (a as i64) <= (b as i64)),
+            Op::I64LeU => i64_bin!(i, r!(i.c), |a, b| a <= b),
+            Op::I64GeS => i64_bin!(i, r!(i.c), |a, b| (a as i64) >= (b as i64)),
+            Op::I64GeU => i64_bin!(i, r!(i.c), |a, b| a >= b),
+            Op::I64AddImm => i64_bin!(i, i.imm, |a, b| a.wrapping_add(b)),
+            Op::I64SubImm => i64_bin!(i, i.imm, |a, b| a.wrapping_sub(b)),
+            Op::I64MulImm => i64_bin!(i, i.imm, |a, b| a.wrapping_mul(b)),
+            Op::I64DivSImm => i64_bin!(i, i.imm, |a, b| try_trap!(num::i64_div_s(
+                a as i64, b as i64
+            ))),
+            Op::I64DivUImm => i64_bin!(i, i.imm, |a, b| try_trap!(num::i64_div_u(a, b))),
+            Op::I64RemSImm => i64_bin!(i, i.imm, |a, b| try_trap!(num::i64_rem_s(
+                a as i64, b as i64
+            ))),
+            Op::I64RemUImm => i64_bin!(i, i.imm, |a, b| try_trap!(num::i64_rem_u(a, b))),
+            Op::I64AndImm => i64_bin!(i, i.imm, |a, b| a & b),
+            Op::I64OrImm => i64_bin!(i, i.imm, |a, b| a | b),
+            Op::I64XorImm => i64_bin!(i, i.imm, |a, b| a ^ b),
+            Op::I64ShlImm => i64_bin!(i, i.imm, |a, b| a.wrapping_shl(b as u32)),
+            Op::I64ShrSImm => i64_bin!(i, i.imm, |a, b| (a as i64).wrapping_shr(b as u32)),
+            Op::I64ShrUImm => i64_bin!(i, i.imm, |a, b| a.wrapping_shr(b as u32)),
+            Op::I64RotlImm => i64_bin!(i, i.imm, |a, b| a.rotate_left((b % 64) as u32)),
+            Op::I64RotrImm => i64_bin!(i, i.imm, |a, b| a.rotate_right((b % 64) as u32)),
+            Op::I64EqImm => i64_bin!(i, i.imm, |a, b| a == b),
+            Op::I64NeImm => i64_bin!(i, i.imm, |a, b| a != b),
+            Op::I64LtSImm => i64_bin!(i, i.imm, |a, b| (a as i64) < (b as i64)),
+            Op::I64LtUImm => i64_bin!(i, i.imm, |a, b| a < b),
+            Op::I64GtSImm => i64_bin!(i, i.imm, |a, b| (a as i64) > (b as i64)),
+            Op::I64GtUImm => i64_bin!(i, i.imm, |a, b| a > b),
+            Op::I64LeSImm => i64_bin!(i, i.imm, |a, b| (a as i64) <= (b as i64)),
+            Op::I64LeUImm => i64_bin!(i, i.imm, |a, b| a <= b),
+            Op::I64GeSImm => i64_bin!(i, i.imm, |a, b| (a as i64) >= (b as i64)),
+            Op::I64GeUImm => i64_bin!(i, i.imm, |a, b| a >= b),
+
+            Op::F32Add => f32_op!(i, |a, b| a + b),
+            Op::F32Sub => f32_op!(i, |a, b| a - b),
+            Op::F32Mul => f32_op!(i, |a, b| a * b),
+            Op::F32Div => f32_op!(i, |a, b| a / b),
+            Op::F32Min => f32_op!(i, |a, b| num::f32_min(a, b)),
+            Op::F32Max => f32_op!(i, |a, b| num::f32_max(a, b)),
+            Op::F32Copysign => f32_op!(i, |a, b| a.copysign(b)),
+            Op::F32Eq => f32_cmp!(i, |a, b| a == b),
+            Op::F32Ne => f32_cmp!(i, |a, b| a != b),
+            Op::F32Lt => f32_cmp!(i, |a, b| a < b),
+            Op::F32Gt => f32_cmp!(i, |a, b| a > b),
+            Op::F32Le => f32_cmp!(i, |a, b| a <= b),
+            Op::F32Ge => f32_cmp!(i, |a, b| a >= b),
+            Op::F64Add => f64_op!(i, |a, b| a + b),
+            Op::F64Sub => f64_op!(i, |a, b| a - b),
+            Op::F64Mul => f64_op!(i, |a, b| a * b),
+            Op::F64Div => f64_op!(i, |a, b| a / b),
+            Op::F64Min => f64_op!(i, |a, b| num::f64_min(a, b)),
+            Op::F64Max => f64_op!(i, |a, b| num::f64_max(a, b)),
+            Op::F64Copysign => f64_op!(i, |a, b| a.copysign(b)),
+            Op::F64Eq => f64_cmp!(i, |a, b| a == b),
+            Op::F64Ne => f64_cmp!(i, |a, b| a != b),
+            Op::F64Lt => f64_cmp!(i, |a, b| a < b),
+            Op::F64Gt => f64_cmp!(i, |a, b| a > b),
+            Op::F64Le => f64_cmp!(i, |a, b| a <= b),
+            Op::F64Ge => f64_cmp!(i, |a, b| a >= b),
+        }
+    }
+}
+
+/// Memory 0 of an instance as (base, length); a null base and 0 without one.
+#[inline]
+fn memory0(store: &mut Store, inst: *const InstanceEntity) -> (*mut u8, usize) {
+    // SAFETY: `inst` points at a live instance of `store` (callers re-read it after
+    // anything that could move `store.instances`).
+    match unsafe { (&(*inst).memories).first() } {
+        Some(&m) => {
+            let data = store.memories[m as usize].data_mut();
+            (data.as_mut_ptr(), data.len())
+        }
+        None => (std::ptr::null_mut(), 0),
+    }
+}
