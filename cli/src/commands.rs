@@ -64,7 +64,7 @@ pub(crate) fn validate(o: &ValidateOpts) -> Result<(), CliError> {
                 "not a wasm binary (it does not start with \\0asm)",
             ))
         }
-        _ => zwasm_compiler::validate(&bytes).map_err(|e| CliError::file(&o.file, e))?,
+        _ => zwasm_compiler::validate(&bytes).map_err(|e| input::compile_error(&o.file, e))?,
     }
     println!("{}: valid", o.file.display());
     Ok(())

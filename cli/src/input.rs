@@ -35,7 +35,13 @@ impl Kind {
 
 /// Reads a whole file, with an error that names it.
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| CliError::file(path, format!("cannot read file: {e}")))
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::file(path, format!("cannot read file: {e}")))?;
+    if bytes.is_empty() {
+        // Empty wat text would parse as the empty module; an empty file is a mistake.
+        return Err(CliError::file(path, "file is empty"));
+    }
+    Ok(bytes)
 }
 
 /// Compiles wasm or wat bytes to `.zwo` bytes.
@@ -47,7 +53,16 @@ pub(crate) fn compile(path: &Path, kind: Kind, bytes: &[u8]) -> Result<Vec<u8>, 
         ));
     }
     zwasm_compiler::compile(bytes, &zwasm_compiler::CompileOptions::default())
-        .map_err(|e| CliError::file(path, e))
+        .map_err(|e| compile_error(path, e))
+}
+
+/// A compile error about `path`. The wat parser does not know the file name
+/// and says `<anon>`; put the real one in its place.
+pub(crate) fn compile_error(path: &Path, e: zwasm_compiler::CompileError) -> CliError {
+    let message = e
+        .to_string()
+        .replace("--> <anon>:", &format!("--> {}:", path.display()));
+    CliError::file(path, message)
 }
 
 /// Loads `.zwo` bytes, refusing a damaged or foreign artifact.

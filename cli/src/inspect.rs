@@ -7,7 +7,7 @@ use crate::input;
 use crate::json::Json;
 use crate::opts::InspectOpts;
 use std::fmt::Write;
-use zwasm_abi::module::{ExportKind, ImportKind, MemoryType, ModuleMeta, TableType};
+use zwasm_abi::module::{ExportKind, FuncType, ImportKind, MemoryType, ModuleMeta, TableType};
 use zwasm_loader::Module;
 
 /// Runs `zwasm inspect`.
@@ -65,10 +65,24 @@ fn func_name(meta: &ModuleMeta, index: u32) -> Option<&str> {
     })
 }
 
+/// A signature in wat syntax, leaving out an empty `(param)` or `(result)`.
+fn type_text(ty: Option<&FuncType>) -> String {
+    let Some(ty) = ty else { return "?".into() };
+    let mut s = "(func".to_string();
+    for (word, list) in [("param", &ty.params), ("result", &ty.results)] {
+        if !list.is_empty() {
+            let names: Vec<&str> = list.iter().map(|t| t.name()).collect();
+            let _ = write!(s, " ({word} {})", names.join(" "));
+        }
+    }
+    s + ")"
+}
+
 fn func_type_text(meta: &ModuleMeta, index: u32) -> String {
-    meta.func_type_index(index)
-        .and_then(|t| meta.types.get(t as usize))
-        .map_or_else(|| "?".into(), |t| t.to_string())
+    type_text(
+        meta.func_type_index(index)
+            .and_then(|t| meta.types.get(t as usize)),
+    )
 }
 
 fn kind_name(kind: ExportKind) -> &'static str {
@@ -111,12 +125,7 @@ fn summary_text(module: &Module, file: &str) -> String {
     let _ = writeln!(s, "imports: {}", meta.imports.len());
     for i in &meta.imports {
         let what = match &i.kind {
-            ImportKind::Func(t) => format!(
-                "func {}",
-                meta.types
-                    .get(*t as usize)
-                    .map_or_else(|| "?".into(), |t| t.to_string())
-            ),
+            ImportKind::Func(t) => format!("func {}", type_text(meta.types.get(*t as usize))),
             ImportKind::Table(t) => format!("table {}", table_text(t)),
             ImportKind::Memory(m) => format!("memory {}", memory_text(m)),
             ImportKind::Global(g) => {
@@ -211,8 +220,7 @@ fn summary_json(module: &Module, file: &str) -> Json {
         match &i.kind {
             ImportKind::Func(t) => {
                 fields.push(("kind".into(), "func".into()));
-                let ty = meta.types.get(*t as usize).map(|t| t.to_string());
-                fields.push(("type".into(), ty.into()));
+                fields.push(("type".into(), type_text(meta.types.get(*t as usize)).into()));
             }
             ImportKind::Table(t) => {
                 fields.push(("kind".into(), "table".into()));

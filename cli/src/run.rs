@@ -26,13 +26,7 @@ pub(crate) struct GuestContext {
 /// Runs `zwasm run`.
 pub(crate) fn run(o: &RunOpts) -> Result<(), CliError> {
     let module = input::load(&o.file)?;
-    let (invoke_args, guest_args) = match o.invoke {
-        Some(_) => (o.args.as_slice(), o.guest_args.clone()),
-        None => (
-            &[][..],
-            o.args.iter().chain(&o.guest_args).cloned().collect(),
-        ),
-    };
+    let (invoke_args, guest_args) = o.split_args();
     let guest = GuestContext {
         program: o.file.display().to_string(),
         args: guest_args,

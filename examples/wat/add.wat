@@ -6,7 +6,9 @@
 ;;   5
 ;;
 ;; Arguments are parsed by the parameter types, so negative and hex numbers work too:
-;;   zwasm run examples/wat/add.wat --invoke add -7 0x10      prints 9
+;;   zwasm run examples/wat/add.wat --invoke add -7 0x10
+;; Expected output:
+;;   9
 (module
   (func $add (export "add") (param $a i32) (param $b i32) (result i32)
     local.get $a

@@ -6,9 +6,12 @@
 ;; Expected output (op 2 is mul):
 ;;   42
 ;;
-;;   zwasm run examples/wat/call_indirect.wat --invoke calc 0 -5 3     (op 0 is add: prints -2)
+;;   zwasm run examples/wat/call_indirect.wat --invoke calc 0 -5 3
+;; Expected output (op 0 is add):
+;;   -2
+;;
 ;;   zwasm run examples/wat/call_indirect.wat --invoke calc 4 1 1
-;; Expected: a trap, exit code 134, because slot 4 holds a function of another type:
+;; Expected trap (exit code 134; slot 4 holds a function of another type):
 ;;   error: examples/wat/call_indirect.wat: wasm trap: indirect call type mismatch
 (module
   (type $binop (func (param i32 i32) (result i32)))

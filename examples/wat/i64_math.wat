@@ -9,9 +9,10 @@
 ;; Expected output:
 ;;   4052555153018976267
 ;;
+;; 3^40 = 12157665459056928801 needs all 64 bits; zwasm prints i64 results
+;; signed, so the same bits read as -6289078614652622815:
 ;;   zwasm run examples/wat/i64_math.wat --invoke pow 3 40
-;; Expected output (3^40 = 12157665459056928801 needs 64 bits; zwasm prints i64
-;; results signed, so the same bits read as -6289078614652622815):
+;; Expected output:
 ;;   -6289078614652622815
 ;;
 ;;   zwasm run examples/wat/i64_math.wat --invoke bits 0xff00

@@ -7,7 +7,7 @@
 ;;   3
 ;;
 ;;   zwasm run examples/wat/traps.wat --invoke divide 1 0
-;; Expected: exit code 134 and, on stderr,
+;; Expected trap (exit code 134; printed on stderr):
 ;;   error: examples/wat/traps.wat: wasm trap: integer divide by zero
 ;;   wasm backtrace:
 ;;       0: divide (func 0)
