@@ -22,7 +22,7 @@
     (i32.div_s (local.get $a) (local.get $b)))
 
   ;; The one signed division whose result does not fit: -2^31 / -1.
-  (func (export "overflow") (result i32)
+  (func $overflow (export "overflow") (result i32)
     (i32.div_s (i32.const -2147483648) (i32.const -1)))
 
   ;; `unreachable` traps unconditionally (compilers emit it after a panic).
@@ -30,7 +30,7 @@
     unreachable)
 
   ;; The last byte of the one-page memory is 65535; a 4-byte load at 65534 runs off it.
-  (func (export "out_of_bounds") (result i32)
+  (func $out_of_bounds (export "out_of_bounds") (result i32)
     (i32.load (i32.const 65534)))
 
   ;; Infinite recursion runs out of stack.
