@@ -50,6 +50,9 @@ const FEATURE_KEYWORDS: &[(&str, &str)] = &[
     ("stack switching", "stack-switching"),
     ("custom descriptors", "custom-descriptors"),
     ("component", "component-model"),
+    ("non-constant operator: i32.", "extended-const"),
+    ("non-constant operator: i64.", "extended-const"),
+    ("global.get of locally defined global", "gc"),
     ("rec group", "gc"),
     ("subtype", "gc"),
     ("gc", "gc"),
@@ -231,6 +234,9 @@ mod tests {
             Some("multi-memory".into())
         );
         assert_eq!(from_error("type mismatch", true), None);
+        let e = "constant expression required: non-constant operator: i32.add (at offset 0x15)";
+        assert_eq!(from_error(e, true), Some("extended-const".into()));
+        assert_eq!(from_error(e, false), None);
     }
 
     #[test]
