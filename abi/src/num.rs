@@ -66,7 +66,7 @@ pub fn i64_rem_u(a: u64, b: u64) -> Result<u64, TrapCode> {
 }
 
 macro_rules! float_ops {
-    ($t:ty, $min:ident, $max:ident, $nearest:ident) => {
+    ($t:ty, $bits:ty, $quiet:expr, $min:ident, $max:ident, $nearest:ident, $ceil:ident, $floor:ident, $trunc:ident, $sqrt:ident) => {
         /// wasm `min`: NaN if either operand is NaN, and -0 below +0.
         #[inline]
         pub fn $min(a: $t, b: $t) -> $t {
@@ -103,13 +103,76 @@ macro_rules! float_ops {
         /// wasm `nearest`: round to nearest, ties to even.
         #[inline]
         pub fn $nearest(a: $t) -> $t {
-            a.round_ties_even()
+            quiet(a.round_ties_even())
+        }
+
+        /// wasm `ceil`, with a NaN result always quiet.
+        #[inline]
+        pub fn $ceil(a: $t) -> $t {
+            quiet(a.ceil())
+        }
+
+        /// wasm `floor`, with a NaN result always quiet.
+        #[inline]
+        pub fn $floor(a: $t) -> $t {
+            quiet(a.floor())
+        }
+
+        /// wasm `trunc`, with a NaN result always quiet.
+        #[inline]
+        pub fn $trunc(a: $t) -> $t {
+            quiet(a.trunc())
+        }
+
+        /// wasm `sqrt`, with a NaN result always quiet.
+        #[inline]
+        pub fn $sqrt(a: $t) -> $t {
+            quiet(a.sqrt())
+        }
+
+        /// Sets the quiet bit of a NaN: the spec allows only arithmetic NaNs here,
+        /// while the host's rounding may pass a signalling NaN through.
+        #[inline]
+        fn quiet(a: $t) -> $t {
+            if a.is_nan() {
+                <$t>::from_bits(a.to_bits() | $quiet)
+            } else {
+                a
+            }
         }
     };
 }
 
-float_ops!(f32, f32_min, f32_max, f32_nearest);
-float_ops!(f64, f64_min, f64_max, f64_nearest);
+mod f32_ops {
+    float_ops!(
+        f32,
+        u32,
+        0x0040_0000,
+        f32_min,
+        f32_max,
+        f32_nearest,
+        f32_ceil,
+        f32_floor,
+        f32_trunc,
+        f32_sqrt
+    );
+}
+mod f64_ops {
+    float_ops!(
+        f64,
+        u64,
+        0x0008_0000_0000_0000,
+        f64_min,
+        f64_max,
+        f64_nearest,
+        f64_ceil,
+        f64_floor,
+        f64_trunc,
+        f64_sqrt
+    );
+}
+pub use f32_ops::*;
+pub use f64_ops::*;
 
 macro_rules! trunc {
     ($name:ident, $from:ty, $to:ty, $lo:expr, $hi:expr) => {

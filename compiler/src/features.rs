@@ -70,4 +70,5 @@ pub(crate) fn wasm_features() -> wasmparser::WasmFeatures {
         | F::BULK_MEMORY
         | F::REFERENCE_TYPES
         | F::FLOATS
+        | F::GC_TYPES
 }

@@ -670,12 +670,20 @@ impl Lowerer<'_> {
                 self.bind_label();
             }
             O::If { blockty } => {
-                let pc = self.cond_branch(false);
+                // Both arms must see the same slots, so settle the stack before the
+                // branch; the condition stays lazy so it can fuse with its compare.
+                let cond = self.pop();
+                let last = self.last_result;
                 self.preserve_locals(None);
                 let (params, _) = self.block_arity(blockty);
                 for p in self.stack.len() - params..self.stack.len() {
                     self.materialize(p);
                 }
+                self.stack.push(cond);
+                if self.code.len() == last.map_or(usize::MAX, |pc| pc + 1) {
+                    self.last_result = last;
+                }
+                let pc = self.cond_branch(false);
                 self.push_ctrl(Kind::If, blockty);
                 self.ctrls.last_mut().unwrap().else_patch = Some(pc);
             }
