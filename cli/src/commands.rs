@@ -66,7 +66,7 @@ pub(crate) fn validate(o: &ValidateOpts) -> Result<(), CliError> {
         }
         _ => zwasm_compiler::validate(&bytes).map_err(|e| input::compile_error(&o.file, e))?,
     }
-    println!("{}: valid", o.file.display());
+    crate::emit(&format!("{}: valid\n", o.file.display()));
     Ok(())
 }
 
@@ -84,7 +84,7 @@ pub(crate) fn features(o: &FeaturesOpts) -> Result<(), CliError> {
                 ])
             })
             .collect();
-        println!("{}", Json::Arr(items));
+        crate::emit(&format!("{}\n", Json::Arr(items)));
         return Ok(());
     }
     let width = list
@@ -102,6 +102,6 @@ pub(crate) fn features(o: &FeaturesOpts) -> Result<(), CliError> {
             f.status.name()
         ));
     }
-    print!("{out}");
+    crate::emit(&out);
     Ok(())
 }

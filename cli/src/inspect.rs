@@ -23,7 +23,7 @@ pub(crate) fn inspect(o: &InspectOpts) -> Result<(), CliError> {
         None if o.json => summary_json(&module, &file).to_string() + "\n",
         None => summary_text(&module, &file),
     };
-    print!("{out}");
+    crate::emit(&out);
     Ok(())
 }
 

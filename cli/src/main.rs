@@ -34,6 +34,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes a command's output to stdout. A closed pipe (`zwasm inspect x | head`)
+/// is not an error worth a panic: the reader has seen what it wanted.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// `zwasm FILE ...` means `zwasm run FILE ...`: when the first argument is
 /// neither a subcommand nor an option, insert `run` before clap sees it.
 fn implicit_run(mut argv: Vec<OsString>) -> Vec<OsString> {

@@ -12,7 +12,7 @@ pub(crate) const SUBCOMMANDS: &[&str] =
 ///
 /// `zwasm FILE` is short for `zwasm run FILE`.
 #[derive(Parser, Debug)]
-#[command(name = "zwasm", version, about, long_about = None)]
+#[command(name = "zwasm", version)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -60,7 +60,7 @@ pub(crate) fn run(o: &RunOpts) -> Result<(), CliError> {
         out.push_str(&args::format(r));
         out.push('\n');
     }
-    print!("{out}");
+    crate::emit(&out);
     Ok(())
 }
 
