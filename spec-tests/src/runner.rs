@@ -79,9 +79,14 @@ pub(crate) fn run_file(
         line.store(at, Ordering::Relaxed);
         runner.line = at;
         let (what, assertion) = kind(&directive);
-        if let WastDirective::Thread(thread) = &directive {
-            report.skip_many("threads", count_assertions(&thread.directives));
-            continue;
+        // Threads are skipped as a whole, with the assertions they hold.
+        match &directive {
+            WastDirective::Thread(thread) => {
+                report.skip_many("threads", count_assertions(&thread.directives));
+                continue;
+            }
+            WastDirective::Wait { .. } => continue,
+            _ => {}
         }
         let result = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
             .unwrap_or_else(|payload| Err(Verdict::fail(crate::panic_message(payload))));
