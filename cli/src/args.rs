@@ -43,11 +43,33 @@ pub(crate) fn format(val: &Val) -> String {
     match *val {
         Val::I32(x) => x.to_string(),
         Val::I64(x) => x.to_string(),
-        Val::F32(bits) => float_text(f32::from_bits(bits).to_string(), bits as u64, F32),
-        Val::F64(bits) => float_text(f64::from_bits(bits).to_string(), bits, F64),
+        Val::F32(bits) => {
+            let x = f32::from_bits(bits);
+            float_text(
+                decimal(x as f64, x.to_string(), format!("{x:e}")),
+                bits as u64,
+                F32,
+            )
+        }
+        Val::F64(bits) => {
+            let x = f64::from_bits(bits);
+            float_text(decimal(x, x.to_string(), format!("{x:e}")), bits, F64)
+        }
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "ref.func".into(),
         Val::ExternRef(Some(n)) => format!("ref.extern {n}"),
+    }
+}
+
+/// Rust's plain form (`0.25`, `5`) for ordinary magnitudes, the exponent form
+/// (`5e-324`, `1e300`) for tiny and huge ones, where the plain form would run to
+/// hundreds of digits. The cut-offs are JavaScript's.
+fn decimal(x: f64, plain: String, exp: String) -> String {
+    let m = x.abs();
+    if m == 0.0 || !m.is_finite() || (1e-6..1e21).contains(&m) {
+        plain
+    } else {
+        exp
     }
 }
 
@@ -302,6 +324,15 @@ mod tests {
         assert_eq!(format(&Val::F32(f32::NEG_INFINITY.to_bits())), "-inf");
         assert_eq!(format(&Val::F64((-0.0f64).to_bits())), "-0");
         assert_eq!(format(&Val::ExternRef(Some(7))), "ref.extern 7");
+        assert_eq!(format(&Val::F64(1)), "5e-324");
+        assert_eq!(format(&Val::F64(1e300f64.to_bits())), "1e300");
+        assert_eq!(format(&Val::F32(f32::MAX.to_bits())), "3.4028235e38");
+        assert_eq!(
+            format(&Val::F64(1e20f64.to_bits())),
+            "100000000000000000000"
+        );
+        assert_eq!(format(&Val::F64(1.5e-6f64.to_bits())), "0.0000015");
+        assert_eq!(format(&Val::F64((-2.5e-7f64).to_bits())), "-2.5e-7");
         assert_eq!(format(&Val::FuncRef(None)), "null");
         for s in ["nan", "nan:0x1234", "inf", "-0", "2.5"] {
             assert_eq!(format(&parse(s, ValType::F32).unwrap()), s);
