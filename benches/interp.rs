@@ -32,12 +32,16 @@ fn zwasm(wasm: &[u8], arg: i32) -> (Duration, i64) {
     let artifact = zwasm_compiler::compile(wasm, &Default::default()).expect("compiles");
     let module = Module::from_bytes(&artifact).expect("loads");
     let mut store = Store::new();
-    let instance = Linker::new().instantiate(&mut store, &module).expect("instantiates");
+    let instance = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
     let func = store.get_func(instance, "run").expect("exports run");
-    best_of(|| match store.call(func, &[Val::I32(arg)]).expect("runs")[..] {
-        [Val::I64(r)] => r,
-        ref other => panic!("unexpected result {other:?}"),
-    })
+    best_of(
+        || match store.call(func, &[Val::I32(arg)]).expect("runs")[..] {
+            [Val::I64(r)] => r,
+            ref other => panic!("unexpected result {other:?}"),
+        },
+    )
 }
 
 fn wasmi(wasm: &[u8], arg: i32) -> (Duration, i64) {
@@ -45,8 +49,12 @@ fn wasmi(wasm: &[u8], arg: i32) -> (Duration, i64) {
     let module = wasmi::Module::new(&engine, wasm).expect("wasmi compiles");
     let mut store = wasmi::Store::new(&engine, ());
     let linker = wasmi::Linker::<()>::new(&engine);
-    let instance = linker.instantiate_and_start(&mut store, &module).expect("wasmi instantiates");
-    let func = instance.get_typed_func::<i32, i64>(&store, "run").expect("exports run");
+    let instance = linker
+        .instantiate_and_start(&mut store, &module)
+        .expect("wasmi instantiates");
+    let func = instance
+        .get_typed_func::<i32, i64>(&store, "run")
+        .expect("exports run");
     best_of(|| func.call(&mut store, arg).expect("wasmi runs"))
 }
 

@@ -199,7 +199,7 @@ impl Header {
             ("IR", header.ir),
             ("code", header.code),
         ] {
-            let in_range = s.offset as usize % SECTION_ALIGN == 0
+            let in_range = (s.offset as usize).is_multiple_of(SECTION_ALIGN)
                 && s.offset >= HEADER_LEN as u64
                 && s.offset
                     .checked_add(s.len)

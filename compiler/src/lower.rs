@@ -351,9 +351,9 @@ impl Lowerer<'_> {
         if let (Some(pc), Operand::Temp) = (self.last_result, self.stack[pos]) {
             let prev = self.code[pc];
             if pc + 1 == self.code.len() && prev.a == self.slot(pos) {
-                let fused = prev.op.as_branch().filter(|_| {
-                    prev.op.fmt() != Fmt::BinaryImm || i32::try_from(prev.imm as i32).is_ok()
-                });
+                // i32 immediates fit the branch's 32-bit constant; i64 compares
+                // with an immediate have no branch form (`as_branch` gives none).
+                let fused = prev.op.as_branch();
                 let fused = fused.and_then(|op| if when { Some(op) } else { op.negate_compare() });
                 if let Some(op) = fused {
                     self.stack.pop();

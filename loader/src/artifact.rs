@@ -224,8 +224,8 @@ impl Module {
                         if pc + 1 + n >= code.len() {
                             return Err(bad(pc, "branch table out of range"));
                         }
-                        for k in pc + 1..=pc + 1 + n {
-                            if code[k].op != Op::Br || !target_ok(k, code[k].offset()) {
+                        for (k, entry) in code.iter().enumerate().skip(pc + 1).take(n + 1) {
+                            if entry.op != Op::Br || !target_ok(k, entry.offset()) {
                                 return Err(bad(k, "bad branch table entry"));
                             }
                         }

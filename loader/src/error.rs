@@ -51,18 +51,39 @@ impl std::fmt::Display for Trap {
             Some(m) => write!(f, "wasm trap: {}: {m}", self.code)?,
             None => write!(f, "wasm trap: {}", self.code)?,
         }
-        if !self.backtrace.is_empty() {
-            f.write_str("\nwasm backtrace:")?;
-            for (i, frame) in self.backtrace.iter().enumerate() {
-                write!(f, "\n  {i:3}: ")?;
-                if let Some(m) = &frame.module {
-                    write!(f, "{m}!")?;
-                }
-                match &frame.name {
-                    Some(n) => write!(f, "{n} (func {})", frame.func_index)?,
-                    None => write!(f, "func {}", frame.func_index)?,
-                }
+        if self.backtrace.is_empty() {
+            return Ok(());
+        }
+        f.write_str("\nwasm backtrace:")?;
+        // Runs of one function (deep recursion) print once with a count, and
+        // at most `MAX_SHOWN` lines are printed in all.
+        const MAX_SHOWN: usize = 64;
+        let mut i = 0;
+        let mut shown = 0;
+        while i < self.backtrace.len() {
+            if shown == MAX_SHOWN {
+                let rest = self.backtrace.len() - i;
+                write!(f, "\n       ... {rest} more frames")?;
+                break;
             }
+            let frame = &self.backtrace[i];
+            let run = self.backtrace[i..]
+                .iter()
+                .take_while(|g| *g == frame)
+                .count();
+            write!(f, "\n  {i:3}: ")?;
+            if let Some(m) = &frame.module {
+                write!(f, "{m}!")?;
+            }
+            match &frame.name {
+                Some(n) => write!(f, "{n} (func {})", frame.func_index)?,
+                None => write!(f, "func {}", frame.func_index)?,
+            }
+            if run > 1 {
+                write!(f, " (repeated {run} times)")?;
+            }
+            i += run;
+            shown += 1;
         }
         Ok(())
     }
@@ -96,5 +117,30 @@ impl Error {
             Error::Trap(t) => Some(t),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(i: u32) -> FrameInfo {
+        FrameInfo {
+            func_index: i,
+            name: (i == 1).then(|| "f".to_string()),
+            module: None,
+        }
+    }
+
+    #[test]
+    fn backtrace_folds_recursion() {
+        let mut t = Trap::new(TrapCode::StackOverflow);
+        t.backtrace = vec![frame(1), frame(1), frame(1), frame(0)];
+        assert_eq!(
+            t.to_string(),
+            "wasm trap: call stack exhausted\nwasm backtrace:\n    0: f (func 1) (repeated 3 times)\n    3: func 0"
+        );
+        t.backtrace = (0..100).map(frame).collect();
+        assert_eq!(t.to_string().lines().count(), 2 + 64 + 1);
     }
 }

@@ -25,7 +25,7 @@ const MAX_FRAMES: usize = 50_000;
 struct Frame {
     instance: u32,
     def: u32,
-    ret_pc: usize,
+    ret_ip: *const Instr,
     base: usize,
 }
 
@@ -127,8 +127,8 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
     if entry.num_slots as usize > stack_len {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
-    let mut ir: *const Instr = unsafe { (*inst).module.ir().as_ptr() };
-    let mut pc: usize = entry.start as usize;
+    // SAFETY: `start` is inside the IR section (checked at load).
+    let mut ip: *const Instr = unsafe { (*inst).module.ir().as_ptr().add(entry.start as usize) };
     let mut fp: *mut u64 = stack_ptr;
     // SAFETY: the frame [0, num_slots) lies in the stack (checked above).
     unsafe {
@@ -231,7 +231,8 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
     }
     macro_rules! jump {
         ($i:ident) => {
-            pc = (pc as i64 + $i.offset() as i64) as usize
+            // SAFETY: the checker verified every branch target lies inside the function.
+            ip = unsafe { ip.offset($i.offset() as isize) }
         };
     }
     macro_rules! br_cmp {
@@ -291,7 +292,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             frames.push(Frame {
                 instance: cur_inst,
                 def: cur_def,
-                ret_pc: pc,
+                ret_ip: ip,
                 base,
             });
             base = new_base;
@@ -305,7 +306,8 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 );
             }
             cur_def = def;
-            pc = f.start as usize;
+            // SAFETY: `start` is inside the callee's IR section (checked at load).
+            ip = unsafe { (*$callee).module.ir().as_ptr().add(f.start as usize) };
         }};
     }
     // Calls store function `$fid` (any instance, or the host) with its frame at `$a`.
@@ -322,8 +324,6 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                         enter!($a, callee, def);
                         cur_inst = instance;
                         inst = callee;
-                        // SAFETY: `inst` was just read from the store.
-                        ir = unsafe { (*inst).module.ir().as_ptr() };
                         (mem, mem_len) = memory0(store, inst);
                     }
                 }
@@ -353,8 +353,9 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
     loop {
         // SAFETY: the artifact checker verified that execution cannot leave the
         // function's code: every branch target is inside it and it ends in a return.
-        let i = unsafe { *ir.add(pc) };
-        pc += 1;
+        let i: &Instr = unsafe { &*ip };
+        // SAFETY: as above; a function never ends without a return or branch.
+        ip = unsafe { ip.add(1) };
         match i.op {
             Op::Nop => {}
             Op::Trap => trap!(TrapCode::from_u8(i.imm as u8).unwrap_or(TrapCode::Unreachable)),
@@ -372,10 +373,9 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::BrTable => {
                 let n = i.imm as usize;
                 let k = (r!(i.b) as u32 as usize).min(n);
-                pc += k;
                 // SAFETY: the checker verified the n+1 entries follow the table.
-                let entry = unsafe { *ir.add(pc) };
-                pc += 1;
+                let entry = unsafe { *ip.add(k) };
+                ip = unsafe { ip.add(k + 1) };
                 jump!(entry);
             }
             Op::ReturnSlot | Op::Return => {
@@ -388,13 +388,11 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 base = f.base;
                 // SAFETY: a saved frame's base was inside the stack when it was pushed.
                 fp = unsafe { stack_ptr.add(base) };
-                pc = f.ret_pc;
+                ip = f.ret_ip;
                 cur_def = f.def;
                 if f.instance != cur_inst {
                     cur_inst = f.instance;
                     inst = &store.instances[cur_inst as usize];
-                    // SAFETY: `inst` was just re-read from the store.
-                    ir = unsafe { (*inst).module.ir().as_ptr() };
                 }
                 (mem, mem_len) = memory0(store, inst);
             }
@@ -523,7 +521,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             | Op::TableInit
             | Op::ElemDrop
             | Op::RefFunc => {
-                let out = try_trap!(bulk::exec(store, cur_inst, &i, r!(i.a), r!(i.b), r!(i.c)));
+                let out = try_trap!(bulk::exec(store, cur_inst, i, r!(i.a), r!(i.b), r!(i.c)));
                 if let Some(v) = out {
                     w!(i.a, v);
                 }
@@ -765,7 +763,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
 fn memory0(store: &mut Store, inst: *const InstanceEntity) -> (*mut u8, usize) {
     // SAFETY: `inst` points at a live instance of `store` (callers re-read it after
     // anything that could move `store.instances`).
-    match unsafe { (&(*inst).memories).first() } {
+    match unsafe { (*inst).memories.first() } {
         Some(&m) => {
             let data = store.memories[m as usize].data_mut();
             (data.as_mut_ptr(), data.len())
