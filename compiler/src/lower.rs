@@ -319,9 +319,53 @@ impl Lowerer<'_> {
             return;
         }
         let moves = self.branch_moves(depth);
+        if moves.is_empty() && self.ctrls[idx].kind == Kind::Loop && self.rotate_back_edge(idx) {
+            return;
+        }
         self.parallel_move(moves);
         let pc = self.emit_op(Op::Br, 0, 0, 0, 0);
         self.link(pc, idx);
+    }
+
+    /// Loop rotation at a back edge: when the loop starts with a conditional
+    /// exit, `br head` becomes "branch to head + 1 unless the exit is taken,
+    /// else exit", so an iteration costs one branch instead of two.
+    fn rotate_back_edge(&mut self, idx: usize) -> bool {
+        let head = self.ctrls[idx].head;
+        let Some(h) = self.code.get(head).copied() else {
+            return false;
+        };
+        let negated = match h.op {
+            Op::BrIfEqz => Some(Op::BrIfNez),
+            Op::BrIfNez => Some(Op::BrIfEqz),
+            op => op.negate_compare().filter(|_| op.fmt().is_branch()),
+        };
+        let Some(negated) = negated else { return false };
+        // The exit's target: a forward branch still waiting in some patch list,
+        // or an already resolved one.
+        let owner = self.ctrls.iter().position(|c| c.patches.contains(&head));
+        let imm = if h.op.fmt() == Fmt::BrCmpImm {
+            Instr::pack_branch(0, h.branch_imm())
+        } else {
+            0
+        };
+        let stay = self.emit_op(negated, 0, h.b, h.c, imm);
+        self.set_target(stay, head + 1);
+        let exit = self.emit_op(h.op, 0, h.b, h.c, imm);
+        match owner {
+            Some(k) => self.ctrls[k].patches.push(exit),
+            None => {
+                let target = (head as i64 + 1 + h.offset() as i64) as usize;
+                self.set_target(exit, target);
+            }
+        }
+        // The exit branch is unconditional from here: make it so.
+        let exit_instr = &mut self.code[exit];
+        exit_instr.op = Op::Br;
+        exit_instr.b = 0;
+        exit_instr.c = 0;
+        exit_instr.imm &= 0xffff_ffff;
+        true
     }
 
     /// Points the branch at `pc` to the label of control frame `idx`.
