@@ -130,33 +130,29 @@ impl Module {
         &self.inner.funcs
     }
 
-    fn ir_bytes(&self) -> &[u16] {
-        // SAFETY: the IR section lies inside `buf` (checked by `Header::decode`) and is
-        // 16-byte aligned; reading it as u16 words is valid for any bit pattern.
+    /// Start of the IR section inside the aligned buffer.
+    fn ir_base(&self) -> *const u8 {
+        // SAFETY: `ir_offset` lies inside `buf` (checked by `Header::decode`).
         unsafe {
-            let base = self
-                .inner
+            self.inner
                 .buf
                 .as_ptr()
                 .cast::<u8>()
-                .add(self.inner.ir_offset);
-            std::slice::from_raw_parts(base.cast::<u16>(), self.inner.ir_len * 8)
+                .add(self.inner.ir_offset)
         }
+    }
+
+    fn ir_bytes(&self) -> &[u16] {
+        // SAFETY: the IR section lies inside `buf` and is 16-byte aligned; reading it
+        // as u16 words is valid for any bit pattern.
+        unsafe { std::slice::from_raw_parts(self.ir_base().cast::<u16>(), self.inner.ir_len * 8) }
     }
 
     pub(crate) fn ir(&self) -> &[Instr] {
         // SAFETY: `check_code` ran before any `Module` escaped and verified every opcode
         // is a valid `Op`; `Instr` is repr(C) without padding and 8-aligned, and the
         // section is 16-aligned inside `buf`.
-        unsafe {
-            let base = self
-                .inner
-                .buf
-                .as_ptr()
-                .cast::<u8>()
-                .add(self.inner.ir_offset);
-            std::slice::from_raw_parts(base.cast::<Instr>(), self.inner.ir_len)
-        }
+        unsafe { std::slice::from_raw_parts(self.ir_base().cast::<Instr>(), self.inner.ir_len) }
     }
 
     /// Verifies every instruction so the interpreter may trust the code.

@@ -57,16 +57,18 @@ pub(super) fn exec(
             }
         }
         Op::MemoryInit => {
+            // The module is shared (`Arc`), so the segment is borrowed from it
+            // rather than from the store being written.
+            let module = inst.module.clone();
             let seg: &[u8] = if inst.dropped_datas[lo] {
                 &[]
             } else {
-                &inst.module.meta().datas[lo].bytes
+                &module.meta().datas[lo].bytes
             };
             let s = range(b32, c32, seg.len(), MEM)?;
             let mem = inst.memories[hi] as usize;
             let d = range(a32, c32, store.memories[mem].data().len(), MEM)?;
-            let bytes = seg[s].to_vec();
-            store.memories[mem].data_mut()[d].copy_from_slice(&bytes);
+            store.memories[mem].data_mut()[d].copy_from_slice(&seg[s]);
         }
         Op::DataDrop => store.instances[instance as usize].dropped_datas[lo] = true,
         Op::TableGet => {
