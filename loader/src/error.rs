@@ -23,6 +23,9 @@ pub struct Trap {
     pub message: Option<String>,
     /// Wasm frames at the trap, innermost first.
     pub backtrace: Vec<FrameInfo>,
+    /// Set when the guest asked to exit (WASI `proc_exit`): not a fault, the
+    /// program's own exit status.
+    pub exit_status: Option<i32>,
 }
 
 impl Trap {
@@ -32,6 +35,7 @@ impl Trap {
             code,
             message: None,
             backtrace: Vec::new(),
+            exit_status: None,
         }
     }
 
@@ -41,6 +45,18 @@ impl Trap {
             code: TrapCode::HostError,
             message: Some(message.into()),
             backtrace: Vec::new(),
+            exit_status: None,
+        }
+    }
+
+    /// The guest exits with `status` (WASI `proc_exit`): unwinds all wasm
+    /// frames like a trap, but the embedder reads it as an exit.
+    pub fn exit(status: i32) -> Trap {
+        Trap {
+            code: TrapCode::HostError,
+            message: Some(format!("exit with status {status}")),
+            backtrace: Vec::new(),
+            exit_status: Some(status),
         }
     }
 }

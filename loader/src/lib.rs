@@ -20,6 +20,7 @@ mod linker;
 mod memory;
 mod store;
 mod values;
+pub mod wasi;
 
 pub use artifact::{LoadError, Module};
 pub use error::{Error, FrameInfo, Trap};
