@@ -11,6 +11,8 @@ mod examples;
 mod inspect;
 #[path = "cli/json.rs"]
 mod json;
+#[path = "cli/tail_calls.rs"]
+mod tail_calls;
 
 /// The workspace root; the tests run the binary from there so that paths in
 /// messages read `examples/wat/...` as in the docs.

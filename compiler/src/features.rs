@@ -43,7 +43,7 @@ static FEATURES: &[Feature] = &[
     f("reference-types", "2.0", Supported),
     f("simd", "2.0", Planned),
     f("extended-const", "3.0", Planned),
-    f("tail-call", "3.0", Planned),
+    f("tail-call", "3.0", Supported),
     f("function-references", "3.0", Planned),
     f("gc", "3.0", Planned),
     f("exceptions", "3.0", Planned),
@@ -69,6 +69,7 @@ pub(crate) fn wasm_features() -> wasmparser::WasmFeatures {
         | F::MULTI_VALUE
         | F::BULK_MEMORY
         | F::REFERENCE_TYPES
+        | F::TAIL_CALL
         | F::FLOATS
         | F::GC_TYPES
 }
