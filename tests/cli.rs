@@ -11,6 +11,8 @@ mod examples;
 mod inspect;
 #[path = "cli/json.rs"]
 mod json;
+#[path = "cli/memory64.rs"]
+mod memory64;
 #[path = "cli/tail_calls.rs"]
 mod tail_calls;
 

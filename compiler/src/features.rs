@@ -48,7 +48,8 @@ static FEATURES: &[Feature] = &[
     f("gc", "3.0", Planned),
     f("exceptions", "3.0", Planned),
     f("multi-memory", "3.0", Planned),
-    f("memory64", "3.0", Planned),
+    f("memory64", "3.0", Supported),
+    f("table64", "3.0", Planned),
     f("relaxed-simd", "3.0", Planned),
     f("threads", "proposal", Planned),
     f("wide-arithmetic", "proposal", Planned),
@@ -70,6 +71,7 @@ pub(crate) fn wasm_features() -> wasmparser::WasmFeatures {
         | F::BULK_MEMORY
         | F::REFERENCE_TYPES
         | F::TAIL_CALL
+        | F::MEMORY64
         | F::FLOATS
         | F::GC_TYPES
 }

@@ -253,13 +253,16 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             }
         }};
     }
+    // The address slot is read whole: an i32 address is zero-extended in its
+    // slot, an i64 one (memory64) is all 64 bits, so one check serves both.
     macro_rules! addr {
         ($i:ident, $size:expr) => {{
-            let ea = (r!($i.b) as u32 as u64).wrapping_add($i.imm);
-            match ea.checked_add($size) {
-                Some(end) if end <= mem_len as u64 => ea as usize,
-                _ => trap!(TrapCode::MemoryOutOfBounds),
+            let (ea, carry) = r!($i.b).overflowing_add($i.imm);
+            let (end, carry2) = ea.overflowing_add($size);
+            if carry | carry2 | (end > mem_len as u64) {
+                trap!(TrapCode::MemoryOutOfBounds);
             }
+            ea as usize
         }};
     }
     macro_rules! load {
@@ -604,11 +607,17 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::I64Store32 => store!(i, u32),
             Op::MemorySize => w!(i.a, mem_len as u64 / crate::PAGE_SIZE),
             Op::MemoryGrow => {
-                let delta = r!(i.b) as u32 as u64;
                 // SAFETY: `inst` is current.
                 let m = unsafe { (&(*inst).memories)[i.imm as usize] };
-                let old = store.memories[m as usize].grow(delta);
-                w!(i.a, old.map_or(u32::MAX as u64, |o| o as u32 as u64));
+                let memory = &mut store.memories[m as usize];
+                // An i32 delta and result for a 32-bit memory, i64 for a 64-bit one.
+                let result = if memory.is_64() {
+                    memory.grow(r!(i.b)).unwrap_or(u64::MAX)
+                } else {
+                    let old = memory.grow(r!(i.b) as u32 as u64);
+                    old.map_or(u32::MAX as u64, |o| o as u32 as u64)
+                };
+                w!(i.a, result);
                 (mem, mem_len) = memory0(store, inst);
             }
             Op::MemoryFill
