@@ -11,6 +11,10 @@ mod examples;
 mod inspect;
 #[path = "cli/json.rs"]
 mod json;
+#[path = "cli/memory64.rs"]
+mod memory64;
+#[path = "cli/tail_calls.rs"]
+mod tail_calls;
 
 /// The workspace root; the tests run the binary from there so that paths in
 /// messages read `examples/wat/...` as in the docs.

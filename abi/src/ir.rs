@@ -78,10 +78,12 @@ pub enum Fmt {
     Load,
     /// store(`b` + `imm`, `c`).
     Store,
-    /// Call function `imm`; its frame starts at slot `a` of the caller.
+    /// Call function `imm`; its frame starts at slot `a` of the caller. For a
+    /// tail call (`return_call*`), the arguments at `a` move to slot 0 and the
+    /// callee replaces the caller's frame.
     Call,
     /// Call through table `c` at the index in slot `b`, expecting type `imm`;
-    /// the callee frame starts at slot `a`.
+    /// the callee frame starts at slot `a` (tail calls: as for `Call`).
     CallIndirect,
     /// Return; results are already in slots 0...
     Return,
@@ -429,6 +431,12 @@ macro_rules! for_each_op {
             F64Gt "f64.gt" Binary,
             F64Le "f64.le" Binary,
             F64Ge "f64.ge" Binary,
+
+            // Wasm 3.0 ops are appended, so the opcodes of older artifacts keep
+            // their meaning.
+            ReturnCall "return_call" Call,
+            ReturnCallImport "return_call_import" Call,
+            ReturnCallIndirect "return_call_indirect" CallIndirect,
         }
     };
 }

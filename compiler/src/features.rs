@@ -43,12 +43,13 @@ static FEATURES: &[Feature] = &[
     f("reference-types", "2.0", Supported),
     f("simd", "2.0", Planned),
     f("extended-const", "3.0", Planned),
-    f("tail-call", "3.0", Planned),
+    f("tail-call", "3.0", Supported),
     f("function-references", "3.0", Planned),
     f("gc", "3.0", Planned),
     f("exceptions", "3.0", Planned),
     f("multi-memory", "3.0", Planned),
-    f("memory64", "3.0", Planned),
+    f("memory64", "3.0", Supported),
+    f("table64", "3.0", Planned),
     f("relaxed-simd", "3.0", Planned),
     f("threads", "proposal", Planned),
     f("wide-arithmetic", "proposal", Planned),
@@ -69,6 +70,8 @@ pub(crate) fn wasm_features() -> wasmparser::WasmFeatures {
         | F::MULTI_VALUE
         | F::BULK_MEMORY
         | F::REFERENCE_TYPES
+        | F::TAIL_CALL
+        | F::MEMORY64
         | F::FLOATS
         | F::GC_TYPES
 }

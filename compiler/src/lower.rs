@@ -531,27 +531,27 @@ impl Lowerer<'_> {
         self.push_result(pc);
     }
 
-    fn call(&mut self, func: u32) {
+    /// A call (`tail`: a `return_call`, after which code is unreachable).
+    fn call(&mut self, func: u32, tail: bool) {
         let ty = &self.env.types[self.env.func_types[func as usize] as usize];
         let (np, nr) = (ty.params.len(), ty.results.len());
         let pos = self.stack.len() - np;
         for p in pos..pos + np {
             self.materialize(p);
         }
-        let op = if func < self.env.num_imported_funcs {
-            Op::CallImport
-        } else {
-            Op::Call
+        let op = match (func < self.env.num_imported_funcs, tail) {
+            (true, false) => Op::CallImport,
+            (false, false) => Op::Call,
+            (true, true) => Op::ReturnCallImport,
+            (false, true) => Op::ReturnCall,
         };
         let base = self.slot(pos);
         self.emit_op(op, base, 0, 0, func as u64);
         self.stack.truncate(pos);
-        for _ in 0..nr {
-            self.push(Operand::Temp);
-        }
+        self.after_call(nr, tail);
     }
 
-    fn call_indirect(&mut self, type_index: u32, table: u32) {
+    fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) {
         let ty = &self.env.types[type_index as usize];
         let (np, nr) = (ty.params.len(), ty.results.len());
         let idx_pos = self.stack.len() - 1;
@@ -561,9 +561,24 @@ impl Lowerer<'_> {
             self.materialize(p);
         }
         let base = self.slot(pos);
-        self.emit_op(Op::CallIndirect, base, idx, table as u16, type_index as u64);
+        let op = if tail {
+            Op::ReturnCallIndirect
+        } else {
+            Op::CallIndirect
+        };
+        self.emit_op(op, base, idx, table as u16, type_index as u64);
         self.stack.truncate(pos);
-        for _ in 0..nr {
+        self.after_call(nr, tail);
+    }
+
+    /// Pushes a call's results, or ends the code path after a tail call (its
+    /// callee returns straight to our caller).
+    fn after_call(&mut self, results: usize, tail: bool) {
+        if tail {
+            self.unreachable = true;
+            return;
+        }
+        for _ in 0..results {
             self.push(Operand::Temp);
         }
     }
@@ -774,11 +789,16 @@ impl Lowerer<'_> {
                 self.emit_return();
                 self.unreachable = true;
             }
-            O::Call { function_index } => self.call(function_index),
+            O::Call { function_index } => self.call(function_index, false),
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => self.call_indirect(type_index, table_index),
+            } => self.call_indirect(type_index, table_index, false),
+            O::ReturnCall { function_index } => self.call(function_index, true),
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index, true),
             O::Drop => {
                 self.pop();
             }

@@ -17,8 +17,22 @@ pub(crate) struct Compiled {
 }
 
 /// Validates a wasm binary against the features zwasm supports.
+///
+/// With memory64 on, wasmparser reads every memory limit and memarg offset as
+/// a 64-bit LEB, which accepts encodings that Wasm 1.0 and 2.0 call malformed
+/// (a 32-bit LEB of more than 5 bytes). So a module is first read without
+/// memory64, and again with it only if it declares a 64-bit memory or table.
 pub(crate) fn validate(wasm: &[u8]) -> Result<(), CompileError> {
-    Validator::new_with_features(crate::features::wasm_features()).validate_all(wasm)?;
+    let features = crate::features::wasm_features();
+    let narrow = features.difference(wasmparser::WasmFeatures::MEMORY64);
+    match Validator::new_with_features(narrow).validate_all(wasm) {
+        Err(e) if e.message().starts_with("memory64 must be enabled") => {
+            Validator::new_with_features(features).validate_all(wasm)?;
+        }
+        other => {
+            other?;
+        }
+    }
     Ok(())
 }
 
@@ -49,6 +63,9 @@ fn ref_type(r: wasmparser::RefType) -> Result<m::ValType, CompileError> {
 }
 
 fn table_type(t: wasmparser::TableType) -> Result<m::TableType, CompileError> {
+    if t.table64 {
+        return Err(unsupported("64-bit tables (table64)"));
+    }
     Ok(m::TableType {
         elem: ref_type(t.element_type)?,
         min: t.initial,

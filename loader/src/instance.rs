@@ -52,7 +52,9 @@ pub(crate) fn instantiate(
             }
             (ImportKind::Memory(ty), Extern::Memory(m)) => {
                 let actual = &store.memories[m.0 as usize];
-                if !limits_match(actual.pages(), actual.declared_max(), ty.min, ty.max) {
+                if actual.is_64() != ty.memory64
+                    || !limits_match(actual.pages(), actual.declared_max(), ty.min, ty.max)
+                {
                     return Err(incompatible());
                 }
                 inst.memories.push(m.0);
@@ -78,7 +80,7 @@ pub(crate) fn instantiate(
         inst.funcs.push(store.funcs.len() as u32 - 1);
     }
     for mem in &meta.memories {
-        let m = LinearMemory::new(mem.min, mem.max).map_err(Error::Resource)?;
+        let m = LinearMemory::of_type(mem).map_err(Error::Resource)?;
         store.memories.push(m);
         inst.memories.push(store.memories.len() as u32 - 1);
     }
@@ -126,14 +128,21 @@ pub(crate) fn instantiate(
     for (i, seg) in meta.datas.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
             let inst = &store.instances[id as usize];
-            let offset = eval(store, inst, offset) as u32 as u64;
+            let offset = eval(store, inst, offset);
             let mem = inst.memories[*index as usize] as usize;
             store.instances[id as usize].dropped_datas[i] = true;
-            let data = store.memories[mem].data_mut();
-            let end = offset + seg.bytes.len() as u64;
-            if end > data.len() as u64 {
+            let memory = &mut store.memories[mem];
+            // The offset is an i64 for a 64-bit memory, else an i32.
+            let offset = if memory.is_64() {
+                offset
+            } else {
+                offset as u32 as u64
+            };
+            let data = memory.data_mut();
+            let end = offset.checked_add(seg.bytes.len() as u64);
+            let Some(end) = end.filter(|&e| e <= data.len() as u64) else {
                 return Err(Trap::new(TrapCode::MemoryOutOfBounds).into());
-            }
+            };
             data[offset as usize..end as usize].copy_from_slice(&seg.bytes);
         }
     }

@@ -151,7 +151,7 @@ impl Store {
 
     /// Creates a memory owned by the host.
     pub fn new_memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
-        let mem = LinearMemory::new(ty.min, ty.max).map_err(Error::Resource)?;
+        let mem = LinearMemory::of_type(&ty).map_err(Error::Resource)?;
         self.memories.push(mem);
         Ok(Memory(self.memories.len() as u32 - 1))
     }
@@ -265,7 +265,7 @@ impl Store {
         MemoryType {
             min: m.pages(),
             max: m.declared_max(),
-            memory64: false,
+            memory64: m.is_64(),
             shared: false,
         }
     }
