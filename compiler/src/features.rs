@@ -5,6 +5,8 @@
 pub enum FeatureStatus {
     /// Enabled and passing its spec tests.
     Supported,
+    /// Partly implemented: the named subset works, the rest is rejected.
+    Partial(&'static str),
     /// Not implemented yet; modules using it are rejected.
     Planned,
 }
@@ -13,6 +15,7 @@ impl FeatureStatus {
     pub fn name(self) -> &'static str {
         match self {
             FeatureStatus::Supported => "supported",
+            FeatureStatus::Partial(what) => what,
             FeatureStatus::Planned => "planned",
         }
     }
@@ -31,7 +34,7 @@ const fn f(name: &'static str, spec: &'static str, status: FeatureStatus) -> Fea
     Feature { name, spec, status }
 }
 
-use FeatureStatus::{Planned, Supported};
+use FeatureStatus::{Partial, Planned, Supported};
 
 static FEATURES: &[Feature] = &[
     f("mvp", "1.0", Supported),
@@ -45,7 +48,11 @@ static FEATURES: &[Feature] = &[
     f("extended-const", "3.0", Planned),
     f("tail-call", "3.0", Supported),
     f("function-references", "3.0", Planned),
-    f("gc", "3.0", Planned),
+    f(
+        "gc",
+        "3.0",
+        Partial("partial: structs and casts, no arrays or i31, no collector"),
+    ),
     f("exceptions", "3.0", Planned),
     f("multi-memory", "3.0", Planned),
     f("memory64", "3.0", Supported),

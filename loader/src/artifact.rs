@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 use zwasm_abi::artifact::{Header, HeaderError, HEADER_LEN};
-use zwasm_abi::ir::{Fmt, Instr, Op};
+use zwasm_abi::ir::{abstract_heap, Fmt, Instr, Op, ABSTRACT_HEAP};
 use zwasm_abi::module::ModuleMeta;
 
 /// Why an artifact was refused.
@@ -178,7 +178,7 @@ impl Module {
             })
             .chain(meta.funcs.iter().map(|f| f.ty))
             .collect();
-        if func_types.iter().any(|&t| t as usize >= meta.types.len()) {
+        if func_types.iter().any(|&t| !meta.is_func_type(t)) {
             return Err(LoadError::Damaged("function type out of range".into()));
         }
         let num_globals = meta.num_imported(zwasm_abi::module::ExportKind::Global) as u64
@@ -191,7 +191,7 @@ impl Module {
             if end > self.inner.ir_len || f.code_len == 0 {
                 return Err(bad(0, "code range out of bounds"));
             }
-            if f.ty as usize >= meta.types.len() || f.num_slots > u16::MAX as u32 + 1 {
+            if !meta.is_func_type(f.ty) || f.num_slots > u16::MAX as u32 + 1 {
                 return Err(bad(0, "bad type or frame size"));
             }
             let ty = &meta.types[f.ty as usize];
@@ -270,11 +270,54 @@ impl Module {
                         }
                     }
                     Fmt::CallIndirect => {
-                        if ins.imm >= meta.types.len() as u64 || ins.a as u32 >= slots {
+                        if ins.imm > u32::MAX as u64
+                            || !meta.is_func_type(ins.imm as u32)
+                            || ins.a as u32 >= slots
+                        {
                             return Err(bad(pc, "bad call_indirect"));
                         }
                         if !tail_call_ok(ins, &meta.types[ins.imm as usize]) {
                             return Err(bad(pc, "bad tail call"));
+                        }
+                    }
+                    Fmt::StructNew => {
+                        let st = (ins.imm <= u32::MAX as u64)
+                            .then(|| meta.struct_type(ins.imm as u32))
+                            .flatten();
+                        let Some(st) = st else {
+                            return Err(bad(pc, "bad struct type"));
+                        };
+                        if ins.op == Op::StructNew
+                            && ins.b as usize + st.fields.len() > slots as usize
+                        {
+                            return Err(bad(pc, "struct fields out of range"));
+                        }
+                    }
+                    Fmt::StructGet | Fmt::StructSet => {
+                        let field = meta
+                            .struct_type(ins.imm as u32)
+                            .and_then(|st| st.fields.get((ins.imm >> 32) as usize));
+                        let Some(field) = field else {
+                            return Err(bad(pc, "bad struct field"));
+                        };
+                        let bits = field.storage.packed_bits();
+                        let ok = match ins.op {
+                            Op::StructGet => bits.is_none(),
+                            Op::StructGetS | Op::StructGetU => bits == Some(ins.c as u32),
+                            _ => field.mutable,
+                        };
+                        if !ok {
+                            return Err(bad(pc, "bad struct field access"));
+                        }
+                    }
+                    Fmt::RefCast => {
+                        let ok = if ins.imm >= ABSTRACT_HEAP {
+                            ins.imm - ABSTRACT_HEAP <= abstract_heap::I31
+                        } else {
+                            ins.imm <= u32::MAX as u64 && meta.struct_type(ins.imm as u32).is_some()
+                        };
+                        if !ok {
+                            return Err(bad(pc, "bad cast target"));
                         }
                     }
                     Fmt::GlobalGet | Fmt::GlobalSet if ins.imm >= num_globals => {

@@ -18,6 +18,28 @@ pub(crate) fn instantiate(
     let meta = module.meta();
     let id = store.instances.len() as u32;
     let sigs: Vec<u32> = meta.types.iter().map(|t| store.intern_sig(t)).collect();
+    // Struct types get store-wide ids with their supertype chains. Types are
+    // per instance: two instances of one module (or structurally equal types
+    // in two modules) do not share ids, a simplification of the spec's
+    // iso-recursive type equality.
+    let mut gc_types = vec![u32::MAX; meta.types.len()];
+    for (index, st) in &meta.structs {
+        let id = store.gc_types.len() as u32;
+        let parent = st
+            .supertype
+            .and_then(|p| gc_types.get(p as usize).copied())
+            .filter(|&p| p != u32::MAX);
+        let mut supers: Vec<u32> = match parent {
+            Some(p) => store.gc_types[p as usize].supers.to_vec(),
+            None => Vec::new(),
+        };
+        supers.push(id);
+        store.gc_types.push(crate::store::GcType {
+            supers: supers.into(),
+            num_fields: st.fields.len(),
+        });
+        gc_types[*index as usize] = id;
+    }
     let mut inst = InstanceEntity {
         module: module.clone(),
         funcs: Vec::new(),
@@ -27,6 +49,7 @@ pub(crate) fn instantiate(
         sigs,
         elems: Vec::new(),
         dropped_datas: vec![false; meta.datas.len()],
+        gc_types,
         num_imported_funcs: 0,
     };
 

@@ -8,6 +8,7 @@
 //! frame-count and a stack-size limit turn runaway recursion into a trap.
 
 mod bulk;
+mod gc;
 
 use crate::error::{FrameInfo, Trap};
 use crate::store::{Caller, FuncEntity, InstanceEntity, Store};
@@ -658,6 +659,36 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 (mem, mem_len) = memory0(store, inst);
             }
             Op::RefIsNull => w!(i.a, (r!(i.b) == 0) as u64),
+            Op::RefAsNonNull => {
+                let v = r!(i.b);
+                if v == 0 {
+                    trap!(TrapCode::NullReference);
+                }
+                w!(i.a, v);
+            }
+            Op::StructNew | Op::StructNewDefault => {
+                let n = if i.op == Op::StructNew {
+                    store.gc_types[store.instances[cur_inst as usize].gc_types
+                        [i.imm as u32 as usize] as usize]
+                        .num_fields
+                } else {
+                    0
+                };
+                // SAFETY: the artifact checker verified that slots `b..b + n`
+                // lie inside the frame.
+                let args = unsafe { std::slice::from_raw_parts(fp.add(i.b as usize), n) };
+                let v = gc::new(store, cur_inst, i, args);
+                w!(i.a, v);
+            }
+            Op::StructGet | Op::StructGetS | Op::StructGetU => {
+                let v = try_trap!(gc::get(store, i, r!(i.b)));
+                w!(i.a, v);
+            }
+            Op::StructSet => try_trap!(gc::set(store, i, r!(i.b), r!(i.c))),
+            Op::RefCast | Op::RefCastNull | Op::RefTest | Op::RefTestNull => {
+                let v = try_trap!(gc::cast(store, cur_inst, i, r!(i.b)));
+                w!(i.a, v);
+            }
 
             Op::I32Eqz => un!(i, |x: u32| (x == 0) as u64),
             Op::I32Clz => un!(i, |x: u32| x.leading_zeros() as u64),
