@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 #[path = "cli/examples.rs"]
 mod examples;
+#[path = "cli/gc.rs"]
+mod gc;
 #[path = "cli/inspect.rs"]
 mod inspect;
 #[path = "cli/json.rs"]

@@ -1020,13 +1020,43 @@ impl Lowerer<'_> {
                 Some((op, false)) => self.unary(op),
                 None => {
                     return Err(CompileError::Unsupported(format!(
-                        "function {}: operator {other:?}",
-                        self.func
+                        "function {}: operator {other:?}{}",
+                        self.func,
+                        proposal_of(&other)
                     )))
                 }
             },
         }
         Ok(())
+    }
+}
+
+/// Names the proposal of an operator zwasm does not lower yet, for the error.
+fn proposal_of(op: &Operator) -> &'static str {
+    use Operator as O;
+    match op {
+        O::CallRef { .. }
+        | O::ReturnCallRef { .. }
+        | O::BrOnNull { .. }
+        | O::BrOnNonNull { .. } => " (function references proposal)",
+        _ => {
+            let name = format!("{op:?}");
+            let gc = [
+                "Array",
+                "I31",
+                "RefI31",
+                "BrOnCast",
+                "AnyConvert",
+                "ExternConvert",
+                "Struct",
+                "RefGetDesc",
+            ];
+            if gc.iter().any(|p| name.starts_with(p)) {
+                " (gc proposal)"
+            } else {
+                ""
+            }
+        }
     }
 }
 

@@ -202,7 +202,13 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
         match payload? {
             Payload::TypeSection(reader) => {
                 for group in reader {
-                    for sub in group?.into_types() {
+                    let group = group?;
+                    if group.types().len() > 1 {
+                        return Err(unsupported(
+                            "recursive type groups of several types (gc proposal)",
+                        ));
+                    }
+                    for sub in group.into_types() {
                         let index = meta.types.len() as u32;
                         match sub.composite_type.inner {
                             wasmparser::CompositeInnerType::Func(ty) => {
@@ -411,9 +417,66 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
             _ => {}
         }
     }
+    check_ref_types(&meta)?;
     meta.func_names.sort_by_key(|(i, _)| *i);
     meta.func_names.dedup_by_key(|(i, _)| *i);
     Ok(Compiled { meta, code })
+}
+
+/// Refuses typed function references (`(ref $functype)`, non-null `func` or
+/// `extern`): they belong to the function-references proposal, whose subtyping
+/// at link time and whose ops (`call_ref`) zwasm does not implement yet.
+fn check_ref_types(meta: &m::ModuleMeta) -> Result<(), CompileError> {
+    let check = |t: &m::ValType| -> Result<(), CompileError> {
+        let m::ValType::Ref(r) = t else {
+            return Ok(());
+        };
+        let typed_func = match r.heap {
+            m::HeapType::Concrete(i) => meta.struct_type(i).is_none(),
+            m::HeapType::Func | m::HeapType::Extern => !r.nullable,
+            _ => false,
+        };
+        if typed_func {
+            return Err(unsupported(format!(
+                "reference type {t} (function references proposal)"
+            )));
+        }
+        Ok(())
+    };
+    let consts = |e: &m::ConstExpr| {
+        e.0.iter().try_for_each(|op| match op {
+            m::ConstOp::RefNull(t) => check(t),
+            _ => Ok(()),
+        })
+    };
+    for ty in &meta.types {
+        ty.params.iter().chain(&ty.results).try_for_each(check)?;
+    }
+    for (_, st) in &meta.structs {
+        for f in &st.fields {
+            if let m::StorageType::Val(t) = &f.storage {
+                check(t)?;
+            }
+        }
+    }
+    for import in &meta.imports {
+        match &import.kind {
+            m::ImportKind::Global(g) => check(&g.ty)?,
+            m::ImportKind::Table(t) => check(&t.elem)?,
+            _ => {}
+        }
+    }
+    for g in &meta.globals {
+        check(&g.ty.ty)?;
+        consts(&g.init)?;
+    }
+    for t in &meta.tables {
+        check(&t.ty.elem)?;
+    }
+    for e in &meta.elems {
+        check(&e.ty)?;
+    }
+    Ok(())
 }
 
 fn read_names(
