@@ -15,8 +15,16 @@ impl FeatureStatus {
     pub fn name(self) -> &'static str {
         match self {
             FeatureStatus::Supported => "supported",
-            FeatureStatus::Partial(what) => what,
+            FeatureStatus::Partial(_) => "partial",
             FeatureStatus::Planned => "planned",
+        }
+    }
+
+    /// What a partial implementation covers.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            FeatureStatus::Partial(what) => Some(what),
+            _ => None,
         }
     }
 }
@@ -51,7 +59,7 @@ static FEATURES: &[Feature] = &[
     f(
         "gc",
         "3.0",
-        Partial("partial: structs and casts, no arrays or i31, no collector"),
+        Partial("structs and casts; no arrays, i31 or collector"),
     ),
     f("exceptions", "3.0", Planned),
     f("multi-memory", "3.0", Planned),
