@@ -54,9 +54,9 @@ const RIGHT_FD_FILESTAT_SET_SIZE: u64 = right(22);
 const RIGHT_FD_FILESTAT_SET_TIMES: u64 = right(23);
 const RIGHT_POLL_FD_READWRITE: u64 = right(27);
 
-/// What `fd_fdstat_get` reports for a preopened directory: the fixed set
-/// wasmtime gives, which many guest libcs expect.
-const PREOPEN_RIGHTS_BASE: u64 = right(9) // path_create_directory
+/// What `fd_fdstat_get` reports for a directory: the fixed set wasmtime
+/// gives, which many guest libcs expect.
+const DIR_RIGHTS_BASE: u64 = right(9) // path_create_directory
     | right(10) // path_create_file
     | right(11) // path_link_source
     | right(12) // path_link_target
@@ -72,7 +72,7 @@ const PREOPEN_RIGHTS_BASE: u64 = right(9) // path_create_directory
     | right(20) // path_filestat_set_times
     | RIGHT_FD_FILESTAT_GET
     | RIGHT_FD_FILESTAT_SET_TIMES;
-const PREOPEN_RIGHTS_INHERITING: u64 = PREOPEN_RIGHTS_BASE
+const DIR_RIGHTS_INHERITING: u64 = DIR_RIGHTS_BASE
     | RIGHT_FD_DATASYNC
     | RIGHT_FD_READ
     | RIGHT_FD_SEEK
@@ -104,8 +104,6 @@ pub(crate) struct FileFd {
 pub(crate) struct DirFd {
     pub(crate) dir: File,
     pub(crate) preopen: Option<String>,
-    /// Opened with the `FD_READ` right.
-    pub(crate) read: bool,
 }
 
 /// Opens a host directory to preopen.
@@ -122,7 +120,6 @@ pub(crate) fn preopen_entry(dir: File, guest: String) -> FdEntry {
         kind: FdKind::Dir(DirFd {
             dir,
             preopen: Some(guest),
-            read: true,
         }),
     }
 }
@@ -328,26 +325,13 @@ pub(crate) fn fd_fdstat_get(cx: &mut WasiCtx, m: &mut Mem<'_>, a: &[u64]) -> Res
     let (filetype, flags, base, inheriting) = match &cx.fd(a[0] as u32)?.kind {
         FdKind::Stdin(input) => (stdio_type(input.host_fd()), 0, RIGHT_FD_READ, RIGHT_FD_READ),
         FdKind::Output(out) => (stdio_type(out.host_fd()), 0, RIGHT_FD_WRITE, RIGHT_FD_WRITE),
-        FdKind::Dir(DirFd {
-            preopen: Some(_), ..
-        }) => (
+        // Every directory shows the fixed set wasmtime gives.
+        FdKind::Dir(_) => (
             FILETYPE_DIRECTORY,
             0,
-            PREOPEN_RIGHTS_BASE,
-            PREOPEN_RIGHTS_INHERITING,
+            DIR_RIGHTS_BASE,
+            DIR_RIGHTS_INHERITING,
         ),
-        FdKind::Dir(d) => {
-            let fd = d.dir.as_raw_fd();
-            let mut rights = RIGHTS_ALL & !RIGHT_FD_WRITE;
-            if !d.read {
-                rights &= !(RIGHT_FD_READ | RIGHT_FD_READDIR);
-            }
-            let ty = filetype(fstat(fd)?.st_mode);
-            if ty == FILETYPE_DIRECTORY {
-                rights &= !(RIGHT_FD_SEEK | RIGHT_FD_FILESTAT_SET_SIZE);
-            }
-            (ty, host_sync_flags(fd)?, rights, rights)
-        }
         FdKind::File(f) => {
             let fd = f.file.as_raw_fd();
             let mut rights = RIGHTS_ALL;
@@ -410,8 +394,9 @@ pub(crate) fn fd_fdstat_set_rights(
     if (a[1] | a[2]) & !RIGHTS_ALL != 0 {
         return Err(Errno::INVAL);
     }
-    // Rights are not tracked (as in wasmtime): any file or directory accepts.
-    cx.host_fd(a[0]).map(drop)
+    // Rights are not tracked: as in wasmtime, changing them is unsupported.
+    cx.host_fd(a[0])?;
+    Err(Errno::NOTSUP)
 }
 
 pub(crate) fn fd_filestat_get(cx: &mut WasiCtx, m: &mut Mem<'_>, a: &[u64]) -> Result<(), Errno> {
@@ -594,13 +579,12 @@ pub(crate) fn fd_prestat_dir_name(
 
 pub(crate) fn fd_renumber(cx: &mut WasiCtx, _: &mut Mem<'_>, a: &[u64]) -> Result<(), Errno> {
     let (from, to) = (a[0] as u32, a[1] as u32);
-    if !cx.fds.contains_key(&from) {
+    if !cx.fds.contains_key(&from) || !cx.fds.contains_key(&to) {
         return Err(Errno::BADF);
     }
     if from != to {
         let entry = cx.fds.remove(&from).ok_or(Errno::BADF)?;
         cx.free.insert(from);
-        cx.free.remove(&to);
         cx.fds.insert(to, entry);
     }
     Ok(())

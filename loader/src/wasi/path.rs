@@ -98,7 +98,6 @@ pub(crate) fn path_open(cx: &mut WasiCtx, m: &mut Mem<'_>, a: &[u64]) -> Result<
         FdKind::Dir(DirFd {
             dir: File::from(fd),
             preopen: None,
-            read,
         })
     } else if oflags & OFLAGS_DIRECTORY != 0 {
         return Err(Errno::NOTDIR);
