@@ -12,8 +12,12 @@
 
 #[path = "support/mod.rs"]
 mod support;
+// The CLI tests' small JSON reader: enough for `NAME.json`, no serde needed.
+#[allow(dead_code, reason = "only the parser and the value enum are used here")]
+#[path = "cli/json.rs"]
+mod json;
 
-use serde_json::Value;
+use json::Json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -106,42 +110,38 @@ fn discover(base: &Path, group: &'static str) -> Vec<Test> {
 }
 
 fn parse_config(text: &str) -> Result<Config, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let obj = v.as_object().ok_or("not a JSON object")?;
-    let mut c = Config::default();
-    let string = |v: &Value, what: &str| {
-        v.as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("`{what}` must be a string"))
+    let Json::Obj(fields) = json::parse_json(text)? else {
+        return Err("not a JSON object".into());
     };
-    for (key, v) in obj {
-        match key.as_str() {
-            "args" => {
-                let items = v.as_array().ok_or("`args` must be an array")?;
+    let mut c = Config::default();
+    let string = |v: &Json, what: &str| match v {
+        Json::Str(s) => Ok(s.clone()),
+        _ => Err(format!("`{what}` must be a string")),
+    };
+    for (key, v) in &fields {
+        match (key.as_str(), v) {
+            ("args", Json::Arr(items)) => {
                 c.args = items
                     .iter()
                     .map(|a| string(a, "args[]"))
                     .collect::<Result<_, _>>()?;
             }
-            "env" => {
-                let vars = v.as_object().ok_or("`env` must be an object")?;
+            ("env", Json::Obj(vars)) => {
                 c.env = vars
                     .iter()
                     .map(|(k, v)| Ok((k.clone(), string(v, "env value")?)))
                     .collect::<Result<_, String>>()?;
             }
-            "root" if v.is_null() => c.root = None,
-            "root" => c.root = Some(string(v, "root")?),
-            "exit_code" => {
-                c.exit_code = v
-                    .as_i64()
-                    .and_then(|n| i32::try_from(n).ok())
-                    .ok_or("`exit_code` must be an integer")?;
+            ("root", Json::Null) => c.root = None,
+            ("root", v) => c.root = Some(string(v, "root")?),
+            ("exit_code", Json::Num(n)) if n.fract() == 0.0 && n.abs() < 2e9 => {
+                c.exit_code = *n as i32;
             }
-            "stdout" => c.stdout = Some(string(v, "stdout")?),
-            "stderr" => c.stderr = Some(string(v, "stderr")?),
+            ("stdout", v) => c.stdout = Some(string(v, "stdout")?),
+            ("stderr", v) => c.stderr = Some(string(v, "stderr")?),
+            ("args" | "env" | "exit_code", _) => return Err(format!("`{key}` has the wrong type")),
             // A field this runner does not know would be silently ignored: say so.
-            other => return Err(format!("unknown field `{other}`")),
+            (other, _) => return Err(format!("unknown field `{other}`")),
         }
     }
     Ok(c)
