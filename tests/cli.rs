@@ -11,6 +11,8 @@ mod examples;
 mod inspect;
 #[path = "cli/json.rs"]
 mod json;
+#[path = "cli/wasi.rs"]
+mod wasi;
 
 /// The workspace root; the tests run the binary from there so that paths in
 /// messages read `examples/wat/...` as in the docs.
