@@ -20,13 +20,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(implicit_run(std::env::args_os().collect()));
     let result = match cli.command {
         Command::Run(o) => run::run(&o),
-        Command::Compile(o) => commands::compile(&o),
-        Command::Validate(o) => commands::validate(&o),
-        Command::Inspect(o) => inspect::inspect(&o),
-        Command::Features(o) => commands::features(&o),
+        Command::Compile(o) => commands::compile(&o).map(|()| 0),
+        Command::Validate(o) => commands::validate(&o).map(|()| 0),
+        Command::Inspect(o) => inspect::inspect(&o).map(|()| 0),
+        Command::Features(o) => commands::features(&o).map(|()| 0),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(e.exit_code())

@@ -36,7 +36,13 @@ pub(crate) enum Command {
 #[command(after_help = "\
 Examples:
   zwasm run examples/wat/add.wat --invoke add 2 3
-  zwasm run app.zwo -- --guest-flag file.txt")]
+  zwasm run --dir data::/data --env LANG=C app.wasm input.txt
+  zwasm run app.zwo -- --guest-flag file.txt
+
+WASI: the guest sees no directory and no environment variable unless granted
+with --dir, --env or --allow-all. Paths never resolve outside a granted
+directory. zwasm's own options may follow the file; put guest arguments that
+look like them after `--`.")]
 pub(crate) struct RunOpts {
     /// The module to run: .wasm, .wat or .zwo
     pub file: PathBuf,
@@ -54,6 +60,20 @@ pub(crate) struct RunOpts {
     /// Arguments for the guest program (its argv after the module name)
     #[arg(last = true, value_name = "GUEST_ARGS")]
     pub guest_args: Vec<String>,
+
+    /// Grant the guest the host directory HOST, seen as GUEST (default: the
+    /// same path). Repeatable
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<String>,
+
+    /// Set the guest environment variable NAME to VALUE, or pass the host's
+    /// NAME through. Repeatable
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    pub envs: Vec<String>,
+
+    /// Grant the current directory (as `.`) and the whole host environment
+    #[arg(long)]
+    pub allow_all: bool,
 }
 
 impl RunOpts {

@@ -6,37 +6,85 @@ use crate::args;
 use crate::error::CliError;
 use crate::input;
 use crate::opts::RunOpts;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use zwasm_loader::wasi::{self, Wasi, WasiConfig};
 use zwasm_loader::{Extern, Func, Linker, Module, Store, Val};
 
-/// What the guest program sees of its command line. Only WASI (to come)
-/// reads it; kept here so the linker has it when WASI is added.
+/// What the guest program sees of the host: its command line, environment
+/// and directories, all granted on the command line.
 #[derive(Clone, Debug, Default)]
-#[allow(
-    dead_code,
-    reason = "read by the WASI linker, which is not written yet"
-)]
 pub(crate) struct GuestContext {
     /// `argv[0]` for the guest: the module's file name.
     pub program: String,
     /// The guest's arguments after `argv[0]`.
     pub args: Vec<String>,
+    /// `NAME=VALUE` pairs, in order (a later one of the same name wins).
+    pub env: Vec<(String, String)>,
+    /// Preopened directories: host path, guest path.
+    pub dirs: Vec<(PathBuf, String)>,
 }
 
-/// Runs `zwasm run`.
-pub(crate) fn run(o: &RunOpts) -> Result<(), CliError> {
-    let module = input::load(&o.file)?;
+impl GuestContext {
+    /// Reads `--dir`, `--env` and `--allow-all`; a malformed `--env` is an error.
+    fn from_opts(o: &RunOpts, args: Vec<String>) -> Result<GuestContext, CliError> {
+        let program = o.file.file_name().map_or_else(
+            || o.file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let mut env = Vec::new();
+        let mut dirs = Vec::new();
+        if o.allow_all {
+            env.extend(std::env::vars());
+            dirs.push((PathBuf::from("."), ".".to_string()));
+        }
+        for spec in &o.envs {
+            let (name, value) = match spec.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_string())),
+                None => (spec.as_str(), None),
+            };
+            if name.is_empty() || name.contains('\0') {
+                return Err(CliError::Failed(format!(
+                    "invalid --env `{spec}`: expected NAME=VALUE or NAME"
+                )));
+            }
+            // `--env NAME` passes the host's value through, if it has one.
+            let Some(value) = value.or_else(|| std::env::var(name).ok()) else {
+                continue;
+            };
+            env.push((name.to_string(), value));
+        }
+        for spec in &o.dirs {
+            let (host, guest) = zwasm_loader::wasi::parse_dir_flag(spec);
+            if host.as_os_str().is_empty() || guest.is_empty() {
+                return Err(CliError::Failed(format!(
+                    "invalid --dir `{spec}`: expected HOST or HOST::GUEST"
+                )));
+            }
+            dirs.push((host, guest));
+        }
+        Ok(GuestContext {
+            program,
+            args,
+            env,
+            dirs,
+        })
+    }
+}
+
+/// Runs `zwasm run`; returns the process exit status (the guest's own when
+/// it calls `proc_exit`).
+pub(crate) fn run(o: &RunOpts) -> Result<u8, CliError> {
     let (invoke_args, guest_args) = o.split_args();
-    let guest = GuestContext {
-        program: o.file.display().to_string(),
-        args: guest_args,
-    };
+    let guest = GuestContext::from_opts(o, guest_args)?;
+    let module = input::load(&o.file)?;
 
     let mut store = Store::new();
     let linker = build_linker(&mut store, &module, &guest)?;
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(|e| CliError::runtime(&o.file, e))?;
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(i) => i,
+        // A start function may call `proc_exit` too.
+        Err(e) => return exit_or(e, &o.file),
+    };
 
     let (name, func, params) = match &o.invoke {
         Some(name) => {
@@ -51,43 +99,61 @@ pub(crate) fn run(o: &RunOpts) -> Result<(), CliError> {
             Some(_) => return Err(CliError::file(&o.file, "`_start` must take no parameters")),
             // A module without `_start` is a library or a reactor: instantiating it
             // (and running its start function) is all there is to do.
-            None => return Ok(()),
+            None => return Ok(0),
         },
     };
-    let results = call(&mut store, func, &params, &o.file, name)?;
+    let results = match store.call(func, &params) {
+        Ok(r) => r,
+        Err(e @ zwasm_loader::Error::Trap(_)) => return exit_or(e, &o.file),
+        Err(other) => {
+            return Err(CliError::file(
+                &o.file,
+                format!("calling `{name}`: {other}"),
+            ))
+        }
+    };
     let mut out = String::new();
     for r in &results {
         out.push_str(&args::format(r));
         out.push('\n');
     }
     crate::emit(&out);
-    Ok(())
+    Ok(0)
+}
+
+/// The guest's exit status if `e` is a `proc_exit`, else the error (a trap
+/// exits 134).
+fn exit_or(e: zwasm_loader::Error, file: &Path) -> Result<u8, CliError> {
+    match wasi::exit_status(&e) {
+        // Like a POSIX shell, only the low 8 bits of the status survive.
+        Some(status) => Ok(status as u8),
+        None => Err(CliError::runtime(file, e)),
+    }
 }
 
 /// Builds the linker that satisfies the module's imports: the one place that
-/// decides what a guest may reach. Nothing is defined yet, so a module with
-/// imports fails to link with "unknown import"; WASI preview 1 (driven by
-/// `guest`) and host modules given on the command line will be defined here.
+/// decides what a guest may reach. It defines WASI preview 1 over exactly
+/// what `guest` grants, with the host's stdio.
 pub(crate) fn build_linker(
-    _store: &mut Store,
-    _module: &Module,
-    _guest: &GuestContext,
-) -> Result<Linker, CliError> {
-    Ok(Linker::new())
-}
-
-/// Calls `func` and turns a trap into exit code 134.
-fn call(
     store: &mut Store,
-    func: Func,
-    params: &[Val],
-    file: &Path,
-    name: &str,
-) -> Result<Vec<Val>, CliError> {
-    store.call(func, params).map_err(|e| match e {
-        zwasm_loader::Error::Trap(_) => CliError::runtime(file, e),
-        other => CliError::file(file, format!("calling `{name}`: {other}")),
-    })
+    _module: &Module,
+    guest: &GuestContext,
+) -> Result<Linker, CliError> {
+    let mut config = WasiConfig::new()
+        .inherit_stdio()
+        .arg(&guest.program)
+        .args(guest.args.iter().cloned());
+    for (name, value) in &guest.env {
+        config = config.env(name, value);
+    }
+    for (host, name) in &guest.dirs {
+        config = config
+            .preopen_dir(host, name)
+            .map_err(|e| CliError::Failed(format!("--dir {}: {e}", host.display())))?;
+    }
+    let mut linker = Linker::new();
+    Wasi::add_to_linker(&mut linker, store, config);
+    Ok(linker)
 }
 
 /// The exported function `name`, or a message saying what is exported instead.

@@ -8,6 +8,10 @@
 ;;   zwasm run examples/wat/loops.wat --invoke collatz 27
 ;; Expected output:
 ;;   111
+;;
+;;   zwasm run examples/wat/loops.wat --invoke count_while 10
+;; Expected output:
+;;   55
 (module
   ;; 1 + 2 + ... + n, accumulated in an i64 so large n does not wrap.
   (func (export "sum") (param $n i32) (result i64)
@@ -33,4 +37,27 @@
           (else (i64.add (i64.mul (local.get $n) (i64.const 3)) (i64.const 1)))))
       (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
       (br_if $step (i64.ne (local.get $n) (i64.const 1))))
-    (local.get $steps)))
+    (local.get $steps))
+
+  ;; A while loop written the way Binaryen emits it: the test is an `if` at
+  ;; the loop's head and the back edge sits inside the `if`. The `else` arm
+  ;; runs once, when the test fails.
+  (func (export "count_while") (param $n i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (loop $top
+      (if (i32.lt_s (local.get $i) (local.get $n))
+        (then
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+          (br $top))
+        (else (local.set $acc (i32.add (local.get $acc) (i32.const 0))))))
+    (local.get $acc))
+
+  (func (export "count_while_no_else") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $top
+      (if (i32.lt_s (local.get $i) (local.get $n))
+        (then
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $top))))
+    (local.get $i)))

@@ -146,8 +146,13 @@ pub(crate) fn fd_tell(_cx: &mut WasiCtx, _m: &mut Mem<'_>, _a: &[u64]) -> Result
     Err(Errno::NOSYS)
 }
 
-pub(crate) fn fd_write(_cx: &mut WasiCtx, _m: &mut Mem<'_>, _a: &[u64]) -> Result<(), Errno> {
-    Err(Errno::NOSYS)
+pub(crate) fn fd_write(cx: &mut WasiCtx, m: &mut Mem<'_>, a: &[u64]) -> Result<(), Errno> {
+    let data = m.gather(a[1] as u32, a[2] as u32)?;
+    let n = match &mut cx.fd(a[0] as u32)?.kind {
+        FdKind::Output(out) => out.write(&data)?,
+        _ => return Err(Errno::BADF),
+    };
+    m.write_u32(a[3] as u32, n as u32)
 }
 
 pub(crate) fn path_create_directory(
