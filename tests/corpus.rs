@@ -309,7 +309,7 @@ fn judge(p: &Program, run: &support::Run, timeout: Duration) -> Result<(Outcome,
             "{}, expected exit {}: {}",
             run.status,
             p.expect_exit,
-            run.stderr_head()
+            run.output_head()
         );
         return Ok((Outcome::Fail(why), support::streams_detail(run)));
     }

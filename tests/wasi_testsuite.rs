@@ -236,7 +236,7 @@ fn judge(config: &Config, run: &support::Run) -> (Outcome, String) {
             "{}, expected exit {}: {}",
             run.status,
             config.exit_code,
-            run.stderr_head()
+            run.output_head()
         );
         return (Outcome::Fail(why), support::streams_detail(run));
     }

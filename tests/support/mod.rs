@@ -133,15 +133,22 @@ pub struct Run {
 }
 
 impl Run {
-    /// The first lines of stderr, for a one-line failure reason.
-    pub fn stderr_head(&self) -> String {
-        let text = String::from_utf8_lossy(&self.stderr);
-        let head: Vec<&str> = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .take(3)
-            .collect();
-        head.join(" | ")
+    /// The first lines of stderr (else of stdout), for a one-line failure reason.
+    pub fn output_head(&self) -> String {
+        let head = |bytes: &[u8]| {
+            let text = String::from_utf8_lossy(bytes);
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(3)
+                .collect();
+            lines.join(" | ")
+        };
+        match (head(&self.stderr), head(&self.stdout)) {
+            (err, _) if !err.is_empty() => err,
+            (_, out) if !out.is_empty() => format!("no stderr; stdout: {out}"),
+            _ => "no output".to_string(),
+        }
     }
 }
 
@@ -329,16 +336,26 @@ pub fn show(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The captured streams for a failure detail: each one that is not empty,
-/// leaving out a stderr already shown whole in the failure line.
+/// The captured streams for a failure detail: each one that is not empty (its
+/// first 40 lines), leaving out a stderr already shown whole in the failure line.
 pub fn streams_detail(run: &Run) -> String {
+    const LINES: usize = 40;
+    let clip = |bytes: &[u8]| {
+        let text = show(bytes);
+        let n = text.lines().count();
+        let mut kept: Vec<&str> = text.lines().take(LINES).collect();
+        let more = format!("... ({} more lines)", n.saturating_sub(LINES));
+        if n > LINES {
+            kept.push(&more);
+        }
+        kept.join("\n")
+    };
     let mut s = String::new();
     if !run.stdout.is_empty() {
-        s.push_str(&format!("--- stdout\n{}\n", show(&run.stdout)));
+        s.push_str(&format!("--- stdout\n{}\n", clip(&run.stdout)));
     }
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    if stderr.lines().count() > 3 {
-        s.push_str(&format!("--- stderr\n{}\n", show(&run.stderr)));
+    if String::from_utf8_lossy(&run.stderr).lines().count() > 3 {
+        s.push_str(&format!("--- stderr\n{}\n", clip(&run.stderr)));
     }
     s.trim_end().to_string()
 }
