@@ -113,7 +113,7 @@ pub struct Store {
     pub(crate) globals: Vec<GlobalEntity>,
     pub(crate) instances: Vec<InstanceEntity>,
     sig_ids: HashMap<FuncType, u32>,
-    pub(crate) sigs: Vec<FuncType>,
+    pub(crate) sigs: Vec<Arc<FuncType>>,
     /// The interpreter's value stack, kept between calls.
     pub(crate) stack: Vec<u64>,
 }
@@ -130,7 +130,7 @@ impl Store {
             return id;
         }
         let id = self.sigs.len() as u32;
-        self.sigs.push(ty.clone());
+        self.sigs.push(Arc::new(ty.clone()));
         self.sig_ids.insert(ty.clone(), id);
         id
     }

@@ -71,19 +71,37 @@ fn call_host(
     };
     let f = f.clone();
     let ty = store.sigs[*sig as usize].clone();
-    let args: Vec<Val> = ty
-        .params
-        .iter()
-        .zip(slots.iter())
-        .map(|(t, r)| Val::from_raw(*r, *t))
-        .collect();
-    let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
+    // Arguments and results live on the Rust stack for the common case of a
+    // few values (every WASI function), so a host call allocates nothing.
+    const INLINE: usize = 16;
+    let mut args_inline = [Val::I32(0); INLINE];
+    let mut results_inline = [Val::I32(0); INLINE];
+    let mut args_heap;
+    let mut results_heap;
+    let args: &mut [Val] = if ty.params.len() <= INLINE {
+        &mut args_inline[..ty.params.len()]
+    } else {
+        args_heap = vec![Val::I32(0); ty.params.len()];
+        &mut args_heap
+    };
+    for ((a, t), r) in args.iter_mut().zip(&ty.params).zip(slots.iter()) {
+        *a = Val::from_raw(*r, *t);
+    }
+    let results: &mut [Val] = if ty.results.len() <= INLINE {
+        &mut results_inline[..ty.results.len()]
+    } else {
+        results_heap = vec![Val::I32(0); ty.results.len()];
+        &mut results_heap
+    };
+    for (v, t) in results.iter_mut().zip(&ty.results) {
+        *v = Val::default_for(*t);
+    }
     let mut caller = Caller {
         store,
         instance: instance.map(crate::store::Instance),
     };
-    f(&mut caller, &args, &mut results)?;
-    for ((slot, v), t) in slots.iter_mut().zip(&results).zip(&ty.results) {
+    f(&mut caller, args, results)?;
+    for ((slot, v), t) in slots.iter_mut().zip(results.iter()).zip(&ty.results) {
         if v.ty() != *t {
             return Err(Trap::host(format!(
                 "host function returned {} for a {t} result",
