@@ -149,51 +149,36 @@ fn parse_config(text: &str) -> Result<Config, String> {
 
 fn run_test(base: &Path, t: &Test) -> Report {
     let name = format!("{}/{}", t.group, t.name);
-    let report = |outcome, elapsed, detail| Report {
-        name: name.clone(),
+    let (outcome, elapsed, detail) = match try_run(base, t, &name) {
+        Ok((outcome, elapsed, detail)) => (outcome, Some(elapsed), detail),
+        Err(e) => (Outcome::Fail(e), None, String::new()),
+    };
+    Report {
+        name,
         outcome,
         elapsed,
         detail,
-    };
-    let config = match &t.config {
-        Ok(c) => c,
-        Err(e) => {
-            return report(
-                Outcome::Fail(format!("bad test config: {e}")),
-                None,
-                String::new(),
-            )
-        }
-    };
-    let scratch = match support::scratch(SUITE, &name) {
-        Ok(d) => d,
-        Err(e) => {
-            return report(
-                Outcome::Fail(format!("scratch dir: {e}")),
-                None,
-                String::new(),
-            )
-        }
-    };
+    }
+}
+
+/// Prepares the scratch directory, runs the test and judges it; `Err` is a
+/// failure of the harness or of the test's config.
+fn try_run(base: &Path, t: &Test, name: &str) -> Result<(Outcome, Duration, String), String> {
+    let config = t
+        .config
+        .as_ref()
+        .map_err(|e| format!("bad test config: {e}"))?;
+    let scratch = support::scratch(SUITE, name).map_err(|e| format!("scratch dir: {e}"))?;
     let work = scratch.join("work");
+    std::fs::create_dir_all(&work).map_err(|e| format!("scratch dir: {e}"))?;
     let mut cmd = Command::new(support::zwasm_bin());
     cmd.arg("run");
-    let prepared = (|| -> std::io::Result<()> {
-        std::fs::create_dir_all(&work)?;
-        if let Some(root) = &config.root {
-            let host = work.join(root);
-            support::copy_tree(&base.join(t.group).join(root), &host)?;
-            support::delete_cleanup_files(&host)?;
-            cmd.arg("--dir").arg(format!("{}::/", host.display()));
-        }
-        Ok(())
-    })();
-    if let Err(e) = prepared {
-        return report(
-            Outcome::Fail(format!("copying the root: {e}")),
-            None,
-            String::new(),
-        );
+    if let Some(root) = &config.root {
+        let host = work.join(root);
+        support::copy_tree(&base.join(t.group).join(root), &host)
+            .and_then(|()| support::delete_cleanup_files(&host))
+            .map_err(|e| format!("copying the root `{root}`: {e}"))?;
+        cmd.arg("--dir").arg(format!("{}::/", host.display()));
     }
     for (k, v) in &config.env {
         cmd.arg("--env").arg(format!("{k}={v}"));
@@ -203,16 +188,8 @@ fn run_test(base: &Path, t: &Test) -> Report {
         cmd.arg("--").args(&config.args);
     }
     cmd.current_dir(&work);
-    let run = match support::run(cmd, &[], &scratch, TIMEOUT) {
-        Ok(r) => r,
-        Err(e) => {
-            return report(
-                Outcome::Fail(format!("cannot run zwasm: {e}")),
-                None,
-                String::new(),
-            )
-        }
-    };
+    let run =
+        support::run(cmd, &[], &scratch, TIMEOUT).map_err(|e| format!("cannot run zwasm: {e}"))?;
     let (outcome, detail) = judge(config, &run);
     let detail = if matches!(outcome, Outcome::Pass) {
         support::remove_scratch(&scratch);
@@ -222,7 +199,7 @@ fn run_test(base: &Path, t: &Test) -> Report {
             .trim_start()
             .to_string()
     };
-    report(outcome, Some(run.elapsed), detail)
+    Ok((outcome, run.elapsed, detail))
 }
 
 /// Compares the exit status, then stdout and stderr where the config gives them.
