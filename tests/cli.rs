@@ -7,10 +7,16 @@ use std::process::{Command, Output};
 
 #[path = "cli/examples.rs"]
 mod examples;
+#[path = "cli/gc.rs"]
+mod gc;
 #[path = "cli/inspect.rs"]
 mod inspect;
 #[path = "cli/json.rs"]
 mod json;
+#[path = "cli/memory64.rs"]
+mod memory64;
+#[path = "cli/tail_calls.rs"]
+mod tail_calls;
 #[path = "cli/wasi.rs"]
 mod wasi;
 

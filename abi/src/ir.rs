@@ -78,10 +78,12 @@ pub enum Fmt {
     Load,
     /// store(`b` + `imm`, `c`).
     Store,
-    /// Call function `imm`; its frame starts at slot `a` of the caller.
+    /// Call function `imm`; its frame starts at slot `a` of the caller. For a
+    /// tail call (`return_call*`), the arguments at `a` move to slot 0 and the
+    /// callee replaces the caller's frame.
     Call,
     /// Call through table `c` at the index in slot `b`, expecting type `imm`;
-    /// the callee frame starts at slot `a`.
+    /// the callee frame starts at slot `a` (tail calls: as for `Call`).
     CallIndirect,
     /// Return; results are already in slots 0...
     Return,
@@ -109,6 +111,30 @@ pub enum Fmt {
     Drop,
     /// `a` = reference to function `imm`.
     RefFunc,
+    /// `a` = a new struct of type `imm` (low 32 bits) whose fields are the
+    /// slots from `b` on, one per field (`struct.new_default`: no slots read).
+    StructNew,
+    /// `a` = field `imm >> 32` of the struct of type `imm & 0xffff_ffff` in
+    /// slot `b`; `c` is the width of a packed field (8 or 16) for `get_s`/`get_u`.
+    StructGet,
+    /// Field `imm >> 32` of the struct of type `imm & 0xffff_ffff` in slot `b`
+    /// = `c`.
+    StructSet,
+    /// `a` = `b` checked against heap type `imm` (a type index below 2^32, else
+    /// an abstract heap type, `ABSTRACT_HEAP | abstract_heap::*`).
+    RefCast,
+}
+
+/// The `imm` of a `RefCast`-format op naming an abstract heap type.
+pub const ABSTRACT_HEAP: u64 = 1 << 32;
+/// Abstract heap types in a cast immediate (`ABSTRACT_HEAP | code`).
+pub mod abstract_heap {
+    pub const ANY: u64 = 0;
+    pub const EQ: u64 = 1;
+    pub const STRUCT: u64 = 2;
+    pub const NONE: u64 = 3;
+    pub const ARRAY: u64 = 4;
+    pub const I31: u64 = 5;
 }
 
 impl Fmt {
@@ -119,6 +145,8 @@ impl Fmt {
             Fmt::BrCmp | Fmt::Binary | Fmt::Store | Fmt::TableSet | Fmt::TableGrow => &['b', 'c'],
             Fmt::Select => &['b', 'c'],
             Fmt::Load | Fmt::ReturnSlot | Fmt::GlobalSet | Fmt::MemGrow | Fmt::TableGet => &['b'],
+            Fmt::StructGet | Fmt::RefCast => &['b'],
+            Fmt::StructSet => &['b', 'c'],
             Fmt::CallIndirect => &['b'],
             Fmt::Bulk => &['a', 'b', 'c'],
             _ => &[],
@@ -141,6 +169,9 @@ impl Fmt {
                 | Fmt::TableGet
                 | Fmt::TableGrow
                 | Fmt::RefFunc
+                | Fmt::StructNew
+                | Fmt::StructGet
+                | Fmt::RefCast
         )
     }
 
@@ -429,6 +460,25 @@ macro_rules! for_each_op {
             F64Gt "f64.gt" Binary,
             F64Le "f64.le" Binary,
             F64Ge "f64.ge" Binary,
+
+            // Wasm 3.0 ops are appended, so the opcodes of older artifacts keep
+            // their meaning.
+            ReturnCall "return_call" Call,
+            ReturnCallImport "return_call_import" Call,
+            ReturnCallIndirect "return_call_indirect" CallIndirect,
+
+            // Wasm GC (structs).
+            StructNew "struct.new" StructNew,
+            StructNewDefault "struct.new_default" StructNew,
+            StructGet "struct.get" StructGet,
+            StructGetS "struct.get_s" StructGet,
+            StructGetU "struct.get_u" StructGet,
+            StructSet "struct.set" StructSet,
+            RefCast "ref.cast" RefCast,
+            RefCastNull "ref.cast_null" RefCast,
+            RefTest "ref.test" RefCast,
+            RefTestNull "ref.test_null" RefCast,
+            RefAsNonNull "ref.as_non_null" Unary,
         }
     };
 }

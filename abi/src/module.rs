@@ -14,12 +14,81 @@ pub enum ValType {
     V128,
     FuncRef,
     ExternRef,
+    /// Any other reference (Wasm GC): concrete `(ref null? $t)` or abstract
+    /// heap types. Stored like `funcref`: object index + 1, 0 for null.
+    Ref(RefType),
+}
+
+/// The heap type of a GC reference.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeapType {
+    /// A type index of the module.
+    Concrete(u32),
+    Any,
+    Eq,
+    I31,
+    Struct,
+    Array,
+    None,
+    Func,
+    NoFunc,
+    Extern,
+    NoExtern,
+}
+
+impl HeapType {
+    /// The text name of an abstract heap type (`None` for a concrete one).
+    pub fn abstract_name(self) -> Option<&'static str> {
+        Some(match self {
+            HeapType::Concrete(_) => return None,
+            HeapType::Any => "any",
+            HeapType::Eq => "eq",
+            HeapType::I31 => "i31",
+            HeapType::Struct => "struct",
+            HeapType::Array => "array",
+            HeapType::None => "none",
+            HeapType::Func => "func",
+            HeapType::NoFunc => "nofunc",
+            HeapType::Extern => "extern",
+            HeapType::NoExtern => "noextern",
+        })
+    }
+}
+
+/// A GC reference type: nullability and heap type.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RefType {
+    pub nullable: bool,
+    pub heap: HeapType,
+}
+
+impl std::fmt::Display for RefType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.nullable, self.heap.abstract_name()) {
+            (true, Some(n)) => write!(f, "{n}ref"),
+            (false, Some(n)) => write!(f, "(ref {n})"),
+            (true, None) => write!(f, "(ref null {})", self.type_index().unwrap_or(0)),
+            (false, None) => write!(f, "(ref {})", self.type_index().unwrap_or(0)),
+        }
+    }
+}
+
+impl RefType {
+    /// The type index of a concrete reference.
+    pub fn type_index(self) -> Option<u32> {
+        match self.heap {
+            HeapType::Concrete(i) => Some(i),
+            _ => None,
+        }
+    }
 }
 
 impl ValType {
-    /// The wasm text name of the type.
+    /// The wasm text name of the type; a GC reference type is shown in full by
+    /// `Display`, and here only as `ref`.
     pub fn name(self) -> &'static str {
         match self {
+            ValType::Ref(_) => "ref",
             ValType::I32 => "i32",
             ValType::I64 => "i64",
             ValType::F32 => "f32",
@@ -33,8 +102,46 @@ impl ValType {
 
 impl std::fmt::Display for ValType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        match self {
+            ValType::Ref(r) => r.fmt(f),
+            _ => f.write_str(self.name()),
+        }
     }
+}
+
+/// How a struct field is stored: a value type, or a packed integer.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StorageType {
+    I8,
+    I16,
+    Val(ValType),
+}
+
+impl StorageType {
+    /// The width in bits of a packed field, `None` for a value type.
+    pub fn packed_bits(self) -> Option<u32> {
+        match self {
+            StorageType::I8 => Some(8),
+            StorageType::I16 => Some(16),
+            StorageType::Val(_) => None,
+        }
+    }
+}
+
+/// A struct field.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldType {
+    pub storage: StorageType,
+    pub mutable: bool,
+}
+
+/// A struct type (Wasm GC) with its declared supertype.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StructType {
+    pub fields: Vec<FieldType>,
+    /// The declared supertype's type index, if any.
+    pub supertype: Option<u32>,
+    pub is_final: bool,
 }
 
 /// A function signature.
@@ -46,7 +153,12 @@ pub struct FuncType {
 
 impl std::fmt::Display for FuncType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |v: &[ValType]| v.iter().map(|t| t.name()).collect::<Vec<_>>().join(" ");
+        let list = |v: &[ValType]| {
+            v.iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         write!(
             f,
             "(func (param {}) (result {}))",
@@ -193,7 +305,11 @@ pub struct FuncDef {
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct ModuleMeta {
     pub name: Option<String>,
+    /// Function types by type index. A struct type's index holds an empty
+    /// placeholder here; its definition is in `structs`.
     pub types: Vec<FuncType>,
+    /// Struct types (Wasm GC): (type index, definition), sorted by index.
+    pub structs: Vec<(u32, StructType)>,
     pub imports: Vec<Import>,
     pub funcs: Vec<FuncDef>,
     pub tables: Vec<TableDef>,
@@ -222,6 +338,19 @@ impl ModuleMeta {
                 )
             })
             .count() as u32
+    }
+
+    /// The struct type at type index `index`, if that index is a struct type.
+    pub fn struct_type(&self, index: u32) -> Option<&StructType> {
+        self.structs
+            .binary_search_by_key(&index, |(i, _)| *i)
+            .ok()
+            .map(|i| &self.structs[i].1)
+    }
+
+    /// Whether type index `index` is a function type.
+    pub fn is_func_type(&self, index: u32) -> bool {
+        (index as usize) < self.types.len() && self.struct_type(index).is_none()
     }
 
     /// The type index of function `index` (imported or defined).

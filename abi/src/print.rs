@@ -41,6 +41,13 @@ pub fn instr(pc: usize, i: &Instr) -> String {
         Fmt::TableGrow => write!(s, "s{a} = grow table {imm} by s{c} of s{b}"),
         Fmt::Drop => write!(s, "segment {imm}"),
         Fmt::RefFunc => write!(s, "s{a} = func {imm}"),
+        Fmt::StructNew => write!(s, "s{a} = type {}, fields from s{b}", imm as u32),
+        Fmt::StructGet => write!(s, "s{a} = s{b}.{} (type {})", imm >> 32, imm as u32),
+        Fmt::StructSet => write!(s, "s{b}.{} (type {}) = s{c}", imm >> 32, imm as u32),
+        Fmt::RefCast if imm >= crate::ir::ABSTRACT_HEAP => {
+            write!(s, "s{a} = s{b} as abstract {}", imm as u32)
+        }
+        Fmt::RefCast => write!(s, "s{a} = s{b} as type {imm}"),
     };
     s.truncate(s.trim_end().len());
     s

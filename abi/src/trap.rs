@@ -42,6 +42,8 @@ trap_codes! {
     Interrupted = 11, "interrupted";
     HostError = 12, "host function error";
     UndefinedElement = 13, "undefined element";
+    NullStructure = 14, "null structure reference";
+    CastFailure = 15, "cast failure";
 }
 
 impl std::fmt::Display for TrapCode {

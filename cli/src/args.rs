@@ -29,6 +29,10 @@ pub(crate) fn parse(text: &str, ty: ValType) -> Result<Val, String> {
                     .map_err(|_| format!("`{text}` is not a valid externref (null or a number)"))?,
             )),
         },
+        ValType::Ref(_) => match text {
+            "null" => Val::Ref(None),
+            _ => return Err(format!("`{text}`: a {ty} argument can only be `null`")),
+        },
         ValType::V128 => return Err("v128 arguments are not supported by --invoke".into()),
     };
     Ok(val)
@@ -38,7 +42,7 @@ pub(crate) fn parse(text: &str, ty: ValType) -> Result<Val, String> {
 /// (`1.5`, `inf`, `-0`) except NaN, which prints `nan`, or `nan:0x..` when its
 /// payload is not the canonical one. Like Rust, the sign of a NaN is left out:
 /// wasm leaves it unspecified (x86 gives `0/0` the sign bit, aarch64 does not).
-/// References print as `null`, `ref.func` or `ref.extern N`.
+/// References print as `null`, `ref.func`, `ref.extern N` or `ref.struct`.
 pub(crate) fn format(val: &Val) -> String {
     match *val {
         Val::I32(x) => x.to_string(),
@@ -55,7 +59,8 @@ pub(crate) fn format(val: &Val) -> String {
             let x = f64::from_bits(bits);
             float_text(decimal(x, x.to_string(), format!("{x:e}")), bits, F64)
         }
-        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::Ref(None) => "null".into(),
+        Val::Ref(Some(_)) => "ref.struct".into(),
         Val::FuncRef(Some(_)) => "ref.func".into(),
         Val::ExternRef(Some(n)) => format!("ref.extern {n}"),
     }

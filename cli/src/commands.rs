@@ -96,10 +96,14 @@ pub(crate) fn features(o: &FeaturesOpts) -> Result<(), CliError> {
     let mut out = format!("{:<width$}  {:<8}  STATUS\n", "PROPOSAL", "SPEC");
     for f in list {
         out.push_str(&format!(
-            "{:<width$}  {:<8}  {}\n",
+            "{:<width$}  {:<8}  {}{}\n",
             f.name,
             f.spec,
-            f.status.name()
+            f.status.name(),
+            f.status
+                .note()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
         ));
     }
     crate::emit(&out);

@@ -5,6 +5,8 @@
 pub enum FeatureStatus {
     /// Enabled and passing its spec tests.
     Supported,
+    /// Partly implemented: the named subset works, the rest is rejected.
+    Partial(&'static str),
     /// Not implemented yet; modules using it are rejected.
     Planned,
 }
@@ -13,7 +15,16 @@ impl FeatureStatus {
     pub fn name(self) -> &'static str {
         match self {
             FeatureStatus::Supported => "supported",
+            FeatureStatus::Partial(_) => "partial",
             FeatureStatus::Planned => "planned",
+        }
+    }
+
+    /// What a partial implementation covers.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            FeatureStatus::Partial(what) => Some(what),
+            _ => None,
         }
     }
 }
@@ -31,7 +42,7 @@ const fn f(name: &'static str, spec: &'static str, status: FeatureStatus) -> Fea
     Feature { name, spec, status }
 }
 
-use FeatureStatus::{Planned, Supported};
+use FeatureStatus::{Partial, Planned, Supported};
 
 static FEATURES: &[Feature] = &[
     f("mvp", "1.0", Supported),
@@ -43,12 +54,17 @@ static FEATURES: &[Feature] = &[
     f("reference-types", "2.0", Supported),
     f("simd", "2.0", Planned),
     f("extended-const", "3.0", Planned),
-    f("tail-call", "3.0", Planned),
+    f("tail-call", "3.0", Supported),
     f("function-references", "3.0", Planned),
-    f("gc", "3.0", Planned),
+    f(
+        "gc",
+        "3.0",
+        Partial("structs and casts; no arrays, i31 or collector"),
+    ),
     f("exceptions", "3.0", Planned),
     f("multi-memory", "3.0", Planned),
-    f("memory64", "3.0", Planned),
+    f("memory64", "3.0", Supported),
+    f("table64", "3.0", Planned),
     f("relaxed-simd", "3.0", Planned),
     f("threads", "proposal", Planned),
     f("wide-arithmetic", "proposal", Planned),
@@ -69,6 +85,8 @@ pub(crate) fn wasm_features() -> wasmparser::WasmFeatures {
         | F::MULTI_VALUE
         | F::BULK_MEMORY
         | F::REFERENCE_TYPES
+        | F::TAIL_CALL
+        | F::MEMORY64
         | F::FLOATS
         | F::GC_TYPES
 }

@@ -12,13 +12,16 @@
 use crate::fold;
 use crate::CompileError;
 use wasmparser::{BlockType, FunctionBody, Operator};
+use zwasm_abi::ir::{abstract_heap, ABSTRACT_HEAP};
 use zwasm_abi::ir::{Fmt, Instr, Op};
-use zwasm_abi::module::FuncType;
+use zwasm_abi::module::{FuncType, StructType};
 use zwasm_abi::TrapCode;
 
 /// What lowering needs to know about the module.
 pub(crate) struct Env<'a> {
     pub types: &'a [FuncType],
+    /// Struct types (type index, definition), sorted by index.
+    pub structs: &'a [(u32, StructType)],
     /// Type index of every function, imported ones first.
     pub func_types: &'a [u32],
     pub num_imported_funcs: u32,
@@ -531,27 +534,27 @@ impl Lowerer<'_> {
         self.push_result(pc);
     }
 
-    fn call(&mut self, func: u32) {
+    /// A call (`tail`: a `return_call`, after which code is unreachable).
+    fn call(&mut self, func: u32, tail: bool) {
         let ty = &self.env.types[self.env.func_types[func as usize] as usize];
         let (np, nr) = (ty.params.len(), ty.results.len());
         let pos = self.stack.len() - np;
         for p in pos..pos + np {
             self.materialize(p);
         }
-        let op = if func < self.env.num_imported_funcs {
-            Op::CallImport
-        } else {
-            Op::Call
+        let op = match (func < self.env.num_imported_funcs, tail) {
+            (true, false) => Op::CallImport,
+            (false, false) => Op::Call,
+            (true, true) => Op::ReturnCallImport,
+            (false, true) => Op::ReturnCall,
         };
         let base = self.slot(pos);
         self.emit_op(op, base, 0, 0, func as u64);
         self.stack.truncate(pos);
-        for _ in 0..nr {
-            self.push(Operand::Temp);
-        }
+        self.after_call(nr, tail);
     }
 
-    fn call_indirect(&mut self, type_index: u32, table: u32) {
+    fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) {
         let ty = &self.env.types[type_index as usize];
         let (np, nr) = (ty.params.len(), ty.results.len());
         let idx_pos = self.stack.len() - 1;
@@ -561,9 +564,24 @@ impl Lowerer<'_> {
             self.materialize(p);
         }
         let base = self.slot(pos);
-        self.emit_op(Op::CallIndirect, base, idx, table as u16, type_index as u64);
+        let op = if tail {
+            Op::ReturnCallIndirect
+        } else {
+            Op::CallIndirect
+        };
+        self.emit_op(op, base, idx, table as u16, type_index as u64);
         self.stack.truncate(pos);
-        for _ in 0..nr {
+        self.after_call(nr, tail);
+    }
+
+    /// Pushes a call's results, or ends the code path after a tail call (its
+    /// callee returns straight to our caller).
+    fn after_call(&mut self, results: usize, tail: bool) {
+        if tail {
+            self.unreachable = true;
+            return;
+        }
+        for _ in 0..results {
             self.push(Operand::Temp);
         }
     }
@@ -692,6 +710,63 @@ impl Lowerer<'_> {
         Ok(())
     }
 
+    fn struct_type(&self, index: u32) -> Result<&StructType, CompileError> {
+        self.env
+            .structs
+            .binary_search_by_key(&index, |(i, _)| *i)
+            .map(|i| &self.env.structs[i].1)
+            .map_err(|_| {
+                CompileError::Unsupported(format!(
+                    "function {}: type {index} is not a struct",
+                    self.func
+                ))
+            })
+    }
+
+    /// `struct.get` and its packed forms: `c` carries a packed field's width.
+    fn struct_get(&mut self, op: Op, ty: u32, field: u32) -> Result<(), CompileError> {
+        let bits = match self.struct_type(ty)?.fields.get(field as usize) {
+            Some(f) => f.storage.packed_bits().unwrap_or(0),
+            None => {
+                return Err(CompileError::Unsupported(format!(
+                    "field {field} of type {ty}"
+                )))
+            }
+        };
+        self.unary(op);
+        let last = self.code.last_mut().unwrap();
+        last.imm = ty as u64 | (field as u64) << 32;
+        last.c = if op == Op::StructGet { 0 } else { bits as u16 };
+        Ok(())
+    }
+
+    /// `ref.cast` and `ref.test` to a struct type or an abstract type of the
+    /// `any` hierarchy; function and extern casts are not supported yet.
+    fn ref_cast(&mut self, op: Op, hty: wasmparser::HeapType) -> Result<(), CompileError> {
+        use zwasm_abi::module::HeapType as H;
+        let imm = match crate::module::heap_type(hty)? {
+            H::Concrete(i) => {
+                self.struct_type(i)?;
+                i as u64
+            }
+            H::Any => ABSTRACT_HEAP | abstract_heap::ANY,
+            H::Eq => ABSTRACT_HEAP | abstract_heap::EQ,
+            H::Struct => ABSTRACT_HEAP | abstract_heap::STRUCT,
+            H::None => ABSTRACT_HEAP | abstract_heap::NONE,
+            H::Array => ABSTRACT_HEAP | abstract_heap::ARRAY,
+            H::I31 => ABSTRACT_HEAP | abstract_heap::I31,
+            other => {
+                return Err(CompileError::Unsupported(format!(
+                    "function {}: cast to {other:?}",
+                    self.func
+                )))
+            }
+        };
+        self.unary(op);
+        self.code.last_mut().unwrap().imm = imm;
+        Ok(())
+    }
+
     fn op(&mut self, op: Operator) -> Result<(), CompileError> {
         use Operator as O;
         if self.unreachable {
@@ -774,11 +849,16 @@ impl Lowerer<'_> {
                 self.emit_return();
                 self.unreachable = true;
             }
-            O::Call { function_index } => self.call(function_index),
+            O::Call { function_index } => self.call(function_index, false),
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => self.call_indirect(type_index, table_index),
+            } => self.call_indirect(type_index, table_index, false),
+            O::ReturnCall { function_index } => self.call(function_index, true),
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index, true),
             O::Drop => {
                 self.pop();
             }
@@ -811,6 +891,51 @@ impl Lowerer<'_> {
             O::F64Const { value } => self.push(Operand::Const(value.bits())),
             O::RefNull { .. } => self.push(Operand::Const(0)),
             O::RefIsNull => self.unary(Op::RefIsNull),
+            O::RefAsNonNull => self.unary(Op::RefAsNonNull),
+            // References are compared by identity: index + 1 in the slot.
+            O::RefEq => self.binary(Op::I64Eq),
+            O::StructNew { struct_type_index } => {
+                let n = self.struct_type(struct_type_index)?.fields.len();
+                let pos = self.stack.len() - n;
+                for p in pos..pos + n {
+                    self.materialize(p);
+                }
+                let d = self.slot(pos);
+                let pc = self.emit_op(Op::StructNew, d, d, 0, struct_type_index as u64);
+                self.stack.truncate(pos);
+                self.push_result(pc);
+            }
+            O::StructNewDefault { struct_type_index } => {
+                self.struct_type(struct_type_index)?;
+                self.nullary(Op::StructNewDefault, struct_type_index as u64);
+            }
+            O::StructGet {
+                struct_type_index,
+                field_index,
+            } => self.struct_get(Op::StructGet, struct_type_index, field_index)?,
+            O::StructGetS {
+                struct_type_index,
+                field_index,
+            } => self.struct_get(Op::StructGetS, struct_type_index, field_index)?,
+            O::StructGetU {
+                struct_type_index,
+                field_index,
+            } => self.struct_get(Op::StructGetU, struct_type_index, field_index)?,
+            O::StructSet {
+                struct_type_index,
+                field_index,
+            } => {
+                let pos = self.stack.len() - 2;
+                let r = self.use_at(pos);
+                let v = self.use_at(pos + 1);
+                let imm = struct_type_index as u64 | (field_index as u64) << 32;
+                self.emit_op(Op::StructSet, 0, r, v, imm);
+                self.stack.truncate(pos);
+            }
+            O::RefCastNonNull { hty } => self.ref_cast(Op::RefCast, hty)?,
+            O::RefCastNullable { hty } => self.ref_cast(Op::RefCastNull, hty)?,
+            O::RefTestNonNull { hty } => self.ref_cast(Op::RefTest, hty)?,
+            O::RefTestNullable { hty } => self.ref_cast(Op::RefTestNull, hty)?,
             O::RefFunc { function_index } => self.nullary(Op::RefFunc, function_index as u64),
 
             O::I32Load { memarg } => self.load(Op::I32Load, memarg.offset),
@@ -895,13 +1020,43 @@ impl Lowerer<'_> {
                 Some((op, false)) => self.unary(op),
                 None => {
                     return Err(CompileError::Unsupported(format!(
-                        "function {}: operator {other:?}",
-                        self.func
+                        "function {}: operator {other:?}{}",
+                        self.func,
+                        proposal_of(&other)
                     )))
                 }
             },
         }
         Ok(())
+    }
+}
+
+/// Names the proposal of an operator zwasm does not lower yet, for the error.
+fn proposal_of(op: &Operator) -> &'static str {
+    use Operator as O;
+    match op {
+        O::CallRef { .. }
+        | O::ReturnCallRef { .. }
+        | O::BrOnNull { .. }
+        | O::BrOnNonNull { .. } => " (function references proposal)",
+        _ => {
+            let name = format!("{op:?}");
+            let gc = [
+                "Array",
+                "I31",
+                "RefI31",
+                "BrOnCast",
+                "AnyConvert",
+                "ExternConvert",
+                "Struct",
+                "RefGetDesc",
+            ];
+            if gc.iter().any(|p| name.starts_with(p)) {
+                " (gc proposal)"
+            } else {
+                ""
+            }
+        }
     }
 }
 

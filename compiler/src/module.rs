@@ -17,9 +17,45 @@ pub(crate) struct Compiled {
 }
 
 /// Validates a wasm binary against the features zwasm supports.
+///
+/// With memory64 on, wasmparser reads every memory limit and memarg offset as
+/// a 64-bit LEB, which accepts encodings that Wasm 1.0 and 2.0 call malformed
+/// (a 32-bit LEB of more than 5 bytes). So a module is first read without
+/// memory64, and again with it only if it declares a 64-bit memory or table.
+/// GC (with the function-references subset it implies) is treated the same
+/// way: added only when the error says the module needs it, so 1.0/2.0
+/// modules are judged exactly as before.
 pub(crate) fn validate(wasm: &[u8]) -> Result<(), CompileError> {
-    Validator::new_with_features(crate::features::wasm_features()).validate_all(wasm)?;
-    Ok(())
+    use wasmparser::WasmFeatures as F;
+    let full = crate::features::wasm_features() | F::GC | F::FUNCTION_REFERENCES;
+    let mut features = full.difference(F::MEMORY64 | F::GC | F::FUNCTION_REFERENCES);
+    loop {
+        let Err(e) = Validator::new_with_features(features).validate_all(wasm) else {
+            return Ok(());
+        };
+        let msg = e.message();
+        let extra = if msg.starts_with("memory64 must be enabled") {
+            F::MEMORY64
+        } else if needs_gc(msg) {
+            F::GC | F::FUNCTION_REFERENCES
+        } else {
+            return Err(e.into());
+        };
+        if features.contains(extra) {
+            return Err(e.into());
+        }
+        features |= extra;
+    }
+}
+
+/// Whether a validation error (without GC) says the module uses Wasm GC or
+/// typed function references.
+fn needs_gc(msg: &str) -> bool {
+    msg.contains("gc feature")
+        || msg.contains("gc proposal")
+        || msg.contains("`gc`")
+        || msg.starts_with("gc support")
+        || msg.contains("function references")
 }
 
 fn unsupported(what: impl Into<String>) -> CompileError {
@@ -44,11 +80,50 @@ fn ref_type(r: wasmparser::RefType) -> Result<m::ValType, CompileError> {
     } else if r.is_extern_ref() {
         Ok(m::ValType::ExternRef)
     } else {
-        Err(unsupported(format!("reference type {r}")))
+        Ok(m::ValType::Ref(m::RefType {
+            nullable: r.is_nullable(),
+            heap: heap_type(r.heap_type())?,
+        }))
     }
 }
 
+pub(crate) fn heap_type(h: wasmparser::HeapType) -> Result<m::HeapType, CompileError> {
+    use wasmparser::AbstractHeapType as A;
+    use wasmparser::HeapType as H;
+    Ok(match h {
+        H::Concrete(i) => match i.as_module_index() {
+            Some(i) => m::HeapType::Concrete(i),
+            None => return Err(unsupported(format!("heap type {h:?}"))),
+        },
+        H::Abstract { shared: false, ty } => match ty {
+            A::Any => m::HeapType::Any,
+            A::Eq => m::HeapType::Eq,
+            A::I31 => m::HeapType::I31,
+            A::Struct => m::HeapType::Struct,
+            A::Array => m::HeapType::Array,
+            A::None => m::HeapType::None,
+            A::Func => m::HeapType::Func,
+            A::NoFunc => m::HeapType::NoFunc,
+            A::Extern => m::HeapType::Extern,
+            A::NoExtern => m::HeapType::NoExtern,
+            _ => return Err(unsupported(format!("heap type {h:?}"))),
+        },
+        _ => return Err(unsupported(format!("heap type {h:?}"))),
+    })
+}
+
+fn storage_type(t: wasmparser::StorageType) -> Result<m::StorageType, CompileError> {
+    Ok(match t {
+        wasmparser::StorageType::I8 => m::StorageType::I8,
+        wasmparser::StorageType::I16 => m::StorageType::I16,
+        wasmparser::StorageType::Val(v) => m::StorageType::Val(val_type(v)?),
+    })
+}
+
 fn table_type(t: wasmparser::TableType) -> Result<m::TableType, CompileError> {
+    if t.table64 {
+        return Err(unsupported("64-bit tables (table64)"));
+    }
     Ok(m::TableType {
         elem: ref_type(t.element_type)?,
         min: t.initial,
@@ -87,7 +162,14 @@ fn const_expr(e: &wasmparser::ConstExpr) -> Result<m::ConstExpr, CompileError> {
                         ty: wasmparser::AbstractHeapType::Extern,
                         ..
                     } => m::ValType::ExternRef,
-                    _ => m::ValType::FuncRef,
+                    wasmparser::HeapType::Abstract {
+                        ty: wasmparser::AbstractHeapType::Func,
+                        ..
+                    } => m::ValType::FuncRef,
+                    h => m::ValType::Ref(m::RefType {
+                        nullable: true,
+                        heap: heap_type(h)?,
+                    }),
                 };
                 m::ConstOp::RefNull(ty)
             }
@@ -119,14 +201,59 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
     for payload in Parser::new(0).parse_all(wasm) {
         match payload? {
             Payload::TypeSection(reader) => {
-                for ty in reader.into_iter_err_on_gc_types() {
-                    let ty = ty?;
-                    let params = ty.params().iter().map(|t| val_type(*t));
-                    let results = ty.results().iter().map(|t| val_type(*t));
-                    meta.types.push(m::FuncType {
-                        params: params.collect::<Result<_, _>>()?,
-                        results: results.collect::<Result<_, _>>()?,
-                    });
+                for group in reader {
+                    let group = group?;
+                    if group.types().len() > 1 {
+                        return Err(unsupported(
+                            "recursive type groups of several types (gc proposal)",
+                        ));
+                    }
+                    for sub in group.into_types() {
+                        let index = meta.types.len() as u32;
+                        match sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(ty) => {
+                                let params = ty.params().iter().map(|t| val_type(*t));
+                                let results = ty.results().iter().map(|t| val_type(*t));
+                                meta.types.push(m::FuncType {
+                                    params: params.collect::<Result<_, _>>()?,
+                                    results: results.collect::<Result<_, _>>()?,
+                                });
+                            }
+                            wasmparser::CompositeInnerType::Struct(st) => {
+                                let fields = st
+                                    .fields
+                                    .iter()
+                                    .map(|f| {
+                                        Ok(m::FieldType {
+                                            storage: storage_type(f.element_type)?,
+                                            mutable: f.mutable,
+                                        })
+                                    })
+                                    .collect::<Result<_, CompileError>>()?;
+                                let supertype = match sub.supertype_idxs.first() {
+                                    None => None,
+                                    Some(p) => Some(p.as_module_index().ok_or_else(|| {
+                                        unsupported("supertype outside the module")
+                                    })?),
+                                };
+                                meta.structs.push((
+                                    index,
+                                    m::StructType {
+                                        fields,
+                                        supertype,
+                                        is_final: sub.is_final,
+                                    },
+                                ));
+                                meta.types.push(m::FuncType::default());
+                            }
+                            wasmparser::CompositeInnerType::Array(_) => {
+                                return Err(unsupported("GC array types"))
+                            }
+                            wasmparser::CompositeInnerType::Cont(_) => {
+                                return Err(unsupported("continuation types"))
+                            }
+                        }
+                    }
                 }
             }
             Payload::ImportSection(reader) => {
@@ -267,6 +394,7 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                 let index = num_imported_funcs + next_body;
                 let env = Env {
                     types: &meta.types,
+                    structs: &meta.structs,
                     func_types: &func_types,
                     num_imported_funcs,
                 };
@@ -289,9 +417,66 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
             _ => {}
         }
     }
+    check_ref_types(&meta)?;
     meta.func_names.sort_by_key(|(i, _)| *i);
     meta.func_names.dedup_by_key(|(i, _)| *i);
     Ok(Compiled { meta, code })
+}
+
+/// Refuses typed function references (`(ref $functype)`, non-null `func` or
+/// `extern`): they belong to the function-references proposal, whose subtyping
+/// at link time and whose ops (`call_ref`) zwasm does not implement yet.
+fn check_ref_types(meta: &m::ModuleMeta) -> Result<(), CompileError> {
+    let check = |t: &m::ValType| -> Result<(), CompileError> {
+        let m::ValType::Ref(r) = t else {
+            return Ok(());
+        };
+        let typed_func = match r.heap {
+            m::HeapType::Concrete(i) => meta.struct_type(i).is_none(),
+            m::HeapType::Func | m::HeapType::Extern => !r.nullable,
+            _ => false,
+        };
+        if typed_func {
+            return Err(unsupported(format!(
+                "reference type {t} (function references proposal)"
+            )));
+        }
+        Ok(())
+    };
+    let consts = |e: &m::ConstExpr| {
+        e.0.iter().try_for_each(|op| match op {
+            m::ConstOp::RefNull(t) => check(t),
+            _ => Ok(()),
+        })
+    };
+    for ty in &meta.types {
+        ty.params.iter().chain(&ty.results).try_for_each(check)?;
+    }
+    for (_, st) in &meta.structs {
+        for f in &st.fields {
+            if let m::StorageType::Val(t) = &f.storage {
+                check(t)?;
+            }
+        }
+    }
+    for import in &meta.imports {
+        match &import.kind {
+            m::ImportKind::Global(g) => check(&g.ty)?,
+            m::ImportKind::Table(t) => check(&t.elem)?,
+            _ => {}
+        }
+    }
+    for g in &meta.globals {
+        check(&g.ty.ty)?;
+        consts(&g.init)?;
+    }
+    for t in &meta.tables {
+        check(&t.ty.elem)?;
+    }
+    for e in &meta.elems {
+        check(&e.ty)?;
+    }
+    Ok(())
 }
 
 fn read_names(

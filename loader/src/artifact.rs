@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 use zwasm_abi::artifact::{Header, HeaderError, HEADER_LEN};
-use zwasm_abi::ir::{Fmt, Instr, Op};
+use zwasm_abi::ir::{abstract_heap, Fmt, Instr, Op, ABSTRACT_HEAP};
 use zwasm_abi::module::ModuleMeta;
 
 /// Why an artifact was refused.
@@ -166,8 +166,21 @@ impl Module {
             }
         }
         let meta = &self.inner.meta;
-        let num_funcs =
-            meta.num_imported(zwasm_abi::module::ExportKind::Func) as u64 + meta.funcs.len() as u64;
+        let num_imported_funcs = meta.num_imported(zwasm_abi::module::ExportKind::Func) as u64;
+        let num_funcs = num_imported_funcs + meta.funcs.len() as u64;
+        // Type index of every function, imported ones first.
+        let func_types: Vec<u32> = meta
+            .imports
+            .iter()
+            .filter_map(|i| match i.kind {
+                zwasm_abi::module::ImportKind::Func(ty) => Some(ty),
+                _ => None,
+            })
+            .chain(meta.funcs.iter().map(|f| f.ty))
+            .collect();
+        if func_types.iter().any(|&t| !meta.is_func_type(t)) {
+            return Err(LoadError::Damaged("function type out of range".into()));
+        }
         let num_globals = meta.num_imported(zwasm_abi::module::ExportKind::Global) as u64
             + meta.globals.len() as u64;
         for (def, f) in meta.funcs.iter().enumerate() {
@@ -178,7 +191,7 @@ impl Module {
             if end > self.inner.ir_len || f.code_len == 0 {
                 return Err(bad(0, "code range out of bounds"));
             }
-            if f.ty as usize >= meta.types.len() || f.num_slots > u16::MAX as u32 + 1 {
+            if !meta.is_func_type(f.ty) || f.num_slots > u16::MAX as u32 + 1 {
                 return Err(bad(0, "bad type or frame size"));
             }
             let ty = &meta.types[f.ty as usize];
@@ -190,6 +203,15 @@ impl Module {
             }
             let code = self.func_code(def as u32);
             let slots = f.num_slots;
+            // A tail call moves its arguments from its window to slot 0, inside
+            // this frame, and returns the callee's results as this function's.
+            let tail_call_ok = |ins: &Instr, callee: &zwasm_abi::module::FuncType| {
+                !matches!(
+                    ins.op,
+                    Op::ReturnCall | Op::ReturnCallImport | Op::ReturnCallIndirect
+                ) || (ins.a as usize + callee.params.len() <= slots as usize
+                    && callee.results == ty.results)
+            };
             let mut pc = 0;
             while pc < code.len() {
                 let ins = &code[pc];
@@ -230,13 +252,73 @@ impl Module {
                     Fmt::Select if ins.imm >= slots as u64 => {
                         return Err(bad(pc, "slot out of range"));
                     }
-                    Fmt::Call if ins.imm >= num_funcs || ins.a as u32 >= slots => {
-                        return Err(bad(pc, "bad call"));
+                    Fmt::Call => {
+                        // `call` and `return_call` name defined functions,
+                        // `call_import` and `return_call_import` imported ones.
+                        let imported = matches!(ins.op, Op::CallImport | Op::ReturnCallImport);
+                        let range = if imported {
+                            0..num_imported_funcs
+                        } else {
+                            num_imported_funcs..num_funcs
+                        };
+                        if !range.contains(&ins.imm) || ins.a as u32 >= slots {
+                            return Err(bad(pc, "bad call"));
+                        }
+                        let callee = func_types[ins.imm as usize];
+                        if !tail_call_ok(ins, &meta.types[callee as usize]) {
+                            return Err(bad(pc, "bad tail call"));
+                        }
                     }
-                    Fmt::CallIndirect
-                        if ins.imm >= meta.types.len() as u64 || ins.a as u32 >= slots =>
-                    {
-                        return Err(bad(pc, "bad call_indirect"));
+                    Fmt::CallIndirect => {
+                        if ins.imm > u32::MAX as u64
+                            || !meta.is_func_type(ins.imm as u32)
+                            || ins.a as u32 >= slots
+                        {
+                            return Err(bad(pc, "bad call_indirect"));
+                        }
+                        if !tail_call_ok(ins, &meta.types[ins.imm as usize]) {
+                            return Err(bad(pc, "bad tail call"));
+                        }
+                    }
+                    Fmt::StructNew => {
+                        let st = (ins.imm <= u32::MAX as u64)
+                            .then(|| meta.struct_type(ins.imm as u32))
+                            .flatten();
+                        let Some(st) = st else {
+                            return Err(bad(pc, "bad struct type"));
+                        };
+                        if ins.op == Op::StructNew
+                            && ins.b as usize + st.fields.len() > slots as usize
+                        {
+                            return Err(bad(pc, "struct fields out of range"));
+                        }
+                    }
+                    Fmt::StructGet | Fmt::StructSet => {
+                        let field = meta
+                            .struct_type(ins.imm as u32)
+                            .and_then(|st| st.fields.get((ins.imm >> 32) as usize));
+                        let Some(field) = field else {
+                            return Err(bad(pc, "bad struct field"));
+                        };
+                        let bits = field.storage.packed_bits();
+                        let ok = match ins.op {
+                            Op::StructGet => bits.is_none(),
+                            Op::StructGetS | Op::StructGetU => bits == Some(ins.c as u32),
+                            _ => field.mutable,
+                        };
+                        if !ok {
+                            return Err(bad(pc, "bad struct field access"));
+                        }
+                    }
+                    Fmt::RefCast => {
+                        let ok = if ins.imm >= ABSTRACT_HEAP {
+                            ins.imm - ABSTRACT_HEAP <= abstract_heap::I31
+                        } else {
+                            ins.imm <= u32::MAX as u64 && meta.struct_type(ins.imm as u32).is_some()
+                        };
+                        if !ok {
+                            return Err(bad(pc, "bad cast target"));
+                        }
                     }
                     Fmt::GlobalGet | Fmt::GlobalSet if ins.imm >= num_globals => {
                         return Err(bad(pc, "global index out of range"));
@@ -249,11 +331,137 @@ impl Module {
             let last = code[code.len() - 1].op;
             if !matches!(
                 last,
-                Op::Return | Op::ReturnSlot | Op::Br | Op::Trap | Op::BrTable
+                Op::Return
+                    | Op::ReturnSlot
+                    | Op::Br
+                    | Op::Trap
+                    | Op::BrTable
+                    | Op::ReturnCall
+                    | Op::ReturnCallImport
+                    | Op::ReturnCallIndirect
             ) {
                 return Err(bad(code.len() - 1, "code does not end in a return"));
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zwasm_abi::artifact::{align_up, Isa, Section, FORMAT_VERSION, SECTION_ALIGN};
+    use zwasm_abi::module::{FuncDef, FuncType, Import, ImportKind, ValType};
+
+    /// An artifact with `meta` and the IR `code`, as the compiler would write it.
+    fn artifact(meta: &ModuleMeta, code: &[Instr]) -> Vec<u8> {
+        let meta = rkyv::to_bytes::<rkyv::rancor::Error>(meta).unwrap();
+        let mut ir = Vec::new();
+        for i in code {
+            for half in [i.op as u16, i.a, i.b, i.c] {
+                ir.extend_from_slice(&half.to_le_bytes());
+            }
+            ir.extend_from_slice(&i.imm.to_le_bytes());
+        }
+        let mut file = vec![0u8; HEADER_LEN];
+        let mut place = |bytes: &[u8]| {
+            file.resize(align_up(file.len(), SECTION_ALIGN), 0);
+            let s = Section {
+                offset: file.len() as u64,
+                len: bytes.len() as u64,
+            };
+            file.extend_from_slice(bytes);
+            s
+        };
+        let (meta, ir, code) = (place(&meta), place(&ir), place(&[]));
+        let header = Header {
+            format_version: FORMAT_VERSION,
+            compiler_version: zwasm_abi::COMPILER_VERSION.into(),
+            isa: Isa::host() as u8,
+            cpu_features: 0,
+            flags: 0,
+            source_hash: [0; 32],
+            body_hash: *blake3::hash(&file[HEADER_LEN..]).as_bytes(),
+            meta,
+            ir,
+            code,
+        };
+        file[..HEADER_LEN].copy_from_slice(&header.encode());
+        file
+    }
+
+    /// One import (function 0, type 1) and one defined function (function 1,
+    /// type 0: `(param i32 i32) (result i32)`, 4 slots) whose body is `code`.
+    fn load(code: &[Instr]) -> Result<Module, LoadError> {
+        let i32s = |n| vec![ValType::I32; n];
+        let meta = ModuleMeta {
+            types: vec![
+                FuncType {
+                    params: i32s(2),
+                    results: i32s(1),
+                },
+                FuncType {
+                    params: i32s(1),
+                    results: i32s(2),
+                },
+            ],
+            imports: vec![Import {
+                module: "m".into(),
+                name: "f".into(),
+                kind: ImportKind::Func(1),
+            }],
+            funcs: vec![FuncDef {
+                ty: 0,
+                num_params: 2,
+                num_locals: 2,
+                num_slots: 4,
+                code_start: 0,
+                code_len: code.len() as u32,
+                wasm_size: 0,
+            }],
+            ..ModuleMeta::default()
+        };
+        Module::from_bytes(&artifact(&meta, code))
+    }
+
+    fn damage(r: Result<Module, LoadError>) -> String {
+        match r {
+            Err(LoadError::Damaged(m)) => m,
+            Err(e) => panic!("unexpected error {e}"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn tail_calls_are_checked() {
+        let i = |op, a, imm| Instr::new(op, a, 0, 0, imm);
+        // A tail call ends a function; its window 2..4 lies in the 4-slot frame.
+        assert!(load(&[i(Op::ReturnCall, 2, 1)]).is_ok());
+        assert!(load(&[i(Op::Nop, 0, 0), i(Op::ReturnCall, 0, 1)]).is_ok());
+        assert!(load(&[
+            Instr::new(Op::ReturnCallIndirect, 2, 0, 0, 0),
+            i(Op::Return, 0, 0)
+        ])
+        .is_ok());
+        // The window would read past the frame.
+        let m = damage(load(&[i(Op::ReturnCall, 3, 1)]));
+        assert!(m.contains("bad tail call"), "{m}");
+        let m = damage(load(&[Instr::new(Op::ReturnCallIndirect, 3, 0, 0, 0)]));
+        assert!(m.contains("bad tail call"), "{m}");
+        // The callee's results are not the caller's.
+        let m = damage(load(&[i(Op::ReturnCallImport, 0, 0)]));
+        assert!(m.contains("bad tail call"), "{m}");
+        let m = damage(load(&[Instr::new(Op::ReturnCallIndirect, 0, 0, 0, 1)]));
+        assert!(m.contains("bad tail call"), "{m}");
+        // `return_call` names a defined function, `return_call_import` an imported one.
+        let m = damage(load(&[i(Op::ReturnCall, 0, 0)]));
+        assert!(m.contains("bad call"), "{m}");
+        let m = damage(load(&[i(Op::ReturnCallImport, 0, 1)]));
+        assert!(m.contains("bad call"), "{m}");
+        let m = damage(load(&[i(Op::Call, 0, 0), i(Op::Return, 0, 0)]));
+        assert!(m.contains("bad call"), "{m}");
+        // Without a tail call or return at the end, execution could run off the code.
+        let m = damage(load(&[i(Op::Call, 2, 1)]));
+        assert!(m.contains("does not end in a return"), "{m}");
     }
 }

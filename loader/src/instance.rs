@@ -18,6 +18,28 @@ pub(crate) fn instantiate(
     let meta = module.meta();
     let id = store.instances.len() as u32;
     let sigs: Vec<u32> = meta.types.iter().map(|t| store.intern_sig(t)).collect();
+    // Struct types get store-wide ids with their supertype chains. Types are
+    // per instance: two instances of one module (or structurally equal types
+    // in two modules) do not share ids, a simplification of the spec's
+    // iso-recursive type equality.
+    let mut gc_types = vec![u32::MAX; meta.types.len()];
+    for (index, st) in &meta.structs {
+        let id = store.gc_types.len() as u32;
+        let parent = st
+            .supertype
+            .and_then(|p| gc_types.get(p as usize).copied())
+            .filter(|&p| p != u32::MAX);
+        let mut supers: Vec<u32> = match parent {
+            Some(p) => store.gc_types[p as usize].supers.to_vec(),
+            None => Vec::new(),
+        };
+        supers.push(id);
+        store.gc_types.push(crate::store::GcType {
+            supers: supers.into(),
+            num_fields: st.fields.len(),
+        });
+        gc_types[*index as usize] = id;
+    }
     let mut inst = InstanceEntity {
         module: module.clone(),
         funcs: Vec::new(),
@@ -27,6 +49,7 @@ pub(crate) fn instantiate(
         sigs,
         elems: Vec::new(),
         dropped_datas: vec![false; meta.datas.len()],
+        gc_types,
         num_imported_funcs: 0,
     };
 
@@ -52,7 +75,9 @@ pub(crate) fn instantiate(
             }
             (ImportKind::Memory(ty), Extern::Memory(m)) => {
                 let actual = &store.memories[m.0 as usize];
-                if !limits_match(actual.pages(), actual.declared_max(), ty.min, ty.max) {
+                if actual.is_64() != ty.memory64
+                    || !limits_match(actual.pages(), actual.declared_max(), ty.min, ty.max)
+                {
                     return Err(incompatible());
                 }
                 inst.memories.push(m.0);
@@ -78,7 +103,7 @@ pub(crate) fn instantiate(
         inst.funcs.push(store.funcs.len() as u32 - 1);
     }
     for mem in &meta.memories {
-        let m = LinearMemory::new(mem.min, mem.max).map_err(Error::Resource)?;
+        let m = LinearMemory::of_type(mem).map_err(Error::Resource)?;
         store.memories.push(m);
         inst.memories.push(store.memories.len() as u32 - 1);
     }
@@ -126,14 +151,21 @@ pub(crate) fn instantiate(
     for (i, seg) in meta.datas.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
             let inst = &store.instances[id as usize];
-            let offset = eval(store, inst, offset) as u32 as u64;
+            let offset = eval(store, inst, offset);
             let mem = inst.memories[*index as usize] as usize;
             store.instances[id as usize].dropped_datas[i] = true;
-            let data = store.memories[mem].data_mut();
-            let end = offset + seg.bytes.len() as u64;
-            if end > data.len() as u64 {
+            let memory = &mut store.memories[mem];
+            // The offset is an i64 for a 64-bit memory, else an i32.
+            let offset = if memory.is_64() {
+                offset
+            } else {
+                offset as u32 as u64
+            };
+            let data = memory.data_mut();
+            let end = offset.checked_add(seg.bytes.len() as u64);
+            let Some(end) = end.filter(|&e| e <= data.len() as u64) else {
                 return Err(Trap::new(TrapCode::MemoryOutOfBounds).into());
-            }
+            };
             data[offset as usize..end as usize].copy_from_slice(&seg.bytes);
         }
     }

@@ -101,7 +101,24 @@ pub(crate) struct InstanceEntity {
     pub(crate) elems: Vec<Vec<u64>>,
     /// Data segments after `data.drop` (or once applied as active segments).
     pub(crate) dropped_datas: Vec<bool>,
+    /// Store-wide GC type id of each type index (`u32::MAX` for function types).
+    pub(crate) gc_types: Vec<u32>,
     pub(crate) num_imported_funcs: u32,
+}
+
+/// A struct type at run time (Wasm GC).
+pub(crate) struct GcType {
+    /// The supertype chain: root first, this type last. An object of this type
+    /// matches type `t` if `t` is on the chain, at `t`'s own depth.
+    pub(crate) supers: Box<[u32]>,
+    pub(crate) num_fields: usize,
+}
+
+/// A GC object: its type id and its fields as slot values (packed fields are
+/// narrowed when read).
+pub(crate) struct GcObject {
+    pub(crate) ty: u32,
+    pub(crate) fields: Box<[u64]>,
 }
 
 /// Owns all runtime state. Not shared between threads while running.
@@ -116,6 +133,11 @@ pub struct Store {
     pub(crate) sigs: Vec<Arc<FuncType>>,
     /// The interpreter's value stack, kept between calls.
     pub(crate) stack: Vec<u64>,
+    /// Struct types of every instance, by store-wide id.
+    pub(crate) gc_types: Vec<GcType>,
+    /// The GC heap. There is no collector yet: an object lives as long as the
+    /// store. A reference is its index + 1.
+    pub(crate) heap: Vec<GcObject>,
 }
 
 impl Store {
@@ -151,7 +173,7 @@ impl Store {
 
     /// Creates a memory owned by the host.
     pub fn new_memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
-        let mem = LinearMemory::new(ty.min, ty.max).map_err(Error::Resource)?;
+        let mem = LinearMemory::of_type(&ty).map_err(Error::Resource)?;
         self.memories.push(mem);
         Ok(Memory(self.memories.len() as u32 - 1))
     }
@@ -265,7 +287,7 @@ impl Store {
         MemoryType {
             min: m.pages(),
             max: m.declared_max(),
-            memory64: false,
+            memory64: m.is_64(),
             shared: false,
         }
     }

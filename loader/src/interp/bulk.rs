@@ -38,17 +38,19 @@ pub(super) fn exec(
     const MEM: TrapCode = TrapCode::MemoryOutOfBounds;
     const TAB: TrapCode = TrapCode::TableOutOfBounds;
     match i.op {
+        // Addresses and lengths of memory ops are read whole: i32 operands are
+        // zero-extended in their slots, i64 ones (memory64) use all 64 bits.
         Op::MemoryFill => {
             let mem = store.memories[inst.memories[lo] as usize].data_mut();
-            let r = range(a32, c32, mem.len(), MEM)?;
+            let r = range(a, c, mem.len(), MEM)?;
             mem[r].fill(b as u8);
         }
         Op::MemoryCopy => {
             let (dst, src) = (inst.memories[lo] as usize, inst.memories[hi] as usize);
             let src_len = store.memories[src].data().len();
-            let s = range(b32, c32, src_len, MEM)?;
+            let s = range(b, c, src_len, MEM)?;
             let dst_len = store.memories[dst].data().len();
-            let d = range(a32, c32, dst_len, MEM)?;
+            let d = range(a, c, dst_len, MEM)?;
             if dst == src {
                 store.memories[dst].data_mut().copy_within(s, d.start);
             } else {
@@ -67,7 +69,7 @@ pub(super) fn exec(
             };
             let s = range(b32, c32, seg.len(), MEM)?;
             let mem = inst.memories[hi] as usize;
-            let d = range(a32, c32, store.memories[mem].data().len(), MEM)?;
+            let d = range(a, c32, store.memories[mem].data().len(), MEM)?;
             store.memories[mem].data_mut()[d].copy_from_slice(&seg[s]);
         }
         Op::DataDrop => store.instances[instance as usize].dropped_datas[lo] = true,

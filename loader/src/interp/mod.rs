@@ -8,6 +8,7 @@
 //! frame-count and a stack-size limit turn runaway recursion into a trap.
 
 mod bulk;
+mod gc;
 
 use crate::error::{FrameInfo, Trap};
 use crate::store::{Caller, FuncEntity, InstanceEntity, Store};
@@ -271,13 +272,16 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             }
         }};
     }
+    // The address slot is read whole: an i32 address is zero-extended in its
+    // slot, an i64 one (memory64) is all 64 bits, so one check serves both.
     macro_rules! addr {
         ($i:ident, $size:expr) => {{
-            let ea = (r!($i.b) as u32 as u64).wrapping_add($i.imm);
-            match ea.checked_add($size) {
-                Some(end) if end <= mem_len as u64 => ea as usize,
-                _ => trap!(TrapCode::MemoryOutOfBounds),
+            let (ea, carry) = r!($i.b).overflowing_add($i.imm);
+            let (end, carry2) = ea.overflowing_add($size);
+            if carry | carry2 | (end > mem_len as u64) {
+                trap!(TrapCode::MemoryOutOfBounds);
             }
+            ea as usize
         }};
     }
     macro_rules! load {
@@ -368,6 +372,125 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
         }};
     }
 
+    // Replaces the current frame by defined function `$def` of the instance at
+    // `$callee` (a tail call): its arguments move from slot `$a` down to slot 0
+    // and no frame is pushed, so a chain of tail calls runs in constant space.
+    macro_rules! tail_enter {
+        ($a:expr, $callee:expr, $def:expr) => {{
+            let def = $def;
+            // SAFETY: `$callee` is a live instance and `def` one of its defined functions.
+            let f = unsafe { *(*$callee).module.func_codes().get_unchecked(def as usize) };
+            if base + f.num_slots as usize > stack_len {
+                trap!(TrapCode::StackOverflow);
+            }
+            // SAFETY: the checker verified that the argument window `$a..$a + params`
+            // lies in the current frame; the callee's frame fits (checked above).
+            // `copy` allows the windows to overlap.
+            unsafe {
+                std::ptr::copy(fp.add($a as usize), fp, f.num_params as usize);
+                std::ptr::write_bytes(
+                    fp.add(f.num_params as usize),
+                    0,
+                    (f.num_locals - f.num_params) as usize,
+                );
+            }
+            cur_def = def;
+            // SAFETY: `start` is inside the callee's IR section (checked at load).
+            ip = unsafe { (*$callee).module.ir().as_ptr().add(f.start as usize) };
+        }};
+    }
+    // Returns to the caller (results are in slots 0..), or out of `run`.
+    macro_rules! ret {
+        () => {{
+            let Some(f) = frames.pop() else {
+                return Ok(());
+            };
+            base = f.base;
+            // SAFETY: a saved frame's base was inside the stack when it was pushed.
+            fp = unsafe { stack_ptr.add(base) };
+            ip = f.ret_ip;
+            cur_def = f.def;
+            if f.instance != cur_inst {
+                cur_inst = f.instance;
+                inst = &store.instances[cur_inst as usize];
+            }
+            (mem, mem_len) = memory0(store, inst);
+        }};
+    }
+    // Tail-calls store function `$fid` (any instance, or the host) with its
+    // arguments at `$a`.
+    macro_rules! tail_call_func {
+        ($a:expr, $fid:expr) => {{
+            let fid = $fid;
+            match &store.funcs[fid as usize] {
+                FuncEntity::Wasm { instance, def, .. } => {
+                    let (instance, def) = (*instance, *def);
+                    if instance == cur_inst {
+                        tail_enter!($a, inst, def);
+                    } else {
+                        let callee: *const InstanceEntity = &store.instances[instance as usize];
+                        tail_enter!($a, callee, def);
+                        cur_inst = instance;
+                        inst = callee;
+                        (mem, mem_len) = memory0(store, inst);
+                    }
+                }
+                FuncEntity::Host { .. } => {
+                    // The host function runs in place of the current frame: its
+                    // arguments move to slot 0, where its results are our results.
+                    let ty = &store.sigs[store.funcs[fid as usize].sig() as usize];
+                    let np = ty.params.len();
+                    let n = np.max(ty.results.len());
+                    if base + n > stack_len {
+                        trap!(TrapCode::StackOverflow);
+                    }
+                    // SAFETY: the argument window lies in the current frame (checked
+                    // at load); `0..n` lies inside the stack (checked above).
+                    let slots = unsafe {
+                        std::ptr::copy(fp.add($a as usize), fp, np);
+                        std::slice::from_raw_parts_mut(fp, n)
+                    };
+                    if let Err(mut t) = call_host(store, Some(cur_inst), fid, slots) {
+                        if t.backtrace.is_empty() {
+                            // The tail-calling frame is gone: the trace starts at its caller.
+                            if let Some((top, rest)) = frames.split_last() {
+                                t.backtrace = backtrace(store, rest, top.instance, top.def);
+                            }
+                        }
+                        return Err(t);
+                    }
+                    inst = &store.instances[cur_inst as usize];
+                    ret!();
+                }
+            }
+        }};
+    }
+    // The store function that `call_indirect` `$i` calls, after its checks.
+    macro_rules! indirect_target {
+        ($i:ident) => {{
+            // SAFETY: `inst` is current.
+            let (table, want) = unsafe {
+                (
+                    (&(*inst).tables)[$i.c as usize],
+                    (&(*inst).sigs)[$i.imm as usize],
+                )
+            };
+            let elems = &store.tables[table as usize].elems;
+            let idx = r!($i.b) as u32 as usize;
+            let Some(&r) = elems.get(idx) else {
+                trap!(TrapCode::UndefinedElement)
+            };
+            if r == 0 {
+                trap!(TrapCode::IndirectCallToNull);
+            }
+            let fid = (r - 1) as u32;
+            if store.funcs[fid as usize].sig() != want {
+                trap!(TrapCode::BadSignature);
+            }
+            fid
+        }};
+    }
+
     loop {
         // SAFETY: the artifact checker verified that execution cannot leave the
         // function's code: every branch target is inside it and it ends in a return.
@@ -400,19 +523,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 if i.op == Op::ReturnSlot {
                     w!(0, r!(i.b));
                 }
-                let Some(f) = frames.pop() else {
-                    return Ok(());
-                };
-                base = f.base;
-                // SAFETY: a saved frame's base was inside the stack when it was pushed.
-                fp = unsafe { stack_ptr.add(base) };
-                ip = f.ret_ip;
-                cur_def = f.def;
-                if f.instance != cur_inst {
-                    cur_inst = f.instance;
-                    inst = &store.instances[cur_inst as usize];
-                }
-                (mem, mem_len) = memory0(store, inst);
+                ret!();
             }
             Op::Call => {
                 // SAFETY: `inst` is current.
@@ -425,26 +536,22 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 call_func!(i.a, fid);
             }
             Op::CallIndirect => {
-                // SAFETY: `inst` is current.
-                let (table, want) = unsafe {
-                    (
-                        (&(*inst).tables)[i.c as usize],
-                        (&(*inst).sigs)[i.imm as usize],
-                    )
-                };
-                let elems = &store.tables[table as usize].elems;
-                let idx = r!(i.b) as u32 as usize;
-                let Some(&r) = elems.get(idx) else {
-                    trap!(TrapCode::UndefinedElement)
-                };
-                if r == 0 {
-                    trap!(TrapCode::IndirectCallToNull);
-                }
-                let fid = (r - 1) as u32;
-                if store.funcs[fid as usize].sig() != want {
-                    trap!(TrapCode::BadSignature);
-                }
+                let fid = indirect_target!(i);
                 call_func!(i.a, fid);
+            }
+            Op::ReturnCall => {
+                // SAFETY: `inst` is current.
+                let def = i.imm as u32 - unsafe { (*inst).num_imported_funcs };
+                tail_enter!(i.a, inst, def);
+            }
+            Op::ReturnCallImport => {
+                // SAFETY: as for `CallImport`.
+                let fid = unsafe { (&(*inst).funcs)[i.imm as usize] };
+                tail_call_func!(i.a, fid);
+            }
+            Op::ReturnCallIndirect => {
+                let fid = indirect_target!(i);
+                tail_call_func!(i.a, fid);
             }
             Op::Copy => w!(i.a, r!(i.b)),
             Op::Const => w!(i.a, i.imm),
@@ -519,11 +626,17 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::I64Store32 => store!(i, u32),
             Op::MemorySize => w!(i.a, mem_len as u64 / crate::PAGE_SIZE),
             Op::MemoryGrow => {
-                let delta = r!(i.b) as u32 as u64;
                 // SAFETY: `inst` is current.
                 let m = unsafe { (&(*inst).memories)[i.imm as usize] };
-                let old = store.memories[m as usize].grow(delta);
-                w!(i.a, old.map_or(u32::MAX as u64, |o| o as u32 as u64));
+                let memory = &mut store.memories[m as usize];
+                // An i32 delta and result for a 32-bit memory, i64 for a 64-bit one.
+                let result = if memory.is_64() {
+                    memory.grow(r!(i.b)).unwrap_or(u64::MAX)
+                } else {
+                    let old = memory.grow(r!(i.b) as u32 as u64);
+                    old.map_or(u32::MAX as u64, |o| o as u32 as u64)
+                };
+                w!(i.a, result);
                 (mem, mem_len) = memory0(store, inst);
             }
             Op::MemoryFill
@@ -546,6 +659,36 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 (mem, mem_len) = memory0(store, inst);
             }
             Op::RefIsNull => w!(i.a, (r!(i.b) == 0) as u64),
+            Op::RefAsNonNull => {
+                let v = r!(i.b);
+                if v == 0 {
+                    trap!(TrapCode::NullReference);
+                }
+                w!(i.a, v);
+            }
+            Op::StructNew | Op::StructNewDefault => {
+                let n = if i.op == Op::StructNew {
+                    store.gc_types[store.instances[cur_inst as usize].gc_types
+                        [i.imm as u32 as usize] as usize]
+                        .num_fields
+                } else {
+                    0
+                };
+                // SAFETY: the artifact checker verified that slots `b..b + n`
+                // lie inside the frame.
+                let args = unsafe { std::slice::from_raw_parts(fp.add(i.b as usize), n) };
+                let v = gc::new(store, cur_inst, i, args);
+                w!(i.a, v);
+            }
+            Op::StructGet | Op::StructGetS | Op::StructGetU => {
+                let v = try_trap!(gc::get(store, i, r!(i.b)));
+                w!(i.a, v);
+            }
+            Op::StructSet => try_trap!(gc::set(store, i, r!(i.b), r!(i.c))),
+            Op::RefCast | Op::RefCastNull | Op::RefTest | Op::RefTestNull => {
+                let v = try_trap!(gc::cast(store, cur_inst, i, r!(i.b)));
+                w!(i.a, v);
+            }
 
             Op::I32Eqz => un!(i, |x: u32| (x == 0) as u64),
             Op::I32Clz => un!(i, |x: u32| x.leading_zeros() as u64),

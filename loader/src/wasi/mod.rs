@@ -15,15 +15,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Layout: this file holds the context, the guest-memory helpers, errno and
-//! the import table; `fs.rs` the `fd_*` and `path_*` functions and the
-//! sandboxed path resolution; `misc.rs` args, environment, clocks, random,
+//! Layout: this file holds the context and the import table; `mem.rs` the
+//! guest-memory helpers, `errno.rs` errno; `fs.rs` the `fd_*` functions,
+//! `path.rs` the `path_*` functions and `sandbox.rs` the path resolution that
+//! never leaves a preopen; `misc.rs` args, environment, clocks, random,
 //! `poll_oneoff`, processes and sockets; `stdio.rs` the standard streams.
 
 mod errno;
 mod fs;
 mod mem;
 mod misc;
+mod path;
+mod sandbox;
 mod stdio;
 
 pub use errno::Errno;
@@ -34,6 +37,7 @@ use crate::store::{Caller, Extern, Instance, Store};
 use crate::values::Val;
 use crate::Linker;
 use mem::Mem;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -289,16 +293,16 @@ const FUNCS: &[(&str, &str, bool, Option<WasiFn>)] = &[
     ("fd_sync", "i", true, Some(fs::fd_sync)),
     ("fd_tell", "ii", true, Some(fs::fd_tell)),
     ("fd_write", "iiii", true, Some(fs::fd_write)),
-    ("path_create_directory", "iii", true, Some(fs::path_create_directory)),
-    ("path_filestat_get", "iiiii", true, Some(fs::path_filestat_get)),
-    ("path_filestat_set_times", "iiiiIIi", true, Some(fs::path_filestat_set_times)),
-    ("path_link", "iiiiiii", true, Some(fs::path_link)),
-    ("path_open", "iiiiiIIii", true, Some(fs::path_open)),
-    ("path_readlink", "iiiiii", true, Some(fs::path_readlink)),
-    ("path_remove_directory", "iii", true, Some(fs::path_remove_directory)),
-    ("path_rename", "iiiiii", true, Some(fs::path_rename)),
-    ("path_symlink", "iiiii", true, Some(fs::path_symlink)),
-    ("path_unlink_file", "iii", true, Some(fs::path_unlink_file)),
+    ("path_create_directory", "iii", true, Some(path::path_create_directory)),
+    ("path_filestat_get", "iiiii", true, Some(path::path_filestat_get)),
+    ("path_filestat_set_times", "iiiiIIi", true, Some(path::path_filestat_set_times)),
+    ("path_link", "iiiiiii", true, Some(path::path_link)),
+    ("path_open", "iiiiiIIii", true, Some(path::path_open)),
+    ("path_readlink", "iiiiii", true, Some(path::path_readlink)),
+    ("path_remove_directory", "iii", true, Some(path::path_remove_directory)),
+    ("path_rename", "iiiiii", true, Some(path::path_rename)),
+    ("path_symlink", "iiiii", true, Some(path::path_symlink)),
+    ("path_unlink_file", "iii", true, Some(path::path_unlink_file)),
     ("poll_oneoff", "iiii", true, Some(misc::poll_oneoff)),
     ("proc_exit", "i", false, EXIT),
     ("proc_raise", "i", true, Some(misc::proc_raise)),
@@ -315,18 +319,16 @@ pub(crate) struct WasiCtx {
     pub(crate) args: Vec<String>,
     /// `NAME=VALUE` strings, in order.
     pub(crate) env: Vec<String>,
-    /// The descriptor table; `None` marks a free number.
-    pub(crate) fds: Vec<Option<FdEntry>>,
+    /// The descriptor table.
+    pub(crate) fds: BTreeMap<u32, FdEntry>,
+    /// Numbers freed by `fd_close` or `fd_renumber`, reused highest first.
+    pub(crate) free: BTreeSet<u32>,
 }
 
-/// One open descriptor.
+/// One open descriptor. Rights are not stored: as in wasmtime, what a
+/// descriptor may do follows from how it was opened.
 pub(crate) struct FdEntry {
     pub(crate) kind: FdKind,
-    /// `fdflags`: APPEND 1, DSYNC 2, NONBLOCK 4, RSYNC 8, SYNC 16.
-    pub(crate) flags: u16,
-    /// Rights as the guest last set them (`fd_fdstat_set_rights` only drops).
-    pub(crate) rights_base: u64,
-    pub(crate) rights_inheriting: u64,
 }
 
 pub(crate) enum FdKind {
@@ -339,13 +341,27 @@ pub(crate) enum FdKind {
 
 impl WasiCtx {
     fn new(config: WasiConfig) -> WasiCtx {
-        let mut fds = vec![
-            Some(FdEntry::stdio(FdKind::Stdin(config.stdin))),
-            Some(FdEntry::stdio(FdKind::Output(config.stdout))),
-            Some(FdEntry::stdio(FdKind::Output(config.stderr))),
-        ];
-        for (dir, guest) in config.preopens {
-            fds.push(Some(fs::preopen_entry(dir, guest)));
+        let mut fds = BTreeMap::new();
+        fds.insert(
+            0,
+            FdEntry {
+                kind: FdKind::Stdin(config.stdin),
+            },
+        );
+        fds.insert(
+            1,
+            FdEntry {
+                kind: FdKind::Output(config.stdout),
+            },
+        );
+        fds.insert(
+            2,
+            FdEntry {
+                kind: FdKind::Output(config.stderr),
+            },
+        );
+        for (n, (dir, guest)) in (3..).zip(config.preopens) {
+            fds.insert(n, fs::preopen_entry(dir, guest));
         }
         WasiCtx {
             args: config.args,
@@ -355,41 +371,33 @@ impl WasiCtx {
                 .map(|(n, v)| format!("{n}={v}"))
                 .collect(),
             fds,
+            free: BTreeSet::new(),
         }
     }
 
     /// The entry of `fd`, or `BADF`.
     pub(crate) fn fd(&mut self, fd: u32) -> Result<&mut FdEntry, Errno> {
-        self.fds
-            .get_mut(fd as usize)
-            .and_then(Option::as_mut)
-            .ok_or(Errno::BADF)
+        self.fds.get_mut(&fd).ok_or(Errno::BADF)
     }
 
-    /// Stores `entry` under the lowest free descriptor number.
+    /// Stores `entry` under a new descriptor number, wasmtime's way: the
+    /// highest freed number first, else one past the highest in use.
     pub(crate) fn insert(&mut self, entry: FdEntry) -> Result<u32, Errno> {
-        let n = match self.fds.iter().position(Option::is_none) {
-            Some(i) => {
-                self.fds[i] = Some(entry);
-                i
-            }
-            None => {
-                self.fds.push(Some(entry));
-                self.fds.len() - 1
-            }
+        let n = match self.free.pop_last() {
+            Some(n) => n,
+            None => match self.fds.last_key_value() {
+                None => 0,
+                Some((&last, _)) => match last.checked_add(1) {
+                    Some(n) => n,
+                    None => (0..u32::MAX)
+                        .rev()
+                        .find(|n| !self.fds.contains_key(n))
+                        .ok_or(Errno::NFILE)?,
+                },
+            },
         };
-        u32::try_from(n).map_err(|_| Errno::NFILE)
-    }
-}
-
-impl FdEntry {
-    fn stdio(kind: FdKind) -> FdEntry {
-        FdEntry {
-            kind,
-            flags: 0,
-            rights_base: fs::RIGHTS_ALL,
-            rights_inheriting: 0,
-        }
+        self.fds.insert(n, entry);
+        Ok(n)
     }
 }
 
