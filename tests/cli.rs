@@ -17,6 +17,8 @@ mod json;
 mod memory64;
 #[path = "cli/tail_calls.rs"]
 mod tail_calls;
+#[path = "cli/wasi.rs"]
+mod wasi;
 
 /// The workspace root; the tests run the binary from there so that paths in
 /// messages read `examples/wat/...` as in the docs.
