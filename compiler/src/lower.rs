@@ -63,8 +63,9 @@ struct Ctrl {
     head: usize,
     /// Forward branches to patch to the block's end.
     patches: Vec<usize>,
-    /// The `if`'s branch to its else arm (or its end, with no else).
-    else_patch: Option<usize>,
+    /// The `if`'s branches to its else arm (or its end, with no else): its
+    /// condition, and any loop-rotation exit copied from it.
+    else_patches: Vec<usize>,
     /// Whether code at the block's start was reachable.
     reachable: bool,
     /// The parameters as they were at an `if`, restored for its else arm.
@@ -139,7 +140,7 @@ pub(crate) fn lower(env: &Env, func: u32, body: &FunctionBody) -> Result<Lowered
         results: ty.results.len(),
         head: 0,
         patches: Vec::new(),
-        else_patch: None,
+        else_patches: Vec::new(),
         reachable: true,
         saved_params: Vec::new(),
     });
@@ -343,7 +344,12 @@ impl Lowerer<'_> {
         let Some(negated) = negated else { return false };
         // The exit's target: a forward branch still waiting in some patch list,
         // or an already resolved one.
+        // An `if`'s condition waits for its else arm instead.
         let owner = self.ctrls.iter().position(|c| c.patches.contains(&head));
+        let else_owner = self
+            .ctrls
+            .iter()
+            .position(|c| c.else_patches.contains(&head));
         let imm = if h.op.fmt() == Fmt::BrCmpImm {
             Instr::pack_branch(0, h.branch_imm())
         } else {
@@ -352,9 +358,10 @@ impl Lowerer<'_> {
         let stay = self.emit_op(negated, 0, h.b, h.c, imm);
         self.set_target(stay, head + 1);
         let exit = self.emit_op(h.op, 0, h.b, h.c, imm);
-        match owner {
-            Some(k) => self.ctrls[k].patches.push(exit),
-            None => {
+        match (owner, else_owner) {
+            (Some(k), _) => self.ctrls[k].patches.push(exit),
+            (None, Some(k)) => self.ctrls[k].else_patches.push(exit),
+            (None, None) => {
                 let target = (head as i64 + 1 + h.offset() as i64) as usize;
                 self.set_target(exit, target);
             }
@@ -444,7 +451,7 @@ impl Lowerer<'_> {
             results,
             head: self.code.len(),
             patches: Vec::new(),
-            else_patch: None,
+            else_patches: Vec::new(),
             reachable: true,
             saved_params: self.stack[height..].to_vec(),
         });
@@ -611,8 +618,8 @@ impl Lowerer<'_> {
         for pc in &ctrl.patches {
             self.set_target(*pc, end);
         }
-        if let Some(pc) = ctrl.else_patch {
-            self.set_target(pc, end);
+        for pc in &ctrl.else_patches {
+            self.set_target(*pc, end);
             targeted = true;
         }
         if targeted {
@@ -639,7 +646,7 @@ impl Lowerer<'_> {
             self.ctrls[idx].patches.push(pc);
         }
         let here = self.code.len();
-        if let Some(pc) = self.ctrls[idx].else_patch.take() {
+        for pc in std::mem::take(&mut self.ctrls[idx].else_patches) {
             self.set_target(pc, here);
         }
         self.bind_label();
@@ -729,7 +736,7 @@ impl Lowerer<'_> {
                 }
                 let pc = self.cond_branch(false);
                 self.push_ctrl(Kind::If, blockty);
-                self.ctrls.last_mut().unwrap().else_patch = Some(pc);
+                self.ctrls.last_mut().unwrap().else_patches.push(pc);
             }
             O::Else => self.else_(),
             O::End => self.end(),
