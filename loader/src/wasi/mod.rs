@@ -27,6 +27,8 @@ mod mem;
 mod misc;
 mod path;
 mod sandbox;
+#[cfg(test)]
+mod sandbox_tests;
 mod stdio;
 
 pub use errno::Errno;
