@@ -166,7 +166,9 @@ pub(crate) fn write_filestat(m: &mut Mem<'_>, ptr: u32, st: &libc::stat) -> Resu
     buf[0..8].copy_from_slice(&1u64.to_le_bytes()); // dev, as wasmtime: one device
     buf[8..16].copy_from_slice(&ino_hash(st).to_le_bytes());
     buf[16] = filetype(st.st_mode);
-    buf[24..32].copy_from_slice(&(st.st_nlink as u64).to_le_bytes());
+    #[allow(clippy::unnecessary_cast)] // st_nlink is u32 on some targets
+    let nlink = st.st_nlink as u64;
+    buf[24..32].copy_from_slice(&nlink.to_le_bytes());
     buf[32..40].copy_from_slice(&(st.st_size as u64).to_le_bytes());
     buf[40..48].copy_from_slice(&atim.to_le_bytes());
     buf[48..56].copy_from_slice(&mtim.to_le_bytes());
