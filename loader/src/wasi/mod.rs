@@ -17,7 +17,7 @@
 //!
 //! Layout: this file holds the context and the import table; `mem.rs` the
 //! guest-memory helpers, `errno.rs` errno; `fs.rs` the `fd_*` functions,
-//! `path.rs` the `path_*` functions and `sandbox.rs` the path resolution that
+//! `readdir.rs` `fd_readdir`, `path.rs` the `path_*` functions and `sandbox.rs` the path resolution that
 //! never leaves a preopen; `misc.rs` args, environment, clocks, random,
 //! `poll_oneoff`, processes and sockets; `stdio.rs` the standard streams.
 
@@ -26,6 +26,7 @@ mod fs;
 mod mem;
 mod misc;
 mod path;
+mod readdir;
 mod sandbox;
 #[cfg(test)]
 mod sandbox_tests;
@@ -290,7 +291,7 @@ const FUNCS: &[(&str, &str, bool, Option<WasiFn>)] = &[
     ("fd_prestat_dir_name", "iii", true, Some(fs::fd_prestat_dir_name)),
     ("fd_pwrite", "iiiIi", true, Some(fs::fd_pwrite)),
     ("fd_read", "iiii", true, Some(fs::fd_read)),
-    ("fd_readdir", "iiiIi", true, Some(fs::fd_readdir)),
+    ("fd_readdir", "iiiIi", true, Some(readdir::fd_readdir)),
     ("fd_renumber", "ii", true, Some(fs::fd_renumber)),
     ("fd_seek", "iIii", true, Some(fs::fd_seek)),
     ("fd_sync", "i", true, Some(fs::fd_sync)),
