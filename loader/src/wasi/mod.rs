@@ -17,9 +17,10 @@
 //!
 //! Layout: this file holds the context and the import table; `mem.rs` the
 //! guest-memory helpers, `errno.rs` errno; `fs.rs` the `fd_*` functions,
-//! `readdir.rs` `fd_readdir`, `path.rs` the `path_*` functions and `sandbox.rs` the path resolution that
-//! never leaves a preopen; `misc.rs` args, environment, clocks, random,
-//! `poll_oneoff`, processes and sockets; `stdio.rs` the standard streams.
+//! `readdir.rs` `fd_readdir`, `path.rs` the `path_*` functions and
+//! `sandbox.rs` the path resolution that never leaves a preopen; `misc.rs`
+//! args, environment, clocks, random, `poll_oneoff`, processes and sockets;
+//! `stdio.rs` the standard streams.
 
 mod errno;
 mod fs;
