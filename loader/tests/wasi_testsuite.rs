@@ -23,7 +23,7 @@ struct Spec {
 #[derive(Debug)]
 enum Json {
     Null,
-    Bool(bool),
+    Bool,
     Num(f64),
     Str(String),
     Arr(Vec<Json>),
@@ -121,11 +121,11 @@ impl Parser<'_> {
             }
             b't' => {
                 self.i += 4;
-                Json::Bool(true)
+                Json::Bool
             }
             b'f' => {
                 self.i += 5;
-                Json::Bool(false)
+                Json::Bool
             }
             b'n' => {
                 self.i += 4;

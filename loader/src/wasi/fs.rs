@@ -166,7 +166,9 @@ pub(crate) fn write_filestat(m: &mut Mem<'_>, ptr: u32, st: &libc::stat) -> Resu
     buf[0..8].copy_from_slice(&1u64.to_le_bytes()); // dev, as wasmtime: one device
     buf[8..16].copy_from_slice(&ino_hash(st).to_le_bytes());
     buf[16] = filetype(st.st_mode);
-    buf[24..32].copy_from_slice(&(st.st_nlink as u64).to_le_bytes());
+    #[allow(clippy::unnecessary_cast)] // st_nlink is u32 on some targets
+    let nlink = st.st_nlink as u64;
+    buf[24..32].copy_from_slice(&nlink.to_le_bytes());
     buf[32..40].copy_from_slice(&(st.st_size as u64).to_le_bytes());
     buf[40..48].copy_from_slice(&atim.to_le_bytes());
     buf[48..56].copy_from_slice(&mtim.to_le_bytes());
@@ -610,118 +612,6 @@ pub(crate) fn fd_seek(cx: &mut WasiCtx, m: &mut Mem<'_>, a: &[u64]) -> Result<()
 pub(crate) fn fd_tell(cx: &mut WasiCtx, m: &mut Mem<'_>, a: &[u64]) -> Result<(), Errno> {
     let pos = cx.seekable(a[0])?.position;
     m.write_u64(a[1] as u32, pos)
-}
-
-/// One directory entry as `fd_readdir` lists it.
-struct Dirent {
-    ino: u64,
-    ty: u8,
-    name: Vec<u8>,
-}
-
-/// The entries of directory `fd` other than `.` and `..`, in the host's
-/// order, read afresh from the start.
-fn list_dir(fd: RawFd) -> Result<Vec<Dirent>, Errno> {
-    // A new descriptor of the same directory: its own read position.
-    // SAFETY: openat with a NUL-terminated path returns a new descriptor or -1.
-    let dfd = unsafe {
-        libc::openat(
-            fd,
-            c".".as_ptr(),
-            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
-        )
-    };
-    check(dfd)?;
-    // SAFETY: `dfd` is an open directory descriptor that the stream now owns.
-    let dir = unsafe { libc::fdopendir(dfd) };
-    if dir.is_null() {
-        let e = errno::last();
-        // SAFETY: fdopendir failed, so `dfd` is still ours to close.
-        unsafe { libc::close(dfd) };
-        return Err(e);
-    }
-    let mut out = Vec::new();
-    let result = loop {
-        // SAFETY: errno is thread-local; clearing it tells end of stream from error.
-        unsafe { *libc::__errno_location() = 0 };
-        // SAFETY: `dir` is a valid open stream until closedir below.
-        let ent = unsafe { libc::readdir(dir) };
-        if ent.is_null() {
-            let e = io::Error::last_os_error().raw_os_error().unwrap_or(0);
-            break if e == 0 {
-                Ok(())
-            } else {
-                Err(errno::from_host(e))
-            };
-        }
-        // SAFETY: readdir returned a valid entry whose d_name is NUL-terminated.
-        let name = unsafe { std::ffi::CStr::from_ptr((*ent).d_name.as_ptr()) };
-        let bytes = name.to_bytes();
-        if bytes == b"." || bytes == b".." {
-            continue;
-        }
-        // SAFETY: all-zero bytes are a valid `stat`; the kernel overwrites it.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        // SAFETY: `name` is NUL-terminated and `st` a valid buffer.
-        let r = unsafe { libc::fstatat(dfd, name.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) };
-        if r < 0 {
-            break Err(errno::last());
-        }
-        if std::str::from_utf8(bytes).is_err() {
-            break Err(Errno::ILSEQ);
-        }
-        out.push(Dirent {
-            ino: ino_hash(&st),
-            ty: filetype(st.st_mode),
-            name: bytes.to_vec(),
-        });
-    };
-    // SAFETY: `dir` is open and closed exactly once, which also closes `dfd`.
-    unsafe { libc::closedir(dir) };
-    result.map(|()| out)
-}
-
-pub(crate) fn fd_readdir(cx: &mut WasiCtx, m: &mut Mem<'_>, a: &[u64]) -> Result<(), Errno> {
-    let (buf, buf_len, cookie, out) = (a[1] as u32, a[2] as u32, a[3], a[4] as u32);
-    let fd = match &cx.fd(a[0] as u32)?.kind {
-        FdKind::Dir(d) => d.dir.as_raw_fd(),
-        _ => return Err(Errno::BADF),
-    };
-    let here = fstat(fd)?;
-    let entries = list_dir(fd)?;
-    let cookie = usize::try_from(cookie).map_err(|_| Errno::OVERFLOW)?;
-    // `.` and `..` come first, both with the directory's own inode (as wasmtime).
-    let dot = |name: &[u8]| Dirent {
-        ino: ino_hash(&here),
-        ty: FILETYPE_DIRECTORY,
-        name: name.to_vec(),
-    };
-    let all = [dot(b"."), dot(b"..")].into_iter().chain(entries);
-    let mut at = buf;
-    let mut cap = buf_len;
-    for (next, e) in (1u64..).zip(all).skip(cookie) {
-        let mut head = [0u8; 24];
-        head[0..8].copy_from_slice(&next.to_le_bytes());
-        head[8..16].copy_from_slice(&e.ino.to_le_bytes());
-        head[16..20].copy_from_slice(&(e.name.len() as u32).to_le_bytes());
-        head[20] = e.ty;
-        // A full buffer truncates the last entry, header or name.
-        let n = cap.min(24);
-        m.write(at, &head[..n as usize])?;
-        at = at.wrapping_add(n);
-        cap -= n;
-        if cap == 0 {
-            break;
-        }
-        let n = cap.min(e.name.len() as u32);
-        m.write(at, &e.name[..n as usize])?;
-        at = at.wrapping_add(n);
-        cap -= n;
-        if cap == 0 {
-            break;
-        }
-    }
-    m.write_u32(out, buf_len - cap)
 }
 
 /// Whether a file's position is at or past its end (for `poll_oneoff`).

@@ -91,32 +91,6 @@ impl<'a> Mem<'a> {
         }
         Ok(out)
     }
-
-    /// The bytes of a ciovec array, gathered into one buffer.
-    pub(crate) fn gather(&self, ptr: u32, n: u32) -> Result<Vec<u8>, Errno> {
-        let iovs = self.iovecs(ptr, n)?;
-        let mut out = Vec::with_capacity(iovs.iter().map(|&(_, l)| l as usize).sum());
-        for (buf, len) in iovs {
-            out.extend_from_slice(self.slice(buf, len)?);
-        }
-        Ok(out)
-    }
-
-    /// Scatters `data` over an iovec array (already checked by `iovecs`);
-    /// returns how many bytes were placed.
-    pub(crate) fn scatter(&mut self, iovs: &[(u32, u32)], data: &[u8]) -> Result<usize, Errno> {
-        let mut done = 0;
-        for &(buf, len) in iovs {
-            if done == data.len() {
-                break;
-            }
-            let n = (len as usize).min(data.len() - done);
-            self.slice_mut(buf, n as u32)?
-                .copy_from_slice(&data[done..done + n]);
-            done += n;
-        }
-        Ok(done)
-    }
 }
 
 #[cfg(test)]

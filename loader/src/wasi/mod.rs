@@ -17,16 +17,20 @@
 //!
 //! Layout: this file holds the context and the import table; `mem.rs` the
 //! guest-memory helpers, `errno.rs` errno; `fs.rs` the `fd_*` functions,
-//! `path.rs` the `path_*` functions and `sandbox.rs` the path resolution that
-//! never leaves a preopen; `misc.rs` args, environment, clocks, random,
-//! `poll_oneoff`, processes and sockets; `stdio.rs` the standard streams.
+//! `readdir.rs` `fd_readdir`, `path.rs` the `path_*` functions and
+//! `sandbox.rs` the path resolution that never leaves a preopen; `misc.rs`
+//! args, environment, clocks, random, `poll_oneoff`, processes and sockets;
+//! `stdio.rs` the standard streams.
 
 mod errno;
 mod fs;
 mod mem;
 mod misc;
 mod path;
+mod readdir;
 mod sandbox;
+#[cfg(test)]
+mod sandbox_tests;
 mod stdio;
 
 pub use errno::Errno;
@@ -163,6 +167,7 @@ impl From<OutputPipe> for OutputTarget {
 /// WASI defined in a linker: the handle to run a command and read its exit.
 #[derive(Clone)]
 pub struct Wasi {
+    #[allow(dead_code)] // the handle owns a share of the context for embedder accessors to come
     ctx: Arc<Mutex<WasiCtx>>,
 }
 
@@ -287,7 +292,7 @@ const FUNCS: &[(&str, &str, bool, Option<WasiFn>)] = &[
     ("fd_prestat_dir_name", "iii", true, Some(fs::fd_prestat_dir_name)),
     ("fd_pwrite", "iiiIi", true, Some(fs::fd_pwrite)),
     ("fd_read", "iiii", true, Some(fs::fd_read)),
-    ("fd_readdir", "iiiIi", true, Some(fs::fd_readdir)),
+    ("fd_readdir", "iiiIi", true, Some(readdir::fd_readdir)),
     ("fd_renumber", "ii", true, Some(fs::fd_renumber)),
     ("fd_seek", "iIii", true, Some(fs::fd_seek)),
     ("fd_sync", "i", true, Some(fs::fd_sync)),
