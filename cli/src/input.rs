@@ -52,8 +52,22 @@ pub(crate) fn compile(path: &Path, kind: Kind, bytes: &[u8]) -> Result<Vec<u8>, 
             "not a wasm binary (it does not start with \\0asm)",
         ));
     }
-    zwasm_compiler::compile(bytes, &zwasm_compiler::CompileOptions::default())
-        .map_err(|e| compile_error(path, e))
+    let named_wasm = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("wasm"));
+    zwasm_compiler::compile(bytes, &zwasm_compiler::CompileOptions::default()).map_err(|e| {
+        if kind == Kind::Wat && named_wasm {
+            // Text in a `.wasm` file is more likely not a module at all than wat.
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            CliError::file(
+                path,
+                format!("not a WebAssembly module: no \\0asm header, and not wat text ({first})"),
+            )
+        } else {
+            compile_error(path, e)
+        }
+    })
 }
 
 /// A compile error about `path`. The wat parser does not know the file name

@@ -52,7 +52,10 @@ fn implicit_run(mut argv: Vec<OsString>) -> Vec<OsString> {
         }
         return argv;
     };
-    if !first.starts_with('-') && !opts::SUBCOMMANDS.contains(&first.as_str()) {
+    // `zwasm --dir . app.wasm`: run's options may come first too, as with
+    // wasmtime; only the top-level flags (help, version) stay top-level.
+    let top_level = ["-h", "--help", "-V", "--version"].contains(&first.as_str());
+    if !top_level && !opts::SUBCOMMANDS.contains(&first.as_str()) {
         argv.insert(1, "run".into());
     }
     argv
@@ -76,6 +79,11 @@ mod tests {
         );
         assert_eq!(argv(&["zwasm", "inspect", "x"]), ["zwasm", "inspect", "x"]);
         assert_eq!(argv(&["zwasm", "--help"]), ["zwasm", "--help"]);
+        assert_eq!(argv(&["zwasm", "-V"]), ["zwasm", "-V"]);
+        assert_eq!(
+            argv(&["zwasm", "--dir", ".", "x.wasm"]),
+            ["zwasm", "run", "--dir", ".", "x.wasm"]
+        );
         assert_eq!(argv(&["zwasm"]), ["zwasm"]);
     }
 
