@@ -274,14 +274,7 @@ fn try_run(p: &Program) -> Result<(Outcome, Option<Duration>, String), String> {
     let run = support::run(cmd, &p.stdin, &scratch, timeout)
         .map_err(|e| format!("cannot run zwasm: {e}"))?;
     let (outcome, detail) = judge(p, &run, timeout)?;
-    let detail = if matches!(outcome, Outcome::Pass) {
-        support::remove_scratch(&scratch);
-        detail
-    } else {
-        format!("{detail}\n(scratch kept: {})", scratch.display())
-            .trim_start()
-            .to_string()
-    };
+    let detail = support::settle_scratch(&outcome, detail, &scratch);
     Ok((outcome, Some(run.elapsed), detail))
 }
 

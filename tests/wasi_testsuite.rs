@@ -191,14 +191,7 @@ fn try_run(base: &Path, t: &Test, name: &str) -> Result<(Outcome, Duration, Stri
     let run =
         support::run(cmd, &[], &scratch, TIMEOUT).map_err(|e| format!("cannot run zwasm: {e}"))?;
     let (outcome, detail) = judge(config, &run);
-    let detail = if matches!(outcome, Outcome::Pass) {
-        support::remove_scratch(&scratch);
-        detail
-    } else {
-        format!("{detail}\n(scratch kept: {})", scratch.display())
-            .trim_start()
-            .to_string()
-    };
+    let detail = support::settle_scratch(&outcome, detail, &scratch);
     Ok((outcome, run.elapsed, detail))
 }
 

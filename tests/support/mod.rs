@@ -42,8 +42,21 @@ pub fn scratch(suite: &str, name: &str) -> io::Result<PathBuf> {
     Ok(dir)
 }
 
+/// Ends a run's scratch directory: removed after a pass, kept after anything
+/// else, with its path added to the detail so the failure can be examined.
+pub fn settle_scratch(outcome: &Outcome, detail: String, scratch: &Path) -> String {
+    if matches!(outcome, Outcome::Pass) {
+        remove_scratch(scratch);
+        detail
+    } else {
+        format!("{detail}\n(scratch kept: {})", scratch.display())
+            .trim_start()
+            .to_string()
+    }
+}
+
 /// Removes a scratch directory, even when the guest left it read-only.
-pub fn remove_scratch(dir: &Path) {
+fn remove_scratch(dir: &Path) {
     let _ = make_writable(dir);
     let _ = fs::remove_dir_all(dir);
 }
