@@ -12,9 +12,33 @@ mod module;
 pub use error::CompileError;
 pub use features::{features, Feature, FeatureStatus};
 
-/// Options that change what the compiler produces.
+/// Which engine the compiled functions are meant for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// Native code for the host ISA; functions the backend does not cover
+    /// stay IR and run on the interpreter.
+    #[default]
+    Native,
+    /// IR only: every function runs on the interpreter.
+    Interp,
+}
+
+impl Engine {
+    /// The engine's name as the CLI spells it (`--engine native|interp`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Native => "native",
+            Engine::Interp => "interp",
+        }
+    }
+}
+
+/// Options that change what the compiler produces. Every field takes part in
+/// the compile cache's key.
 #[derive(Clone, Debug, Default)]
-pub struct CompileOptions {}
+pub struct CompileOptions {
+    pub engine: Engine,
+}
 
 /// Compiles a wasm binary or wat text into `.zwo` artifact bytes.
 pub fn compile(input: &[u8], opts: &CompileOptions) -> Result<Vec<u8>, CompileError> {

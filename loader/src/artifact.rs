@@ -26,6 +26,9 @@ pub enum LoadError {
 #[derive(Clone)]
 pub struct Module {
     inner: Arc<ModuleInner>,
+    /// Whether functions with native code run it (`false`: everything on the
+    /// interpreter, as `--engine interp` asks).
+    native: bool,
 }
 
 /// What the interpreter needs to enter a defined function.
@@ -95,6 +98,7 @@ impl Module {
                 ir_len: header.ir.len as usize / 16,
                 header,
             }),
+            native: true,
         };
         module.check_code()?;
         Ok(module)
@@ -107,6 +111,20 @@ impl Module {
             err,
         })?;
         Module::from_bytes(&bytes)
+    }
+
+    /// This module with native code switched off: every function runs on the
+    /// interpreter.
+    pub fn interp_only(&self) -> Module {
+        Module {
+            inner: self.inner.clone(),
+            native: false,
+        }
+    }
+
+    /// Whether functions with native code run it.
+    pub fn native_enabled(&self) -> bool {
+        self.native
     }
 
     /// The module's metadata: types, imports, exports, functions, segments.
