@@ -5,6 +5,7 @@
 pub mod artifact;
 pub mod ir;
 pub mod module;
+pub mod native;
 pub mod num;
 pub mod print;
 pub mod trap;

@@ -299,6 +299,10 @@ pub struct FuncDef {
     pub code_len: u32,
     /// Size of the function's body in the wasm binary, for `inspect`.
     pub wasm_size: u32,
+    /// Offset of the function's native code in the code section and its
+    /// length in bytes; a length of 0 means the function runs as IR.
+    pub native_start: u32,
+    pub native_len: u32,
 }
 
 /// Everything about a module except its code.

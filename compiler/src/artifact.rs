@@ -2,6 +2,7 @@
 //! section, each at a 16-byte aligned offset. Output is a pure function of the
 //! input, so the same wasm always gives the same bytes.
 
+use crate::backend::NativeCode;
 use crate::module::Compiled;
 use zwasm_abi::artifact::{
     align_up, Header, Isa, Section, FORMAT_VERSION, HEADER_LEN, SECTION_ALIGN,
@@ -21,7 +22,10 @@ fn ir_bytes(code: &[Instr]) -> Vec<u8> {
     out
 }
 
-pub(crate) fn write(wasm: &[u8], compiled: &Compiled) -> Vec<u8> {
+/// The code section's alignment: a page, so the loader can map it from the file.
+const CODE_ALIGN: usize = 4096;
+
+pub(crate) fn write(wasm: &[u8], compiled: &Compiled, native: Option<&NativeCode>) -> Vec<u8> {
     let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&compiled.meta)
         .expect("module metadata always serializes");
     let ir = ir_bytes(&compiled.code);
@@ -38,13 +42,21 @@ pub(crate) fn write(wasm: &[u8], compiled: &Compiled) -> Vec<u8> {
     };
     let meta_s = place(&mut file, &meta);
     let ir_s = place(&mut file, &ir);
-    let code_s = place(&mut file, &[]);
+    let code_s = match native {
+        Some(n) if !n.code.is_empty() => {
+            file.resize(align_up(file.len(), CODE_ALIGN), 0);
+            let s = place(&mut file, &n.code);
+            file.resize(align_up(file.len(), CODE_ALIGN), 0);
+            s
+        }
+        _ => place(&mut file, &[]),
+    };
 
     let header = Header {
         format_version: FORMAT_VERSION,
         compiler_version: zwasm_abi::COMPILER_VERSION.to_string(),
         isa: Isa::host() as u8,
-        cpu_features: 0,
+        cpu_features: native.map_or(0, |n| n.cpu_features),
         flags: 0,
         source_hash: *blake3::hash(wasm).as_bytes(),
         body_hash: *blake3::hash(&file[HEADER_LEN..]).as_bytes(),

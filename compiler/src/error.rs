@@ -15,6 +15,9 @@ pub enum CompileError {
     /// A limit of zwasm's IR was exceeded.
     #[error("function {func}: {message}")]
     Limit { func: u32, message: String },
+    /// The native backend failed (an internal error).
+    #[error("native code generation failed: {0}")]
+    Backend(String),
 }
 
 impl From<wasmparser::BinaryReaderError> for CompileError {

@@ -3,6 +3,7 @@
 //! loader runs.
 
 mod artifact;
+mod backend;
 mod error;
 mod features;
 mod fold;
@@ -38,13 +39,40 @@ impl Engine {
 #[derive(Clone, Debug, Default)]
 pub struct CompileOptions {
     pub engine: Engine,
+    /// Function indices kept as IR even when the backend covers them (to
+    /// test the per-function fallback).
+    pub force_ir: Vec<u32>,
 }
 
 /// Compiles a wasm binary or wat text into `.zwo` artifact bytes.
 pub fn compile(input: &[u8], opts: &CompileOptions) -> Result<Vec<u8>, CompileError> {
     let wasm = wat_to_wasm(input)?;
-    let compiled = module::translate(&wasm, opts)?;
-    Ok(artifact::write(&wasm, &compiled))
+    let mut compiled = module::translate(&wasm, opts)?;
+    let native = match opts.engine {
+        Engine::Native if cfg!(target_arch = "x86_64") => Some(native_code(&mut compiled, opts)?),
+        _ => None,
+    };
+    Ok(artifact::write(&wasm, &compiled, native.as_ref()))
+}
+
+/// Compiles the functions the backend covers and records where each one's
+/// code is.
+fn native_code(
+    compiled: &mut module::Compiled,
+    opts: &CompileOptions,
+) -> Result<backend::NativeCode, CompileError> {
+    use backend::Backend;
+    let x64 = backend::x64::X64::host();
+    let info = backend::ModuleInfo::new(&compiled.meta, &compiled.code);
+    let selected = backend::select(&x64, &info, &opts.force_ir);
+    let out = x64
+        .compile(&info, &selected)
+        .map_err(CompileError::Backend)?;
+    for (f, &(start, len)) in compiled.meta.funcs.iter_mut().zip(&out.funcs) {
+        f.native_start = start;
+        f.native_len = len;
+    }
+    Ok(out)
 }
 
 /// Checks that `input` (wasm binary or wat text) is a valid module.

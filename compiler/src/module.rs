@@ -289,6 +289,8 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                         code_start: 0,
                         code_len: 0,
                         wasm_size: 0,
+                        native_start: 0,
+                        native_len: 0,
                     });
                 }
             }

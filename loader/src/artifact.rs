@@ -20,6 +20,69 @@ pub enum LoadError {
     BodyHash,
     #[error("artifact is damaged: {0}")]
     Damaged(String),
+    #[error("artifact needs CPU features this machine lacks: {0}")]
+    CpuFeatures(String),
+    #[error("cannot load native code: {0}")]
+    Code(String),
+}
+
+/// Checks the native code's fit (CPU features, function ranges) and maps it
+/// read+execute.
+fn native_code(
+    header: &Header,
+    meta: &ModuleMeta,
+    code: &[u8],
+) -> Result<Option<crate::native::CodeMemory>, LoadError> {
+    let missing = header.cpu_features & !host_cpu_features();
+    if missing != 0 {
+        let names: Vec<&str> = zwasm_abi::native::cpu::NAMES
+            .iter()
+            .filter(|(bit, _)| missing & bit != 0)
+            .map(|(_, name)| *name)
+            .collect();
+        return Err(LoadError::CpuFeatures(if names.is_empty() {
+            format!("unknown feature bits {missing:#x}")
+        } else {
+            names.join(", ")
+        }));
+    }
+    for (def, f) in meta.funcs.iter().enumerate() {
+        let end = f.native_start as u64 + f.native_len as u64;
+        if f.native_len != 0 && end > code.len() as u64 {
+            return Err(LoadError::Damaged(format!(
+                "native code of function {def} lies outside the code section"
+            )));
+        }
+    }
+    if code.is_empty() || !cfg!(all(target_arch = "x86_64", unix)) {
+        return Ok(None);
+    }
+    crate::native::CodeMemory::new(code)
+        .map(Some)
+        .map_err(LoadError::Code)
+}
+
+/// The CPU features of this machine, as artifact header bits.
+fn host_cpu_features() -> u64 {
+    #[allow(unused_mut)]
+    let mut f = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use zwasm_abi::native::cpu;
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            f |= cpu::POPCNT;
+        }
+        if std::arch::is_x86_feature_detected!("lzcnt") {
+            f |= cpu::LZCNT;
+        }
+        if std::arch::is_x86_feature_detected!("bmi1") {
+            f |= cpu::BMI1;
+        }
+        if std::arch::is_x86_feature_detected!("sse4.1") {
+            f |= cpu::SSE41;
+        }
+    }
+    f
 }
 
 /// A loaded, checked module, cheap to clone and share between stores.
@@ -39,6 +102,8 @@ pub(crate) struct FuncCode {
     pub num_params: u32,
     pub num_locals: u32,
     pub num_slots: u32,
+    /// Address of the function's native code, 0 if it runs as IR.
+    pub native: usize,
 }
 
 struct ModuleInner {
@@ -49,6 +114,10 @@ struct ModuleInner {
     ir_offset: usize,
     ir_len: usize,
     header: Header,
+    /// The native code section, mapped read+execute.
+    code: Option<crate::native::CodeMemory>,
+    /// (native start, defined function index) sorted by start, for backtraces.
+    native_index: Vec<(usize, u32)>,
 }
 
 impl std::fmt::Debug for Module {
@@ -80,6 +149,17 @@ impl Module {
                 "IR section is not whole instructions".into(),
             ));
         }
+        let code_bytes = &raw[header.code.offset as usize..][..header.code.len as usize];
+        let code = native_code(&header, &meta, code_bytes)?;
+        let code_base = code.as_ref().map_or(0, |c| c.base());
+        let mut native_index: Vec<(usize, u32)> = meta
+            .funcs
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.native_len != 0)
+            .map(|(def, f)| (code_base + f.native_start as usize, def as u32))
+            .collect();
+        native_index.sort_unstable();
         let module = Module {
             inner: Arc::new(ModuleInner {
                 funcs: meta
@@ -90,8 +170,15 @@ impl Module {
                         num_params: f.num_params,
                         num_locals: f.num_locals,
                         num_slots: f.num_slots,
+                        native: if f.native_len != 0 {
+                            code_base + f.native_start as usize
+                        } else {
+                            0
+                        },
                     })
                     .collect(),
+                code,
+                native_index,
                 meta,
                 buf,
                 ir_offset: header.ir.offset as usize,
@@ -124,7 +211,27 @@ impl Module {
 
     /// Whether functions with native code run it.
     pub fn native_enabled(&self) -> bool {
-        self.native
+        self.native && self.inner.code.is_some()
+    }
+
+    /// How many defined functions have native code.
+    pub fn native_funcs(&self) -> usize {
+        self.inner.native_index.len()
+    }
+
+    /// The defined function whose native code contains `pc`.
+    pub(crate) fn native_func_at(&self, pc: usize) -> Option<u32> {
+        let code = self.inner.code.as_ref()?;
+        if !code.contains(pc) {
+            return None;
+        }
+        let i = self
+            .inner
+            .native_index
+            .partition_point(|&(start, _)| start <= pc);
+        let (start, def) = *self.inner.native_index.get(i.checked_sub(1)?)?;
+        let len = self.inner.meta.funcs[def as usize].native_len as usize;
+        (pc < start + len).then_some(def)
     }
 
     /// The module's metadata: types, imports, exports, functions, segments.
@@ -171,6 +278,11 @@ impl Module {
         // is a valid `Op`; `Instr` is repr(C) without padding and 8-aligned, and the
         // section is 16-aligned inside `buf`.
         unsafe { std::slice::from_raw_parts(self.ir_base().cast::<Instr>(), self.inner.ir_len) }
+    }
+
+    /// Instruction `index` of the module's IR.
+    pub(crate) fn instr(&self, index: u32) -> Instr {
+        self.ir()[index as usize]
     }
 
     /// Verifies every instruction so the interpreter may trust the code.
@@ -436,6 +548,8 @@ mod tests {
                 code_start: 0,
                 code_len: code.len() as u32,
                 wasm_size: 0,
+                native_start: 0,
+                native_len: 0,
             }],
             ..ModuleMeta::default()
         };

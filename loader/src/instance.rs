@@ -51,6 +51,7 @@ pub(crate) fn instantiate(
         dropped_datas: vec![false; meta.datas.len()],
         gc_types,
         num_imported_funcs: 0,
+        vm: None,
     };
 
     for import in &meta.imports {
@@ -109,10 +110,10 @@ pub(crate) fn instantiate(
     }
     for global in &meta.globals {
         let value = eval(store, &inst, &global.init);
-        store.globals.push(GlobalEntity {
+        store.globals.push(Box::new(GlobalEntity {
             ty: global.ty,
             value,
-        });
+        }));
         inst.globals.push(store.globals.len() as u32 - 1);
     }
     for table in &meta.tables {
@@ -126,6 +127,14 @@ pub(crate) fn instantiate(
         .map(|seg| seg.items.iter().map(|e| eval(store, &inst, e)).collect())
         .collect();
 
+    if module.native_enabled() {
+        let globals: Vec<*mut u64> = inst
+            .globals
+            .iter()
+            .map(|&g| &mut store.globals[g as usize].value as *mut u64)
+            .collect();
+        inst.vm = Some(crate::native::VmCtx::new(id, &globals));
+    }
     store.instances.push(inst);
     let instance = Instance(id);
 

@@ -18,6 +18,7 @@ mod instance;
 mod interp;
 mod linker;
 mod memory;
+mod native;
 mod store;
 mod values;
 pub mod wasi;

@@ -104,6 +104,8 @@ pub(crate) struct InstanceEntity {
     /// Store-wide GC type id of each type index (`u32::MAX` for function types).
     pub(crate) gc_types: Vec<u32>,
     pub(crate) num_imported_funcs: u32,
+    /// The VMContext, for an instance whose module runs native code.
+    pub(crate) vm: Option<crate::native::VmCtx>,
 }
 
 /// A struct type at run time (Wasm GC).
@@ -127,7 +129,9 @@ pub struct Store {
     pub(crate) funcs: Vec<FuncEntity>,
     pub(crate) memories: Vec<LinearMemory>,
     pub(crate) tables: Vec<TableEntity>,
-    pub(crate) globals: Vec<GlobalEntity>,
+    /// Boxed, so native code can keep a pointer to each value.
+    #[allow(clippy::vec_box)]
+    pub(crate) globals: Vec<Box<GlobalEntity>>,
     pub(crate) instances: Vec<InstanceEntity>,
     sig_ids: HashMap<FuncType, u32>,
     pub(crate) sigs: Vec<Arc<FuncType>>,
@@ -138,6 +142,8 @@ pub struct Store {
     /// The GC heap. There is no collector yet: an object lives as long as the
     /// store. A reference is its index + 1.
     pub(crate) heap: Vec<GcObject>,
+    /// The error a libcall failed with, until native code has unwound to the host.
+    pub(crate) pending_trap: Option<Trap>,
 }
 
 impl Store {
@@ -211,10 +217,10 @@ impl Store {
                 value.ty()
             )));
         }
-        self.globals.push(GlobalEntity {
+        self.globals.push(Box::new(GlobalEntity {
             ty,
             value: value.to_raw(),
-        });
+        }));
         Ok(Global(self.globals.len() as u32 - 1))
     }
 

@@ -9,6 +9,10 @@
 
 mod bulk;
 mod gc;
+mod libcalls;
+
+pub(crate) use libcalls::{call_at, call_indirect_at, exec_one};
+use libcalls::{native_entry, run_entry};
 
 use crate::error::{FrameInfo, Trap};
 use crate::store::{Caller, FuncEntity, InstanceEntity, Store};
@@ -50,7 +54,7 @@ pub(crate) fn call(store: &mut Store, func: u32, args: &[u64]) -> Result<Vec<u64
         stack = vec![0; STACK_SLOTS];
     }
     stack[..args.len()].copy_from_slice(args);
-    let result = run(store, &mut stack, instance, def);
+    let result = run_entry(store, &mut stack, instance, def);
     let n = store.sigs[store.funcs[func as usize].sig() as usize]
         .results
         .len();
@@ -300,6 +304,35 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             unsafe { std::ptr::write_unaligned(mem.add(ea).cast::<$t>(), v) }
         }};
     }
+    // Runs native function `$code` of instance `$id` with its frame at slot `$a`.
+    macro_rules! native_call {
+        ($a:expr, $id:expr, $code:expr) => {{
+            // SAFETY: the callee window starts inside the current frame (checked
+            // at load); the callee's prologue checks its frame fits the stack.
+            let frame = unsafe { fp.add($a as usize) };
+            // SAFETY: one past the end of the stack.
+            let end = unsafe { stack_ptr.add(stack_len) };
+            if let Err(mut t) = crate::native::invoke(store, $id, $code, frame, end) {
+                t.backtrace
+                    .extend(backtrace(store, &frames, cur_inst, cur_def));
+                return Err(t);
+            }
+            inst = &store.instances[cur_inst as usize];
+        }};
+        // A tail call: the current frame is gone, so the trace goes on at its caller.
+        (tail $id:expr, $code:expr) => {{
+            // SAFETY: one past the end of the stack.
+            let end = unsafe { stack_ptr.add(stack_len) };
+            if let Err(mut t) = crate::native::invoke(store, $id, $code, fp, end) {
+                if let Some((top, rest)) = frames.split_last() {
+                    t.backtrace
+                        .extend(backtrace(store, rest, top.instance, top.def));
+                }
+                return Err(t);
+            }
+            inst = &store.instances[cur_inst as usize];
+        }};
+    }
     // Enters defined function `$def` of the instance at `$callee` with its frame at
     // slot `$a` of the current frame, saving the current function as the caller.
     macro_rules! enter {
@@ -339,7 +372,11 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             match &store.funcs[fid as usize] {
                 FuncEntity::Wasm { instance, def, .. } => {
                     let (instance, def) = (*instance, *def);
-                    if instance == cur_inst {
+                    let code = native_entry(store, instance, def);
+                    if code != 0 {
+                        native_call!($a, instance, code);
+                        (mem, mem_len) = memory0(store, inst);
+                    } else if instance == cur_inst {
                         enter!($a, inst, def);
                     } else {
                         let callee: *const InstanceEntity = &store.instances[instance as usize];
@@ -425,7 +462,16 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             match &store.funcs[fid as usize] {
                 FuncEntity::Wasm { instance, def, .. } => {
                     let (instance, def) = (*instance, *def);
-                    if instance == cur_inst {
+                    let code = native_entry(store, instance, def);
+                    if code != 0 {
+                        let n = store.instances[instance as usize].module.func_codes()
+                            [def as usize]
+                            .num_params;
+                        // SAFETY: as for `ReturnCall`.
+                        unsafe { std::ptr::copy(fp.add($a as usize), fp, n as usize) };
+                        native_call!(tail instance, code);
+                        ret!();
+                    } else if instance == cur_inst {
                         tail_enter!($a, inst, def);
                     } else {
                         let callee: *const InstanceEntity = &store.instances[instance as usize];
@@ -528,7 +574,13 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::Call => {
                 // SAFETY: `inst` is current.
                 let def = i.imm as u32 - unsafe { (*inst).num_imported_funcs };
-                enter!(i.a, inst, def);
+                let code = native_entry(store, cur_inst, def);
+                if code != 0 {
+                    native_call!(i.a, cur_inst, code);
+                    (mem, mem_len) = memory0(store, inst);
+                } else {
+                    enter!(i.a, inst, def);
+                }
             }
             Op::CallImport => {
                 // SAFETY: `inst` is current; the index was checked against the function space.
@@ -542,7 +594,19 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::ReturnCall => {
                 // SAFETY: `inst` is current.
                 let def = i.imm as u32 - unsafe { (*inst).num_imported_funcs };
-                tail_enter!(i.a, inst, def);
+                let code = native_entry(store, cur_inst, def);
+                if code != 0 {
+                    // Native code runs in place of this frame: its arguments
+                    // move to slot 0, where its results are our results.
+                    let n = unsafe { (*inst).module.func_codes()[def as usize].num_params };
+                    // SAFETY: the window lies in the frame (checked at load); `copy`
+                    // allows overlap.
+                    unsafe { std::ptr::copy(fp.add(i.a as usize), fp, n as usize) };
+                    native_call!(tail cur_inst, code);
+                    ret!();
+                } else {
+                    tail_enter!(i.a, inst, def);
+                }
             }
             Op::ReturnCallImport => {
                 // SAFETY: as for `CallImport`.

@@ -1,0 +1,95 @@
+//! What native code and the loader agree on: the VMContext layout, the pinned
+//! registers, the libcall table and the trap protocol.
+//!
+//! Native wasm functions use zwasm's slot convention: a function's frame is the
+//! same array of 64-bit slots the interpreter uses (parameters, locals,
+//! temporaries), held in a pinned register; a call's arguments sit in the
+//! caller's slots where the callee's frame begins and results come back there.
+//! So native and interpreted functions call each other with no conversion.
+//!
+//! x86_64 registers: `r15` holds the VMContext, `r14` memory 0's base, `rbx`
+//! the slot frame and `rbp` the frame-pointer chain. Every other general
+//! register and every xmm register is free for the function and clobbered by a
+//! call.
+
+/// Field offsets in the VMContext (`loader::native::VmCtx`), in bytes.
+pub mod vmctx {
+    /// `*mut u8`: memory 0's base (null without a memory).
+    pub const MEM0_BASE: i32 = 0;
+    /// `u64`: memory 0's accessible length in bytes.
+    pub const MEM0_LEN: i32 = 8;
+    /// `usize`: the lowest stack pointer wasm code may use before trapping.
+    pub const STACK_LIMIT: i32 = 16;
+    /// `*mut u64`: one past the last slot of the value stack.
+    pub const SLOTS_END: i32 = 24;
+    /// `usize`: the stack pointer the host entry saved; a trap returns to it.
+    pub const ENTRY_SP: i32 = 32;
+    /// `u64`: the trap code of the last trap.
+    pub const TRAP_CODE: i32 = 40;
+    /// `usize`: an address inside the function that trapped.
+    pub const TRAP_PC: i32 = 48;
+    /// `usize`: the trapping function's frame pointer.
+    pub const TRAP_FP: i32 = 56;
+    /// `usize`: the trap landing: jumped to with `rdi` = a PC in the trapping
+    /// function, `esi` = trap code, `rdx` = its frame pointer.
+    pub const TRAP_LANDING: i32 = 64;
+    /// `*mut Store`: the store the instance lives in (for libcalls).
+    pub const STORE: i32 = 72;
+    /// `u64`: the instance's index in its store (for libcalls).
+    pub const INSTANCE: i32 = 80;
+    /// `[usize; libcall::COUNT]`: the libcalls, C ABI.
+    pub const LIBCALLS: i32 = 88;
+    /// `[*mut u64; globals]`: where each global of the instance's global
+    /// space keeps its value, after the libcall table.
+    pub const GLOBALS: i32 = LIBCALLS + 8 * super::libcall::COUNT as i32;
+}
+
+/// Libcalls: runtime functions native code calls through the VMContext. Each
+/// takes the VMContext first and returns 0, or [`TRAP_PENDING`] when it failed
+/// (the trap is kept by the runtime).
+pub mod libcall {
+    /// `call(vmctx, frame: *mut u64, func: u32) -> u32`: calls function
+    /// `func` of the instance's function space (an import, or a function with
+    /// no native code) with its frame at `frame`.
+    pub const CALL: usize = 0;
+    /// `call_indirect(vmctx, frame, ir_index: u32) -> u32`: the
+    /// `call_indirect` at IR instruction `ir_index` (absolute in the module),
+    /// with its callee frame at `frame`.
+    pub const CALL_INDIRECT: usize = 1;
+    /// `exec(vmctx, frame, ir_index: u32) -> u32`: runs one IR instruction of
+    /// the module (bulk memory, tables, GC, conversions) on the frame.
+    pub const EXEC: usize = 2;
+    /// Number of libcalls.
+    pub const COUNT: usize = 3;
+}
+
+/// What a libcall or the host entry returns when the trap is a runtime error
+/// kept aside (a host function's error, `proc_exit`, a trap inside the
+/// interpreter) rather than one of the [`crate::TrapCode`]s.
+pub const TRAP_PENDING: u32 = 0xffff;
+
+/// The code native code and the host entry return when no trap happened.
+pub const NO_TRAP: u32 = 0;
+
+/// The host entry's trap codes are `TrapCode as u32 + TRAP_BASE`, so that 0
+/// means success.
+pub const TRAP_BASE: u32 = 1;
+
+/// CPU features native code may use, as recorded in the artifact header.
+pub mod cpu {
+    /// `popcnt`.
+    pub const POPCNT: u64 = 1 << 0;
+    /// `lzcnt`.
+    pub const LZCNT: u64 = 1 << 1;
+    /// `tzcnt` (BMI1).
+    pub const BMI1: u64 = 1 << 2;
+    /// `roundss`/`roundsd` (SSE4.1).
+    pub const SSE41: u64 = 1 << 3;
+    /// Every feature with its name.
+    pub const NAMES: &[(u64, &str)] = &[
+        (POPCNT, "popcnt"),
+        (LZCNT, "lzcnt"),
+        (BMI1, "bmi1"),
+        (SSE41, "sse4.1"),
+    ];
+}

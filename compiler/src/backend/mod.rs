@@ -1,0 +1,105 @@
+//! Native backends: one implementation of [`Backend`] per ISA, all reading the
+//! same register IR. A backend compiles every function it covers and leaves the
+//! rest as IR for the interpreter; native and interpreted functions call each
+//! other through the slot convention of `zwasm_abi::native`.
+
+pub(crate) mod x64;
+
+use zwasm_abi::ir::{Instr, Op};
+use zwasm_abi::module::{ImportKind, ModuleMeta};
+
+/// What a backend sees of a module.
+pub(crate) struct ModuleInfo<'a> {
+    pub meta: &'a ModuleMeta,
+    /// The IR of every defined function, concatenated.
+    pub code: &'a [Instr],
+    pub num_imported_funcs: u32,
+    /// Whether memory 0 is a 64-bit memory.
+    pub memory64: bool,
+}
+
+impl<'a> ModuleInfo<'a> {
+    pub fn new(meta: &'a ModuleMeta, code: &'a [Instr]) -> ModuleInfo<'a> {
+        let num_imported_funcs = meta
+            .imports
+            .iter()
+            .filter(|i| matches!(i.kind, ImportKind::Func(_)))
+            .count() as u32;
+        let memory64 = meta
+            .imports
+            .iter()
+            .find_map(|i| match &i.kind {
+                ImportKind::Memory(m) => Some(m.memory64),
+                _ => None,
+            })
+            .or_else(|| meta.memories.first().map(|m| m.memory64))
+            .unwrap_or(false);
+        ModuleInfo {
+            meta,
+            code,
+            num_imported_funcs,
+            memory64,
+        }
+    }
+
+    /// The IR of defined function `def`.
+    pub fn func_code(&self, def: usize) -> &'a [Instr] {
+        let f = &self.meta.funcs[def];
+        &self.code[f.code_start as usize..][..f.code_len as usize]
+    }
+}
+
+/// A module's native code.
+pub(crate) struct NativeCode {
+    pub code: Vec<u8>,
+    /// Per defined function: offset and length in `code` (length 0: IR only).
+    pub funcs: Vec<(u32, u32)>,
+    /// The CPU features the code uses (`zwasm_abi::native::cpu`).
+    pub cpu_features: u64,
+}
+
+/// An ISA backend.
+pub(crate) trait Backend {
+    /// Whether the backend can compile this op on its own (a function with
+    /// an op it cannot compile stays IR).
+    fn covers(&self, op: Op) -> bool;
+
+    /// Compiles the functions marked in `native` (indexed by defined function)
+    /// into one code blob; calls between them are direct.
+    fn compile(&self, m: &ModuleInfo, native: &[bool]) -> Result<NativeCode, String>;
+}
+
+/// Decides which defined functions get native code: those whose every op the
+/// backend covers, minus the ones `forced_ir` names (function indices). A tail
+/// call can only jump to native code, so a function that tail-calls an IR
+/// function stays IR too (repeated until nothing changes).
+pub(crate) fn select(backend: &dyn Backend, m: &ModuleInfo, forced_ir: &[u32]) -> Vec<bool> {
+    let n = m.meta.funcs.len();
+    let mut native: Vec<bool> = (0..n)
+        .map(|def| {
+            let index = m.num_imported_funcs + def as u32;
+            !forced_ir.contains(&index) && m.func_code(def).iter().all(|i| backend.covers(i.op))
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for def in 0..n {
+            if !native[def] {
+                continue;
+            }
+            let bad_tail = m.func_code(def).iter().any(|i| {
+                i.op == Op::ReturnCall
+                    && (i.imm as u32)
+                        .checked_sub(m.num_imported_funcs)
+                        .is_none_or(|d| !native[d as usize])
+            });
+            if bad_tail {
+                native[def] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            return native;
+        }
+    }
+}

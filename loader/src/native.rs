@@ -1,0 +1,376 @@
+//! Running native code: the executable code memory, the VMContext each
+//! instance with native code gets, the host entry trampoline that native code
+//! traps back to, and the libcalls native code calls into the runtime with.
+//!
+//! The entry trampoline saves the callee-saved registers and the stack
+//! pointer (in the VMContext, keeping the previous one for nested entries),
+//! pins the VMContext in `r15`, memory 0's base in `r14` and the slot frame
+//! in `rbx`, and calls the function. A trap stub in wasm code (or the signal
+//! handler, for a fault) jumps to the trap landing, which restores that stack
+//! pointer and returns the trap code from the entry: no Rust frame is ever
+//! unwound by a trap.
+
+use crate::error::{FrameInfo, Trap};
+use crate::store::Store;
+use zwasm_abi::native::{libcall, vmctx, NO_TRAP, TRAP_BASE, TRAP_PENDING};
+use zwasm_abi::TrapCode;
+
+/// Native code mapped read+execute, never writable and executable at once.
+pub(crate) struct CodeMemory {
+    ptr: *mut u8,
+    len: usize,
+}
+
+// SAFETY: the mapping is immutable (read+execute) once built and owned by this value.
+unsafe impl Send for CodeMemory {}
+// SAFETY: as above; shared readers only execute or read it.
+unsafe impl Sync for CodeMemory {}
+
+impl CodeMemory {
+    /// Copies `code` into fresh pages and makes them read+execute.
+    pub(crate) fn new(code: &[u8]) -> Result<CodeMemory, String> {
+        let len = code.len().next_multiple_of(4096).max(4096);
+        // SAFETY: an anonymous private mapping has no preconditions; the result is checked.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(format!(
+                "cannot map {len} bytes of code memory: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+        let ptr = ptr.cast::<u8>();
+        // SAFETY: the mapping is `len >= code.len()` bytes, writable, and fresh.
+        unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), ptr, code.len()) };
+        // SAFETY: `ptr..ptr+len` is our mapping; from here on it is never writable again.
+        if unsafe { libc::mprotect(ptr.cast(), len, libc::PROT_READ | libc::PROT_EXEC) } != 0 {
+            let err = std::io::Error::last_os_error();
+            // SAFETY: unmapping our own mapping.
+            unsafe { libc::munmap(ptr.cast(), len) };
+            return Err(format!("cannot make code memory executable: {err}"));
+        }
+        Ok(CodeMemory { ptr, len })
+    }
+
+    pub(crate) fn base(&self) -> usize {
+        self.ptr as usize
+    }
+
+    pub(crate) fn contains(&self, pc: usize) -> bool {
+        (self.base()..self.base() + self.len).contains(&pc)
+    }
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        // SAFETY: unmapping the mapping this value owns; no code runs from it any more
+        // (instances hold the module, and so this value, while they live).
+        unsafe { libc::munmap(self.ptr.cast(), self.len) };
+    }
+}
+
+/// Words of the VMContext before the globals table.
+const HEADER_WORDS: usize = vmctx::GLOBALS as usize / 8;
+
+/// A VMContext: the fixed fields of `zwasm_abi::native::vmctx`, then a
+/// pointer to each global's value. Kept in a box of words so its address is
+/// stable and its size fits the instance.
+pub(crate) struct VmCtx {
+    words: Box<[usize]>,
+}
+
+impl VmCtx {
+    /// A VMContext for instance `instance` with `globals` pointing at the
+    /// values of its global space.
+    pub(crate) fn new(instance: u32, globals: &[*mut u64]) -> VmCtx {
+        let mut words = vec![0usize; HEADER_WORDS + globals.len()].into_boxed_slice();
+        let lib = vmctx::LIBCALLS as usize / 8;
+        words[lib + libcall::CALL] = lib_call as *const () as usize;
+        words[lib + libcall::CALL_INDIRECT] = lib_call_indirect as *const () as usize;
+        words[lib + libcall::EXEC] = lib_exec as *const () as usize;
+        words[vmctx::TRAP_LANDING as usize / 8] = zwasm_trap_landing as *const () as usize;
+        words[vmctx::INSTANCE as usize / 8] = instance as usize;
+        for (w, g) in words[HEADER_WORDS..].iter_mut().zip(globals) {
+            *w = *g as usize;
+        }
+        VmCtx { words }
+    }
+
+    fn ptr(&mut self) -> *mut usize {
+        self.words.as_mut_ptr()
+    }
+
+    fn set(&mut self, offset: i32, v: usize) {
+        self.words[offset as usize / 8] = v;
+    }
+
+    fn get(&self, offset: i32) -> usize {
+        self.words[offset as usize / 8]
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", unix))]
+std::arch::global_asm!(
+    ".text",
+    ".p2align 4",
+    ".globl zwasm_native_enter",
+    "zwasm_native_enter:",
+    "push rbp",
+    "mov rbp, rsp",
+    "push rbx",
+    "push r12",
+    "push r13",
+    "push r14",
+    "push r15",
+    "push qword ptr [rdi + {entry_sp}]",
+    "mov [rdi + {entry_sp}], rsp",
+    "mov r15, rdi",
+    "mov rbx, rsi",
+    "mov r14, [rdi + {mem0_base}]",
+    "call rdx",
+    "xor eax, eax",
+    "zwasm_native_exit:",
+    "pop qword ptr [r15 + {entry_sp}]",
+    "pop r15",
+    "pop r14",
+    "pop r13",
+    "pop r12",
+    "pop rbx",
+    "pop rbp",
+    "ret",
+    ".p2align 4",
+    ".globl zwasm_trap_landing",
+    "zwasm_trap_landing:",
+    "mov [r15 + {trap_pc}], rdi",
+    "mov [r15 + {trap_code}], rsi",
+    "mov [r15 + {trap_fp}], rdx",
+    "mov rsp, [r15 + {entry_sp}]",
+    "mov eax, esi",
+    "jmp zwasm_native_exit",
+    ".p2align 4",
+    ".globl zwasm_signal_landing",
+    "zwasm_signal_landing:",
+    "mov rdx, rsi",
+    "mov esi, {oob}",
+    "jmp zwasm_trap_landing",
+    entry_sp = const vmctx::ENTRY_SP,
+    mem0_base = const vmctx::MEM0_BASE,
+    trap_pc = const vmctx::TRAP_PC,
+    trap_code = const vmctx::TRAP_CODE,
+    trap_fp = const vmctx::TRAP_FP,
+    oob = const TrapCode::MemoryOutOfBounds as u32 + TRAP_BASE,
+);
+
+unsafe extern "C" {
+    /// Calls native function `code` with the VMContext and slot frame pinned;
+    /// returns 0, or the trap code a trap landed with.
+    fn zwasm_native_enter(vm: *mut usize, frame: *mut u64, code: usize) -> u32;
+    /// Where trap stubs jump (`rdi` = pc, `esi` = code, `rdx` = frame pointer).
+    fn zwasm_trap_landing();
+    /// Where the signal handler resumes a faulting wasm thread (`rdi` = pc,
+    /// `rsi` = frame pointer).
+    #[allow(dead_code)]
+    fn zwasm_signal_landing();
+}
+
+thread_local! {
+    /// The lowest stack address wasm code may reach on this thread.
+    static STACK_LIMIT: usize = stack_limit();
+}
+
+/// Room kept below wasm frames for libcalls, host functions and the interpreter.
+const STACK_RESERVE: usize = 256 * 1024;
+
+fn stack_limit() -> usize {
+    let marker = std::hint::black_box(0u8);
+    let here = &marker as *const u8 as usize;
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `attr` is initialized by pthread_getattr_np before use and destroyed after.
+        unsafe {
+            let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+            if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
+                let mut addr: *mut libc::c_void = std::ptr::null_mut();
+                let mut size: libc::size_t = 0;
+                let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
+                libc::pthread_attr_destroy(&mut attr);
+                if ok && (addr as usize) < here {
+                    return (addr as usize + STACK_RESERVE).min(here);
+                }
+            }
+        }
+    }
+    here.saturating_sub(1024 * 1024)
+}
+
+/// Runs native function `code` of instance `instance` on the slot frame at
+/// `frame` (arguments in, results out); `slots_end` bounds the value stack.
+pub(crate) fn invoke(
+    store: &mut Store,
+    instance: u32,
+    code: usize,
+    frame: *mut u64,
+    slots_end: *mut u64,
+) -> Result<(), Trap> {
+    refresh(store, instance);
+    let limit = STACK_LIMIT.with(|l| *l);
+    let store_ptr: *mut Store = store;
+    let inst = &mut store.instances[instance as usize];
+    let vm = inst.vm.as_mut().expect("instance has native code");
+    vm.set(vmctx::STORE, store_ptr as usize);
+    vm.set(vmctx::SLOTS_END, slots_end as usize);
+    vm.set(vmctx::STACK_LIMIT, limit);
+    let vm_ptr = vm.ptr();
+    // SAFETY: `code` is the entry of a native function of this instance's module
+    // (checked at load), `frame` has room for its slots up to `slots_end` (checked
+    // by its prologue), and the VMContext lives as long as the instance.
+    let result = unsafe { zwasm_native_enter(vm_ptr, frame, code) };
+    if result == NO_TRAP {
+        return Ok(());
+    }
+    // SAFETY: the store outlives the call; nothing else holds it now.
+    let store = unsafe { &mut *store_ptr };
+    let vm = store.instances[instance as usize].vm.as_ref().unwrap();
+    let (pc, fp) = (vm.get(vmctx::TRAP_PC), vm.get(vmctx::TRAP_FP));
+    let mut trap = if result == TRAP_PENDING {
+        store
+            .pending_trap
+            .take()
+            .unwrap_or_else(|| Trap::host("native code lost its trap"))
+    } else {
+        let code = TrapCode::from_u8((result - TRAP_BASE) as u8).unwrap_or(TrapCode::Unreachable);
+        Trap::new(code)
+    };
+    let mut frames = backtrace(store, instance, pc, fp);
+    if result == TRAP_PENDING {
+        // The pending trap's own trace starts inside the callee; native frames follow.
+        trap.backtrace.append(&mut frames);
+    } else {
+        trap.backtrace = frames;
+    }
+    Err(trap)
+}
+
+/// Walks the frame-pointer chain from a trap in `instance`'s native code.
+fn backtrace(store: &Store, instance: u32, mut pc: usize, mut fp: usize) -> Vec<FrameInfo> {
+    let inst = &store.instances[instance as usize];
+    let module = &inst.module;
+    let meta = module.meta();
+    let mut out = Vec::new();
+    while let Some(def) = module.native_func_at(pc) {
+        let func_index = inst.num_imported_funcs + def;
+        out.push(FrameInfo {
+            func_index,
+            name: meta.func_name(func_index).map(str::to_string),
+            module: meta.name.clone(),
+        });
+        if fp == 0 || out.len() > 100_000 {
+            break;
+        }
+        // SAFETY: `fp` is a frame pointer of a native wasm frame, whose prologue
+        // pushed the caller's frame pointer at [fp] and the return address at [fp + 8].
+        unsafe {
+            pc = *((fp + 8) as *const usize);
+            fp = *(fp as *const usize);
+        }
+    }
+    out
+}
+
+/// Brings an instance's VMContext up to date with its memory 0.
+fn refresh(store: &mut Store, instance: u32) {
+    let inst = &store.instances[instance as usize];
+    let (base, len) = match inst.memories.first() {
+        Some(&m) => {
+            let mem = &mut store.memories[m as usize];
+            let data = mem.data_mut();
+            (data.as_mut_ptr() as usize, data.len())
+        }
+        None => (0, 0),
+    };
+    let vm = store.instances[instance as usize].vm.as_mut().unwrap();
+    vm.set(vmctx::MEM0_BASE, base);
+    vm.set(vmctx::MEM0_LEN, len);
+}
+
+/// The store and instance a libcall was made from.
+///
+/// # Safety
+/// `vm` must be the VMContext of a running instance, whose store pointer was
+/// set by `invoke`.
+unsafe fn context<'a>(vm: *mut usize) -> (&'a mut Store, u32) {
+    // SAFETY: per the contract, the fields were set by `invoke` and the store is
+    // alive and not otherwise borrowed while native code runs.
+    unsafe {
+        let store = &mut *(*vm.add(vmctx::STORE as usize / 8) as *mut Store);
+        let instance = *vm.add(vmctx::INSTANCE as usize / 8) as u32;
+        (store, instance)
+    }
+}
+
+/// Ends a libcall: refreshes the VMContext and turns an error into a pending trap.
+fn finish(store: &mut Store, instance: u32, r: Result<(), Trap>) -> u32 {
+    refresh(store, instance);
+    match r {
+        Ok(()) => NO_TRAP,
+        Err(t) => {
+            store.pending_trap = Some(t);
+            TRAP_PENDING
+        }
+    }
+}
+
+fn slots_end(vm: *mut usize) -> *mut u64 {
+    // SAFETY: `vm` is a live VMContext (libcall contract).
+    unsafe { *vm.add(vmctx::SLOTS_END as usize / 8) as *mut u64 }
+}
+
+extern "C" fn lib_call(vm: *mut usize, frame: *mut u64, func: u32) -> u32 {
+    // SAFETY: called by native code with its own VMContext.
+    let (store, instance) = unsafe { context(vm) };
+    let fid = store.instances[instance as usize].funcs[func as usize];
+    let r = crate::interp::call_at(store, instance, fid, frame, slots_end(vm));
+    finish(store, instance, r)
+}
+
+extern "C" fn lib_call_indirect(vm: *mut usize, frame: *mut u64, ir_index: u32) -> u32 {
+    // SAFETY: called by native code with its own VMContext.
+    let (store, instance) = unsafe { context(vm) };
+    let r = crate::interp::call_indirect_at(store, instance, ir_index, frame, slots_end(vm));
+    finish(store, instance, r)
+}
+
+extern "C" fn lib_exec(vm: *mut usize, frame: *mut u64, ir_index: u32) -> u32 {
+    // SAFETY: called by native code with its own VMContext.
+    let (store, instance) = unsafe { context(vm) };
+    let r = crate::interp::exec_one(store, instance, ir_index, frame);
+    finish(store, instance, r)
+}
+
+/// The address the signal handler resumes a faulting wasm thread at.
+#[allow(dead_code)]
+pub(crate) fn signal_landing() -> usize {
+    zwasm_signal_landing as *const () as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vmctx_layout_matches_the_abi() {
+        assert_eq!(HEADER_WORDS * 8, vmctx::GLOBALS as usize);
+        assert_eq!(
+            vmctx::LIBCALLS as usize + 8 * libcall::COUNT,
+            vmctx::GLOBALS as usize
+        );
+    }
+}
