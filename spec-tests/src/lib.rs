@@ -4,7 +4,7 @@
 //! `N passed, N failed, N skipped`. Exits non-zero if anything failed.
 //!
 //! `cargo test --release -p zwasm-spec-tests --test spec -- [--suite v1|v2|v3|all]
-//! [--engine interp] [--timeout SECS] [--jobs N] [paths...] [filter]`
+//! [--engine interp|native|both] [--timeout SECS] [--jobs N] [paths...] [filter]`
 
 mod args;
 mod features;
@@ -90,6 +90,25 @@ pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 /// Runs all jobs on worker threads and prints their reports in order.
 /// Returns the exit code.
 fn run(opts: &Options, jobs: &[args::Job]) -> i32 {
+    let mut totals = Totals {
+        verbose: opts.verbose,
+        ..Totals::default()
+    };
+    let started = Instant::now();
+    for &engine in &opts.engines {
+        run_engine(opts, jobs, engine, &mut totals, started);
+    }
+    totals.finish(started)
+}
+
+/// Runs all jobs on one engine, adding to `totals`.
+fn run_engine(
+    opts: &Options,
+    jobs: &[args::Job],
+    engine: args::Engine,
+    totals: &mut Totals,
+    started: Instant,
+) {
     let next = AtomicUsize::new(0);
     let workers: Vec<(AtomicUsize, AtomicUsize, std::sync::Mutex<Instant>)> = (0..opts.jobs)
         .map(|_| {
@@ -101,15 +120,10 @@ fn run(opts: &Options, jobs: &[args::Job]) -> i32 {
         })
         .collect();
     let (tx, rx) = mpsc::channel::<(usize, FileReport)>();
-    let mut totals = Totals {
-        verbose: opts.verbose,
-        ..Totals::default()
-    };
-    let started = Instant::now();
     println!(
         "running {} scripts on the {} engine, {} at a time",
         jobs.len(),
-        opts.engine.name(),
+        engine.name(),
         opts.jobs
     );
 
@@ -122,7 +136,7 @@ fn run(opts: &Options, jobs: &[args::Job]) -> i32 {
                 *since.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
                 line.store(0, Ordering::Relaxed);
                 job_slot.store(i, Ordering::SeqCst);
-                let report = run_job(job, line);
+                let report = run_job(job, line, engine);
                 job_slot.store(IDLE, Ordering::SeqCst);
                 if tx.send((i, report)).is_err() {
                     break;
@@ -168,11 +182,10 @@ fn run(opts: &Options, jobs: &[args::Job]) -> i32 {
             }
         }
     });
-    totals.finish(started)
 }
 
 /// Reads and runs one script, catching any panic the harness itself misses.
-fn run_job(job: &args::Job, line: &AtomicUsize) -> FileReport {
+fn run_job(job: &args::Job, line: &AtomicUsize, engine: args::Engine) -> FileReport {
     let text = match &job.source {
         Source::Embedded(text) => std::borrow::Cow::Borrowed(*text),
         Source::Path(path) => match std::fs::read_to_string(path) {
@@ -186,7 +199,7 @@ fn run_job(job: &args::Job, line: &AtomicUsize) -> FileReport {
     };
     let started = Instant::now();
     let mut report =
-        std::panic::catch_unwind(|| runner::run_file(&job.label, &text, job.spec, line))
+        std::panic::catch_unwind(|| runner::run_file(&job.label, &text, job.spec, line, engine))
             .unwrap_or_else(|p| {
                 let mut report = FileReport::new(&job.label);
                 report.fail(line.load(Ordering::Relaxed), "script", &panic_message(p));

@@ -3,6 +3,7 @@
 //! artifact, link, instantiate, call), recording a verdict per directive.
 //! A panic in the engine fails that directive and the script goes on.
 
+use crate::args::Engine;
 use crate::features;
 use crate::report::{FileReport, Verdict};
 use crate::values;
@@ -36,6 +37,9 @@ struct Runner<'t> {
     definitions: HashMap<Option<String>, Result<Module, Verdict>>,
     /// Names given to `register` for modules that were skipped, with the reason.
     skipped_registrations: HashMap<String, Verdict>,
+    engine: Engine,
+    /// Every function must get native code (native engine, Wasm 1.0 and 2.0).
+    all_native: bool,
 }
 
 /// Runs the script `text`, labelled `label` in reports. `spec` is the spec
@@ -47,6 +51,7 @@ pub(crate) fn run_file(
     text: &str,
     spec: Option<&str>,
     line: &AtomicUsize,
+    engine: Engine,
 ) -> FileReport {
     let mut report = FileReport::new(label);
     let text = &legacy_to_current(text);
@@ -67,7 +72,7 @@ pub(crate) fn run_file(
             return report;
         }
     };
-    let mut runner = match Runner::new(text) {
+    let mut runner = match Runner::new(text, engine, spec) {
         Ok(r) => r,
         Err(e) => {
             report.fail(0, "spectest", &e.to_string());
@@ -159,7 +164,7 @@ fn count_assertions(directives: &[WastDirective<'_>]) -> u64 {
 type Outcome = Result<Vec<Val>, Error>;
 
 impl<'t> Runner<'t> {
-    fn new(text: &'t str) -> Result<Runner<'t>, Error> {
+    fn new(text: &'t str, engine: Engine, spec: Option<&str>) -> Result<Runner<'t>, Error> {
         let mut store = Store::new();
         let mut linker = Linker::new();
         crate::spectest::define(&mut store, &mut linker)?;
@@ -172,6 +177,9 @@ impl<'t> Runner<'t> {
             instances: HashMap::new(),
             definitions: HashMap::new(),
             skipped_registrations: HashMap::new(),
+            engine,
+            // Wasm 1.0 and 2.0 modules must run natively in full.
+            all_native: engine == Engine::Native && matches!(spec, Some("1.0" | "2.0")),
         })
     }
 
@@ -396,7 +404,7 @@ impl<'t> Runner<'t> {
         let bytes = module
             .encode()
             .map_err(|e| Verdict::fail(format!("cannot encode module: {e}")))?;
-        compile(&bytes, true)
+        compile(&bytes, true, self.engine, self.all_native)
     }
 
     fn compile_wat(&self, wat: &mut Wat<'_>) -> Result<Module, Verdict> {
@@ -406,7 +414,7 @@ impl<'t> Runner<'t> {
         let bytes = wat
             .encode()
             .map_err(|e| Verdict::fail(format!("cannot encode module: {e}")))?;
-        compile(&bytes, true)
+        compile(&bytes, true, self.engine, self.all_native)
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {
@@ -446,7 +454,7 @@ impl<'t> Runner<'t> {
         let Ok(bytes) = module.encode() else {
             return Ok(());
         };
-        match compile(&bytes, false) {
+        match compile(&bytes, false, self.engine, false) {
             Ok(_) => {
                 let kind = if malformed { "malformed" } else { "invalid" };
                 Err(Verdict::fail(format!(
@@ -461,8 +469,22 @@ impl<'t> Runner<'t> {
 
 /// Compiles and loads a module. `expect_valid`: a module the script expects
 /// to compile (so any feature-related error is a skip).
-fn compile(bytes: &[u8], expect_valid: bool) -> Result<Module, Verdict> {
-    let artifact = zwasm_compiler::compile(bytes, &CompileOptions::default()).map_err(|e| {
+/// On the native engine with `all_native`, a function left to the
+/// interpreter is a failure.
+fn compile(
+    bytes: &[u8],
+    expect_valid: bool,
+    engine: Engine,
+    all_native: bool,
+) -> Result<Module, Verdict> {
+    let opts = CompileOptions {
+        engine: match engine {
+            Engine::Interp => zwasm_compiler::Engine::Interp,
+            Engine::Native => zwasm_compiler::Engine::Native,
+        },
+        ..CompileOptions::default()
+    };
+    let artifact = zwasm_compiler::compile(bytes, &opts).map_err(|e| {
         let message = e.to_string();
         let unsupported = matches!(e, zwasm_compiler::CompileError::Unsupported(_));
         match features::from_error(&message, expect_valid || unsupported) {
@@ -470,7 +492,16 @@ fn compile(bytes: &[u8], expect_valid: bool) -> Result<Module, Verdict> {
             None => Verdict::fail(format!("compile error: {message}")),
         }
     })?;
-    Module::from_bytes(&artifact).map_err(|e| Verdict::fail(format!("load error: {e}")))
+    let module =
+        Module::from_bytes(&artifact).map_err(|e| Verdict::fail(format!("load error: {e}")))?;
+    let defined = module.meta().funcs.len();
+    if all_native && module.native_funcs() != defined {
+        return Err(Verdict::fail(format!(
+            "{} of {defined} functions fell back to the interpreter",
+            defined - module.native_funcs()
+        )));
+    }
+    Ok(module)
 }
 
 /// `assert_trap` and `assert_exhaustion`: the outcome must be a trap whose
