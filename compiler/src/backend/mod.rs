@@ -3,6 +3,7 @@
 //! rest as IR for the interpreter; native and interpreted functions call each
 //! other through the slot convention of `zwasm_abi::native`.
 
+pub(crate) mod regalloc;
 pub(crate) mod x64;
 
 use zwasm_abi::ir::{Instr, Op};

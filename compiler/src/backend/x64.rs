@@ -1,11 +1,17 @@
 //! The x86_64 backend (dynasm). Every slot has its home in the frame at
-//! `[rbx + 8 * slot]`; an op reads its operands from there into scratch
-//! registers (`rax`, `rcx`, `rdx`, `xmm0`, `xmm1`), and constants go straight
-//! into instructions and addressing modes. Compares feeding a branch are
+//! `[rbx + 8 * slot]`, and the register allocator (`super::regalloc`) keeps
+//! slots in `rsi`, `rdi`, `r8`–`r13` and `xmm2`–`xmm15` over their live
+//! ranges; `rax`, `rcx`, `rdx`, `xmm0` and `xmm1` are scratch. Constants go
+//! straight into instructions and addressing modes, and memory operands are
+//! used where a slot lives in its frame cell. Compares feeding a branch are
 //! already fused in the IR and become `cmp` + `jcc`. Calls between native
 //! functions are direct `call rel32`; everything else goes through a libcall.
 //! Traps jump to one stub per trap code at the end of the function.
 
+// dynasm's register macros convert their argument with `.into()`.
+#![allow(clippy::useless_conversion)]
+
+use super::regalloc::{self, Allocation, Class, Effects, Loc};
 use super::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
@@ -126,18 +132,32 @@ impl Backend for X64 {
             }
             asm.align(16, 0xcc);
             let start = asm.offset().0;
+            let code = m.func_code(def);
+            let f = &m.meta.funcs[def];
+            let effects = Effects::new(m, def);
+            let features = self.features;
+            let alloc = regalloc::allocate(
+                code,
+                f.num_slots as usize,
+                f.num_params as usize,
+                &effects,
+                &|i| is_barrier(i.op, features),
+                &class_of,
+                (INT_POOL.len() as u8, XMM_POOL.len() as u8),
+            );
             let mut g = FnGen {
                 asm: &mut asm,
                 m,
                 def,
-                code: m.func_code(def),
-                base: m.meta.funcs[def].code_start,
+                code,
+                base: f.code_start,
                 labels: Vec::new(),
                 traps: Vec::new(),
                 funcs: &labels,
                 native,
-                features: self.features,
+                features,
                 used: 0,
+                alloc,
             };
             g.function();
             used |= g.used;
@@ -158,6 +178,73 @@ impl Backend for X64 {
     }
 }
 
+const RAX: u8 = 0;
+const RCX: u8 = 1;
+const RDX: u8 = 2;
+/// Registers the allocator hands out, by pool index.
+const INT_POOL: [u8; 8] = [6, 7, 8, 9, 10, 11, 12, 13];
+const XMM_POOL: [u8; 14] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/// Whether an instruction reads or writes the frame in memory (so allocated
+/// slots are stored before it and reloaded after it).
+fn is_barrier(op: Op, features: u64) -> bool {
+    matches!(
+        op,
+        Op::Call | Op::CallImport | Op::CallIndirect | Op::Return
+    ) || is_exec(op, features)
+}
+
+/// The register class an op wants for slot `s` (read, or written when `write`).
+fn class_of(i: &Instr, s: u16, write: bool) -> Option<Class> {
+    use Op::*;
+    let o = i.op as u16;
+    let within = |a: Op, b: Op| (a as u16..=b as u16).contains(&o);
+    if within(F32Add, F32Copysign) || within(F64Add, F64Copysign) {
+        return Some(Class::Float);
+    }
+    if within(F32Eq, F32Ge) || within(F64Eq, F64Ge) {
+        return Some(if write { Class::Int } else { Class::Float });
+    }
+    Some(match i.op {
+        F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt | F64Abs
+        | F64Neg | F64Ceil | F64Floor | F64Trunc | F64Nearest | F64Sqrt | F32DemoteF64
+        | F64PromoteF32 => Class::Float,
+        F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U | F64ConvertI32S
+        | F64ConvertI32U | F64ConvertI64S | F64ConvertI64U => {
+            if write {
+                Class::Float
+            } else {
+                Class::Int
+            }
+        }
+        I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S | I64TruncF32U
+        | I64TruncF64S | I64TruncF64U | I32TruncSatF32S | I32TruncSatF32U | I32TruncSatF64S
+        | I32TruncSatF64U | I64TruncSatF32S | I64TruncSatF32U | I64TruncSatF64S
+        | I64TruncSatF64U => {
+            if write {
+                Class::Int
+            } else {
+                Class::Float
+            }
+        }
+        F32Load | F64Load if write => Class::Float,
+        F32Store | F64Store if s == i.c && s != i.b => Class::Float,
+        Copy | Select => return None,
+        _ => Class::Int,
+    })
+}
+
+/// Where a slot's value is right now.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum L {
+    /// A general register.
+    G(u8),
+    /// An xmm register.
+    X(u8),
+    /// Its frame cell, at this offset from `rbx`.
+    M(i32),
+}
+
 /// Generates one function.
 struct FnGen<'a> {
     asm: &'a mut Asm,
@@ -174,16 +261,12 @@ struct FnGen<'a> {
     native: &'a [bool],
     features: u64,
     used: u64,
+    alloc: Allocation,
 }
 
 /// The frame offset of slot `s`.
 fn s(slot: u16) -> i32 {
     slot as i32 * 8
-}
-
-/// The slot number in a `Select`'s `imm` (its condition).
-fn cond_slot(i: &Instr) -> u16 {
-    i.imm as u16
 }
 
 impl FnGen<'_> {
@@ -199,7 +282,7 @@ impl FnGen<'_> {
         }
         let f = &self.m.meta.funcs[self.def];
         let label = self.funcs[self.def];
-        let overflow = self.trap(TrapCode::StackOverflow as u32 + TRAP_BASE);
+        let overflow = self.trap_code(TrapCode::StackOverflow);
         asm!(self.asm
             ; =>label
             ; push rbp
@@ -210,18 +293,32 @@ impl FnGen<'_> {
             ; cmp rax, [r15 + vmctx::SLOTS_END]
             ; ja =>overflow
         );
-        let (p, l) = (f.num_params as i32, f.num_locals as i32);
-        if l - p <= 8 {
-            for k in p..l {
-                asm!(self.asm; mov QWORD [rbx + k * 8], 0);
+        // Locals start at zero: in their frame cells, or in their registers.
+        let (p, l) = (f.num_params as u16, f.num_locals as u16);
+        let in_memory: Vec<u16> = (p..l)
+            .filter(|&k| self.alloc.loc[k as usize] == Loc::Mem)
+            .collect();
+        if in_memory.len() <= 16 {
+            for k in in_memory {
+                asm!(self.asm; mov QWORD [rbx + s(k)], 0);
             }
         } else {
             asm!(self.asm
                 ; xor eax, eax
-                ; lea rdi, [rbx + p * 8]
-                ; mov ecx, l - p
+                ; lea rdi, [rbx + s(p)]
+                ; mov ecx, (l - p) as i32
                 ; rep stosq
             );
+        }
+        for k in p..l {
+            match self.loc(k) {
+                L::G(r) => asm!(self.asm; xor Rd(r), Rd(r)),
+                L::X(x) => asm!(self.asm; xorps Rx(x), Rx(x)),
+                L::M(_) => {}
+            }
+        }
+        for k in std::mem::take(&mut self.alloc.entry_loads) {
+            self.reload(k);
         }
         let mut pc = 0;
         while pc < self.code.len() {
@@ -231,6 +328,156 @@ impl FnGen<'_> {
             pc = self.op(pc);
         }
         self.stubs();
+    }
+
+    fn loc(&self, slot: u16) -> L {
+        match self.alloc.loc[slot as usize] {
+            Loc::Mem => L::M(s(slot)),
+            Loc::Reg(Class::Int, r) => L::G(INT_POOL[r as usize]),
+            Loc::Reg(Class::Float, r) => L::X(XMM_POOL[r as usize]),
+        }
+    }
+
+    /// Writes an allocated slot's register to its frame cell.
+    fn spill(&mut self, slot: u16) {
+        let d = s(slot);
+        match self.loc(slot) {
+            L::G(r) => asm!(self.asm; mov [rbx + d], Rq(r)),
+            L::X(x) => asm!(self.asm; movq QWORD [rbx + d], Rx(x)),
+            L::M(_) => {}
+        }
+    }
+
+    /// Loads an allocated slot's register from its frame cell.
+    fn reload(&mut self, slot: u16) {
+        let d = s(slot);
+        match self.loc(slot) {
+            L::G(r) => asm!(self.asm; mov Rq(r), [rbx + d]),
+            L::X(x) => asm!(self.asm; movq Rx(x), QWORD [rbx + d]),
+            L::M(_) => {}
+        }
+    }
+
+    fn barrier_before(&mut self, pc: usize) {
+        if let Some(b) = self.alloc.barrier(pc) {
+            for k in b.store.clone() {
+                self.spill(k);
+            }
+        }
+    }
+
+    fn barrier_after(&mut self, pc: usize) {
+        if let Some(b) = self.alloc.barrier(pc) {
+            for k in b.reload.clone() {
+                self.reload(k);
+            }
+        }
+    }
+
+    /// The value of `slot` in a general register: its own, or `scratch`.
+    fn gpr(&mut self, slot: u16, scratch: u8) -> u8 {
+        match self.loc(slot) {
+            L::G(r) => r,
+            L::X(x) => {
+                asm!(self.asm; movq Rq(scratch), Rx(x));
+                scratch
+            }
+            L::M(d) => {
+                asm!(self.asm; mov Rq(scratch), [rbx + d]);
+                scratch
+            }
+        }
+    }
+
+    /// The value of `slot` in an xmm register: its own, or `scratch`.
+    fn xmm(&mut self, slot: u16, scratch: u8) -> u8 {
+        match self.loc(slot) {
+            L::X(x) => x,
+            L::G(r) => {
+                asm!(self.asm; movq Rx(scratch), Rq(r));
+                scratch
+            }
+            L::M(d) => {
+                asm!(self.asm; movq Rx(scratch), QWORD [rbx + d]);
+                scratch
+            }
+        }
+    }
+
+    /// A source operand usable by an integer instruction: a register or the
+    /// frame cell (an xmm-held value moves to `rcx`).
+    fn src(&mut self, slot: u16) -> L {
+        match self.loc(slot) {
+            L::X(x) => {
+                asm!(self.asm; movq rcx, Rx(x));
+                L::G(RCX)
+            }
+            l => l,
+        }
+    }
+
+    /// A float source operand: an xmm register or the frame cell (a value in a
+    /// general register moves to `xmm1`).
+    fn fsrc(&mut self, slot: u16) -> L {
+        match self.loc(slot) {
+            L::G(r) => {
+                asm!(self.asm; movq xmm1, Rq(r));
+                L::X(1)
+            }
+            l => l,
+        }
+    }
+
+    /// The register to compute an integer result for `slot` in.
+    fn dst(&self, slot: u16) -> u8 {
+        match self.loc(slot) {
+            L::G(r) => r,
+            _ => RAX,
+        }
+    }
+
+    /// Puts the value in general register `r` into `slot`.
+    fn set_gpr(&mut self, slot: u16, r: u8) {
+        match self.loc(slot) {
+            L::G(d) if d == r => {}
+            L::G(d) => asm!(self.asm; mov Rq(d), Rq(r)),
+            L::X(x) => asm!(self.asm; movq Rx(x), Rq(r)),
+            L::M(d) => asm!(self.asm; mov [rbx + d], Rq(r)),
+        }
+    }
+
+    /// Puts the value in xmm register `x` into `slot` (an f32 keeps bits
+    /// 32..64 zero in registers, so 64-bit moves serve both widths).
+    fn set_xmm(&mut self, slot: u16, x: u8) {
+        match self.loc(slot) {
+            L::X(d) if d == x => {}
+            L::X(d) => asm!(self.asm; movaps Rx(d), Rx(x)),
+            L::G(r) => asm!(self.asm; movq Rq(r), Rx(x)),
+            L::M(d) => asm!(self.asm; movq QWORD [rbx + d], Rx(x)),
+        }
+    }
+
+    /// Copies `from` into `to`, whatever their locations.
+    fn copy(&mut self, to: u16, from: u16) {
+        match (self.loc(to), self.loc(from)) {
+            (a, b) if a == b => {}
+            (_, L::G(r)) => self.set_gpr(to, r),
+            (_, L::X(x)) => self.set_xmm(to, x),
+            (L::G(r), L::M(d)) => asm!(self.asm; mov Rq(r), [rbx + d]),
+            (L::X(x), L::M(d)) => asm!(self.asm; movq Rx(x), QWORD [rbx + d]),
+            (L::M(a), L::M(b)) => asm!(self.asm; mov rax, [rbx + b]; mov [rbx + a], rax),
+        }
+    }
+
+    /// Puts the value of `slot` into frame cell `cell` (for calls and returns).
+    fn put_cell(&mut self, cell: u16, slot: u16) {
+        let c = s(cell);
+        match self.loc(slot) {
+            L::G(r) => asm!(self.asm; mov [rbx + c], Rq(r)),
+            L::X(x) => asm!(self.asm; movq QWORD [rbx + c], Rx(x)),
+            L::M(d) if d == c => {}
+            L::M(d) => asm!(self.asm; mov rax, [rbx + d]; mov [rbx + c], rax),
+        }
     }
 
     /// The label of a trap stub returning `code` to the host.
@@ -290,27 +537,62 @@ impl FnGen<'_> {
         }
     }
 
-    /// `cl` = condition (0 or 1).
-    fn setcc_cl(&mut self, cc: Cc) {
+    /// `al` = condition.
+    fn setcc_al(&mut self, cc: Cc) {
         match cc {
-            Cc::E => asm!(self.asm; sete cl),
-            Cc::Ne => asm!(self.asm; setne cl),
-            Cc::L => asm!(self.asm; setl cl),
-            Cc::B => asm!(self.asm; setb cl),
-            Cc::G => asm!(self.asm; setg cl),
-            Cc::A => asm!(self.asm; seta cl),
-            Cc::Le => asm!(self.asm; setle cl),
-            Cc::Be => asm!(self.asm; setbe cl),
-            Cc::Ge => asm!(self.asm; setge cl),
-            Cc::Ae => asm!(self.asm; setae cl),
+            Cc::E => asm!(self.asm; sete al),
+            Cc::Ne => asm!(self.asm; setne al),
+            Cc::L => asm!(self.asm; setl al),
+            Cc::B => asm!(self.asm; setb al),
+            Cc::G => asm!(self.asm; setg al),
+            Cc::A => asm!(self.asm; seta al),
+            Cc::Le => asm!(self.asm; setle al),
+            Cc::Be => asm!(self.asm; setbe al),
+            Cc::Ge => asm!(self.asm; setge al),
+            Cc::Ae => asm!(self.asm; setae al),
         }
     }
 
-    /// Stores the flag `cc` as 0/1 into slot `a` (flags set by the caller
-    /// after `xor ecx, ecx`).
+    /// Stores the flag `cc` as 0/1 into slot `a`.
     fn store_flag(&mut self, cc: Cc, a: u16) {
-        self.setcc_cl(cc);
-        asm!(self.asm; mov [rbx + s(a)], rcx);
+        self.setcc_al(cc);
+        asm!(self.asm; movzx eax, al);
+        self.set_gpr(a, RAX);
+    }
+
+    /// Compares slot `b` with slot `c` (32 or 64 bits).
+    fn cmp_slots(&mut self, wide: bool, b: u16, c: u16) {
+        let rb = self.gpr(b, RAX);
+        match (self.src(c), wide) {
+            (L::G(r), false) => asm!(self.asm; cmp Rd(rb), Rd(r)),
+            (L::G(r), true) => asm!(self.asm; cmp Rq(rb), Rq(r)),
+            (L::M(d), false) => asm!(self.asm; cmp Rd(rb), DWORD [rbx + d]),
+            (L::M(d), true) => asm!(self.asm; cmp Rq(rb), QWORD [rbx + d]),
+            (L::X(_), _) => unreachable!("src never gives an xmm register"),
+        }
+    }
+
+    /// Compares slot `b` with a constant (32 or 64 bits; the constant is
+    /// sign-extended from 32 bits, or goes through `rcx`).
+    fn cmp_imm(&mut self, wide: bool, b: u16, k: i64) {
+        match (self.loc(b), wide, i32::try_from(k)) {
+            (L::G(r), false, _) => asm!(self.asm; cmp Rd(r), k as i32),
+            (L::M(d), false, _) => asm!(self.asm; cmp DWORD [rbx + d], k as i32),
+            (L::G(r), true, Ok(k)) => asm!(self.asm; cmp Rq(r), k),
+            (L::M(d), true, Ok(k)) => asm!(self.asm; cmp QWORD [rbx + d], k),
+            (_, true, Err(_)) => {
+                let r = self.gpr(b, RAX);
+                asm!(self.asm; mov rcx, QWORD k; cmp Rq(r), rcx);
+            }
+            (L::X(_), _, _) => {
+                let r = self.gpr(b, RAX);
+                if wide {
+                    asm!(self.asm; cmp Rq(r), k as i32);
+                } else {
+                    asm!(self.asm; cmp Rd(r), k as i32);
+                }
+            }
+        }
     }
 
     /// Calls libcall `n` with `rdi` = vmctx and the other arguments already in
@@ -328,27 +610,19 @@ impl FnGen<'_> {
 
     fn exec(&mut self, pc: usize) {
         let index = self.base + pc as u32;
+        self.barrier_before(pc);
         asm!(self.asm
             ; mov rsi, rbx
             ; mov edx, index as i32
         );
         self.libcall(libcall::EXEC);
-    }
-
-    /// Loads a 64-bit constant into `rcx`.
-    fn const_rcx(&mut self, v: u64) {
-        if v <= u32::MAX as u64 {
-            asm!(self.asm; mov ecx, v as u32 as i32);
-        } else {
-            asm!(self.asm; mov rcx, QWORD v as i64);
-        }
+        self.barrier_after(pc);
     }
 
     /// Emits instruction `pc`; returns the next pc to emit.
     fn op(&mut self, pc: usize) -> usize {
         use Op::*;
         let i = self.code[pc];
-        let (a, b, c) = (s(i.a), s(i.b), s(i.c));
         if is_exec(i.op, self.features) {
             self.exec(pc);
             return pc + 1;
@@ -366,23 +640,27 @@ impl FnGen<'_> {
             }
             BrIfNez | BrIfEqz => {
                 let l = self.target(pc);
-                asm!(self.asm; cmp DWORD [rbx + b], 0);
+                match self.loc(i.b) {
+                    L::G(r) => asm!(self.asm; test Rd(r), Rd(r)),
+                    L::M(d) => asm!(self.asm; cmp DWORD [rbx + d], 0),
+                    L::X(x) => asm!(self.asm; movd eax, Rx(x); test eax, eax),
+                }
                 self.jcc(if i.op == BrIfNez { Cc::Ne } else { Cc::E }, l);
             }
             BrTable => return self.br_table(pc),
-            Return => asm!(self.asm; pop rbp; ret),
+            Return => {
+                self.barrier_before(pc);
+                asm!(self.asm; pop rbp; ret);
+            }
             ReturnSlot => {
-                asm!(self.asm
-                    ; mov rax, [rbx + b]
-                    ; mov [rbx], rax
-                    ; pop rbp
-                    ; ret
-                );
+                self.put_cell(0, i.b);
+                asm!(self.asm; pop rbp; ret);
             }
             Call | CallImport => {
                 let index = i.imm as u32;
-                let def = index.checked_sub(self.m.num_imported_funcs);
-                match def {
+                let a = s(i.a);
+                self.barrier_before(pc);
+                match index.checked_sub(self.m.num_imported_funcs) {
                     Some(d) if self.native[d as usize] => {
                         let l = self.funcs[d as usize];
                         asm!(self.asm
@@ -400,23 +678,23 @@ impl FnGen<'_> {
                         self.libcall(libcall::CALL);
                     }
                 }
+                self.barrier_after(pc);
             }
             CallIndirect => {
                 let index = self.base + pc as u32;
+                self.barrier_before(pc);
                 asm!(self.asm
                     ; mov rsi, rbx
                     ; mov edx, index as i32
                 );
                 self.libcall(libcall::CALL_INDIRECT);
+                self.barrier_after(pc);
             }
             ReturnCall => {
                 let d = i.imm as u32 - self.m.num_imported_funcs;
                 let callee = &self.m.meta.funcs[d as usize];
-                for k in 0..callee.num_params as i32 {
-                    asm!(self.asm
-                        ; mov rax, [rbx + a + k * 8]
-                        ; mov [rbx + k * 8], rax
-                    );
+                for k in 0..callee.num_params as u16 {
+                    self.put_cell(k, i.a + k);
                 }
                 let l = self.funcs[d as usize];
                 asm!(self.asm
@@ -424,66 +702,76 @@ impl FnGen<'_> {
                     ; jmp =>l
                 );
             }
-            Copy => asm!(self.asm; mov rax, [rbx + b]; mov [rbx + a], rax),
-            Const => {
-                if i.imm <= i32::MAX as u64 {
-                    asm!(self.asm; mov QWORD [rbx + a], i.imm as i32);
-                } else {
-                    self.const_rcx(i.imm);
-                    asm!(self.asm; mov [rbx + a], rcx);
-                }
-            }
+            Copy => self.copy(i.a, i.b),
+            Const => self.constant(i.a, i.imm),
             Select => {
-                let k = s(cond_slot(&i));
-                asm!(self.asm
-                    ; mov rax, [rbx + b]
-                    ; cmp DWORD [rbx + k], 0
-                    ; cmove rax, [rbx + c]
-                    ; mov [rbx + a], rax
-                );
+                let cond = i.imm as u16;
+                let rb = self.gpr(i.b, RAX);
+                if rb != RAX {
+                    asm!(self.asm; mov rax, Rq(rb));
+                }
+                match self.loc(cond) {
+                    L::G(r) => asm!(self.asm; test Rd(r), Rd(r)),
+                    L::M(d) => asm!(self.asm; cmp DWORD [rbx + d], 0),
+                    L::X(x) => asm!(self.asm; movd edx, Rx(x); test edx, edx),
+                }
+                match self.src(i.c) {
+                    L::G(r) => asm!(self.asm; cmove rax, Rq(r)),
+                    L::M(d) => asm!(self.asm; cmove rax, [rbx + d]),
+                    L::X(_) => unreachable!("src never gives an xmm register"),
+                }
+                self.set_gpr(i.a, RAX);
             }
             GlobalGet => {
                 let g = vmctx::GLOBALS + 8 * i.imm as i32;
-                asm!(self.asm
-                    ; mov rax, [r15 + g]
-                    ; mov rax, [rax]
-                    ; mov [rbx + a], rax
-                );
+                asm!(self.asm; mov rax, [r15 + g]);
+                match self.loc(i.a) {
+                    L::G(r) => asm!(self.asm; mov Rq(r), [rax]),
+                    L::X(x) => asm!(self.asm; movq Rx(x), QWORD [rax]),
+                    L::M(d) => asm!(self.asm; mov rcx, [rax]; mov [rbx + d], rcx),
+                }
             }
             GlobalSet => {
                 let g = vmctx::GLOBALS + 8 * i.imm as i32;
-                asm!(self.asm
-                    ; mov rax, [r15 + g]
-                    ; mov rcx, [rbx + b]
-                    ; mov [rax], rcx
-                );
+                asm!(self.asm; mov rax, [r15 + g]);
+                match self.loc(i.b) {
+                    L::G(r) => asm!(self.asm; mov [rax], Rq(r)),
+                    L::X(x) => asm!(self.asm; movq QWORD [rax], Rx(x)),
+                    L::M(d) => asm!(self.asm; mov rcx, [rbx + d]; mov [rax], rcx),
+                }
             }
             MemorySize => {
                 asm!(self.asm
                     ; mov rax, [r15 + vmctx::MEM0_LEN]
                     ; shr rax, 16
-                    ; mov [rbx + a], rax
                 );
+                self.set_gpr(i.a, RAX);
             }
             RefIsNull => {
-                asm!(self.asm
-                    ; xor ecx, ecx
-                    ; cmp QWORD [rbx + b], 0
-                );
+                self.cmp_imm(true, i.b, 0);
                 self.store_flag(Cc::E, i.a);
             }
             RefAsNonNull => {
                 let l = self.trap_code(TrapCode::NullReference);
-                asm!(self.asm
-                    ; mov rax, [rbx + b]
-                    ; test rax, rax
-                    ; jz =>l
-                    ; mov [rbx + a], rax
-                );
+                let r = self.gpr(i.b, RAX);
+                asm!(self.asm; test Rq(r), Rq(r); jz =>l);
+                self.set_gpr(i.a, r);
             }
             _ => self.op2(pc, &i),
         }
         pc + 1
+    }
+
+    fn constant(&mut self, a: u16, v: u64) {
+        match self.loc(a) {
+            L::G(r) if v == 0 => asm!(self.asm; xor Rd(r), Rd(r)),
+            L::G(r) if v <= u32::MAX as u64 => asm!(self.asm; mov Rd(r), v as u32 as i32),
+            L::G(r) => asm!(self.asm; mov Rq(r), QWORD v as i64),
+            L::X(x) if v == 0 => asm!(self.asm; xorps Rx(x), Rx(x)),
+            L::X(x) => asm!(self.asm; mov rax, QWORD v as i64; movq Rx(x), rax),
+            L::M(d) if v <= i32::MAX as u64 => asm!(self.asm; mov QWORD [rbx + d], v as i32),
+            L::M(d) => asm!(self.asm; mov rax, QWORD v as i64; mov [rbx + d], rax),
+        }
     }
 
     fn br_table(&mut self, pc: usize) -> usize {
@@ -491,8 +779,12 @@ impl FnGen<'_> {
         let n = i.imm as usize;
         let table = self.asm.new_dynamic_label();
         let default = self.target(pc + 1 + n);
+        match self.loc(i.b) {
+            L::G(r) => asm!(self.asm; mov eax, Rd(r)),
+            L::M(d) => asm!(self.asm; mov eax, [rbx + d]),
+            L::X(x) => asm!(self.asm; movd eax, Rx(x)),
+        }
         asm!(self.asm
-            ; mov eax, [rbx + s(i.b)]
             ; cmp rax, n as i32
             ; jae =>default
             ; lea rcx, [=>table]
@@ -511,42 +803,139 @@ impl FnGen<'_> {
         pc + 2 + n
     }
 
+    /// `a = b op c` (or `op imm`) for add, sub, mul, and, or, xor.
+    fn alu(&mut self, op: Op, wide: bool, a: u16, b: u16, rhs: Rhs) {
+        use Op::*;
+        let k = match op {
+            I32Add | I64Add => 0,
+            I32Sub | I64Sub => 1,
+            I32Mul | I64Mul => 2,
+            I32And | I64And => 3,
+            I32Or | I64Or => 4,
+            _ => 5,
+        };
+        let mut d = self.dst(a);
+        // The right operand in the destination register would be overwritten
+        // by the left one first: compute in rax then.
+        if let Rhs::Slot(c) = rhs {
+            if self.loc(c) == L::G(d) && c != b {
+                d = RAX;
+            }
+        }
+        let rb = self.gpr(b, d);
+        if rb != d {
+            asm!(self.asm; mov Rq(d), Rq(rb));
+        }
+        let src = match rhs {
+            Rhs::Slot(c) => self.src(c),
+            Rhs::Imm(v) => {
+                if wide && i32::try_from(v as i64).is_err() {
+                    asm!(self.asm; mov rcx, QWORD v as i64);
+                    L::G(RCX)
+                } else {
+                    L::M(i32::MIN) // marker: immediate
+                }
+            }
+        };
+        macro_rules! emit {
+            ($($n:tt => $mn:ident),*) => {
+                match (k, src, wide) {
+                    $(
+                        ($n, L::G(r), false) => asm!(self.asm; $mn Rd(d), Rd(r)),
+                        ($n, L::G(r), true) => asm!(self.asm; $mn Rq(d), Rq(r)),
+                        ($n, L::M(i32::MIN), false) => {
+                            let Rhs::Imm(v) = rhs else { unreachable!() };
+                            alu_imm!($n, $mn, Rd, v as u32 as i32)
+                        }
+                        ($n, L::M(i32::MIN), true) => {
+                            let Rhs::Imm(v) = rhs else { unreachable!() };
+                            alu_imm!($n, $mn, Rq, v as i64 as i32)
+                        }
+                        ($n, L::M(m), false) => asm!(self.asm; $mn Rd(d), DWORD [rbx + m]),
+                        ($n, L::M(m), true) => asm!(self.asm; $mn Rq(d), QWORD [rbx + m]),
+                    )*
+                    _ => unreachable!("alu operand"),
+                }
+            };
+        }
+        macro_rules! alu_imm {
+            (2, $mn:ident, $w:ident, $v:expr) => {
+                asm!(self.asm; imul $w(d), $w(d), $v)
+            };
+            ($n:tt, $mn:ident, $w:ident, $v:expr) => {
+                asm!(self.asm; $mn $w(d), $v)
+            };
+        }
+        emit!(0 => add, 1 => sub, 2 => imul, 3 => and, 4 => or, 5 => xor);
+        self.set_gpr(a, d);
+    }
+
+    /// `a = b shift c` (or by an immediate count).
+    fn shift(&mut self, op: Op, wide: bool, a: u16, b: u16, rhs: Rhs) {
+        use Op::*;
+        let k = match op {
+            I32Shl | I64Shl => 0,
+            I32ShrS | I64ShrS => 1,
+            I32ShrU | I64ShrU => 2,
+            I32Rotl | I64Rotl => 3,
+            _ => 4,
+        };
+        if let Rhs::Slot(c) = rhs {
+            match self.loc(c) {
+                L::G(r) => asm!(self.asm; mov ecx, Rd(r)),
+                L::M(m) => asm!(self.asm; mov ecx, [rbx + m]),
+                L::X(x) => asm!(self.asm; movd ecx, Rx(x)),
+            }
+        }
+        let d = self.dst(a);
+        let rb = self.gpr(b, d);
+        if rb != d {
+            asm!(self.asm; mov Rq(d), Rq(rb));
+        }
+        macro_rules! emit {
+            ($($n:literal => $mn:ident),*) => {
+                match (k, rhs, wide) {
+                    $(
+                        ($n, Rhs::Slot(_), false) => asm!(self.asm; $mn Rd(d), cl),
+                        ($n, Rhs::Slot(_), true) => asm!(self.asm; $mn Rq(d), cl),
+                        ($n, Rhs::Imm(v), false) => asm!(self.asm; $mn Rd(d), (v & 31) as i8),
+                        ($n, Rhs::Imm(v), true) => asm!(self.asm; $mn Rq(d), (v & 63) as i8),
+                    )*
+                    _ => unreachable!("shift kind"),
+                }
+            };
+        }
+        emit!(0 => shl, 1 => sar, 2 => shr, 3 => rol, 4 => ror);
+        self.set_gpr(a, d);
+    }
+
     fn op2(&mut self, pc: usize, i: &Instr) {
         use Op::*;
         let op = i.op;
         let o = op as u16;
-        let (a, b, c) = (s(i.a), s(i.b), s(i.c));
         let within = |first: Op, n: u16| (first as u16..first as u16 + n).contains(&o);
         if within(BrIfI32Eq, 10) || within(BrIfI64Eq, 10) {
-            let k = if within(BrIfI32Eq, 10) {
-                o - BrIfI32Eq as u16
+            let wide = within(BrIfI64Eq, 10);
+            let k = o - if wide {
+                BrIfI64Eq as u16
             } else {
-                o - BrIfI64Eq as u16
+                BrIfI32Eq as u16
             };
             let l = self.target(pc);
-            if within(BrIfI32Eq, 10) {
-                asm!(self.asm; mov eax, [rbx + b]; cmp eax, [rbx + c]);
-            } else {
-                asm!(self.asm; mov rax, [rbx + b]; cmp rax, [rbx + c]);
-            }
+            self.cmp_slots(wide, i.b, i.c);
             self.jcc(INT_CC[k as usize], l);
             return;
         }
         if within(BrIfI32EqImm, 10) {
             let l = self.target(pc);
-            asm!(self.asm; cmp DWORD [rbx + b], i.branch_imm());
+            self.cmp_imm(false, i.b, i.branch_imm() as i64);
             self.jcc(INT_CC[(o - BrIfI32EqImm as u16) as usize], l);
             return;
         }
         if within(I32Eq, 10) || within(I64Eq, 10) {
             let wide = within(I64Eq, 10);
             let k = o - if wide { I64Eq as u16 } else { I32Eq as u16 };
-            asm!(self.asm; xor ecx, ecx);
-            if wide {
-                asm!(self.asm; mov rax, [rbx + b]; cmp rax, [rbx + c]);
-            } else {
-                asm!(self.asm; mov eax, [rbx + b]; cmp eax, [rbx + c]);
-            }
+            self.cmp_slots(wide, i.b, i.c);
             self.store_flag(INT_CC[k as usize], i.a);
             return;
         }
@@ -557,19 +946,16 @@ impl FnGen<'_> {
             } else {
                 I32EqImm as u16
             };
-            asm!(self.asm; xor ecx, ecx);
-            if wide {
-                if i32::try_from(i.imm as i64).is_ok() {
-                    asm!(self.asm; cmp QWORD [rbx + b], i.imm as i64 as i32);
-                } else {
-                    asm!(self.asm; mov rax, QWORD i.imm as i64; cmp [rbx + b], rax);
-                }
+            let v = if wide {
+                i.imm as i64
             } else {
-                asm!(self.asm; cmp DWORD [rbx + b], i.imm as u32 as i32);
-            }
+                i.imm as u32 as i32 as i64
+            };
+            self.cmp_imm(wide, i.b, v);
             self.store_flag(INT_CC[k as usize], i.a);
             return;
         }
+        let (a, b, c) = (i.a, i.b, i.c);
         match op {
             I32Load | F32Load | I32Load8S | I32Load8U | I32Load16S | I32Load16U | I64Load
             | F64Load | I64Load8S | I64Load8U | I64Load16S | I64Load16U | I64Load32S
@@ -578,333 +964,209 @@ impl FnGen<'_> {
             | I64Store16 | I64Store32 => self.store(i),
 
             I32Add | I32Sub | I32Mul | I32And | I32Or | I32Xor => {
-                asm!(self.asm; mov eax, [rbx + b]);
-                match op {
-                    I32Add => asm!(self.asm; add eax, [rbx + c]),
-                    I32Sub => asm!(self.asm; sub eax, [rbx + c]),
-                    I32Mul => asm!(self.asm; imul eax, [rbx + c]),
-                    I32And => asm!(self.asm; and eax, [rbx + c]),
-                    I32Or => asm!(self.asm; or eax, [rbx + c]),
-                    _ => asm!(self.asm; xor eax, [rbx + c]),
-                }
-                asm!(self.asm; mov [rbx + a], rax);
+                self.alu(op, false, a, b, Rhs::Slot(c))
             }
             I64Add | I64Sub | I64Mul | I64And | I64Or | I64Xor => {
-                asm!(self.asm; mov rax, [rbx + b]);
-                match op {
-                    I64Add => asm!(self.asm; add rax, [rbx + c]),
-                    I64Sub => asm!(self.asm; sub rax, [rbx + c]),
-                    I64Mul => asm!(self.asm; imul rax, [rbx + c]),
-                    I64And => asm!(self.asm; and rax, [rbx + c]),
-                    I64Or => asm!(self.asm; or rax, [rbx + c]),
-                    _ => asm!(self.asm; xor rax, [rbx + c]),
-                }
-                asm!(self.asm; mov [rbx + a], rax);
+                self.alu(op, true, a, b, Rhs::Slot(c))
             }
             I32AddImm | I32SubImm | I32MulImm | I32AndImm | I32OrImm | I32XorImm => {
-                let k = i.imm as u32 as i32;
-                asm!(self.asm; mov eax, [rbx + b]);
-                match op {
-                    I32AddImm => asm!(self.asm; add eax, k),
-                    I32SubImm => asm!(self.asm; sub eax, k),
-                    I32MulImm => asm!(self.asm; imul eax, eax, k),
-                    I32AndImm => asm!(self.asm; and eax, k),
-                    I32OrImm => asm!(self.asm; or eax, k),
-                    _ => asm!(self.asm; xor eax, k),
-                }
-                asm!(self.asm; mov [rbx + a], rax);
+                let base = Op::ALL[(o - I32AddImm as u16 + I32Add as u16) as usize];
+                self.alu(base, false, a, b, Rhs::Imm(i.imm))
             }
             I64AddImm | I64SubImm | I64MulImm | I64AndImm | I64OrImm | I64XorImm => {
-                asm!(self.asm; mov rax, [rbx + b]);
-                let v = i.imm as i64;
-                if let Ok(k) = i32::try_from(v) {
-                    match op {
-                        I64AddImm => asm!(self.asm; add rax, k),
-                        I64SubImm => asm!(self.asm; sub rax, k),
-                        I64MulImm => asm!(self.asm; imul rax, rax, k),
-                        I64AndImm => asm!(self.asm; and rax, k),
-                        I64OrImm => asm!(self.asm; or rax, k),
-                        _ => asm!(self.asm; xor rax, k),
-                    }
-                } else {
-                    asm!(self.asm; mov rcx, QWORD v);
-                    match op {
-                        I64AddImm => asm!(self.asm; add rax, rcx),
-                        I64SubImm => asm!(self.asm; sub rax, rcx),
-                        I64MulImm => asm!(self.asm; imul rax, rcx),
-                        I64AndImm => asm!(self.asm; and rax, rcx),
-                        I64OrImm => asm!(self.asm; or rax, rcx),
-                        _ => asm!(self.asm; xor rax, rcx),
-                    }
-                }
-                asm!(self.asm; mov [rbx + a], rax);
+                let base = Op::ALL[(o - I64AddImm as u16 + I64Add as u16) as usize];
+                self.alu(base, true, a, b, Rhs::Imm(i.imm))
             }
             I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr => {
-                asm!(self.asm; mov eax, [rbx + b]; mov ecx, [rbx + c]);
-                match op {
-                    I32Shl => asm!(self.asm; shl eax, cl),
-                    I32ShrS => asm!(self.asm; sar eax, cl),
-                    I32ShrU => asm!(self.asm; shr eax, cl),
-                    I32Rotl => asm!(self.asm; rol eax, cl),
-                    _ => asm!(self.asm; ror eax, cl),
-                }
-                asm!(self.asm; mov [rbx + a], rax);
+                self.shift(op, false, a, b, Rhs::Slot(c))
             }
             I64Shl | I64ShrS | I64ShrU | I64Rotl | I64Rotr => {
-                asm!(self.asm; mov rax, [rbx + b]; mov ecx, [rbx + c]);
-                match op {
-                    I64Shl => asm!(self.asm; shl rax, cl),
-                    I64ShrS => asm!(self.asm; sar rax, cl),
-                    I64ShrU => asm!(self.asm; shr rax, cl),
-                    I64Rotl => asm!(self.asm; rol rax, cl),
-                    _ => asm!(self.asm; ror rax, cl),
-                }
-                asm!(self.asm; mov [rbx + a], rax);
+                self.shift(op, true, a, b, Rhs::Slot(c))
             }
             I32ShlImm | I32ShrSImm | I32ShrUImm | I32RotlImm | I32RotrImm => {
-                let k = (i.imm & 31) as i8;
-                asm!(self.asm; mov eax, [rbx + b]);
-                match op {
-                    I32ShlImm => asm!(self.asm; shl eax, k),
-                    I32ShrSImm => asm!(self.asm; sar eax, k),
-                    I32ShrUImm => asm!(self.asm; shr eax, k),
-                    I32RotlImm => asm!(self.asm; rol eax, k),
-                    _ => asm!(self.asm; ror eax, k),
-                }
-                asm!(self.asm; mov [rbx + a], rax);
+                let base = Op::ALL[(o - I32AddImm as u16 + I32Add as u16) as usize];
+                self.shift(base, false, a, b, Rhs::Imm(i.imm))
             }
             I64ShlImm | I64ShrSImm | I64ShrUImm | I64RotlImm | I64RotrImm => {
-                let k = (i.imm & 63) as i8;
-                asm!(self.asm; mov rax, [rbx + b]);
-                match op {
-                    I64ShlImm => asm!(self.asm; shl rax, k),
-                    I64ShrSImm => asm!(self.asm; sar rax, k),
-                    I64ShrUImm => asm!(self.asm; shr rax, k),
-                    I64RotlImm => asm!(self.asm; rol rax, k),
-                    _ => asm!(self.asm; ror rax, k),
-                }
-                asm!(self.asm; mov [rbx + a], rax);
+                let base = Op::ALL[(o - I64AddImm as u16 + I64Add as u16) as usize];
+                self.shift(base, true, a, b, Rhs::Imm(i.imm))
             }
             I32DivS | I32DivU | I32RemS | I32RemU => {
-                asm!(self.asm; mov ecx, [rbx + c]);
-                self.div32(op, i.a, i.b);
+                self.load_rcx(false, c);
+                self.div(op, false, a, b);
             }
             I32DivSImm | I32DivUImm | I32RemSImm | I32RemUImm => {
                 asm!(self.asm; mov ecx, i.imm as u32 as i32);
-                let base = match op {
-                    I32DivSImm => I32DivS,
-                    I32DivUImm => I32DivU,
-                    I32RemSImm => I32RemS,
-                    _ => I32RemU,
-                };
-                self.div32(base, i.a, i.b);
+                let base = Op::ALL[(o - I32AddImm as u16 + I32Add as u16) as usize];
+                self.div(base, false, a, b);
             }
             I64DivS | I64DivU | I64RemS | I64RemU => {
-                asm!(self.asm; mov rcx, [rbx + c]);
-                self.div64(op, i.a, i.b);
+                self.load_rcx(true, c);
+                self.div(op, true, a, b);
             }
             I64DivSImm | I64DivUImm | I64RemSImm | I64RemUImm => {
                 asm!(self.asm; mov rcx, QWORD i.imm as i64);
-                let base = match op {
-                    I64DivSImm => I64DivS,
-                    I64DivUImm => I64DivU,
-                    I64RemSImm => I64RemS,
-                    _ => I64RemU,
-                };
-                self.div64(base, i.a, i.b);
+                let base = Op::ALL[(o - I64AddImm as u16 + I64Add as u16) as usize];
+                self.div(base, true, a, b);
             }
             I32Eqz => {
-                asm!(self.asm; xor ecx, ecx; cmp DWORD [rbx + b], 0);
-                self.store_flag(Cc::E, i.a);
+                self.cmp_imm(false, b, 0);
+                self.store_flag(Cc::E, a);
             }
             I64Eqz => {
-                asm!(self.asm; xor ecx, ecx; cmp QWORD [rbx + b], 0);
-                self.store_flag(Cc::E, i.a);
+                self.cmp_imm(true, b, 0);
+                self.store_flag(Cc::E, a);
             }
-            I32Clz => {
-                if self.features & cpu::LZCNT != 0 {
-                    self.used |= cpu::LZCNT;
-                    asm!(self.asm; lzcnt eax, [rbx + b]);
-                } else {
-                    asm!(self.asm
-                        ; mov ecx, 63
-                        ; bsr eax, [rbx + b]
-                        ; cmovz eax, ecx
-                        ; xor eax, 31
-                    );
+            I32Clz | I64Clz | I32Ctz | I64Ctz | I32Popcnt | I64Popcnt => self.bits(i),
+            I32Extend8S | I32Extend16S | I64Extend8S | I64Extend16S | I64Extend32S
+            | I64ExtendI32S | I32WrapI64 | I64ExtendI32U => {
+                let d = self.dst(a);
+                let r = self.gpr(b, d);
+                match op {
+                    I32Extend8S => asm!(self.asm; movsx Rd(d), Rb(r)),
+                    I32Extend16S => asm!(self.asm; movsx Rd(d), Rw(r)),
+                    I64Extend8S => asm!(self.asm; movsx Rq(d), Rb(r)),
+                    I64Extend16S => asm!(self.asm; movsx Rq(d), Rw(r)),
+                    I64Extend32S | I64ExtendI32S => asm!(self.asm; movsxd Rq(d), Rd(r)),
+                    _ => asm!(self.asm; mov Rd(d), Rd(r)),
                 }
-                asm!(self.asm; mov [rbx + a], rax);
-            }
-            I64Clz => {
-                if self.features & cpu::LZCNT != 0 {
-                    self.used |= cpu::LZCNT;
-                    asm!(self.asm; lzcnt rax, [rbx + b]);
-                } else {
-                    asm!(self.asm
-                        ; mov ecx, 127
-                        ; bsr rax, [rbx + b]
-                        ; cmovz rax, rcx
-                        ; xor rax, 63
-                    );
-                }
-                asm!(self.asm; mov [rbx + a], rax);
-            }
-            I32Ctz => {
-                if self.features & cpu::BMI1 != 0 {
-                    self.used |= cpu::BMI1;
-                    asm!(self.asm; tzcnt eax, [rbx + b]);
-                } else {
-                    asm!(self.asm
-                        ; mov ecx, 32
-                        ; bsf eax, [rbx + b]
-                        ; cmovz eax, ecx
-                    );
-                }
-                asm!(self.asm; mov [rbx + a], rax);
-            }
-            I64Ctz => {
-                if self.features & cpu::BMI1 != 0 {
-                    self.used |= cpu::BMI1;
-                    asm!(self.asm; tzcnt rax, [rbx + b]);
-                } else {
-                    asm!(self.asm
-                        ; mov ecx, 64
-                        ; bsf rax, [rbx + b]
-                        ; cmovz rax, rcx
-                    );
-                }
-                asm!(self.asm; mov [rbx + a], rax);
-            }
-            I32Popcnt => {
-                self.used |= cpu::POPCNT;
-                asm!(self.asm; popcnt eax, [rbx + b]; mov [rbx + a], rax);
-            }
-            I64Popcnt => {
-                self.used |= cpu::POPCNT;
-                asm!(self.asm; popcnt rax, [rbx + b]; mov [rbx + a], rax);
-            }
-            I32Extend8S => asm!(self.asm; movsx eax, BYTE [rbx + b]; mov [rbx + a], rax),
-            I32Extend16S => asm!(self.asm; movsx eax, WORD [rbx + b]; mov [rbx + a], rax),
-            I64Extend8S => asm!(self.asm; movsx rax, BYTE [rbx + b]; mov [rbx + a], rax),
-            I64Extend16S => asm!(self.asm; movsx rax, WORD [rbx + b]; mov [rbx + a], rax),
-            I64Extend32S | I64ExtendI32S => {
-                asm!(self.asm; movsxd rax, DWORD [rbx + b]; mov [rbx + a], rax)
-            }
-            I32WrapI64 | I64ExtendI32U => {
-                asm!(self.asm; mov eax, [rbx + b]; mov [rbx + a], rax)
+                self.set_gpr(a, d);
             }
 
-            F32Abs => asm!(self.asm; mov eax, [rbx + b]; and eax, 0x7fff_ffff; mov [rbx + a], rax),
-            F32Neg => {
-                asm!(self.asm; mov eax, [rbx + b]; xor eax, 0x8000_0000u32 as i32; mov [rbx + a], rax)
-            }
-            F64Abs => asm!(self.asm; mov rax, [rbx + b]; btr rax, 63; mov [rbx + a], rax),
-            F64Neg => asm!(self.asm; mov rax, [rbx + b]; btc rax, 63; mov [rbx + a], rax),
-            F32Copysign => {
-                asm!(self.asm
-                    ; mov eax, [rbx + b]
-                    ; and eax, 0x7fff_ffff
-                    ; mov ecx, [rbx + c]
-                    ; and ecx, 0x8000_0000u32 as i32
-                    ; or eax, ecx
-                    ; mov [rbx + a], rax
-                );
-            }
-            F64Copysign => {
-                asm!(self.asm
-                    ; mov rax, [rbx + b]
-                    ; btr rax, 63
-                    ; mov rcx, [rbx + c]
-                    ; shr rcx, 63
-                    ; shl rcx, 63
-                    ; or rax, rcx
-                    ; mov [rbx + a], rax
-                );
-            }
-            F32Sqrt => {
-                asm!(self.asm; xorps xmm0, xmm0; sqrtss xmm0, DWORD [rbx + b]);
-                self.store_f32(i.a);
-            }
-            F64Sqrt => {
-                asm!(self.asm; xorps xmm0, xmm0; sqrtsd xmm0, QWORD [rbx + b]; movsd QWORD [rbx + a], xmm0)
-            }
-            F32Ceil | F32Floor | F32Trunc | F32Nearest => {
-                self.used |= cpu::SSE41;
-                let mode = round_mode(op);
-                asm!(self.asm; xorps xmm0, xmm0; roundss xmm0, QWORD [rbx + b], mode);
-                self.store_f32(i.a);
-            }
-            F64Ceil | F64Floor | F64Trunc | F64Nearest => {
-                self.used |= cpu::SSE41;
-                let mode = round_mode(op);
-                asm!(self.asm
-                    ; xorps xmm0, xmm0
-                    ; roundsd xmm0, QWORD [rbx + b], mode
-                    ; movsd QWORD [rbx + a], xmm0
-                );
-            }
-            F32Add | F32Sub | F32Mul | F32Div => {
-                asm!(self.asm; movss xmm0, DWORD [rbx + b]);
-                match op {
-                    F32Add => asm!(self.asm; addss xmm0, DWORD [rbx + c]),
-                    F32Sub => asm!(self.asm; subss xmm0, DWORD [rbx + c]),
-                    F32Mul => asm!(self.asm; mulss xmm0, DWORD [rbx + c]),
-                    _ => asm!(self.asm; divss xmm0, DWORD [rbx + c]),
+            F32Abs | F32Neg | F64Abs | F64Neg | F32Copysign | F64Copysign => {
+                let r = self.gpr(b, RAX);
+                if r != RAX {
+                    asm!(self.asm; mov rax, Rq(r));
                 }
-                self.store_f32(i.a);
-            }
-            F64Add | F64Sub | F64Mul | F64Div => {
-                asm!(self.asm; movsd xmm0, QWORD [rbx + b]);
                 match op {
-                    F64Add => asm!(self.asm; addsd xmm0, QWORD [rbx + c]),
-                    F64Sub => asm!(self.asm; subsd xmm0, QWORD [rbx + c]),
-                    F64Mul => asm!(self.asm; mulsd xmm0, QWORD [rbx + c]),
-                    _ => asm!(self.asm; divsd xmm0, QWORD [rbx + c]),
+                    F32Abs => asm!(self.asm; and eax, 0x7fff_ffff),
+                    F32Neg => asm!(self.asm; xor eax, 0x8000_0000u32 as i32),
+                    F64Abs => asm!(self.asm; btr rax, 63),
+                    F64Neg => asm!(self.asm; btc rax, 63),
+                    F32Copysign => {
+                        let rc = self.gpr(c, RCX);
+                        asm!(self.asm
+                            ; mov edx, Rd(rc)
+                            ; and eax, 0x7fff_ffff
+                            ; and edx, 0x8000_0000u32 as i32
+                            ; or eax, edx
+                        );
+                    }
+                    _ => {
+                        let rc = self.gpr(c, RCX);
+                        asm!(self.asm
+                            ; mov rdx, Rq(rc)
+                            ; btr rax, 63
+                            ; shr rdx, 63
+                            ; shl rdx, 63
+                            ; or rax, rdx
+                        );
+                    }
                 }
-                asm!(self.asm; movsd QWORD [rbx + a], xmm0);
+                self.set_gpr(a, RAX);
+            }
+            F32Sqrt | F64Sqrt | F32Ceil | F32Floor | F32Trunc | F32Nearest | F64Ceil | F64Floor
+            | F64Trunc | F64Nearest | F32DemoteF64 | F64PromoteF32 => {
+                let src = self.fsrc(b);
+                let mode = round_mode(op);
+                if matches!(
+                    op,
+                    F32Ceil
+                        | F32Floor
+                        | F32Trunc
+                        | F32Nearest
+                        | F64Ceil
+                        | F64Floor
+                        | F64Trunc
+                        | F64Nearest
+                ) {
+                    self.used |= cpu::SSE41;
+                }
+                asm!(self.asm; xorps xmm0, xmm0);
+                macro_rules! un {
+                    ($($o:ident => $mn:ident $w:ident $($imm:expr)?),*) => {
+                        match (op, src) {
+                            $(
+                                ($o, L::X(x)) => asm!(self.asm; $mn xmm0, Rx(x) $(, $imm)?),
+                                ($o, L::M(m)) => asm!(self.asm; $mn xmm0, $w [rbx + m] $(, $imm)?),
+                            )*
+                            _ => unreachable!("float unary operand"),
+                        }
+                    };
+                }
+                un!(
+                    F32Sqrt => sqrtss DWORD,
+                    F64Sqrt => sqrtsd QWORD,
+                    F32Ceil => roundss QWORD mode,
+                    F32Floor => roundss QWORD mode,
+                    F32Trunc => roundss QWORD mode,
+                    F32Nearest => roundss QWORD mode,
+                    F64Ceil => roundsd QWORD mode,
+                    F64Floor => roundsd QWORD mode,
+                    F64Trunc => roundsd QWORD mode,
+                    F64Nearest => roundsd QWORD mode,
+                    F32DemoteF64 => cvtsd2ss QWORD,
+                    F64PromoteF32 => cvtss2sd DWORD
+                );
+                self.set_xmm(a, 0);
+            }
+            F32Add | F32Sub | F32Mul | F32Div | F64Add | F64Sub | F64Mul | F64Div => {
+                // Compute in the destination register unless the right operand is there.
+                let d = match self.loc(a) {
+                    L::X(d) if self.loc(c) != L::X(d) || b == c => d,
+                    _ => 0,
+                };
+                let xb = self.xmm(b, d);
+                if xb != d {
+                    asm!(self.asm; movaps Rx(d), Rx(xb));
+                }
+                let src = self.fsrc(c);
+                macro_rules! bin {
+                    ($($o:ident => $mn:ident $w:ident),*) => {
+                        match (op, src) {
+                            $(
+                                ($o, L::X(x)) => asm!(self.asm; $mn Rx(d), Rx(x)),
+                                ($o, L::M(m)) => asm!(self.asm; $mn Rx(d), $w [rbx + m]),
+                            )*
+                            _ => unreachable!("float binary operand"),
+                        }
+                    };
+                }
+                bin!(
+                    F32Add => addss DWORD, F32Sub => subss DWORD,
+                    F32Mul => mulss DWORD, F32Div => divss DWORD,
+                    F64Add => addsd QWORD, F64Sub => subsd QWORD,
+                    F64Mul => mulsd QWORD, F64Div => divsd QWORD
+                );
+                self.set_xmm(a, d);
             }
             F32Min | F32Max | F64Min | F64Max => self.min_max(i),
             F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge | F64Eq | F64Ne | F64Lt | F64Gt
             | F64Le | F64Ge => self.fcmp(i),
-            F32ConvertI32S => {
-                asm!(self.asm; xorps xmm0, xmm0; cvtsi2ss xmm0, DWORD [rbx + b]);
-                self.store_f32(i.a);
-            }
-            F32ConvertI32U | F32ConvertI64S => {
-                if op == F32ConvertI32U {
-                    asm!(self.asm; mov eax, [rbx + b]);
-                } else {
-                    asm!(self.asm; mov rax, [rbx + b]);
+            F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F64ConvertI32S | F64ConvertI32U
+            | F64ConvertI64S => {
+                let r = self.gpr(b, RAX);
+                asm!(self.asm; xorps xmm0, xmm0);
+                match op {
+                    F32ConvertI32S => asm!(self.asm; cvtsi2ss xmm0, Rd(r)),
+                    F64ConvertI32S => asm!(self.asm; cvtsi2sd xmm0, Rd(r)),
+                    F32ConvertI32U => asm!(self.asm; mov eax, Rd(r); cvtsi2ss xmm0, rax),
+                    F64ConvertI32U => asm!(self.asm; mov eax, Rd(r); cvtsi2sd xmm0, rax),
+                    F32ConvertI64S => asm!(self.asm; cvtsi2ss xmm0, Rq(r)),
+                    _ => asm!(self.asm; cvtsi2sd xmm0, Rq(r)),
                 }
-                asm!(self.asm; xorps xmm0, xmm0; cvtsi2ss xmm0, rax);
-                self.store_f32(i.a);
-            }
-            F64ConvertI32S => {
-                asm!(self.asm
-                    ; xorps xmm0, xmm0
-                    ; cvtsi2sd xmm0, DWORD [rbx + b]
-                    ; movsd QWORD [rbx + a], xmm0
-                );
-            }
-            F64ConvertI32U | F64ConvertI64S => {
-                if op == F64ConvertI32U {
-                    asm!(self.asm; mov eax, [rbx + b]);
-                } else {
-                    asm!(self.asm; mov rax, [rbx + b]);
-                }
-                asm!(self.asm
-                    ; xorps xmm0, xmm0
-                    ; cvtsi2sd xmm0, rax
-                    ; movsd QWORD [rbx + a], xmm0
-                );
+                self.set_xmm(a, 0);
             }
             F32ConvertI64U | F64ConvertI64U => {
                 // Halve (keeping the low bit, so rounding is right), convert, double.
                 let big = self.asm.new_dynamic_label();
                 let done = self.asm.new_dynamic_label();
                 let f32 = op == F32ConvertI64U;
+                let r = self.gpr(b, RAX);
+                if r != RAX {
+                    asm!(self.asm; mov rax, Rq(r));
+                }
                 asm!(self.asm
-                    ; mov rax, [rbx + b]
                     ; xorps xmm0, xmm0
                     ; test rax, rax
                     ; js =>big
@@ -923,143 +1185,181 @@ impl FnGen<'_> {
                 );
                 if f32 {
                     asm!(self.asm; cvtsi2ss xmm0, rcx; addss xmm0, xmm0; =>done);
-                    self.store_f32(i.a);
                 } else {
-                    asm!(self.asm
-                        ; cvtsi2sd xmm0, rcx
-                        ; addsd xmm0, xmm0
-                        ; =>done
-                        ; movsd QWORD [rbx + a], xmm0
-                    );
+                    asm!(self.asm; cvtsi2sd xmm0, rcx; addsd xmm0, xmm0; =>done);
                 }
-            }
-            F32DemoteF64 => {
-                asm!(self.asm; xorps xmm0, xmm0; cvtsd2ss xmm0, QWORD [rbx + b]);
-                self.store_f32(i.a);
-            }
-            F64PromoteF32 => {
-                asm!(self.asm
-                    ; xorps xmm0, xmm0
-                    ; cvtss2sd xmm0, DWORD [rbx + b]
-                    ; movsd QWORD [rbx + a], xmm0
-                );
+                self.set_xmm(a, 0);
             }
             _ => unreachable!("op {op:?} has no x86_64 lowering but was covered"),
         }
     }
 
-    /// Stores the f32 in `xmm0` into slot `a`, zero-extended.
-    fn store_f32(&mut self, a: u16) {
-        asm!(self.asm; movd eax, xmm0; mov [rbx + s(a)], rax);
-    }
-
-    /// `a = b op ecx` for a 32-bit division or remainder, with its traps.
-    fn div32(&mut self, op: Op, a: u16, b: u16) {
-        let zero = self.trap_code(TrapCode::IntegerDivisionByZero);
-        asm!(self.asm
-            ; test ecx, ecx
-            ; jz =>zero
-            ; mov eax, [rbx + s(b)]
-        );
-        match op {
-            Op::I32DivS => {
-                let ovf = self.trap_code(TrapCode::IntegerOverflow);
-                let ok = self.asm.new_dynamic_label();
-                asm!(self.asm
-                    ; cmp ecx, -1
-                    ; jne =>ok
-                    ; cmp eax, i32::MIN
-                    ; je =>ovf
-                    ; =>ok
-                    ; cdq
-                    ; idiv ecx
-                    ; mov [rbx + s(a)], rax
-                );
-            }
-            Op::I32RemS => {
-                let minus_one = self.asm.new_dynamic_label();
-                let done = self.asm.new_dynamic_label();
-                asm!(self.asm
-                    ; cmp ecx, -1
-                    ; je =>minus_one
-                    ; cdq
-                    ; idiv ecx
-                    ; mov [rbx + s(a)], rdx
-                    ; jmp =>done
-                    ; =>minus_one
-                    ; mov QWORD [rbx + s(a)], 0
-                    ; =>done
-                );
-            }
-            Op::I32DivU => asm!(self.asm; xor edx, edx; div ecx; mov [rbx + s(a)], rax),
-            _ => asm!(self.asm; xor edx, edx; div ecx; mov [rbx + s(a)], rdx),
+    /// `rcx` = slot `c` (the divisor).
+    fn load_rcx(&mut self, wide: bool, c: u16) {
+        match (self.loc(c), wide) {
+            (L::G(r), false) => asm!(self.asm; mov ecx, Rd(r)),
+            (L::G(r), true) => asm!(self.asm; mov rcx, Rq(r)),
+            (L::M(m), false) => asm!(self.asm; mov ecx, [rbx + m]),
+            (L::M(m), true) => asm!(self.asm; mov rcx, [rbx + m]),
+            (L::X(x), _) => asm!(self.asm; movq rcx, Rx(x)),
         }
     }
 
-    /// `a = b op rcx` for a 64-bit division or remainder, with its traps.
-    fn div64(&mut self, op: Op, a: u16, b: u16) {
+    /// `a = b op rcx` for a division or remainder, with its traps.
+    fn div(&mut self, op: Op, wide: bool, a: u16, b: u16) {
         let zero = self.trap_code(TrapCode::IntegerDivisionByZero);
-        asm!(self.asm
-            ; test rcx, rcx
-            ; jz =>zero
-            ; mov rax, [rbx + s(b)]
-        );
-        match op {
-            Op::I64DivS => {
+        if wide {
+            asm!(self.asm; test rcx, rcx; jz =>zero);
+        } else {
+            asm!(self.asm; test ecx, ecx; jz =>zero);
+        }
+        let r = self.gpr(b, RAX);
+        if r != RAX {
+            asm!(self.asm; mov rax, Rq(r));
+        }
+        let result = match (op, wide) {
+            (Op::I32DivS, false) | (Op::I64DivS, true) => {
                 let ovf = self.trap_code(TrapCode::IntegerOverflow);
                 let ok = self.asm.new_dynamic_label();
-                asm!(self.asm
-                    ; cmp rcx, -1
-                    ; jne =>ok
-                    ; mov rdx, QWORD i64::MIN
-                    ; cmp rax, rdx
-                    ; je =>ovf
-                    ; =>ok
-                    ; cqo
-                    ; idiv rcx
-                    ; mov [rbx + s(a)], rax
-                );
+                if wide {
+                    asm!(self.asm
+                        ; cmp rcx, -1
+                        ; jne =>ok
+                        ; mov rdx, QWORD i64::MIN
+                        ; cmp rax, rdx
+                        ; je =>ovf
+                        ; =>ok
+                        ; cqo
+                        ; idiv rcx
+                    );
+                } else {
+                    asm!(self.asm
+                        ; cmp ecx, -1
+                        ; jne =>ok
+                        ; cmp eax, i32::MIN
+                        ; je =>ovf
+                        ; =>ok
+                        ; cdq
+                        ; idiv ecx
+                    );
+                }
+                RAX
             }
-            Op::I64RemS => {
+            (Op::I32RemS, false) | (Op::I64RemS, true) => {
+                // x % -1 is 0, and idiv would fault on MIN % -1.
                 let minus_one = self.asm.new_dynamic_label();
                 let done = self.asm.new_dynamic_label();
+                if wide {
+                    asm!(self.asm
+                        ; cmp rcx, -1
+                        ; je =>minus_one
+                        ; cqo
+                        ; idiv rcx
+                        ; jmp =>done
+                    );
+                } else {
+                    asm!(self.asm
+                        ; cmp ecx, -1
+                        ; je =>minus_one
+                        ; cdq
+                        ; idiv ecx
+                        ; jmp =>done
+                    );
+                }
                 asm!(self.asm
-                    ; cmp rcx, -1
-                    ; je =>minus_one
-                    ; cqo
-                    ; idiv rcx
-                    ; mov [rbx + s(a)], rdx
-                    ; jmp =>done
                     ; =>minus_one
-                    ; mov QWORD [rbx + s(a)], 0
+                    ; xor edx, edx
                     ; =>done
                 );
+                RDX
             }
-            Op::I64DivU => asm!(self.asm; xor edx, edx; div rcx; mov [rbx + s(a)], rax),
-            _ => asm!(self.asm; xor edx, edx; div rcx; mov [rbx + s(a)], rdx),
+            (Op::I32DivU, false) | (Op::I64DivU, true) => {
+                if wide {
+                    asm!(self.asm; xor edx, edx; div rcx);
+                } else {
+                    asm!(self.asm; xor edx, edx; div ecx);
+                }
+                RAX
+            }
+            _ => {
+                if wide {
+                    asm!(self.asm; xor edx, edx; div rcx);
+                } else {
+                    asm!(self.asm; xor edx, edx; div ecx);
+                }
+                RDX
+            }
+        };
+        self.set_gpr(a, result);
+    }
+
+    /// clz, ctz and popcnt.
+    fn bits(&mut self, i: &Instr) {
+        use Op::*;
+        let src = self.src(i.b);
+        let lz = self.features & cpu::LZCNT != 0;
+        let tz = self.features & cpu::BMI1 != 0;
+        macro_rules! one {
+            ($mn:ident, $w:ident, $m:ident) => {
+                match src {
+                    L::G(r) => asm!(self.asm; $mn $w(RAX), $w(r)),
+                    L::M(m) => asm!(self.asm; $mn $w(RAX), $m [rbx + m]),
+                    L::X(_) => unreachable!("src never gives an xmm register"),
+                }
+            };
         }
+        match i.op {
+            I32Clz if lz => one!(lzcnt, Rd, DWORD),
+            I64Clz if lz => one!(lzcnt, Rq, QWORD),
+            I32Ctz if tz => one!(tzcnt, Rd, DWORD),
+            I64Ctz if tz => one!(tzcnt, Rq, QWORD),
+            I32Popcnt => one!(popcnt, Rd, DWORD),
+            I64Popcnt => one!(popcnt, Rq, QWORD),
+            I32Clz => {
+                one!(bsr, Rd, DWORD);
+                asm!(self.asm; mov ecx, 63; cmovz eax, ecx; xor eax, 31);
+            }
+            I64Clz => {
+                one!(bsr, Rq, QWORD);
+                asm!(self.asm; mov ecx, 127; cmovz rax, rcx; xor rax, 63);
+            }
+            I32Ctz => {
+                one!(bsf, Rd, DWORD);
+                asm!(self.asm; mov ecx, 32; cmovz eax, ecx);
+            }
+            _ => {
+                one!(bsf, Rq, QWORD);
+                asm!(self.asm; mov ecx, 64; cmovz rax, rcx);
+            }
+        }
+        self.used |= match i.op {
+            I32Clz | I64Clz if lz => cpu::LZCNT,
+            I32Ctz | I64Ctz if tz => cpu::BMI1,
+            I32Popcnt | I64Popcnt => cpu::POPCNT,
+            _ => 0,
+        };
+        self.set_gpr(i.a, RAX);
     }
 
     /// Wasm `min`/`max`: NaN if either operand is NaN, and -0 < +0.
     fn min_max(&mut self, i: &Instr) {
         let f32 = matches!(i.op, Op::F32Min | Op::F32Max);
         let min = matches!(i.op, Op::F32Min | Op::F64Min);
-        let (b, c) = (s(i.b), s(i.c));
+        let xb = self.xmm(i.b, 0);
+        if xb != 0 {
+            asm!(self.asm; movaps xmm0, Rx(xb));
+        }
+        let xc = self.xmm(i.c, 1);
+        if xc != 1 {
+            asm!(self.asm; movaps xmm1, Rx(xc));
+        }
         let nan = self.asm.new_dynamic_label();
         let equal = self.asm.new_dynamic_label();
         let done = self.asm.new_dynamic_label();
         if f32 {
-            asm!(self.asm
-                ; movss xmm0, DWORD [rbx + b]
-                ; movss xmm1, DWORD [rbx + c]
-                ; ucomiss xmm0, xmm1
-            );
+            asm!(self.asm; ucomiss xmm0, xmm1);
         } else {
-            asm!(self.asm
-                ; movsd xmm0, QWORD [rbx + b]
-                ; movsd xmm1, QWORD [rbx + c]
-                ; ucomisd xmm0, xmm1
-            );
+            asm!(self.asm; ucomisd xmm0, xmm1);
         }
         asm!(self.asm; jp =>nan; je =>equal);
         match (f32, min) {
@@ -1077,11 +1377,12 @@ impl FnGen<'_> {
         }
         asm!(self.asm; jmp =>done; =>nan);
         if f32 {
-            asm!(self.asm; addss xmm0, xmm1; =>done);
-            self.store_f32(i.a);
+            asm!(self.asm; addss xmm0, xmm1);
         } else {
-            asm!(self.asm; addsd xmm0, xmm1; =>done; movsd QWORD [rbx + s(i.a)], xmm0);
+            asm!(self.asm; addsd xmm0, xmm1);
         }
+        asm!(self.asm; =>done);
+        self.set_xmm(i.a, 0);
     }
 
     /// Float compares: `ucomis*` sets CF/ZF/PF; unordered sets all three.
@@ -1095,59 +1396,56 @@ impl FnGen<'_> {
         };
         // lt and le compare the operands swapped, so "above" means the right thing.
         let (x, y) = match op {
-            F32Lt | F32Le => (s(i.c), s(i.b)),
-            _ => (s(i.b), s(i.c)),
+            F32Lt | F32Le => (i.c, i.b),
+            _ => (i.b, i.c),
         };
-        if f32 {
-            asm!(self.asm; movss xmm0, DWORD [rbx + x]; ucomiss xmm0, DWORD [rbx + y]);
-        } else {
-            asm!(self.asm; movsd xmm0, QWORD [rbx + x]; ucomisd xmm0, QWORD [rbx + y]);
+        let xx = self.xmm(x, 0);
+        match (self.fsrc(y), f32) {
+            (L::X(r), true) => asm!(self.asm; ucomiss Rx(xx), Rx(r)),
+            (L::X(r), false) => asm!(self.asm; ucomisd Rx(xx), Rx(r)),
+            (L::M(m), true) => asm!(self.asm; ucomiss Rx(xx), DWORD [rbx + m]),
+            (L::M(m), false) => asm!(self.asm; ucomisd Rx(xx), QWORD [rbx + m]),
+            (L::G(_), _) => unreachable!("fsrc never gives a general register"),
         }
-        let a = s(i.a);
         match op {
-            F32Eq => {
-                asm!(self.asm; sete al; setnp cl; and al, cl; movzx eax, al; mov [rbx + a], rax)
-            }
-            F32Ne => {
-                asm!(self.asm; setne al; setp cl; or al, cl; movzx eax, al; mov [rbx + a], rax)
-            }
-            F32Gt | F32Lt => asm!(self.asm; seta al; movzx eax, al; mov [rbx + a], rax),
-            _ => asm!(self.asm; setae al; movzx eax, al; mov [rbx + a], rax),
+            F32Eq => asm!(self.asm; sete al; setnp cl; and al, cl),
+            F32Ne => asm!(self.asm; setne al; setp cl; or al, cl),
+            F32Gt | F32Lt => asm!(self.asm; seta al),
+            _ => asm!(self.asm; setae al),
         }
+        asm!(self.asm; movzx eax, al);
+        self.set_gpr(i.a, RAX);
     }
 
-    /// Leaves the effective address's index part in `rax` after the bounds
-    /// check, and returns the displacement to add.
-    fn address(&mut self, i: &Instr, size: u64) -> i32 {
+    /// Checks `index + offset + size <= memory length` and returns the index
+    /// register and the displacement for the access `[r14 + index + disp]`.
+    fn address(&mut self, i: &Instr, size: u64) -> (u8, i32) {
         let oob = self.trap_code(TrapCode::MemoryOutOfBounds);
-        if self.m.memory64 {
-            asm!(self.asm; mov rax, [rbx + s(i.b)]);
+        let mut r = self.gpr(i.b, RAX);
+        let Some(end) = i.imm.checked_add(size) else {
+            asm!(self.asm; jmp =>oob);
+            return (r, 0);
+        };
+        // A 32-bit memory's index and offset are both below 2^32, so their sum
+        // cannot overflow; a 64-bit one's carry traps.
+        if !self.m.memory64 && end <= i32::MAX as u64 {
+            asm!(self.asm; lea rcx, [Rq(r) + end as i32]);
         } else {
-            asm!(self.asm; mov eax, [rbx + s(i.b)]);
-        }
-        // index + offset + size <= length, computed without overflow: for a
-        // 32-bit memory both parts are below 2^32; for a 64-bit one a carry traps.
-        match i.imm.checked_add(size) {
-            Some(end) => self.const_rcx(end),
-            None => {
-                asm!(self.asm; jmp =>oob);
-                return 0;
+            asm!(self.asm; mov rcx, QWORD end as i64; add rcx, Rq(r));
+            if self.m.memory64 {
+                asm!(self.asm; jc =>oob);
             }
-        }
-        asm!(self.asm; add rcx, rax);
-        if self.m.memory64 {
-            asm!(self.asm; jc =>oob);
         }
         asm!(self.asm
             ; cmp rcx, [r15 + vmctx::MEM0_LEN]
             ; ja =>oob
         );
         if i.imm <= i32::MAX as u64 {
-            i.imm as i32
+            (r, i.imm as i32)
         } else {
-            self.const_rcx(i.imm);
-            asm!(self.asm; add rax, rcx);
-            0
+            asm!(self.asm; mov rcx, QWORD i.imm as i64; lea rax, [Rq(r) + rcx]);
+            r = RAX;
+            (r, 0)
         }
     }
 
@@ -1159,19 +1457,30 @@ impl FnGen<'_> {
             I32Load | F32Load | I64Load32S | I64Load32U => 4,
             _ => 8,
         };
-        let d = self.address(i, size);
-        match i.op {
-            I32Load8S => asm!(self.asm; movsx ecx, BYTE [r14 + rax + d]),
-            I64Load8S => asm!(self.asm; movsx rcx, BYTE [r14 + rax + d]),
-            I32Load8U | I64Load8U => asm!(self.asm; movzx ecx, BYTE [r14 + rax + d]),
-            I32Load16S => asm!(self.asm; movsx ecx, WORD [r14 + rax + d]),
-            I64Load16S => asm!(self.asm; movsx rcx, WORD [r14 + rax + d]),
-            I32Load16U | I64Load16U => asm!(self.asm; movzx ecx, WORD [r14 + rax + d]),
-            I64Load32S => asm!(self.asm; movsxd rcx, DWORD [r14 + rax + d]),
-            I32Load | F32Load | I64Load32U => asm!(self.asm; mov ecx, [r14 + rax + d]),
-            _ => asm!(self.asm; mov rcx, [r14 + rax + d]),
+        let (x, d) = self.address(i, size);
+        if let L::X(f) = self.loc(i.a) {
+            match i.op {
+                F32Load => asm!(self.asm; movd Rx(f), DWORD [r14 + Rq(x) + d]),
+                F64Load => asm!(self.asm; movq Rx(f), QWORD [r14 + Rq(x) + d]),
+                _ => {}
+            }
+            if matches!(i.op, F32Load | F64Load) {
+                return;
+            }
         }
-        asm!(self.asm; mov [rbx + s(i.a)], rcx);
+        let t = self.dst(i.a);
+        match i.op {
+            I32Load8S => asm!(self.asm; movsx Rd(t), BYTE [r14 + Rq(x) + d]),
+            I64Load8S => asm!(self.asm; movsx Rq(t), BYTE [r14 + Rq(x) + d]),
+            I32Load8U | I64Load8U => asm!(self.asm; movzx Rd(t), BYTE [r14 + Rq(x) + d]),
+            I32Load16S => asm!(self.asm; movsx Rd(t), WORD [r14 + Rq(x) + d]),
+            I64Load16S => asm!(self.asm; movsx Rq(t), WORD [r14 + Rq(x) + d]),
+            I32Load16U | I64Load16U => asm!(self.asm; movzx Rd(t), WORD [r14 + Rq(x) + d]),
+            I64Load32S => asm!(self.asm; movsxd Rq(t), DWORD [r14 + Rq(x) + d]),
+            I32Load | F32Load | I64Load32U => asm!(self.asm; mov Rd(t), [r14 + Rq(x) + d]),
+            _ => asm!(self.asm; mov Rq(t), [r14 + Rq(x) + d]),
+        }
+        self.set_gpr(i.a, t);
     }
 
     fn store(&mut self, i: &Instr) {
@@ -1182,15 +1491,40 @@ impl FnGen<'_> {
             I32Store | F32Store | I64Store32 => 4,
             _ => 8,
         };
-        let d = self.address(i, size);
-        asm!(self.asm; mov rcx, [rbx + s(i.c)]);
+        let (x, d) = self.address(i, size);
+        let v = match self.loc(i.c) {
+            L::X(f) if size == 4 => {
+                asm!(self.asm; movd DWORD [r14 + Rq(x) + d], Rx(f));
+                return;
+            }
+            L::X(f) if size == 8 => {
+                asm!(self.asm; movq QWORD [r14 + Rq(x) + d], Rx(f));
+                return;
+            }
+            L::X(f) => {
+                asm!(self.asm; movq rdx, Rx(f));
+                RDX
+            }
+            L::G(r) => r,
+            L::M(m) => {
+                asm!(self.asm; mov rdx, [rbx + m]);
+                RDX
+            }
+        };
         match size {
-            1 => asm!(self.asm; mov [r14 + rax + d], cl),
-            2 => asm!(self.asm; mov [r14 + rax + d], cx),
-            4 => asm!(self.asm; mov [r14 + rax + d], ecx),
-            _ => asm!(self.asm; mov [r14 + rax + d], rcx),
+            1 => asm!(self.asm; mov [r14 + Rq(x) + d], Rb(v)),
+            2 => asm!(self.asm; mov [r14 + Rq(x) + d], Rw(v)),
+            4 => asm!(self.asm; mov [r14 + Rq(x) + d], Rd(v)),
+            _ => asm!(self.asm; mov [r14 + Rq(x) + d], Rq(v)),
         }
     }
+}
+
+/// The right operand of an integer op.
+#[derive(Clone, Copy)]
+enum Rhs {
+    Slot(u16),
+    Imm(u64),
 }
 
 /// The `roundss` immediate of a rounding op (with the precision exception suppressed).

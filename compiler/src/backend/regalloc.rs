@@ -1,0 +1,482 @@
+//! Register allocation over IR slots, for any ISA.
+//!
+//! Each slot is a virtual register whose home is its frame cell. Liveness is
+//! computed exactly (backward dataflow over basic blocks); each slot's live
+//! range is then closed into one interval (first to last point where it is
+//! live), and a linear scan gives intervals registers of the slot's class,
+//! spilling the interval that ends last when a class runs out. A slot keeps
+//! one location for its whole interval, so branches need no moves: every
+//! path agrees on where each value is.
+//!
+//! Registers do not survive calls. At a call (or any instruction that goes
+//! through memory), the backend stores the allocated slots live into it and
+//! reloads those live out of it; [`Allocation::barrier`] lists them.
+
+use super::ModuleInfo;
+use zwasm_abi::ir::{Fmt, Instr, Op};
+
+/// The register file a slot wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Class {
+    Int,
+    Float,
+}
+
+/// Where a slot lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Loc {
+    /// Its frame cell.
+    Mem,
+    /// Register `n` of the pool of its class.
+    Reg(Class, u8),
+}
+
+/// Slots to store before and reload after an instruction that reads or
+/// writes the frame in memory.
+#[derive(Default, Clone)]
+pub(crate) struct Barrier {
+    pub store: Vec<u16>,
+    pub reload: Vec<u16>,
+}
+
+/// The allocation of one function.
+pub(crate) struct Allocation {
+    pub loc: Vec<Loc>,
+    /// Per instruction index, for the instructions that are barriers.
+    barriers: Vec<(u32, Barrier)>,
+    /// Allocated parameter slots live at entry (to load in the prologue).
+    pub entry_loads: Vec<u16>,
+}
+
+impl Allocation {
+    /// Every slot in memory: what a function too large to analyse gets.
+    pub fn all_memory(num_slots: usize) -> Allocation {
+        Allocation {
+            loc: vec![Loc::Mem; num_slots],
+            barriers: Vec::new(),
+            entry_loads: Vec::new(),
+        }
+    }
+
+    pub fn barrier(&self, pc: usize) -> Option<&Barrier> {
+        self.barriers
+            .binary_search_by_key(&(pc as u32), |(p, _)| *p)
+            .ok()
+            .map(|i| &self.barriers[i].1)
+    }
+}
+
+/// Whether instruction `i` makes the frame in memory authoritative: calls,
+/// libcalls and returns read or write slots in memory.
+pub(crate) type IsBarrier<'a> = &'a dyn Fn(&Instr) -> bool;
+
+/// Reads and writes of an instruction, as slots.
+pub(crate) struct Effects<'a> {
+    m: &'a ModuleInfo<'a>,
+    /// Number of results of the function being compiled.
+    results: u16,
+}
+
+impl<'a> Effects<'a> {
+    pub fn new(m: &'a ModuleInfo<'a>, def: usize) -> Effects<'a> {
+        let ty = m.meta.funcs[def].ty;
+        Effects {
+            m,
+            results: m.meta.types[ty as usize].results.len() as u16,
+        }
+    }
+
+    /// (params, results) of a call's callee.
+    fn call_shape(&self, i: &Instr) -> (u16, u16) {
+        let ty = match i.op.fmt() {
+            Fmt::CallIndirect => Some(i.imm as u32),
+            _ => self.m.meta.func_type_index(i.imm as u32),
+        };
+        ty.and_then(|t| self.m.meta.types.get(t as usize))
+            .map_or((0, 0), |t| (t.params.len() as u16, t.results.len() as u16))
+    }
+
+    /// Calls `f` with every slot `i` reads.
+    pub fn reads(&self, i: &Instr, mut f: impl FnMut(u16)) {
+        match i.op.fmt() {
+            Fmt::Call | Fmt::CallIndirect => {
+                if i.op.fmt() == Fmt::CallIndirect {
+                    f(i.b);
+                }
+                let (params, _) = self.call_shape(i);
+                (0..params).for_each(|k| f(i.a + k));
+            }
+            Fmt::Return => (0..self.results).for_each(f),
+            Fmt::Select => {
+                f(i.b);
+                f(i.c);
+                f(i.imm as u16);
+            }
+            Fmt::StructNew if i.op == Op::StructNew => {
+                let n = self
+                    .m
+                    .meta
+                    .struct_type(i.imm as u32)
+                    .map_or(0, |s| s.fields.len() as u16);
+                (0..n).for_each(|k| f(i.b + k));
+            }
+            fmt => {
+                for field in fmt.reads() {
+                    f(match field {
+                        'a' => i.a,
+                        'b' => i.b,
+                        _ => i.c,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Calls `f` with every slot `i` writes.
+    pub fn writes(&self, i: &Instr, mut f: impl FnMut(u16)) {
+        match i.op.fmt() {
+            Fmt::Call | Fmt::CallIndirect => {
+                if matches!(i.op, Op::Call | Op::CallImport | Op::CallIndirect) {
+                    let (_, results) = self.call_shape(i);
+                    (0..results).for_each(|k| f(i.a + k));
+                }
+            }
+            fmt if fmt.writes_a() => f(i.a),
+            _ => {}
+        }
+    }
+}
+
+/// Whether control never falls through `op`.
+fn ends_flow(op: Op) -> bool {
+    matches!(
+        op,
+        Op::Br
+            | Op::BrTable
+            | Op::Return
+            | Op::ReturnSlot
+            | Op::Trap
+            | Op::ReturnCall
+            | Op::ReturnCallImport
+            | Op::ReturnCallIndirect
+    )
+}
+
+/// A fixed-size bit set over slots.
+#[derive(Clone)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: u16) {
+        self.0[i as usize / 64] |= 1 << (i % 64);
+    }
+    fn clear(&mut self, i: u16) {
+        self.0[i as usize / 64] &= !(1 << (i % 64));
+    }
+    fn get(&self, i: u16) -> bool {
+        self.0[i as usize / 64] >> (i % 64) & 1 != 0
+    }
+    /// `self |= other`; whether anything changed.
+    fn union(&mut self, other: &Bits) -> bool {
+        let mut changed = false;
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            let n = *a | b;
+            changed |= n != *a;
+            *a = n;
+        }
+        changed
+    }
+    fn ones(&self) -> impl Iterator<Item = u16> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let t = bits.trailing_zeros();
+                bits &= bits - 1;
+                Some((w * 64 + t as usize) as u16)
+            })
+        })
+    }
+}
+
+/// Largest `blocks * slots` the allocator analyses; beyond it every slot
+/// stays in memory (compile time over code quality for giant functions).
+const MAX_WORK: usize = 1 << 26;
+
+/// Allocates registers for one function. `pools` gives the number of
+/// registers of each class (Int, Float); `class` says which class each op
+/// wants for a slot it reads or writes.
+pub(crate) fn allocate(
+    code: &[Instr],
+    num_slots: usize,
+    num_params: usize,
+    effects: &Effects,
+    is_barrier: IsBarrier,
+    class_of: &dyn Fn(&Instr, u16, bool) -> Option<Class>,
+    pools: (u8, u8),
+) -> Allocation {
+    let n = code.len();
+    // Branch targets of each instruction, and basic block leaders.
+    let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
+    let mut leader = vec![false; n + 1];
+    leader[0] = true;
+    let mut pc = 0;
+    while pc < n {
+        let i = &code[pc];
+        if i.op == Op::BrTable {
+            let k = i.imm as usize;
+            for e in pc + 1..=pc + 1 + k {
+                leader[target(e)] = true;
+            }
+            pc += k + 2;
+            leader[pc.min(n)] = true;
+            continue;
+        }
+        if i.op.fmt().is_branch() {
+            leader[target(pc)] = true;
+            leader[pc + 1] = true;
+        } else if ends_flow(i.op) || is_barrier(i) {
+            leader[pc + 1] = true;
+        }
+        pc += 1;
+    }
+    let starts: Vec<usize> = (0..n).filter(|&p| leader[p]).collect();
+    let nb = starts.len();
+    if nb.saturating_mul(num_slots) > MAX_WORK {
+        return Allocation::all_memory(num_slots);
+    }
+    let block_of = {
+        let mut b = vec![0u32; n + 1];
+        let mut cur = 0;
+        for (p, slot) in b.iter_mut().enumerate().take(n) {
+            if cur + 1 < nb && starts[cur + 1] == p {
+                cur += 1;
+            }
+            *slot = cur as u32;
+        }
+        b
+    };
+    let end_of = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
+    // Successors of each block.
+    let mut succs: Vec<Vec<u32>> = vec![Vec::new(); nb];
+    for b in 0..nb {
+        let (s, e) = (starts[b], end_of(b));
+        // The last real instruction of the block (a br_table's entries follow it).
+        let mut last = s;
+        let mut p = s;
+        while p < e {
+            last = p;
+            p += if code[p].op == Op::BrTable {
+                code[p].imm as usize + 2
+            } else {
+                1
+            };
+        }
+        let i = &code[last];
+        if i.op == Op::BrTable {
+            for entry in last + 1..=last + 1 + i.imm as usize {
+                succs[b].push(block_of[target(entry)]);
+            }
+        } else {
+            if i.op.fmt().is_branch() {
+                succs[b].push(block_of[target(last)]);
+            }
+            if !ends_flow(i.op) && e < n {
+                succs[b].push(block_of[e]);
+            }
+        }
+    }
+    // Per block: slots used before being defined (gen) and defined (kill).
+    let mut gen = vec![Bits::new(num_slots); nb];
+    let mut kill = vec![Bits::new(num_slots); nb];
+    for b in 0..nb {
+        let mut p = starts[b];
+        while p < end_of(b) {
+            let i = &code[p];
+            effects.reads(i, |s| {
+                if !kill[b].get(s) {
+                    gen[b].set(s)
+                }
+            });
+            effects.writes(i, |s| kill[b].set(s));
+            p += if i.op == Op::BrTable {
+                i.imm as usize + 2
+            } else {
+                1
+            };
+        }
+    }
+    // live_in(b) = gen(b) | (live_out(b) & !kill(b)); iterate to a fixed point.
+    let mut live_in = gen.clone();
+    let mut live_out = vec![Bits::new(num_slots); nb];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for b in (0..nb).rev() {
+            let mut out = Bits::new(num_slots);
+            for &s in &succs[b] {
+                out.union(&live_in[s as usize]);
+            }
+            let mut inn = out.clone();
+            for (w, (k, g)) in inn.0.iter_mut().zip(kill[b].0.iter().zip(&gen[b].0)) {
+                *w = (*w & !k) | g;
+            }
+            changed |= live_in[b].union(&inn);
+            live_out[b] = out;
+        }
+    }
+
+    // Intervals: first and last position where each slot is live or touched.
+    const NONE: (u32, u32) = (u32::MAX, 0);
+    let mut iv = vec![NONE; num_slots];
+    let touch = |iv: &mut Vec<(u32, u32)>, s: u16, p: usize| {
+        let e = &mut iv[s as usize];
+        e.0 = e.0.min(p as u32);
+        e.1 = e.1.max(p as u32);
+    };
+    let mut votes = vec![(0u32, 0u32); num_slots];
+    for b in 0..nb {
+        for s in live_in[b].ones() {
+            touch(&mut iv, s, starts[b]);
+        }
+        for s in live_out[b].ones() {
+            touch(&mut iv, s, end_of(b) - 1);
+        }
+        let mut p = starts[b];
+        while p < end_of(b) {
+            let i = &code[p];
+            effects.reads(i, |s| {
+                touch(&mut iv, s, p);
+                vote(&mut votes, class_of(i, s, false), s);
+            });
+            effects.writes(i, |s| {
+                touch(&mut iv, s, p);
+                vote(&mut votes, class_of(i, s, true), s);
+            });
+            p += if i.op == Op::BrTable {
+                i.imm as usize + 2
+            } else {
+                1
+            };
+        }
+    }
+    // Parameters are live from the entry (they arrive in memory).
+    for e in iv.iter_mut().take(num_params) {
+        if *e != NONE {
+            e.0 = 0;
+        }
+    }
+
+    // Linear scan.
+    let mut order: Vec<u16> = (0..num_slots as u16)
+        .filter(|&s| iv[s as usize] != NONE)
+        .collect();
+    order.sort_by_key(|&s| iv[s as usize].0);
+    let mut loc = vec![Loc::Mem; num_slots];
+    let mut free: [Vec<u8>; 2] = [(0..pools.0).rev().collect(), (0..pools.1).rev().collect()];
+    let mut active: Vec<u16> = Vec::new();
+    for &s in &order {
+        let (start, end) = iv[s as usize];
+        active.retain(|&t| {
+            if iv[t as usize].1 < start {
+                if let Loc::Reg(c, r) = loc[t as usize] {
+                    free[c as usize].push(r);
+                }
+                false
+            } else {
+                true
+            }
+        });
+        let (ints, floats) = votes[s as usize];
+        let class = if floats > ints {
+            Class::Float
+        } else {
+            Class::Int
+        };
+        if let Some(r) = free[class as usize].pop() {
+            loc[s as usize] = Loc::Reg(class, r);
+            active.push(s);
+            continue;
+        }
+        // Spill whichever of the class's intervals ends last.
+        let victim = active
+            .iter()
+            .copied()
+            .filter(|&t| matches!(loc[t as usize], Loc::Reg(c, _) if c == class))
+            .max_by_key(|&t| iv[t as usize].1);
+        if let Some(v) = victim.filter(|&v| iv[v as usize].1 > end) {
+            loc[s as usize] = loc[v as usize];
+            loc[v as usize] = Loc::Mem;
+            active.retain(|&t| t != v);
+            active.push(s);
+        }
+    }
+
+    // Barriers: allocated slots live into and out of each memory-bound instruction.
+    let mut barriers = Vec::new();
+    for b in 0..nb {
+        let has_barrier = (starts[b]..end_of(b)).any(|p| is_barrier(&code[p]));
+        if !has_barrier {
+            continue;
+        }
+        // Walk the block backwards from its live-out set.
+        let mut live = live_out[b].clone();
+        let mut positions = Vec::new();
+        let mut p = starts[b];
+        while p < end_of(b) {
+            positions.push(p);
+            p += if code[p].op == Op::BrTable {
+                code[p].imm as usize + 2
+            } else {
+                1
+            };
+        }
+        for &p in positions.iter().rev() {
+            let i = &code[p];
+            let after: Vec<u16> = if is_barrier(i) {
+                live.ones()
+                    .filter(|&s| loc[s as usize] != Loc::Mem)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            effects.writes(i, |s| live.clear(s));
+            effects.reads(i, |s| live.set(s));
+            if is_barrier(i) {
+                let before: Vec<u16> = live
+                    .ones()
+                    .filter(|&s| loc[s as usize] != Loc::Mem)
+                    .collect();
+                barriers.push((
+                    p as u32,
+                    Barrier {
+                        store: before,
+                        reload: after,
+                    },
+                ));
+            }
+        }
+    }
+    barriers.sort_by_key(|(p, _)| *p);
+    let entry_loads = (0..num_params.min(num_slots) as u16)
+        .filter(|&s| loc[s as usize] != Loc::Mem && live_in[0].get(s))
+        .collect();
+    Allocation {
+        loc,
+        barriers,
+        entry_loads,
+    }
+}
+
+fn vote(votes: &mut [(u32, u32)], class: Option<Class>, s: u16) {
+    match class {
+        Some(Class::Int) => votes[s as usize].0 += 1,
+        Some(Class::Float) => votes[s as usize].1 += 1,
+        None => {}
+    }
+}
