@@ -3,12 +3,14 @@
 //! loader runs.
 
 mod artifact;
+mod cache_key;
 mod error;
 mod features;
 mod fold;
 mod lower;
 mod module;
 
+pub use cache_key::cache_key;
 pub use error::CompileError;
 pub use features::{features, Feature, FeatureStatus};
 
