@@ -17,7 +17,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 use support::{Outcome, Report, Totals};
 
@@ -247,7 +246,7 @@ fn try_run(p: &Program) -> Result<(Outcome, Option<Duration>, String), String> {
     // live beside it so the guest never sees them.
     let cwd = scratch.join("cwd");
     std::fs::create_dir(&cwd).map_err(|e| format!("scratch dir: {e}"))?;
-    let mut cmd = Command::new(support::zwasm_bin());
+    let mut cmd = support::zwasm_command(&scratch.join("cache"));
     cmd.arg("run");
     for guest in &p.dirs {
         cmd.arg("--dir").arg(format!("{}::{guest}", cwd.display()));

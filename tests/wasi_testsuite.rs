@@ -19,7 +19,6 @@ mod json;
 
 use json::Json;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 use support::{Outcome, Report, Totals};
 
@@ -171,7 +170,7 @@ fn try_run(base: &Path, t: &Test, name: &str) -> Result<(Outcome, Duration, Stri
     let scratch = support::scratch(SUITE, name).map_err(|e| format!("scratch dir: {e}"))?;
     let work = scratch.join("work");
     std::fs::create_dir_all(&work).map_err(|e| format!("scratch dir: {e}"))?;
-    let mut cmd = Command::new(support::zwasm_bin());
+    let mut cmd = support::zwasm_command(&scratch.join("cache"));
     cmd.arg("run");
     if let Some(root) = &config.root {
         let host = work.join(root);
