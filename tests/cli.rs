@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
+#[path = "cli/cache.rs"]
+mod cache;
 #[path = "cli/examples.rs"]
 mod examples;
 #[path = "cli/gc.rs"]
@@ -29,10 +32,29 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// `XDG_CACHE_HOME` for every `zwasm` these tests start, emptied once per
+/// run of the test binary: the tests never write to the real `~/.cache`, and
+/// start from an empty cache each time.
+fn cache_home() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-cache");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
+}
+
+/// `zwasm` with the tests' compile cache, started in `dir`.
+fn zwasm_command(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zwasm"));
+    cmd.env("XDG_CACHE_HOME", cache_home()).current_dir(dir);
+    cmd
+}
+
 fn zwasm<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zwasm"))
+    zwasm_command(&root())
         .args(args)
-        .current_dir(root())
         .output()
         .expect("cannot start zwasm")
 }
@@ -153,7 +175,7 @@ fn compiled_artifact_runs_like_the_source() {
 }
 
 #[test]
-fn compile_from_wasm_binary_and_default_output_name() {
+fn compile_from_wasm_binary() {
     let dir = scratch("compile_wasm");
     // The add module as a binary: (func (export "add") (param i32 i32) (result i32) ...).
     let wasm: &[u8] = &[
@@ -168,15 +190,15 @@ fn compile_from_wasm_binary_and_default_output_name() {
     let o = zwasm(&[file.to_str().unwrap(), "--invoke", "add", "20", "22"]);
     assert_exit(&o, 0);
     assert_eq!(stdout(&o), "42\n");
-    let o = zwasm(&["compile", file.to_str().unwrap()]);
-    assert_exit(&o, 0);
+    let zwo = dir.join("add.zwo");
     let o = zwasm(&[
-        dir.join("add.zwo").to_str().unwrap(),
-        "--invoke",
-        "add",
-        "1",
-        "2",
+        "compile",
+        file.to_str().unwrap(),
+        "-o",
+        zwo.to_str().unwrap(),
     ]);
+    assert_exit(&o, 0);
+    let o = zwasm(&[zwo.to_str().unwrap(), "--invoke", "add", "1", "2"]);
     assert_exit(&o, 0);
     assert_eq!(stdout(&o), "3\n");
 }
@@ -512,7 +534,7 @@ fn compile_refuses_an_artifact_and_unwritable_output() {
 fn help_and_version() {
     let o = zwasm(&["--help"]);
     assert_exit(&o, 0);
-    for cmd in ["run", "compile", "validate", "inspect", "features"] {
+    for cmd in ["run", "compile", "validate", "inspect", "features", "cache"] {
         assert!(stdout(&o).contains(cmd), "{cmd} missing from --help");
     }
     let o = zwasm(&["--version"]);

@@ -17,7 +17,6 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 use support::{Outcome, Report, Totals};
 
@@ -38,8 +37,11 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[];
 const SLOW: &[(&str, u64, &str)] = &[];
 
 /// One `[[program]]` of the manifest.
+#[derive(Clone)]
 struct Program {
     name: String,
+    /// The engine it runs on (`--engine`).
+    engine: &'static str,
     path: PathBuf,
     args: Vec<String>,
     dirs: Vec<String>,
@@ -50,6 +52,7 @@ struct Program {
     expect_stdout: Expect,
 }
 
+#[derive(Clone)]
 enum Expect {
     File(PathBuf),
     Regex(String),
@@ -82,10 +85,21 @@ fn main() {
         // A filtered run does not see every program; the tables are checked in full runs.
         table_errors.clear();
     }
+    // Every program runs on each engine.
+    let programs: Vec<Program> = support::ENGINES
+        .iter()
+        .flat_map(|&engine| {
+            programs.iter().map(move |p| Program {
+                engine,
+                ..p.clone()
+            })
+        })
+        .collect();
     println!(
-        "{SUITE}: {} realworld programs from {}",
+        "{SUITE}: {} runs of the realworld programs from {} (engines: {})",
         programs.len(),
-        manifest.display()
+        manifest.display(),
+        support::ENGINES.join(", ")
     );
     for (name, cause) in KNOWN_FAILURES {
         println!("known failure {name}: {cause}");
@@ -156,6 +170,7 @@ fn load_manifest(base: &Path, manifest: &Path) -> Result<Vec<Program>, String> {
                     .ok_or("`expect_exit` is not an integer")?,
             };
             Ok(Some(Program {
+                engine: support::ENGINES[0],
                 path: base.join(path),
                 args: str_list(t, "args")?,
                 dirs: str_list(t, "dirs")?,
@@ -229,7 +244,7 @@ fn run_program(p: &Program) -> Report {
         (_, outcome) => outcome,
     };
     Report {
-        name: p.name.clone(),
+        name: format!("{} [{}]", p.name, p.engine),
         outcome,
         elapsed,
         detail,
@@ -242,13 +257,14 @@ fn try_run(p: &Program) -> Result<(Outcome, Option<Duration>, String), String> {
         let why = format!("stdout_regex is not supported by this harness (regex `{re}`)");
         return Ok((Outcome::Skip(why), None, String::new()));
     }
-    let scratch = support::scratch(SUITE, &p.name).map_err(|e| format!("scratch dir: {e}"))?;
+    let scratch = support::scratch(SUITE, &format!("{}-{}", p.name, p.engine))
+        .map_err(|e| format!("scratch dir: {e}"))?;
     // The guest's working directory is a fresh empty one; the captured streams
     // live beside it so the guest never sees them.
     let cwd = scratch.join("cwd");
     std::fs::create_dir(&cwd).map_err(|e| format!("scratch dir: {e}"))?;
-    let mut cmd = Command::new(support::zwasm_bin());
-    cmd.arg("run");
+    let mut cmd = support::zwasm_command(&scratch.join("cache"));
+    cmd.arg("run").arg("--engine").arg(p.engine);
     for guest in &p.dirs {
         cmd.arg("--dir").arg(format!("{}::{guest}", cwd.display()));
     }

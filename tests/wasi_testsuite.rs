@@ -19,7 +19,6 @@ mod json;
 
 use json::Json;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 use support::{Outcome, Report, Totals};
 
@@ -32,13 +31,15 @@ const THREADS: usize = 2;
 /// One test: `<group>/<name>.wasm` and its settings.
 struct Test {
     group: &'static str,
+    /// The engine it runs on (`--engine`).
+    engine: &'static str,
     name: String,
     wasm: PathBuf,
     config: Result<Config, String>,
 }
 
 /// `NAME.json`, with the README's defaults for missing fields.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Config {
     args: Vec<String>,
     env: Vec<(String, String)>,
@@ -59,6 +60,15 @@ fn main() {
     let tests: Vec<Test> = GROUPS
         .iter()
         .flat_map(|g| discover(&base, g))
+        .flat_map(|t| {
+            support::ENGINES.map(|engine| Test {
+                engine,
+                config: t.config.clone(),
+                name: t.name.clone(),
+                wasm: t.wasm.clone(),
+                group: t.group,
+            })
+        })
         .filter(|t| {
             filter
                 .as_deref()
@@ -101,6 +111,7 @@ fn discover(base: &Path, group: &'static str) -> Vec<Test> {
             };
             Test {
                 group,
+                engine: support::ENGINES[0],
                 wasm: dir.join(format!("{name}.wasm")),
                 name,
                 config,
@@ -148,8 +159,8 @@ fn parse_config(text: &str) -> Result<Config, String> {
 }
 
 fn run_test(base: &Path, t: &Test) -> Report {
-    let name = format!("{}/{}", t.group, t.name);
-    let (outcome, elapsed, detail) = match try_run(base, t, &name) {
+    let name = format!("{}/{} [{}]", t.group, t.name, t.engine);
+    let (outcome, elapsed, detail) = match try_run(base, t) {
         Ok((outcome, elapsed, detail)) => (outcome, Some(elapsed), detail),
         Err(e) => (Outcome::Fail(e), None, String::new()),
     };
@@ -163,16 +174,17 @@ fn run_test(base: &Path, t: &Test) -> Report {
 
 /// Prepares the scratch directory, runs the test and judges it; `Err` is a
 /// failure of the harness or of the test's config.
-fn try_run(base: &Path, t: &Test, name: &str) -> Result<(Outcome, Duration, String), String> {
+fn try_run(base: &Path, t: &Test) -> Result<(Outcome, Duration, String), String> {
     let config = t
         .config
         .as_ref()
         .map_err(|e| format!("bad test config: {e}"))?;
-    let scratch = support::scratch(SUITE, name).map_err(|e| format!("scratch dir: {e}"))?;
+    let scratch = support::scratch(SUITE, &format!("{}-{}-{}", t.group, t.name, t.engine))
+        .map_err(|e| format!("scratch dir: {e}"))?;
     let work = scratch.join("work");
     std::fs::create_dir_all(&work).map_err(|e| format!("scratch dir: {e}"))?;
-    let mut cmd = Command::new(support::zwasm_bin());
-    cmd.arg("run");
+    let mut cmd = support::zwasm_command(&scratch.join("cache"));
+    cmd.arg("run").arg("--engine").arg(t.engine);
     if let Some(root) = &config.root {
         let host = work.join(root);
         support::copy_tree(&base.join(t.group).join(root), &host)

@@ -1,55 +1,52 @@
-//! The small subcommands: `compile` (write a `.zwo` atomically), `validate`
-//! and `features`.
+//! The small subcommands: `compile` (into the cache, or to a `.zwo` file),
+//! `validate` and `features`.
 
+use crate::atomic::{write_atomically, Durability};
+use crate::cache::Cache;
 use crate::error::CliError;
 use crate::input::{self, Kind};
 use crate::json::Json;
 use crate::opts::{CompileOpts, FeaturesOpts, ValidateOpts};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use zwasm_compiler::CompileOptions;
 
-/// Runs `zwasm compile FILE [-o OUT]`.
+/// Runs `zwasm compile FILE [-o OUT] [--engine E]`: writes the artifact to
+/// OUT, or without `-o` into the compile cache (pre-warming it for `zwasm run
+/// FILE`) and says on stderr where it went.
 pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
     let bytes = input::read(&o.file)?;
     let kind = Kind::of(&o.file, &bytes);
     if kind == Kind::Zwo {
         return Err(CliError::file(&o.file, "is already a .zwo artifact"));
     }
-    let zwo = input::compile(&o.file, kind, &bytes)?;
-    let out = o
-        .output
-        .clone()
-        .unwrap_or_else(|| o.file.with_extension("zwo"));
-    write_atomically(&out, &zwo).map_err(|e| CliError::file(&out, format!("cannot write: {e}")))
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and
-/// a rename, so a reader (or a crash) never sees half an artifact.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+    let wasm = input::to_wasm(&o.file, kind, &bytes)?;
+    let opts = CompileOptions {
+        engine: o.engine.engine(),
+        ..CompileOptions::default()
     };
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "output path has no file name",
-        )
-    })?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let zwo = input::compile(&o.file, &wasm, &opts)?;
+    let cannot_write =
+        |out: &Path, e: std::io::Error| CliError::file(out, format!("cannot write: {e}"));
+    match &o.output {
+        Some(out) => {
+            write_atomically(out, &zwo, Durability::Synced).map_err(|e| cannot_write(out, e))
+        }
+        None => {
+            let cache = Cache::open().ok_or_else(|| {
+                CliError::Failed(
+                    "no cache directory (neither XDG_CACHE_HOME nor HOME is an absolute path); \
+                     use -o OUT to write a file"
+                        .into(),
+                )
+            })?;
+            let entry = cache.entry(&wasm, &opts);
+            cache
+                .put(&entry, &zwo)
+                .map_err(|e| cannot_write(&entry, e))?;
+            eprintln!("{}: cached as {}", o.file.display(), entry.display());
+            Ok(())
+        }
     }
-    result
 }
 
 /// Runs `zwasm validate FILE`: prints `FILE: valid` or fails with the reason.

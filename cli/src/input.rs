@@ -1,10 +1,14 @@
 //! Reading a module from disk: the file's first bytes decide whether it is a
 //! `.zwo` artifact, a wasm binary or wat text; anything but an artifact is
-//! compiled in memory so every subcommand works on a loaded `Module`.
+//! compiled (in memory, or for `run` through the compile cache) so every
+//! subcommand works on a loaded `Module`.
 
+use crate::cache::Cache;
 use crate::error::CliError;
+use std::borrow::Cow;
 use std::path::Path;
 use zwasm_abi::artifact::MAGIC;
+use zwasm_compiler::{CompileOptions, Engine};
 use zwasm_loader::Module;
 
 /// What a file holds, judged by its first bytes (and, for a clearer message
@@ -44,8 +48,12 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     Ok(bytes)
 }
 
-/// Compiles wasm or wat bytes to `.zwo` bytes.
-pub(crate) fn compile(path: &Path, kind: Kind, bytes: &[u8]) -> Result<Vec<u8>, CliError> {
+/// The wasm binary in wasm or wat bytes: wat text is assembled.
+pub(crate) fn to_wasm<'a>(
+    path: &Path,
+    kind: Kind,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, [u8]>, CliError> {
     if kind == Kind::Wasm && !bytes.starts_with(b"\0asm") {
         return Err(CliError::file(
             path,
@@ -55,7 +63,7 @@ pub(crate) fn compile(path: &Path, kind: Kind, bytes: &[u8]) -> Result<Vec<u8>, 
     let named_wasm = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("wasm"));
-    zwasm_compiler::compile(bytes, &zwasm_compiler::CompileOptions::default()).map_err(|e| {
+    zwasm_compiler::wat_to_wasm(bytes).map_err(|e| {
         if kind == Kind::Wat && named_wasm {
             // Text in a `.wasm` file is more likely not a module at all than wat.
             let text = e.to_string();
@@ -68,6 +76,15 @@ pub(crate) fn compile(path: &Path, kind: Kind, bytes: &[u8]) -> Result<Vec<u8>, 
             compile_error(path, e)
         }
     })
+}
+
+/// Compiles a wasm binary read from `path` to `.zwo` bytes.
+pub(crate) fn compile(
+    path: &Path,
+    wasm: &[u8],
+    opts: &CompileOptions,
+) -> Result<Vec<u8>, CliError> {
+    zwasm_compiler::compile(wasm, opts).map_err(|e| compile_error(path, e))
 }
 
 /// A compile error about `path`. The wat parser does not know the file name
@@ -84,13 +101,67 @@ pub(crate) fn load_artifact(path: &Path, bytes: &[u8]) -> Result<Module, CliErro
     Module::from_bytes(bytes).map_err(|e| CliError::file(path, e))
 }
 
-/// Reads `path` and returns it as a loaded module, compiling it if needed.
+/// Reads `path` and returns it as a loaded module, compiling it in memory
+/// if needed.
 pub(crate) fn load(path: &Path) -> Result<Module, CliError> {
     let bytes = read(path)?;
     match Kind::of(path, &bytes) {
         Kind::Zwo => load_artifact(path, &bytes),
-        kind => load_artifact(path, &compile(path, kind, &bytes)?),
+        kind => {
+            let wasm = to_wasm(path, kind, &bytes)?;
+            load_artifact(path, &compile(path, &wasm, &CompileOptions::default())?)
+        }
     }
+}
+
+/// Reads `path` for `zwasm run`: an artifact is loaded as it is; wasm or wat
+/// is compiled for `engine`, through `cache` when there is one. With the
+/// interpreter engine, native code is switched off in either case.
+pub(crate) fn load_for_run(
+    path: &Path,
+    engine: Engine,
+    cache: Option<&Cache>,
+) -> Result<Module, CliError> {
+    let bytes = read(path)?;
+    let module = match Kind::of(path, &bytes) {
+        Kind::Zwo => load_artifact(path, &bytes)?,
+        kind => {
+            let wasm = to_wasm(path, kind, &bytes)?;
+            let opts = CompileOptions {
+                engine,
+                ..CompileOptions::default()
+            };
+            match cache {
+                Some(cache) => load_through_cache(path, &wasm, &opts, cache)?,
+                None => load_artifact(path, &compile(path, &wasm, &opts)?)?,
+            }
+        }
+    };
+    Ok(match engine {
+        Engine::Interp => module.interp_only(),
+        Engine::Native => module,
+    })
+}
+
+/// The cached module for `wasm`, or a fresh compile that is then cached.
+/// Nothing about the cache can fail the run: an entry that does not load is
+/// rebuilt, and a failed write is ignored.
+fn load_through_cache(
+    path: &Path,
+    wasm: &[u8],
+    opts: &CompileOptions,
+    cache: &Cache,
+) -> Result<Module, CliError> {
+    let entry = cache.entry(wasm, opts);
+    if let Some(module) = cache.get(&entry, wasm) {
+        return Ok(module);
+    }
+    let zwo = compile(path, wasm, opts)?;
+    // Loaded before it is stored, so an artifact the loader refuses is
+    // reported, never cached.
+    let module = load_artifact(path, &zwo)?;
+    let _ = cache.put(&entry, &zwo);
+    Ok(module)
 }
 
 #[cfg(test)]

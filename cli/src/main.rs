@@ -3,6 +3,8 @@
 //! malformed, invalid or unlinkable input), 2 a usage error, 134 a wasm trap.
 
 mod args;
+mod atomic;
+mod cache;
 mod commands;
 mod error;
 mod input;
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Command::Validate(o) => commands::validate(&o).map(|()| 0),
         Command::Inspect(o) => inspect::inspect(&o).map(|()| 0),
         Command::Features(o) => commands::features(&o).map(|()| 0),
+        Command::Cache(o) => cache::command(&o).map(|()| 0),
     };
     match result {
         Ok(status) => ExitCode::from(status),
@@ -78,6 +81,10 @@ mod tests {
             ["zwasm", "run", "x.wasm"]
         );
         assert_eq!(argv(&["zwasm", "inspect", "x"]), ["zwasm", "inspect", "x"]);
+        assert_eq!(
+            argv(&["zwasm", "cache", "clear"]),
+            ["zwasm", "cache", "clear"]
+        );
         assert_eq!(argv(&["zwasm", "--help"]), ["zwasm", "--help"]);
         assert_eq!(argv(&["zwasm", "-V"]), ["zwasm", "-V"]);
         assert_eq!(
@@ -130,5 +137,32 @@ mod tests {
     fn clap_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_is_known_to_implicit_run() {
+        use clap::CommandFactory;
+        let mut names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        names.push("help".into());
+        names.sort();
+        let mut known: Vec<&str> = opts::SUBCOMMANDS.to_vec();
+        known.sort();
+        assert_eq!(names, known);
+    }
+
+    #[test]
+    fn engine_flags_are_spelled_as_the_compiler_names_them() {
+        use clap::ValueEnum;
+        for e in opts::EngineArg::value_variants() {
+            let flag = e.to_possible_value().unwrap();
+            assert_eq!(flag.get_name(), e.engine().name());
+        }
+        let o = run_opts(&["zwasm", "x.wasm"]);
+        assert_eq!((o.engine, o.no_cache), (opts::EngineArg::Native, false));
+        let o = run_opts(&["zwasm", "--engine", "interp", "--no-cache", "x.wasm"]);
+        assert_eq!((o.engine, o.no_cache), (opts::EngineArg::Interp, true));
     }
 }

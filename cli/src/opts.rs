@@ -1,12 +1,13 @@
 //! The command-line grammar (clap derive): one struct of options per
 //! subcommand. Only declarations live here; each subcommand's module acts on them.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Names that `main::implicit_run` must not mistake for a file to run.
-pub(crate) const SUBCOMMANDS: &[&str] =
-    &["run", "compile", "validate", "inspect", "features", "help"];
+pub(crate) const SUBCOMMANDS: &[&str] = &[
+    "run", "compile", "validate", "inspect", "features", "cache", "help",
+];
 
 /// zwasm: a small, full, fast WebAssembly runtime.
 ///
@@ -22,7 +23,7 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Run a module (.wasm, .wat or .zwo)
     Run(RunOpts),
-    /// Compile a module to a .zwo artifact
+    /// Compile a module into the cache, or to a .zwo file with -o
     Compile(CompileOpts),
     /// Check that a module is valid
     Validate(ValidateOpts),
@@ -30,6 +31,28 @@ pub(crate) enum Command {
     Inspect(InspectOpts),
     /// List the WebAssembly proposals zwasm knows and their status
     Features(FeaturesOpts),
+    /// Show or clear the compile cache
+    Cache(CacheOpts),
+}
+
+/// `--engine`: what runs the module's functions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EngineArg {
+    /// Native code where the backend has it, the interpreter elsewhere
+    #[default]
+    Native,
+    /// The interpreter for every function
+    Interp,
+}
+
+impl EngineArg {
+    /// The compiler's engine of the same name.
+    pub(crate) fn engine(self) -> zwasm_compiler::Engine {
+        match self {
+            EngineArg::Native => zwasm_compiler::Engine::Native,
+            EngineArg::Interp => zwasm_compiler::Engine::Interp,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -38,11 +61,15 @@ Examples:
   zwasm run examples/wat/add.wat --invoke add 2 3
   zwasm run --dir data::/data --env LANG=C app.wasm input.txt
   zwasm run app.zwo -- --guest-flag file.txt
+  zwasm run --engine interp --no-cache app.wasm
 
 WASI: the guest sees no directory and no environment variable unless granted
 with --dir, --env or --allow-all. Paths never resolve outside a granted
 directory. zwasm's own options may follow the file; put guest arguments that
-look like them after `--`.")]
+look like them after `--`.
+
+A .wasm or .wat file is compiled once and its artifact kept in the compile
+cache (`zwasm cache dir` shows where); later runs load it from there.")]
 pub(crate) struct RunOpts {
     /// The module to run: .wasm, .wat or .zwo
     pub file: PathBuf,
@@ -74,6 +101,14 @@ pub(crate) struct RunOpts {
     /// Grant the current directory (as `.`) and the whole host environment
     #[arg(long)]
     pub allow_all: bool,
+
+    /// What runs the functions; for a .zwo, interp ignores its native code
+    #[arg(long, value_enum, default_value_t)]
+    pub engine: EngineArg,
+
+    /// Compile in memory: neither read nor write the compile cache
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl RunOpts {
@@ -95,13 +130,20 @@ impl RunOpts {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = "\
+Without -o, the artifact goes into the compile cache, where `zwasm run FILE`
+(with the same --engine) finds it; the entry's path is printed on stderr.")]
 pub(crate) struct CompileOpts {
     /// The module to compile: .wasm or .wat
     pub file: PathBuf,
 
-    /// Where to write the artifact (default: FILE with the extension .zwo)
+    /// Write the artifact to OUT, a file to ship, instead of to the cache
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+
+    /// The engine the artifact is for
+    #[arg(long, value_enum, default_value_t)]
+    pub engine: EngineArg,
 }
 
 #[derive(Args, Debug)]
@@ -129,4 +171,18 @@ pub(crate) struct FeaturesOpts {
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CacheOpts {
+    #[command(subcommand)]
+    pub command: CacheCommand,
+}
+
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub(crate) enum CacheCommand {
+    /// Print the cache directory ($XDG_CACHE_HOME/zwasm, else ~/.cache/zwasm)
+    Dir,
+    /// Remove every cached artifact (other files in the directory stay)
+    Clear,
 }

@@ -1,8 +1,9 @@
-//! `zwasm run`: load (compiling if needed), link, instantiate (which runs the
+//! `zwasm run`: load (compiling through the cache if needed), link, instantiate (which runs the
 //! start function), then call `--invoke NAME` with parsed arguments and print
 //! its results, or call `_start` if the module exports one.
 
 use crate::args;
+use crate::cache::Cache;
 use crate::error::CliError;
 use crate::input;
 use crate::opts::RunOpts;
@@ -76,7 +77,8 @@ impl GuestContext {
 pub(crate) fn run(o: &RunOpts) -> Result<u8, CliError> {
     let (invoke_args, guest_args) = o.split_args();
     let guest = GuestContext::from_opts(o, guest_args)?;
-    let module = input::load(&o.file)?;
+    let cache = if o.no_cache { None } else { Cache::open() };
+    let module = input::load_for_run(&o.file, o.engine.engine(), cache.as_ref())?;
 
     let mut store = Store::new();
     let linker = build_linker(&mut store, &module, &guest)?;

@@ -4,12 +4,14 @@
 
 mod artifact;
 mod backend;
+mod cache_key;
 mod error;
 mod features;
 mod fold;
 mod lower;
 mod module;
 
+pub use cache_key::cache_key;
 pub use error::CompileError;
 pub use features::{features, Feature, FeatureStatus};
 

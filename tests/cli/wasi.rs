@@ -8,9 +8,9 @@
 //! running these same programs under it: an escape is `PERM` (63), never a
 //! silent success.
 
-use crate::{assert_exit, scratch, stderr, stdout};
+use crate::{assert_exit, scratch, stderr, stdout, zwasm_command};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// WASI errno values used below.
 const BADF: u32 = 8;
@@ -18,8 +18,8 @@ const PERM: u32 = 63;
 
 /// Runs `zwasm ARGS` in `dir`, with `env` added to the inherited environment.
 fn zwasm_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zwasm"));
-    cmd.args(args).current_dir(dir);
+    let mut cmd = zwasm_command(dir);
+    cmd.args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }

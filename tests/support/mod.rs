@@ -1,5 +1,5 @@
 //! What the data-driven suites (`wasi_testsuite.rs`, `corpus.rs`) share: running
-//! the built `zwasm` with a timeout and its output captured in files, fresh
+//! the built `zwasm` (with a private compile cache) with a timeout and its output captured in files, fresh
 //! scratch directories, copying a fixture tree writable, a small thread pool,
 //! and the per-test lines and closing summary.
 
@@ -16,9 +16,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The built `zwasm` binary.
-pub fn zwasm_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_zwasm")
+/// A command running the built `zwasm` with its compile cache in
+/// `cache_home` (as `XDG_CACHE_HOME`), so a test never writes to the real
+/// `~/.cache` and never runs an artifact cached by an earlier test run.
+/// The engines every program runs on, as `--engine` spells them.
+pub const ENGINES: [&str; 2] = ["interp", "native"];
+
+pub fn zwasm_command(cache_home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zwasm"));
+    cmd.env("XDG_CACHE_HOME", cache_home);
+    cmd
 }
 
 /// `../shared/<name>` beside the repository, or `None` when it is absent.

@@ -55,6 +55,11 @@ impl X64 {
         X64 { features }
     }
 
+    /// The CPU features this backend may use.
+    pub fn features(&self) -> u64 {
+        self.features
+    }
+
     fn has(&self, f: u64) -> bool {
         self.features & f != 0
     }

@@ -1,0 +1,114 @@
+//! Writing a file so that no reader ever sees part of it: the bytes go to a
+//! temporary file in the same directory, which is then renamed over the
+//! target. Used for `compile -o` and for every compile-cache entry.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Whether the data must be on disk before the rename (a file to ship) or may
+/// follow later (a cache entry: one lost in a crash is found damaged by the
+/// loader's hash check on the next run and rebuilt).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Durability {
+    Synced,
+    Unsynced,
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and
+/// a rename, so a reader (or a crash) never sees half a file, and concurrent
+/// writers of the same path each replace it whole.
+pub(crate) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "output path has no file name",
+        )
+    })?;
+    let tmp = dir.join(temp_name(name));
+    let result = (|| {
+        let mut f = std::fs::File::create_new(&tmp)?;
+        f.write_all(bytes)?;
+        if durability == Durability::Synced {
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `.NAME.PID-N.tmp`: hidden, unique to this process and write, and
+/// recognisable by [`is_temp_of`].
+fn temp_name(name: &OsStr) -> OsString {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut tmp = OsString::from(".");
+    tmp.push(name);
+    tmp.push(format!(".{}-{n}.tmp", std::process::id()));
+    tmp
+}
+
+/// Whether `file` is a temporary file [`write_atomically`] made on its way to
+/// writing a file named by `is_target` (left behind by a process that died
+/// before its rename).
+pub(crate) fn is_temp_of(file: &str, is_target: impl Fn(&str) -> bool) -> bool {
+    let Some(inner) = file.strip_prefix('.').and_then(|f| f.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let Some((target, unique)) = inner.rsplit_once('.') else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unique_ok = unique
+        .split_once('-')
+        .is_some_and(|(pid, n)| digits(pid) && digits(n));
+    unique_ok && is_target(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_are_recognised() {
+        let name = temp_name(OsStr::new("abc.zwo")).into_string().unwrap();
+        assert!(
+            name.starts_with(".abc.zwo.") && name.ends_with(".tmp"),
+            "{name}"
+        );
+        assert!(is_temp_of(&name, |t| t == "abc.zwo"));
+        assert!(!is_temp_of(&name, |t| t == "other.zwo"));
+        assert!(!is_temp_of(".abc.zwo.tmp", |_| true));
+        assert!(!is_temp_of(".abc.zwo.12-x.tmp", |_| true));
+        assert!(!is_temp_of("abc.zwo.12-3.tmp", |_| true));
+        assert_ne!(temp_name(OsStr::new("a")), temp_name(OsStr::new("a")));
+    }
+
+    #[test]
+    fn writes_replace_whole_and_leave_no_temp_file() {
+        let dir = std::env::temp_dir().join(format!("zwasm-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("out.bin");
+        write_atomically(&path, b"first", Durability::Synced).unwrap();
+        write_atomically(&path, b"second", Durability::Unsynced).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.bin"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
