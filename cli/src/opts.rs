@@ -109,6 +109,10 @@ pub(crate) struct RunOpts {
     /// Compile in memory: neither read nor write the compile cache
     #[arg(long)]
     pub no_cache: bool,
+
+    /// Write /tmp/perf-PID.map so `perf report` names native wasm functions
+    #[arg(long)]
+    pub perfmap: bool,
 }
 
 impl RunOpts {

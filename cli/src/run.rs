@@ -79,6 +79,11 @@ pub(crate) fn run(o: &RunOpts) -> Result<u8, CliError> {
     let guest = GuestContext::from_opts(o, guest_args)?;
     let cache = if o.no_cache { None } else { Cache::open() };
     let module = input::load_for_run(&o.file, o.engine.engine(), cache.as_ref())?;
+    if o.perfmap {
+        module
+            .write_perf_map()
+            .map_err(|e| CliError::file(&o.file, format!("cannot write the perf map: {e}")))?;
+    }
 
     let mut store = Store::new();
     let linker = build_linker(&mut store, &module, &guest)?;

@@ -219,6 +219,27 @@ impl Module {
         self.inner.native_index.len()
     }
 
+    /// Appends a line per native function to `/tmp/perf-PID.map`, the file
+    /// `perf` reads to name code it cannot otherwise attribute.
+    pub fn write_perf_map(&self) -> std::io::Result<()> {
+        use std::io::Write;
+        let meta = self.meta();
+        let imported = meta.num_imported(zwasm_abi::module::ExportKind::Func);
+        let mut out = String::new();
+        for &(start, def) in &self.inner.native_index {
+            let index = imported + def;
+            let len = meta.funcs[def as usize].native_len;
+            let name = meta.func_name(index).unwrap_or("");
+            out.push_str(&format!("{start:x} {len:x} wasm[{index}] {name}\n"));
+        }
+        let path = format!("/tmp/perf-{}.map", std::process::id());
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?
+            .write_all(out.as_bytes())
+    }
+
     /// The defined function whose native code contains `pc`.
     pub(crate) fn native_func_at(&self, pc: usize) -> Option<u32> {
         let code = self.inner.code.as_ref()?;

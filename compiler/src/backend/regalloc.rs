@@ -340,6 +340,28 @@ pub(crate) fn allocate(
         e.1 = e.1.max(p as u32);
     };
     let mut votes = vec![(0u32, 0u32); num_slots];
+    // Loop depth of each position (a backward branch closes a loop), and each
+    // slot's spill weight: its reads and writes, weighted 8^depth.
+    let depth = {
+        let mut diff = vec![0i32; n + 1];
+        for (pc, i) in code.iter().enumerate() {
+            if i.op.fmt().is_branch() {
+                let t = target(pc);
+                if t <= pc {
+                    diff[t] += 1;
+                    diff[pc + 1] -= 1;
+                }
+            }
+        }
+        let mut d = 0;
+        diff.iter()
+            .map(|x| {
+                d += x;
+                d.clamp(0, 5) as u32
+            })
+            .collect::<Vec<u32>>()
+    };
+    let mut weight = vec![0u64; num_slots];
     for b in 0..nb {
         for s in live_in[b].ones() {
             touch(&mut iv, s, starts[b]);
@@ -350,13 +372,16 @@ pub(crate) fn allocate(
         let mut p = starts[b];
         while p < end_of(b) {
             let i = &code[p];
+            let w = 8u64.pow(depth[p]);
             effects.reads(i, |s| {
                 touch(&mut iv, s, p);
                 vote(&mut votes, class_of(i, s, false), s);
+                weight[s as usize] += w;
             });
             effects.writes(i, |s| {
                 touch(&mut iv, s, p);
                 vote(&mut votes, class_of(i, s, true), s);
+                weight[s as usize] += w;
             });
             p += if i.op == Op::BrTable {
                 i.imm as usize + 2
@@ -381,7 +406,7 @@ pub(crate) fn allocate(
     let mut free: [Vec<u8>; 2] = [(0..pools.0).rev().collect(), (0..pools.1).rev().collect()];
     let mut active: Vec<u16> = Vec::new();
     for &s in &order {
-        let (start, end) = iv[s as usize];
+        let (start, _) = iv[s as usize];
         active.retain(|&t| {
             if iv[t as usize].1 < start {
                 if let Loc::Reg(c, r) = loc[t as usize] {
@@ -403,13 +428,14 @@ pub(crate) fn allocate(
             active.push(s);
             continue;
         }
-        // Spill whichever of the class's intervals ends last.
+        // Spill the lightest of the class's intervals (uses weighted by loop
+        // depth), preferring the one that ends last among equals.
         let victim = active
             .iter()
             .copied()
             .filter(|&t| matches!(loc[t as usize], Loc::Reg(c, _) if c == class))
-            .max_by_key(|&t| iv[t as usize].1);
-        if let Some(v) = victim.filter(|&v| iv[v as usize].1 > end) {
+            .min_by_key(|&t| (weight[t as usize], std::cmp::Reverse(iv[t as usize].1)));
+        if let Some(v) = victim.filter(|&v| weight[v as usize] < weight[s as usize]) {
             loc[s as usize] = loc[v as usize];
             loc[v as usize] = Loc::Mem;
             active.retain(|&t| t != v);
