@@ -46,6 +46,9 @@ pub(crate) struct Allocation {
     barriers: Vec<(u32, Barrier)>,
     /// Allocated parameter slots live at entry (to load in the prologue).
     pub entry_loads: Vec<u16>,
+    /// Positions of `br_if_eqz`/`br_if_nez` whose condition slot is dead
+    /// after the branch (so a compare feeding it need not write it).
+    cond_dies: Vec<u32>,
 }
 
 impl Allocation {
@@ -55,7 +58,13 @@ impl Allocation {
             loc: vec![Loc::Mem; num_slots],
             barriers: Vec::new(),
             entry_loads: Vec::new(),
+            cond_dies: Vec::new(),
         }
+    }
+
+    /// Whether the branch at `pc` is the last reader of its condition slot.
+    pub fn cond_dies(&self, pc: usize) -> bool {
+        self.cond_dies.binary_search(&(pc as u32)).is_ok()
     }
 
     pub fn barrier(&self, pc: usize) -> Option<&Barrier> {
@@ -489,6 +498,13 @@ pub(crate) fn allocate(
         }
     }
     barriers.sort_by_key(|(p, _)| *p);
+    let cond_dies = (0..n)
+        .filter(|&p| {
+            matches!(code[p].op, Op::BrIfEqz | Op::BrIfNez)
+                && !live_out[block_of[p] as usize].get(code[p].b)
+        })
+        .map(|p| p as u32)
+        .collect();
     let entry_loads = (0..num_params.min(num_slots) as u16)
         .filter(|&s| loc[s as usize] != Loc::Mem && live_in[0].get(s))
         .collect();
@@ -496,6 +512,7 @@ pub(crate) fn allocate(
         loc,
         barriers,
         entry_loads,
+        cond_dies,
     }
 }
 

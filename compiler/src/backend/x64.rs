@@ -762,9 +762,28 @@ impl FnGen<'_> {
                 asm!(self.asm; test Rq(r), Rq(r); jz =>l);
                 self.set_gpr(i.a, r);
             }
+            F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge | F64Eq | F64Ne | F64Lt | F64Gt
+            | F64Le | F64Ge
+                if self.fuses_with_branch(pc) =>
+            {
+                self.fcmp_branch(pc);
+                return pc + 2;
+            }
             _ => self.op2(pc, &i),
         }
         pc + 1
+    }
+
+    /// Whether the compare at `pc` feeds only the conditional branch after it
+    /// (which no other path reaches).
+    fn fuses_with_branch(&self, pc: usize) -> bool {
+        let Some(next) = self.code.get(pc + 1) else {
+            return false;
+        };
+        matches!(next.op, Op::BrIfEqz | Op::BrIfNez)
+            && next.b == self.code[pc].a
+            && self.labels[pc + 1].is_none()
+            && self.alloc.cond_dies(pc + 1)
     }
 
     fn constant(&mut self, a: u16, v: u64) {
@@ -1392,6 +1411,41 @@ impl FnGen<'_> {
 
     /// Float compares: `ucomis*` sets CF/ZF/PF; unordered sets all three.
     fn fcmp(&mut self, i: &Instr) {
+        let op = self.ucomis(i);
+        match op {
+            Op::F32Eq => asm!(self.asm; sete al; setnp cl; and al, cl),
+            Op::F32Ne => asm!(self.asm; setne al; setp cl; or al, cl),
+            Op::F32Gt | Op::F32Lt => asm!(self.asm; seta al),
+            _ => asm!(self.asm; setae al),
+        }
+        asm!(self.asm; movzx eax, al);
+        self.set_gpr(i.a, RAX);
+    }
+
+    /// A float compare at `pc` whose only reader is the `br_if_eqz`/`nez`
+    /// right after it: compare and jump, without the 0/1 value.
+    fn fcmp_branch(&mut self, pc: usize) {
+        let br = self.code[pc + 1];
+        let l = self.target(pc + 1);
+        let op = self.ucomis(&self.code[pc].clone());
+        // Whether the branch is taken when the compare is true.
+        let when_true = br.op == Op::BrIfNez;
+        match (op, when_true) {
+            (Op::F32Gt | Op::F32Lt, true) => asm!(self.asm; ja =>l),
+            (Op::F32Gt | Op::F32Lt, false) => asm!(self.asm; jbe =>l),
+            (Op::F32Ge | Op::F32Le, true) => asm!(self.asm; jae =>l),
+            (Op::F32Ge | Op::F32Le, false) => asm!(self.asm; jb =>l),
+            (Op::F32Eq, true) | (Op::F32Ne, false) => {
+                let skip = self.asm.new_dynamic_label();
+                asm!(self.asm; jp =>skip; je =>l; =>skip);
+            }
+            _ => asm!(self.asm; jne =>l; jp =>l),
+        }
+    }
+
+    /// Emits the `ucomis*` of a float compare; returns the compare as its
+    /// f32 op, with lt/le turned around so "above" means true.
+    fn ucomis(&mut self, i: &Instr) -> Op {
         use Op::*;
         let f32 = (F32Eq as u16..=F32Ge as u16).contains(&(i.op as u16));
         let op = if f32 {
@@ -1412,14 +1466,7 @@ impl FnGen<'_> {
             (L::M(m), false) => asm!(self.asm; ucomisd Rx(xx), QWORD [rbx + m]),
             (L::G(_), _) => unreachable!("fsrc never gives a general register"),
         }
-        match op {
-            F32Eq => asm!(self.asm; sete al; setnp cl; and al, cl),
-            F32Ne => asm!(self.asm; setne al; setp cl; or al, cl),
-            F32Gt | F32Lt => asm!(self.asm; seta al),
-            _ => asm!(self.asm; setae al),
-        }
-        asm!(self.asm; movzx eax, al);
-        self.set_gpr(i.a, RAX);
+        op
     }
 
     /// Checks `index + offset + size <= memory length` and returns the index
