@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/artifact.rs"]
+mod artifact;
 #[path = "cli/examples.rs"]
 mod examples;
 #[path = "cli/gc.rs"]
