@@ -237,6 +237,9 @@ pub(crate) fn invoke(
     let store_ptr: *mut Store = store;
     let inst = &mut store.instances[instance as usize];
     let vm = inst.vm.as_mut().expect("instance has native code");
+    // A host function may call back into this instance on a fresh value
+    // stack; the activation it interrupted gets its own bound back after.
+    let outer_slots_end = vm.get(vmctx::SLOTS_END);
     vm.set(vmctx::STORE, store_ptr as usize);
     vm.set(vmctx::SLOTS_END, slots_end as usize);
     vm.set(vmctx::STACK_LIMIT, limit);
@@ -245,12 +248,13 @@ pub(crate) fn invoke(
     // (checked at load), `frame` has room for its slots up to `slots_end` (checked
     // by its prologue), and the VMContext lives as long as the instance.
     let result = unsafe { zwasm_native_enter(vm_ptr, frame, code) };
-    if result == NO_TRAP {
-        return Ok(());
-    }
     // SAFETY: the store outlives the call; nothing else holds it now.
     let store = unsafe { &mut *store_ptr };
     let vm = store.instances[instance as usize].vm.as_mut().unwrap();
+    vm.set(vmctx::SLOTS_END, outer_slots_end);
+    if result == NO_TRAP {
+        return Ok(());
+    }
     let mut frames = std::mem::take(&mut vm.frames);
     let mut trap = if result == TRAP_PENDING {
         store
