@@ -219,3 +219,41 @@ fn mutual_recursion_across_the_boundary_exhausts_the_stack_cleanly() {
         assert!(e.as_trap().is_some(), "{name}: {e}");
     }
 }
+
+/// A host function that calls back into the same instance runs the callee on
+/// a fresh value stack. The interrupted activation must keep its own bound:
+/// after the host returns, its calls succeed, and runaway recursion with big
+/// frames ends in a trap at the end of its value stack, not past it.
+#[test]
+fn reentry_through_the_host_keeps_the_outer_value_stack_bound() {
+    let locals = vec!["i64"; 200].join(" ");
+    let wat = format!(
+        r#"(module
+      (import "env" "host" (func $host (param i32) (result i32)))
+      (func $leaf (export "leaf") (param i32) (result i32)
+        (i32.mul (local.get 0) (i32.const 3)))
+      (func $deep (param i32) (result i32) (local {locals})
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))))
+      (func (export "run") (param i32 i32) (result i32)
+        (i32.add (call $host (local.get 0)) (call $deep (local.get 1)))))"#
+    );
+    for (name, module) in [
+        ("interp", compile(&wat, Engine::Interp, vec![])),
+        ("native", compile(&wat, Engine::Native, vec![])),
+        ("mixed", compile(&wat, Engine::Native, vec![1])),
+    ] {
+        assert_eq!(
+            call(&module, "run", 1, 10),
+            Ended::Results(vec![Val::I32(40)]),
+            "{name}"
+        );
+        match call(&module, "run", 1, 1_000_000) {
+            Ended::Trap(message, _) => {
+                assert_eq!(message, "wasm trap: call stack exhausted", "{name}")
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}

@@ -301,7 +301,11 @@ pub fn module(seed: u64) -> Generated {
         );
     }
     m.push_str("  (import \"env\" \"mix\" (func $mix (param i64) (result i64)))\n");
-    m.push_str("  (memory (export \"mem\") 1 2)\n");
+    // One module in four has a 64-bit memory (memory64): i64 addresses,
+    // offsets beyond 4 GiB, and address arithmetic that can overflow.
+    let mem64 = rng.chance(25);
+    let at = if mem64 { "i64" } else { "i32" };
+    let _ = writeln!(m, "  (memory (export \"mem\") {at} 1 2)");
     let mut data = String::new();
     for _ in 0..64 {
         let word = match rng.below(4) {
@@ -314,8 +318,8 @@ pub fn module(seed: u64) -> Generated {
             let _ = write!(data, "\\{b:02x}");
         }
     }
-    let _ = writeln!(m, "  (data (i32.const 0) \"{data}\")");
-    let _ = writeln!(m, "  (data (i32.const 65280) \"{data}\")");
+    let _ = writeln!(m, "  (data ({at}.const 0) \"{data}\")");
+    let _ = writeln!(m, "  (data ({at}.const 65280) \"{data}\")");
     let _ = writeln!(m, "  (data $passive \"{}\")", &data[..96]);
     for (k, ty) in PARAMS.iter().enumerate() {
         let _ = writeln!(
@@ -338,6 +342,7 @@ pub fn module(seed: u64) -> Generated {
             calls_left: 2,
             loop_depth: 0,
             labels: 0,
+            mem64,
             out: String::new(),
         };
         let (text, tail) = g.function();
@@ -373,6 +378,8 @@ struct FuncGen<'a> {
     calls_left: usize,
     loop_depth: usize,
     labels: usize,
+    /// Whether memory 0 is a 64-bit memory (addresses and sizes are i64).
+    mem64: bool,
     out: String,
 }
 
@@ -631,6 +638,24 @@ impl FuncGen<'_> {
         }
     }
 
+    /// The type of addresses, lengths and page counts.
+    fn at(&self) -> Ty {
+        if self.mem64 {
+            Ty::I64
+        } else {
+            Ty::I32
+        }
+    }
+
+    /// `memory.size` as an i32.
+    fn memory_size(&self) -> String {
+        if self.mem64 {
+            "(i32.wrap_i64 (memory.size))".to_string()
+        } else {
+            "(memory.size)".to_string()
+        }
+    }
+
     /// Bulk memory and growth: run by the interpreter's code through a libcall.
     fn memory_op(&mut self) -> String {
         let len = self.len();
@@ -653,17 +678,18 @@ impl FuncGen<'_> {
                 )
             }
             _ => match self.rng.below(10) {
-                0 => "(drop (memory.grow (i32.const 1)))".to_string(),
+                0 => format!("(drop (memory.grow ({}.const 1)))", self.at().name()),
                 1 => "(data.drop $passive)".to_string(),
-                _ => "(drop (memory.size))".to_string(),
+                _ => format!("(drop {})", self.memory_size()),
             },
         }
     }
 
     fn len(&mut self) -> String {
-        let x = self.expr(Ty::I32, 1).text;
+        let t = self.at();
+        let x = self.expr(t, 1).text;
         if self.rng.chance(85) {
-            format!("(i32.and {x} (i32.const 255))")
+            format!("({}.and {x} ({}.const 255))", t.name(), t.name())
         } else {
             x
         }
@@ -672,23 +698,29 @@ impl FuncGen<'_> {
     /// An address: mostly masked into the first page, sometimes one that may
     /// run past the end of memory.
     fn addr(&mut self) -> String {
+        let t = self.at();
+        let n = t.name();
         match self.rng.below(1000) {
             0..=984 => {
-                let x = self.expr(Ty::I32, 2).text;
-                format!("(i32.and {x} (i32.const 0xfff0))")
+                let x = self.expr(t, 2).text;
+                format!("({n}.and {x} ({n}.const 0xfff0))")
             }
             985..=989 => {
                 // In bounds after `memory.grow`, or at the last bytes of the first page.
-                let x = self.expr(Ty::I32, 2).text;
+                let x = self.expr(t, 2).text;
                 let mask = if self.rng.chance(50) {
                     "0x1ffff"
                 } else {
                     "0xffff"
                 };
-                format!("(i32.and {x} (i32.const {mask}))")
+                format!("({n}.and {x} ({n}.const {mask}))")
             }
-            990..=994 => format!("(i32.const {})", 65536 - 1 - self.rng.below(9)),
-            _ => self.expr(Ty::I32, 1).text,
+            990..=994 => format!("({n}.const {})", 65536 - 1 - self.rng.below(9)),
+            995 | 996 if self.mem64 => {
+                // Wraps past 2^64 with most offsets.
+                format!("(i64.const {})", -1 - self.rng.below(16) as i64)
+            }
+            _ => self.expr(t, 1).text,
         }
     }
 
@@ -698,8 +730,11 @@ impl FuncGen<'_> {
         match self.rng.below(1000) {
             0..=699 => String::new(),
             700..=995 => format!(" offset={}", self.rng.below(9)),
-            996 | 997 => " offset=65536".to_string(),
-            _ => " offset=4294967295".to_string(),
+            996 => " offset=65536".to_string(),
+            997 => " offset=4294967295".to_string(),
+            998 if self.mem64 => " offset=0x100000000".to_string(),
+            999 if self.mem64 => " offset=0xfffffffffffffff8".to_string(),
+            _ => " offset=65535".to_string(),
         }
     }
 
@@ -974,7 +1009,7 @@ impl FuncGen<'_> {
                 let a = self.canon(from, a);
                 e(format!("({t}.reinterpret_{} {a})", from.name()))
             }
-            88..=89 if !wide => e("(memory.size)".to_string()),
+            88..=89 if !wide => e(self.memory_size()),
             88..=89 => {
                 let a = self.expr(Ty::I64, d).text;
                 e(format!("(call $mix {a})"))
