@@ -2,8 +2,9 @@
 //! compiled four ways — all IR on the interpreter (the reference), native
 //! code, and native with every other defined function forced to IR (odd
 //! ones, then even ones, so calls cross between native and interpreted code
-//! in both directions) — must give the same results, the same traps (message
-//! and backtrace) and leave the same memory and globals behind.
+//! in both directions) — and the native artifact run with its native code
+//! switched off, must give the same results, the same traps (message and
+//! backtrace) and leave the same memory and globals behind.
 //!
 //! Inputs: every export of `examples/wat/*.wat` whose parameters are numbers,
 //! with a spread of edge values ([`examples`]); and [`GENERATED`] modules from
@@ -51,13 +52,16 @@ enum Config {
     MixedOdd,
     /// Native, with the defined functions of even index kept as IR.
     MixedEven,
+    /// The native artifact with native code switched off (`interp_only`).
+    NativeOff,
 }
 
-const CONFIGS: [Config; 4] = [
+const CONFIGS: [Config; 5] = [
     Config::Interp,
     Config::Native,
     Config::MixedOdd,
     Config::MixedEven,
+    Config::NativeOff,
 ];
 
 impl Config {
@@ -67,6 +71,7 @@ impl Config {
             Config::Native => "native",
             Config::MixedOdd => "native, odd functions as IR",
             Config::MixedEven => "native, even functions as IR",
+            Config::NativeOff => "native artifact, native code off",
         }
     }
 
@@ -78,7 +83,7 @@ impl Config {
                     force_ir: Vec::new(),
                 }
             }
-            Config::Native => return CompileOptions::default(),
+            Config::Native | Config::NativeOff => return CompileOptions::default(),
             Config::MixedOdd => 1,
             Config::MixedEven => 0,
         };
@@ -336,9 +341,17 @@ fn check(case: &Case) -> Result<Vec<(String, String)>, Failure> {
             .map_err(|e| keep(format!("{}: does not compile: {e}", config.name())))?;
         let module = Module::from_bytes(&zwo)
             .map_err(|e| keep(format!("{}: does not load: {e}", config.name())))?;
-        modules.push(module);
+        if config == Config::NativeOff {
+            let off = module.interp_only();
+            if off.native_enabled() {
+                return Err(keep("interp_only() left native code on".into()));
+            }
+            modules.push(off);
+        } else {
+            modules.push(module);
+        }
     }
-    let native: Vec<usize> = modules.iter().map(Module::native_funcs).collect();
+    let native: Vec<usize> = modules[..4].iter().map(Module::native_funcs).collect();
     check_native_counts(&native, defined as usize, generated.as_ref()).map_err(keep)?;
     if generated.is_some() {
         let mut seen = OPS_SEEN.lock().unwrap();
