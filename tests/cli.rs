@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+#[path = "cli/artifact.rs"]
+mod artifact;
 #[path = "cli/cache.rs"]
 mod cache;
 #[path = "cli/examples.rs"]

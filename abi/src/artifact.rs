@@ -3,7 +3,8 @@
 //! code (an array of `Instr`), and a page-aligned native code section (empty
 //! until a native backend fills it). Every section offset is 16-byte aligned.
 //!
-//! The body hash covers every byte after the header; the source hash is the
+//! The file hash covers every byte of the file but its own 32 (the header's
+//! section table and CPU features included); the source hash is the
 //! blake3 of the wasm the artifact was compiled from (its cache key).
 
 /// The first bytes of every `.zwo`.
@@ -67,6 +68,7 @@ pub struct Header {
     /// Code-changing configuration (bit set; none yet).
     pub flags: u64,
     pub source_hash: [u8; 32],
+    /// blake3 of the whole file with this field zeroed ([`hashed_parts`]).
     pub body_hash: [u8; 32],
     pub meta: Section,
     pub ir: Section,
@@ -210,6 +212,15 @@ impl Header {
         }
         Ok(header)
     }
+}
+
+/// What the hash an artifact's header records covers, in order: the whole
+/// file with the hash field itself (bytes 96..128) taken as zero, so one
+/// flipped bit anywhere, header included, is caught. Hash the parts with
+/// blake3, one after the other. `file` is at least a header long.
+pub fn hashed_parts(file: &[u8]) -> [&[u8]; 3] {
+    const ZERO: [u8; 32] = [0; 32];
+    [&file[..96], &ZERO, &file[128..]]
 }
 
 /// Rounds `n` up to the section alignment.

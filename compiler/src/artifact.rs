@@ -5,7 +5,7 @@
 use crate::backend::NativeCode;
 use crate::module::Compiled;
 use zwasm_abi::artifact::{
-    align_up, Header, Isa, Section, FORMAT_VERSION, HEADER_LEN, SECTION_ALIGN,
+    align_up, hashed_parts, Header, Isa, Section, FORMAT_VERSION, HEADER_LEN, SECTION_ALIGN,
 };
 use zwasm_abi::ir::Instr;
 
@@ -59,11 +59,16 @@ pub(crate) fn write(wasm: &[u8], compiled: &Compiled, native: Option<&NativeCode
         cpu_features: native.map_or(0, |n| n.cpu_features),
         flags: 0,
         source_hash: *blake3::hash(wasm).as_bytes(),
-        body_hash: *blake3::hash(&file[HEADER_LEN..]).as_bytes(),
+        body_hash: [0; 32],
         meta: meta_s,
         ir: ir_s,
         code: code_s,
     };
     file[..HEADER_LEN].copy_from_slice(&header.encode());
+    let mut h = blake3::Hasher::new();
+    for part in hashed_parts(&file) {
+        h.update(part);
+    }
+    file[96..128].copy_from_slice(h.finalize().as_bytes());
     file
 }

@@ -1,11 +1,11 @@
 //! Loading a `.zwo`: the header is checked first (magic, versions, ISA, section
-//! bounds), then the body hash, then the archived metadata (rkyv, validated),
+//! bounds), then the file hash, then the archived metadata (rkyv, validated),
 //! then every IR instruction (opcode, slots and branch targets in range), so the
 //! interpreter can run the code without further checks.
 
 use std::path::Path;
 use std::sync::Arc;
-use zwasm_abi::artifact::{Header, HeaderError, HEADER_LEN};
+use zwasm_abi::artifact::{Header, HeaderError};
 use zwasm_abi::ir::{abstract_heap, Fmt, Instr, Op, ABSTRACT_HEAP};
 use zwasm_abi::module::ModuleMeta;
 
@@ -16,7 +16,7 @@ pub enum LoadError {
     Io { path: String, err: std::io::Error },
     #[error("{0}")]
     Header(#[from] HeaderError),
-    #[error("artifact is damaged: body hash does not match")]
+    #[error("artifact is damaged: hash does not match")]
     BodyHash,
     #[error("artifact is damaged: {0}")]
     Damaged(String),
@@ -132,8 +132,11 @@ impl Module {
     /// Loads an artifact from memory.
     pub fn from_bytes(bytes: &[u8]) -> Result<Module, LoadError> {
         let header = Header::decode(bytes)?;
-        let body_hash = blake3::hash(&bytes[HEADER_LEN..]);
-        if body_hash.as_bytes() != &header.body_hash {
+        let mut h = blake3::Hasher::new();
+        for part in zwasm_abi::artifact::hashed_parts(bytes) {
+            h.update(part);
+        }
+        if h.finalize().as_bytes() != &header.body_hash {
             return Err(LoadError::BodyHash);
         }
         let mut buf = vec![0u128; bytes.len().div_ceil(16)];
@@ -501,7 +504,7 @@ impl Module {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zwasm_abi::artifact::{align_up, Isa, Section, FORMAT_VERSION, SECTION_ALIGN};
+    use zwasm_abi::artifact::{align_up, Isa, Section, FORMAT_VERSION, HEADER_LEN, SECTION_ALIGN};
     use zwasm_abi::module::{FuncDef, FuncType, Import, ImportKind, ValType};
 
     /// An artifact with `meta` and the IR `code`, as the compiler would write it.
@@ -532,12 +535,17 @@ mod tests {
             cpu_features: 0,
             flags: 0,
             source_hash: [0; 32],
-            body_hash: *blake3::hash(&file[HEADER_LEN..]).as_bytes(),
+            body_hash: [0; 32],
             meta,
             ir,
             code,
         };
         file[..HEADER_LEN].copy_from_slice(&header.encode());
+        let mut h = blake3::Hasher::new();
+        for part in zwasm_abi::artifact::hashed_parts(&file) {
+            h.update(part);
+        }
+        file[96..128].copy_from_slice(h.finalize().as_bytes());
         file
     }
 

@@ -85,6 +85,9 @@ const HEADER_WORDS: usize = vmctx::GLOBALS as usize / 8;
 /// stable and its size fits the instance.
 pub(crate) struct VmCtx {
     words: Box<[usize]>,
+    /// The wasm frames of the last trap in native code, walked at the trap
+    /// landing while they are still on the stack.
+    frames: Vec<FrameInfo>,
 }
 
 impl VmCtx {
@@ -101,7 +104,10 @@ impl VmCtx {
         for (w, g) in words[HEADER_WORDS..].iter_mut().zip(globals) {
             *w = *g as usize;
         }
-        VmCtx { words }
+        VmCtx {
+            words,
+            frames: Vec::new(),
+        }
     }
 
     fn ptr(&mut self) -> *mut usize {
@@ -152,8 +158,13 @@ std::arch::global_asm!(
     "mov [r15 + {trap_pc}], rdi",
     "mov [r15 + {trap_code}], rsi",
     "mov [r15 + {trap_fp}], rdx",
+    // The wasm frames above are still intact: walk them now, on the stack
+    // below them. Once the stack is reset, the host's frames overwrite them.
+    "mov rdi, r15",
+    "and rsp, -16",
+    "call {record_trap}",
     "mov rsp, [r15 + {entry_sp}]",
-    "mov eax, esi",
+    "mov eax, [r15 + {trap_code}]",
     "jmp zwasm_native_exit",
     ".p2align 4",
     ".globl zwasm_signal_landing",
@@ -167,6 +178,7 @@ std::arch::global_asm!(
     trap_code = const vmctx::TRAP_CODE,
     trap_fp = const vmctx::TRAP_FP,
     oob = const TrapCode::MemoryOutOfBounds as u32 + TRAP_BASE,
+    record_trap = sym record_trap,
 );
 
 unsafe extern "C" {
@@ -225,6 +237,9 @@ pub(crate) fn invoke(
     let store_ptr: *mut Store = store;
     let inst = &mut store.instances[instance as usize];
     let vm = inst.vm.as_mut().expect("instance has native code");
+    // A host function may call back into this instance on a fresh value
+    // stack; the activation it interrupted gets its own bound back after.
+    let outer_slots_end = vm.get(vmctx::SLOTS_END);
     vm.set(vmctx::STORE, store_ptr as usize);
     vm.set(vmctx::SLOTS_END, slots_end as usize);
     vm.set(vmctx::STACK_LIMIT, limit);
@@ -233,13 +248,14 @@ pub(crate) fn invoke(
     // (checked at load), `frame` has room for its slots up to `slots_end` (checked
     // by its prologue), and the VMContext lives as long as the instance.
     let result = unsafe { zwasm_native_enter(vm_ptr, frame, code) };
+    // SAFETY: the store outlives the call; nothing else holds it now.
+    let store = unsafe { &mut *store_ptr };
+    let vm = store.instances[instance as usize].vm.as_mut().unwrap();
+    vm.set(vmctx::SLOTS_END, outer_slots_end);
     if result == NO_TRAP {
         return Ok(());
     }
-    // SAFETY: the store outlives the call; nothing else holds it now.
-    let store = unsafe { &mut *store_ptr };
-    let vm = store.instances[instance as usize].vm.as_ref().unwrap();
-    let (pc, fp) = (vm.get(vmctx::TRAP_PC), vm.get(vmctx::TRAP_FP));
+    let mut frames = std::mem::take(&mut vm.frames);
     let mut trap = if result == TRAP_PENDING {
         store
             .pending_trap
@@ -249,7 +265,6 @@ pub(crate) fn invoke(
         let code = TrapCode::from_u8((result - TRAP_BASE) as u8).unwrap_or(TrapCode::Unreachable);
         Trap::new(code)
     };
-    let mut frames = backtrace(store, instance, pc, fp);
     if result == TRAP_PENDING {
         // The pending trap's own trace starts inside the callee; native frames follow.
         trap.backtrace.append(&mut frames);
@@ -257,6 +272,22 @@ pub(crate) fn invoke(
         trap.backtrace = frames;
     }
     Err(trap)
+}
+
+/// Called by the trap landing, on the stack below the trapping wasm frames:
+/// records their backtrace in the VMContext for `invoke`.
+extern "C" fn record_trap(vm: *mut usize) {
+    // SAFETY: the landing passes the VMContext of the running instance, whose
+    // store pointer `invoke` set.
+    let (store, instance) = unsafe { context(vm) };
+    let ctx = store.instances[instance as usize].vm.as_ref().unwrap();
+    let (pc, fp) = (ctx.get(vmctx::TRAP_PC), ctx.get(vmctx::TRAP_FP));
+    let frames = backtrace(store, instance, pc, fp);
+    store.instances[instance as usize]
+        .vm
+        .as_mut()
+        .unwrap()
+        .frames = frames;
 }
 
 /// Walks the frame-pointer chain from a trap in `instance`'s native code.

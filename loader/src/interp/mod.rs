@@ -397,9 +397,10 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                     let slots =
                         unsafe { std::slice::from_raw_parts_mut(stack_ptr.add(new_base), n) };
                     if let Err(mut t) = call_host(store, Some(cur_inst), fid, slots) {
-                        if t.backtrace.is_empty() {
-                            t.backtrace = backtrace(store, &frames, cur_inst, cur_def);
-                        }
+                        // A trap from wasm the host called back into already
+                        // holds the frames above the host; ours follow.
+                        t.backtrace
+                            .extend(backtrace(store, &frames, cur_inst, cur_def));
                         return Err(t);
                     }
                     inst = &store.instances[cur_inst as usize];
@@ -497,11 +498,10 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                         std::slice::from_raw_parts_mut(fp, n)
                     };
                     if let Err(mut t) = call_host(store, Some(cur_inst), fid, slots) {
-                        if t.backtrace.is_empty() {
-                            // The tail-calling frame is gone: the trace starts at its caller.
-                            if let Some((top, rest)) = frames.split_last() {
-                                t.backtrace = backtrace(store, rest, top.instance, top.def);
-                            }
+                        // The tail-calling frame is gone: the trace goes on at its caller.
+                        if let Some((top, rest)) = frames.split_last() {
+                            t.backtrace
+                                .extend(backtrace(store, rest, top.instance, top.def));
                         }
                         return Err(t);
                     }

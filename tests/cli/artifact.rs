@@ -1,0 +1,249 @@
+//! Artifacts with native code that are damaged or do not fit this machine:
+//! truncated, with a flipped byte, another format or compiler version,
+//! another ISA, CPU features the host lacks. Each is refused with an error
+//! naming the problem, both by `Module::from_bytes` and by `zwasm run`
+//! (exit 1, the message on stderr, no panic).
+
+use super::{assert_exit, example, root, scratch, stderr, zwasm};
+use zwasm_abi::artifact::{Isa, FORMAT_VERSION, HEADER_LEN};
+use zwasm_abi::native::cpu;
+use zwasm_loader::Module;
+
+/// An example compiled to native code, with its sections' (offset, length).
+struct Artifact {
+    bytes: Vec<u8>,
+    meta: (usize, usize),
+    ir: (usize, usize),
+    code: (usize, usize),
+}
+
+fn native_artifact() -> Artifact {
+    let src = std::fs::read(root().join(example("fibonacci.wat"))).unwrap();
+    let bytes = zwasm_compiler::compile(&src, &Default::default()).unwrap();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+    let section = |i: usize| (word(128 + 16 * i), word(136 + 16 * i));
+    let (meta, ir, code) = (section(0), section(1), section(2));
+    let a = Artifact {
+        bytes,
+        meta,
+        ir,
+        code,
+    };
+    assert!(a.code.1 > 0, "fibonacci.wat has no native code");
+    assert_eq!(a.code.0 % 4096, 0, "the code section is page-aligned");
+    assert!(Module::from_bytes(&a.bytes).unwrap().native_funcs() > 0);
+    a
+}
+
+/// (what was done, the spoiled bytes, what the error must say).
+type Spoiled = (String, Vec<u8>, String);
+
+fn with(bytes: &[u8], f: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    f(&mut b);
+    b
+}
+
+/// Every spoiled variant of `a`.
+fn spoiled(a: &Artifact) -> Vec<Spoiled> {
+    let b = &a.bytes;
+    let out_of_range =
+        |s: &str| format!("artifact is truncated or damaged: {s} section out of range");
+    let mut cases: Vec<Spoiled> = Vec::new();
+    for n in [0, 7, 100, HEADER_LEN - 1] {
+        let why = format!("file is {n} bytes, shorter than a .zwo header ({HEADER_LEN})");
+        cases.push((format!("truncated to {n} bytes"), b[..n].to_vec(), why));
+    }
+    let code_end = a.code.0 + a.code.1;
+    for (n, section) in [
+        (HEADER_LEN, "metadata"),
+        (a.meta.0 + a.meta.1 / 2, "metadata"),
+        (a.ir.0 + a.ir.1 / 2, "IR"),
+        (a.ir.0 + a.ir.1, "code"),
+        (a.code.0 + a.code.1 / 2, "code"),
+        (code_end - 1, "code"),
+    ] {
+        cases.push((
+            format!("truncated to {n} bytes, inside the {section} section"),
+            b[..n].to_vec(),
+            out_of_range(section),
+        ));
+    }
+    let hash = "artifact is damaged: hash does not match".to_string();
+    if b.len() > code_end {
+        // Only the padding after the code is gone: every section is whole.
+        cases.push((
+            "truncated in the padding after the code".into(),
+            b[..b.len() - 1].to_vec(),
+            hash.clone(),
+        ));
+    }
+    for at in [a.code.0, a.code.0 + a.code.1 / 2, code_end - 1] {
+        cases.push((
+            format!("byte {at} (code section) flipped"),
+            with(b, |b| b[at] ^= 0x01),
+            hash.clone(),
+        ));
+    }
+    let meta_at = a.meta.0 + a.meta.1 / 2;
+    cases.push((
+        format!("byte {meta_at} (metadata) flipped"),
+        with(b, |b| b[meta_at] ^= 0x80),
+        hash.clone(),
+    ));
+    let next = FORMAT_VERSION + 1;
+    cases.push((
+        "format version".into(),
+        with(b, |b| b[8..12].copy_from_slice(&next.to_le_bytes())),
+        format!("artifact format version {next}, this zwasm reads version {FORMAT_VERSION}"),
+    ));
+    let other = "0.0.0-other";
+    let set_version = |b: &mut Vec<u8>| {
+        b[12..44].fill(0);
+        b[12..12 + other.len()].copy_from_slice(other.as_bytes());
+    };
+    let version_message = format!(
+        "artifact was compiled by zwasm {other}, this is zwasm {}; recompile it",
+        zwasm_abi::COMPILER_VERSION
+    );
+    cases.push((
+        "compiler version".into(),
+        with(b, set_version),
+        version_message.clone(),
+    ));
+    // The fingerprint is checked before the body: a foreign artifact is
+    // named as such even when its body does not match this loader's hash.
+    cases.push((
+        "compiler version, and a code byte flipped".into(),
+        with(b, |b| {
+            set_version(b);
+            b[a.code.0] ^= 0x01;
+        }),
+        version_message,
+    ));
+    cases.push((
+        "ISA aarch64".into(),
+        with(b, |b| b[44] = Isa::Aarch64 as u8),
+        "artifact targets aarch64, this machine is x86_64".into(),
+    ));
+    cases.push((
+        "ISA unknown".into(),
+        with(b, |b| b[44] = 0x7f),
+        "artifact targets an unknown ISA (127)".into(),
+    ));
+    // CPU features sit in the header, which the hash covers: re-hash.
+    let features = |bits: u64| {
+        with(b, |b| {
+            let old = u64::from_le_bytes(b[48..56].try_into().unwrap());
+            b[48..56].copy_from_slice(&(old | bits).to_le_bytes());
+            let mut h = blake3::Hasher::new();
+            for part in zwasm_abi::artifact::hashed_parts(b) {
+                h.update(part);
+            }
+            b[96..128].copy_from_slice(h.finalize().as_bytes());
+        })
+    };
+    cases.push((
+        "an unknown CPU feature bit".into(),
+        features(1 << 63),
+        "artifact needs CPU features this machine lacks: unknown feature bits 0x8000000000000000"
+            .into(),
+    ));
+    for (bit, name) in cpu::NAMES {
+        if !host_has(*bit) {
+            cases.push((
+                format!("CPU feature {name}, which this machine lacks"),
+                features(*bit),
+                format!("artifact needs CPU features this machine lacks: {name}"),
+            ));
+        }
+    }
+    cases
+}
+
+/// Whether this machine has the CPU feature with header bit `bit`.
+fn host_has(bit: u64) -> bool {
+    match bit {
+        cpu::POPCNT => std::arch::is_x86_feature_detected!("popcnt"),
+        cpu::LZCNT => std::arch::is_x86_feature_detected!("lzcnt"),
+        cpu::BMI1 => std::arch::is_x86_feature_detected!("bmi1"),
+        cpu::SSE41 => std::arch::is_x86_feature_detected!("sse4.1"),
+        _ => panic!("feature bit {bit:#x} has no detection here: add it"),
+    }
+}
+
+#[test]
+fn spoiled_native_artifacts_are_refused_by_the_loader() {
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let a = native_artifact();
+    for (what, bytes, why) in spoiled(&a) {
+        match Module::from_bytes(&bytes) {
+            Ok(_) => panic!("{what}: loaded"),
+            Err(e) => assert_eq!(e.to_string(), why, "{what}"),
+        }
+    }
+}
+
+#[test]
+fn spoiled_native_artifacts_are_refused_by_zwasm_run() {
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let dir = scratch("spoiled_native");
+    let a = native_artifact();
+    for (i, (what, bytes, why)) in spoiled(&a).into_iter().enumerate() {
+        let path = dir.join(format!("spoiled-{i}.zwo"));
+        std::fs::write(&path, &bytes).unwrap();
+        let o = zwasm(&["run", path.to_str().unwrap(), "--invoke", "fib", "10"]);
+        assert_exit(&o, 1);
+        // The CLI refuses an empty file before looking at what it holds.
+        let why = if bytes.is_empty() {
+            "file is empty".to_string()
+        } else {
+            why
+        };
+        assert_eq!(
+            stderr(&o),
+            format!("error: {}: {why}\n", path.display()),
+            "{what}"
+        );
+    }
+    // The unspoiled artifact runs.
+    let good = dir.join("good.zwo");
+    std::fs::write(&good, &a.bytes).unwrap();
+    let o = zwasm(&["run", good.to_str().unwrap(), "--invoke", "fib", "10"]);
+    assert_exit(&o, 0);
+    assert_eq!(super::stdout(&o), "55\n");
+}
+
+/// One flipped bit anywhere in the header of an artifact with native code:
+/// `zwasm run` refuses the file or runs it correctly, and never crashes.
+#[test]
+fn a_flipped_header_bit_is_refused_or_harmless() {
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let dir = scratch("header_bits");
+    let a = native_artifact();
+    let path = dir.join("flipped.zwo");
+    let mut bad = Vec::new();
+    for at in 0..HEADER_LEN {
+        for bit in 0..8 {
+            let bytes = with(&a.bytes, |b| b[at] ^= 1 << bit);
+            std::fs::write(&path, &bytes).unwrap();
+            let o = zwasm(&["run", path.to_str().unwrap(), "--invoke", "fib", "10"]);
+            let refused = o.status.code() == Some(1) && stderr(&o).starts_with("error: ");
+            let harmless = o.status.code() == Some(0) && super::stdout(&o) == "55\n";
+            if !refused && !harmless {
+                bad.push(format!(
+                    "byte {at} bit {bit}: {:?} {}",
+                    o.status,
+                    stderr(&o)
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
