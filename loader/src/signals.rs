@@ -81,8 +81,9 @@ fn update(edit: impl FnOnce(&mut Vec<(usize, usize)>)) {
     // A handler increments READERS before it loads CODE (both SeqCst). If it
     // loaded `old`, its increment precedes our store and so this load of
     // READERS, which then sees it until the handler is done.
+    // A reader holds it for a few loads; if it was preempted, let it run.
     while READERS.load(Ordering::SeqCst) != 0 {
-        std::hint::spin_loop();
+        std::thread::yield_now();
     }
     if !old.is_null() {
         // SAFETY: `old` came from `Box::into_raw` above (an earlier update), is
