@@ -93,3 +93,16 @@ pub mod cpu {
         (SSE41, "sse4.1"),
     ];
 }
+
+/// Code-changing configuration recorded in the artifact header's `flags`.
+pub mod flags {
+    /// Loads and stores on a 32-bit memory 0 carry no bounds check: the code
+    /// needs memory 0 to sit in a [`super::GUARDED_RESERVATION`], where any
+    /// out-of-bounds access faults.
+    pub const GUARD_PAGES: u64 = 1 << 0;
+}
+
+/// Address space reserved for a 32-bit memory with guard pages: 4 GiB of
+/// addressable memory and 4 GiB + 64 KiB of guard, so that a 32-bit index
+/// plus a 32-bit offset plus an access of up to 16 bytes stays inside it.
+pub const GUARDED_RESERVATION: u64 = (4 << 30) + (4 << 30) + 65536;

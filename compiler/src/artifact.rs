@@ -57,7 +57,7 @@ pub(crate) fn write(wasm: &[u8], compiled: &Compiled, native: Option<&NativeCode
         compiler_version: zwasm_abi::COMPILER_VERSION.to_string(),
         isa: Isa::host() as u8,
         cpu_features: native.map_or(0, |n| n.cpu_features),
-        flags: 0,
+        flags: native.map_or(0, |n| n.flags),
         source_hash: *blake3::hash(wasm).as_bytes(),
         body_hash: [0; 32],
         meta: meta_s,

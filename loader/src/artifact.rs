@@ -46,6 +46,12 @@ fn native_code(
             names.join(", ")
         }));
     }
+    let unknown = header.flags & !zwasm_abi::native::flags::GUARD_PAGES;
+    if unknown != 0 {
+        return Err(LoadError::Damaged(format!(
+            "unknown configuration flags {unknown:#x}"
+        )));
+    }
     for (def, f) in meta.funcs.iter().enumerate() {
         let end = f.native_start as u64 + f.native_len as u64;
         if f.native_len != 0 && end > code.len() as u64 {
@@ -215,6 +221,12 @@ impl Module {
     /// Whether functions with native code run it.
     pub fn native_enabled(&self) -> bool {
         self.native && self.inner.code.is_some()
+    }
+
+    /// Whether the native code leaves out bounds checks on memory 0, relying
+    /// on its guard pages.
+    pub(crate) fn needs_guard_pages(&self) -> bool {
+        self.inner.header.flags & zwasm_abi::native::flags::GUARD_PAGES != 0
     }
 
     /// How many defined functions have native code.

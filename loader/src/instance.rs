@@ -127,7 +127,14 @@ pub(crate) fn instantiate(
         .map(|seg| seg.items.iter().map(|e| eval(store, &inst, e)).collect())
         .collect();
 
-    if module.native_enabled() {
+    // Code without bounds checks needs memory 0 inside a guarded reservation;
+    // on a memory without one (the host refused the reservation), the instance
+    // runs on the interpreter.
+    let guarded = match inst.memories.first() {
+        Some(&m) => store.memories[m as usize].has_guard(),
+        None => true,
+    };
+    if module.native_enabled() && (guarded || !module.needs_guard_pages()) {
         let globals: Vec<*mut u64> = inst
             .globals
             .iter()

@@ -19,14 +19,20 @@ mod interp;
 mod linker;
 mod memory;
 mod native;
+mod signals;
 mod store;
+#[cfg(test)]
+mod testutil;
 mod values;
 pub mod wasi;
 
 pub use artifact::{LoadError, Module};
 pub use error::{Error, FrameInfo, Trap};
 pub use linker::Linker;
-pub use memory::{LinearMemory, PAGE_SIZE};
+pub use memory::{
+    LinearMemory, VmMemory, GUARDED_RESERVATION, PAGE_SIZE, VM_MEMORY_BASE, VM_MEMORY_LEN,
+    VM_MEMORY_SIZE,
+};
 pub use store::{Caller, Extern, Func, Global, HostFunc, Instance, Memory, Store, Table};
 pub use values::Val;
 pub use zwasm_abi::module::{

@@ -57,6 +57,8 @@ impl CodeMemory {
             unsafe { libc::munmap(ptr.cast(), len) };
             return Err(format!("cannot make code memory executable: {err}"));
         }
+        crate::signals::set_landing(signal_landing());
+        crate::signals::register_code(ptr as usize, len);
         Ok(CodeMemory { ptr, len })
     }
 
@@ -71,6 +73,7 @@ impl CodeMemory {
 
 impl Drop for CodeMemory {
     fn drop(&mut self) {
+        crate::signals::unregister_code(self.ptr as usize);
         // SAFETY: unmapping the mapping this value owns; no code runs from it any more
         // (instances hold the module, and so this value, while they live).
         unsafe { libc::munmap(self.ptr.cast(), self.len) };
@@ -189,13 +192,15 @@ unsafe extern "C" {
     fn zwasm_trap_landing();
     /// Where the signal handler resumes a faulting wasm thread (`rdi` = pc,
     /// `rsi` = frame pointer).
-    #[allow(dead_code)]
     fn zwasm_signal_landing();
 }
 
 thread_local! {
-    /// The lowest stack address wasm code may reach on this thread.
-    static STACK_LIMIT: usize = stack_limit();
+    /// The lowest stack address wasm code may reach on this thread, once the
+    /// thread can take a fault in wasm code (signal handler and alternate
+    /// stack in place).
+    static THREAD: Result<usize, String> =
+        crate::signals::ensure_thread_ready().map(|()| stack_limit());
 }
 
 /// Room kept below wasm frames for libcalls, host functions and the interpreter.
@@ -232,8 +237,10 @@ pub(crate) fn invoke(
     frame: *mut u64,
     slots_end: *mut u64,
 ) -> Result<(), Trap> {
+    let limit = THREAD
+        .with(|t| t.clone())
+        .map_err(|e| Trap::host(format!("cannot run native code on this thread: {e}")))?;
     refresh(store, instance);
-    let limit = STACK_LIMIT.with(|l| *l);
     let store_ptr: *mut Store = store;
     let inst = &mut store.instances[instance as usize];
     let vm = inst.vm.as_mut().expect("instance has native code");
@@ -387,8 +394,7 @@ extern "C" fn lib_exec(vm: *mut usize, frame: *mut u64, ir_index: u32) -> u32 {
 }
 
 /// The address the signal handler resumes a faulting wasm thread at.
-#[allow(dead_code)]
-pub(crate) fn signal_landing() -> usize {
+fn signal_landing() -> usize {
     zwasm_signal_landing as *const () as usize
 }
 

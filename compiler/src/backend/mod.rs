@@ -57,6 +57,8 @@ pub(crate) struct NativeCode {
     pub funcs: Vec<(u32, u32)>,
     /// The CPU features the code uses (`zwasm_abi::native::cpu`).
     pub cpu_features: u64,
+    /// What the code assumes of the runtime (`zwasm_abi::native::flags`).
+    pub flags: u64,
 }
 
 /// An ISA backend.

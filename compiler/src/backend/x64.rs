@@ -16,7 +16,7 @@ use super::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 use zwasm_abi::ir::{Instr, Op};
-use zwasm_abi::native::{cpu, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
+use zwasm_abi::native::{cpu, flags, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
 type Asm = VecAssembler<X64Relocation>;
@@ -179,6 +179,7 @@ impl Backend for X64 {
             code,
             funcs,
             cpu_features: used,
+            flags: if m.memory64 { 0 } else { flags::GUARD_PAGES },
         })
     }
 }
@@ -609,8 +610,15 @@ impl FnGen<'_> {
             ; call QWORD [r15 + vmctx::LIBCALLS + 8 * n as i32]
             ; test eax, eax
             ; jnz =>pending
-            ; mov r14, [r15 + vmctx::MEM0_BASE]
         );
+        self.reload_memory_base();
+    }
+
+    /// After a call, memory 0 may have grown; only a 64-bit memory moves then.
+    fn reload_memory_base(&mut self) {
+        if self.m.memory64 {
+            asm!(self.asm; mov r14, [r15 + vmctx::MEM0_BASE]);
+        }
     }
 
     fn exec(&mut self, pc: usize) {
@@ -672,8 +680,8 @@ impl FnGen<'_> {
                             ; lea rbx, [rbx + a]
                             ; call =>l
                             ; lea rbx, [rbx - a]
-                            ; mov r14, [r15 + vmctx::MEM0_BASE]
                         );
+                        self.reload_memory_base();
                     }
                     _ => {
                         asm!(self.asm
@@ -1472,8 +1480,17 @@ impl FnGen<'_> {
     /// Checks `index + offset + size <= memory length` and returns the index
     /// register and the displacement for the access `[r14 + index + disp]`.
     fn address(&mut self, i: &Instr, size: u64) -> (u8, i32) {
-        let oob = self.trap_code(TrapCode::MemoryOutOfBounds);
         let mut r = self.gpr(i.b, RAX);
+        if !self.m.memory64 {
+            // Guard pages: a 32-bit index plus a 32-bit offset stays inside
+            // memory 0's reservation, and beyond its length every page faults.
+            if i.imm <= i32::MAX as u64 {
+                return (r, i.imm as i32);
+            }
+            asm!(self.asm; mov rcx, QWORD i.imm as i64; lea rax, [Rq(r) + rcx]);
+            return (RAX, 0);
+        }
+        let oob = self.trap_code(TrapCode::MemoryOutOfBounds);
         let Some(end) = i.imm.checked_add(size) else {
             asm!(self.asm; jmp =>oob);
             return (r, 0);
