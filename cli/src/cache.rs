@@ -80,8 +80,7 @@ impl Cache {
     /// The module cached at `entry`, if it is there, loads, and was compiled
     /// from `wasm` (the source hash in its header).
     pub(crate) fn get(&self, entry: &Path, wasm: &[u8]) -> Option<Module> {
-        let bytes = std::fs::read(entry).ok()?;
-        let module = Module::from_bytes(&bytes).ok()?;
+        let module = Module::from_file(entry).ok()?;
         (module.source_hash() == *blake3::hash(wasm).as_bytes()).then_some(module)
     }
 

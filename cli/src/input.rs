@@ -114,6 +114,20 @@ pub(crate) fn load(path: &Path) -> Result<Module, CliError> {
     }
 }
 
+/// Whether `path` holds a `.zwo` artifact, judged as [`Kind::of`] does from
+/// its first bytes and its name, without reading the rest.
+fn is_artifact(path: &Path) -> Result<bool, CliError> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(MAGIC.len());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAGIC.len() as u64).read_to_end(&mut head))
+        .map_err(|e| CliError::file(path, format!("cannot read file: {e}")))?;
+    if head.is_empty() {
+        return Err(CliError::file(path, "file is empty"));
+    }
+    Ok(Kind::of(path, &head) == Kind::Zwo)
+}
+
 /// Reads `path` for `zwasm run`: an artifact is loaded as it is; wasm or wat
 /// is compiled for `engine`, through `cache` when there is one. With the
 /// interpreter engine, native code is switched off in either case.
@@ -122,19 +136,20 @@ pub(crate) fn load_for_run(
     engine: Engine,
     cache: Option<&Cache>,
 ) -> Result<Module, CliError> {
-    let bytes = read(path)?;
-    let module = match Kind::of(path, &bytes) {
-        Kind::Zwo => load_artifact(path, &bytes)?,
-        kind => {
-            let wasm = to_wasm(path, kind, &bytes)?;
-            let opts = CompileOptions {
-                engine,
-                ..CompileOptions::default()
-            };
-            match cache {
-                Some(cache) => load_through_cache(path, &wasm, &opts, cache)?,
-                None => load_artifact(path, &compile(path, &wasm, &opts)?)?,
-            }
+    let module = if is_artifact(path)? {
+        // Mapped, not read: the loader uses the file's pages in place.
+        Module::from_file(path).map_err(|e| CliError::file(path, e))?
+    } else {
+        let bytes = read(path)?;
+        let kind = Kind::of(path, &bytes);
+        let wasm = to_wasm(path, kind, &bytes)?;
+        let opts = CompileOptions {
+            engine,
+            ..CompileOptions::default()
+        };
+        match cache {
+            Some(cache) => load_through_cache(path, &wasm, &opts, cache)?,
+            None => load_artifact(path, &compile(path, &wasm, &opts)?)?,
         }
     };
     Ok(match engine {

@@ -32,6 +32,7 @@ fn native_code(
     header: &Header,
     meta: &ModuleMeta,
     code: &[u8],
+    file: Option<&std::fs::File>,
 ) -> Result<Option<crate::native::CodeMemory>, LoadError> {
     let missing = header.cpu_features & !host_cpu_features();
     if missing != 0 {
@@ -63,9 +64,73 @@ fn native_code(
     if code.is_empty() || !cfg!(all(target_arch = "x86_64", unix)) {
         return Ok(None);
     }
-    crate::native::CodeMemory::new(code)
-        .map(Some)
-        .map_err(LoadError::Code)
+    let memory = match file {
+        Some(f) if header.code.offset.is_multiple_of(page_size()) => {
+            crate::native::CodeMemory::map_file(f, header.code.offset, code.len())
+        }
+        _ => crate::native::CodeMemory::new(code),
+    };
+    memory.map(Some).map_err(LoadError::Code)
+}
+
+fn page_size() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    u64::try_from(n).unwrap_or(4096)
+}
+
+/// The bytes of an artifact: a copy aligned for in-place reads, or a
+/// read-only mapping of its file (page-aligned).
+enum Buffer {
+    Owned(Vec<u128>, usize),
+    Mapped(*mut u8, usize),
+}
+
+// SAFETY: the mapping is read-only and owned by this value.
+unsafe impl Send for Buffer {}
+// SAFETY: as above; only shared reads happen through it.
+unsafe impl Sync for Buffer {}
+
+impl Buffer {
+    /// Maps `len` bytes of `file` read-only.
+    fn map(file: &std::fs::File, len: usize) -> std::io::Result<Buffer> {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a private read-only mapping of an open file; the result is checked.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(Buffer::Mapped(ptr.cast(), len))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            // SAFETY: the vector owns at least `len` initialized bytes.
+            Buffer::Owned(v, len) => unsafe {
+                std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), *len)
+            },
+            // SAFETY: the mapping is `len` readable bytes for this value's life.
+            Buffer::Mapped(p, len) => unsafe { std::slice::from_raw_parts(*p, *len) },
+        }
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        if let Buffer::Mapped(p, len) = *self {
+            // SAFETY: unmapping the mapping this value owns; nothing borrows it any more.
+            unsafe { libc::munmap(p.cast(), len) };
+        }
+    }
 }
 
 /// The CPU features of this machine, as artifact header bits.
@@ -116,7 +181,7 @@ struct ModuleInner {
     meta: ModuleMeta,
     funcs: Vec<FuncCode>,
     /// The whole artifact, 16-byte aligned so the IR section can be read in place.
-    buf: Vec<u128>,
+    buf: Buffer,
     ir_offset: usize,
     ir_len: usize,
     header: Header,
@@ -135,21 +200,47 @@ impl std::fmt::Debug for Module {
 }
 
 impl Module {
-    /// Loads an artifact from memory.
+    /// Loads an artifact from memory (copied, so the IR can be read in place
+    /// at its alignment).
     pub fn from_bytes(bytes: &[u8]) -> Result<Module, LoadError> {
-        let header = Header::decode(bytes)?;
-        let mut h = blake3::Hasher::new();
-        for part in zwasm_abi::artifact::hashed_parts(bytes) {
-            h.update(part);
-        }
-        if h.finalize().as_bytes() != &header.body_hash {
-            return Err(LoadError::BodyHash);
-        }
         let mut buf = vec![0u128; bytes.len().div_ceil(16)];
         // SAFETY: `buf` owns at least `bytes.len()` bytes, and u128 has no invalid bit patterns.
         let raw =
             unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), bytes.len()) };
         raw.copy_from_slice(bytes);
+        Module::load(Buffer::Owned(buf, bytes.len()), None)
+    }
+
+    /// Loads an artifact from a file. The file is mapped, not read: the IR is
+    /// used in place and the native code section is mapped read+execute
+    /// straight from it.
+    pub fn from_file(path: &Path) -> Result<Module, LoadError> {
+        let io = |err| LoadError::Io {
+            path: path.display().to_string(),
+            err,
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        if len < zwasm_abi::artifact::HEADER_LEN as u64 || usize::try_from(len).is_err() {
+            // Too short to map usefully: the header check says what is wrong.
+            return Module::from_bytes(&std::fs::read(path).map_err(io)?);
+        }
+        let buffer = Buffer::map(&file, len as usize).map_err(io)?;
+        Module::load(buffer, Some(&file))
+    }
+
+    /// Checks and loads an artifact held in `buf`; `file` is where it was
+    /// mapped from, if it was.
+    fn load(buf: Buffer, file: Option<&std::fs::File>) -> Result<Module, LoadError> {
+        let raw = buf.bytes();
+        let header = Header::decode(raw)?;
+        let mut h = blake3::Hasher::new();
+        for part in zwasm_abi::artifact::hashed_parts(raw) {
+            h.update(part);
+        }
+        if h.finalize().as_bytes() != &header.body_hash {
+            return Err(LoadError::BodyHash);
+        }
         let meta_bytes = &raw[header.meta.offset as usize..][..header.meta.len as usize];
         let meta = rkyv::from_bytes::<ModuleMeta, rkyv::rancor::Error>(meta_bytes)
             .map_err(|e| LoadError::Damaged(format!("metadata: {e}")))?;
@@ -159,7 +250,7 @@ impl Module {
             ));
         }
         let code_bytes = &raw[header.code.offset as usize..][..header.code.len as usize];
-        let code = native_code(&header, &meta, code_bytes)?;
+        let code = native_code(&header, &meta, code_bytes, file)?;
         let code_base = code.as_ref().map_or(0, |c| c.base());
         let mut native_index: Vec<(usize, u32)> = meta
             .funcs
@@ -198,15 +289,6 @@ impl Module {
         };
         module.check_code()?;
         Ok(module)
-    }
-
-    /// Loads an artifact from a file.
-    pub fn from_file(path: &Path) -> Result<Module, LoadError> {
-        let bytes = std::fs::read(path).map_err(|err| LoadError::Io {
-            path: path.display().to_string(),
-            err,
-        })?;
-        Module::from_bytes(&bytes)
     }
 
     /// This module with native code switched off: every function runs on the
@@ -294,13 +376,7 @@ impl Module {
     /// Start of the IR section inside the aligned buffer.
     fn ir_base(&self) -> *const u8 {
         // SAFETY: `ir_offset` lies inside `buf` (checked by `Header::decode`).
-        unsafe {
-            self.inner
-                .buf
-                .as_ptr()
-                .cast::<u8>()
-                .add(self.inner.ir_offset)
-        }
+        unsafe { self.inner.buf.bytes().as_ptr().add(self.inner.ir_offset) }
     }
 
     fn ir_bytes(&self) -> &[u16] {

@@ -62,6 +62,40 @@ impl CodeMemory {
         Ok(CodeMemory { ptr, len })
     }
 
+    /// Maps `len` bytes of `file` at `offset` (a multiple of the page size)
+    /// read+execute, straight from the page cache: nothing is copied, and
+    /// processes running the same artifact share the pages.
+    pub(crate) fn map_file(
+        file: &std::fs::File,
+        offset: u64,
+        len: usize,
+    ) -> Result<CodeMemory, String> {
+        use std::os::fd::AsRawFd;
+        let offset =
+            libc::off_t::try_from(offset).map_err(|_| "code offset too large".to_string())?;
+        // SAFETY: a private read+execute mapping of an open file; the result is checked.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_EXEC,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                offset,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(format!(
+                "cannot map the code section: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+        let ptr = ptr.cast::<u8>();
+        crate::signals::set_landing(signal_landing());
+        crate::signals::register_code(ptr as usize, len);
+        Ok(CodeMemory { ptr, len })
+    }
+
     pub(crate) fn base(&self) -> usize {
         self.ptr as usize
     }
