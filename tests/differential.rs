@@ -80,7 +80,7 @@ impl Config {
             Config::Interp => {
                 return CompileOptions {
                     engine: Engine::Interp,
-                    force_ir: Vec::new(),
+                    ..CompileOptions::default()
                 }
             }
             Config::Native | Config::NativeOff => return CompileOptions::default(),
@@ -93,6 +93,7 @@ impl Config {
                 .filter(|d| d % 2 == parity)
                 .map(|d| imported + d)
                 .collect(),
+            ..CompileOptions::default()
         }
     }
 }

@@ -37,8 +37,14 @@ pub mod vmctx {
     pub const STORE: i32 = 72;
     /// `u64`: the instance's index in its store (for libcalls).
     pub const INSTANCE: i32 = 80;
+    /// `*mut i64`: the store's fuel; code compiled with fuel takes one unit at
+    /// each function entry and loop iteration and traps when it goes negative.
+    pub const FUEL: i32 = 88;
+    /// `*const u32`: the store's interrupt flag; code compiled to be
+    /// interruptible traps at a function entry or loop iteration when it is set.
+    pub const INTERRUPT: i32 = 96;
     /// `[usize; libcall::COUNT]`: the libcalls, C ABI.
-    pub const LIBCALLS: i32 = 88;
+    pub const LIBCALLS: i32 = 104;
     /// `[*mut u64; globals]`: where each global of the instance's global
     /// space keeps its value, after the libcall table.
     pub const GLOBALS: i32 = LIBCALLS + 8 * super::libcall::COUNT as i32;
@@ -100,6 +106,12 @@ pub mod flags {
     /// needs memory 0 to sit in a [`super::GUARDED_RESERVATION`], where any
     /// out-of-bounds access faults.
     pub const GUARD_PAGES: u64 = 1 << 0;
+    /// Function entries and loop iterations consume fuel.
+    pub const FUEL: u64 = 1 << 1;
+    /// Function entries and loop iterations check the interrupt flag.
+    pub const INTERRUPT: u64 = 1 << 2;
+    /// Every flag this release knows.
+    pub const ALL: u64 = GUARD_PAGES | FUEL | INTERRUPT;
 }
 
 /// Address space reserved for a 32-bit memory with guard pages: 4 GiB of

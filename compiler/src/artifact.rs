@@ -25,7 +25,13 @@ fn ir_bytes(code: &[Instr]) -> Vec<u8> {
 /// The code section's alignment: a page, so the loader can map it from the file.
 const CODE_ALIGN: usize = 4096;
 
-pub(crate) fn write(wasm: &[u8], compiled: &Compiled, native: Option<&NativeCode>) -> Vec<u8> {
+/// `hooks`: the fuel and interrupt flags, which bind the interpreter too.
+pub(crate) fn write(
+    wasm: &[u8],
+    compiled: &Compiled,
+    native: Option<&NativeCode>,
+    hooks: u64,
+) -> Vec<u8> {
     let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&compiled.meta)
         .expect("module metadata always serializes");
     let ir = ir_bytes(&compiled.code);
@@ -57,7 +63,7 @@ pub(crate) fn write(wasm: &[u8], compiled: &Compiled, native: Option<&NativeCode
         compiler_version: zwasm_abi::COMPILER_VERSION.to_string(),
         isa: Isa::host() as u8,
         cpu_features: native.map_or(0, |n| n.cpu_features),
-        flags: native.map_or(0, |n| n.flags),
+        flags: native.map_or(0, |n| n.flags) | hooks,
         source_hash: *blake3::hash(wasm).as_bytes(),
         body_hash: [0; 32],
         meta: meta_s,

@@ -19,7 +19,12 @@ const CONTEXT: &str = "zwasm compile cache key v1";
 /// different inputs hash the same bytes.
 pub fn cache_key(wasm: &[u8], opts: &CompileOptions, build: &[u8]) -> [u8; 32] {
     // Destructured so that a new option cannot be left out of the key.
-    let CompileOptions { engine, force_ir } = opts;
+    let CompileOptions {
+        engine,
+        force_ir,
+        fuel,
+        interruptible,
+    } = opts;
     // The CPU features native code may use, so a cache shared by two machines
     // (a home directory on NFS) never hands one the other's code.
     let cpu = crate::backend::x64::X64::host().features();
@@ -33,6 +38,7 @@ pub fn cache_key(wasm: &[u8], opts: &CompileOptions, build: &[u8]) -> [u8; 32] {
         &cpu.to_le_bytes(),
         engine.name().as_bytes(),
         &forced,
+        &[u8::from(*fuel), u8::from(*interruptible)],
         build,
     ] {
         h.update(&(field.len() as u64).to_le_bytes());

@@ -44,6 +44,10 @@ pub struct CompileOptions {
     /// Function indices kept as IR even when the backend covers them (to
     /// test the per-function fallback).
     pub force_ir: Vec<u32>,
+    /// Function entries and loop iterations consume the store's fuel.
+    pub fuel: bool,
+    /// Function entries and loop iterations check the store's interrupt flag.
+    pub interruptible: bool,
 }
 
 /// Compiles a wasm binary or wat text into `.zwo` artifact bytes.
@@ -54,7 +58,25 @@ pub fn compile(input: &[u8], opts: &CompileOptions) -> Result<Vec<u8>, CompileEr
         Engine::Native if cfg!(target_arch = "x86_64") => Some(native_code(&mut compiled, opts)?),
         _ => None,
     };
-    Ok(artifact::write(&wasm, &compiled, native.as_ref()))
+    Ok(artifact::write(
+        &wasm,
+        &compiled,
+        native.as_ref(),
+        opts.hooks(),
+    ))
+}
+
+impl CompileOptions {
+    /// The artifact flags of the fuel and interrupt hooks this asks for.
+    fn hooks(&self) -> u64 {
+        use zwasm_abi::native::flags;
+        (if self.fuel { flags::FUEL } else { 0 })
+            | (if self.interruptible {
+                flags::INTERRUPT
+            } else {
+                0
+            })
+    }
 }
 
 /// Compiles the functions the backend covers and records where each one's
@@ -65,7 +87,8 @@ fn native_code(
 ) -> Result<backend::NativeCode, CompileError> {
     use backend::Backend;
     let x64 = backend::x64::X64::host();
-    let info = backend::ModuleInfo::new(&compiled.meta, &compiled.code);
+    let mut info = backend::ModuleInfo::new(&compiled.meta, &compiled.code);
+    info.hooks = opts.hooks();
     let selected = backend::select(&x64, &info, &opts.force_ir);
     let out = x64
         .compile(&info, &selected)

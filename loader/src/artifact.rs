@@ -47,7 +47,7 @@ fn native_code(
             names.join(", ")
         }));
     }
-    let unknown = header.flags & !zwasm_abi::native::flags::GUARD_PAGES;
+    let unknown = header.flags & !zwasm_abi::native::flags::ALL;
     if unknown != 0 {
         return Err(LoadError::Damaged(format!(
             "unknown configuration flags {unknown:#x}"
@@ -309,6 +309,13 @@ impl Module {
     /// on its guard pages.
     pub(crate) fn needs_guard_pages(&self) -> bool {
         self.inner.header.flags & zwasm_abi::native::flags::GUARD_PAGES != 0
+    }
+
+    /// Whether functions take fuel or check the interrupt flag (at entry and
+    /// at each loop iteration), as `zwasm_abi::native::flags` bits.
+    pub(crate) fn hooks(&self) -> u64 {
+        use zwasm_abi::native::flags;
+        self.inner.header.flags & (flags::FUEL | flags::INTERRUPT)
     }
 
     /// How many defined functions have native code.

@@ -52,6 +52,7 @@ pub(crate) fn instantiate(
         gc_types,
         num_imported_funcs: 0,
         vm: None,
+        hooks: module.hooks(),
     };
 
     for import in &meta.imports {

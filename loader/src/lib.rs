@@ -33,7 +33,9 @@ pub use memory::{
     LinearMemory, VmMemory, GUARDED_RESERVATION, PAGE_SIZE, VM_MEMORY_BASE, VM_MEMORY_LEN,
     VM_MEMORY_SIZE,
 };
-pub use store::{Caller, Extern, Func, Global, HostFunc, Instance, Memory, Store, Table};
+pub use store::{
+    Caller, Extern, Func, Global, HostFunc, Instance, InterruptHandle, Memory, Store, Table,
+};
 pub use values::Val;
 pub use zwasm_abi::module::{
     ExportKind, FuncType, GlobalType, ImportKind, MemoryType, ModuleMeta, TableType, ValType,

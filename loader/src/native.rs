@@ -275,6 +275,8 @@ pub(crate) fn invoke(
         .with(|t| t.clone())
         .map_err(|e| Trap::host(format!("cannot run native code on this thread: {e}")))?;
     refresh(store, instance);
+    let fuel: *mut i64 = &mut *store.fuel;
+    let interrupt: *const std::sync::atomic::AtomicU32 = &*store.interrupt;
     let store_ptr: *mut Store = store;
     let inst = &mut store.instances[instance as usize];
     let vm = inst.vm.as_mut().expect("instance has native code");
@@ -284,6 +286,8 @@ pub(crate) fn invoke(
     vm.set(vmctx::STORE, store_ptr as usize);
     vm.set(vmctx::SLOTS_END, slots_end as usize);
     vm.set(vmctx::STACK_LIMIT, limit);
+    vm.set(vmctx::FUEL, fuel as usize);
+    vm.set(vmctx::INTERRUPT, interrupt as usize);
     let vm_ptr = vm.ptr();
     // SAFETY: `code` is the entry of a native function of this instance's module
     // (checked at load), `frame` has room for its slots up to `slots_end` (checked

@@ -106,6 +106,8 @@ pub(crate) struct InstanceEntity {
     pub(crate) num_imported_funcs: u32,
     /// The VMContext, for an instance whose module runs native code.
     pub(crate) vm: Option<crate::native::VmCtx>,
+    /// The module's fuel and interrupt flags (`zwasm_abi::native::flags`).
+    pub(crate) hooks: u64,
 }
 
 /// A struct type at run time (Wasm GC).
@@ -124,7 +126,6 @@ pub(crate) struct GcObject {
 }
 
 /// Owns all runtime state. Not shared between threads while running.
-#[derive(Default)]
 pub struct Store {
     pub(crate) funcs: Vec<FuncEntity>,
     pub(crate) memories: Vec<LinearMemory>,
@@ -144,12 +145,64 @@ pub struct Store {
     pub(crate) heap: Vec<GcObject>,
     /// The error a libcall failed with, until native code has unwound to the host.
     pub(crate) pending_trap: Option<Trap>,
+    /// Fuel left for code compiled with fuel (boxed: native code holds its address).
+    pub(crate) fuel: Box<i64>,
+    /// Set to stop code compiled to be interruptible.
+    pub(crate) interrupt: Arc<std::sync::atomic::AtomicU32>,
+}
+
+/// Stops a store's interruptible code from another thread: its next
+/// function entry or loop iteration traps with `interrupted`.
+#[derive(Clone, Debug)]
+pub struct InterruptHandle(Arc<std::sync::atomic::AtomicU32>);
+
+impl InterruptHandle {
+    /// Asks the store's running (and future) code to stop.
+    pub fn interrupt(&self) {
+        self.0.store(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl Store {
     /// An empty store.
     pub fn new() -> Store {
-        Store::default()
+        Store {
+            funcs: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            instances: Vec::new(),
+            sig_ids: HashMap::new(),
+            sigs: Vec::new(),
+            stack: Vec::new(),
+            gc_types: Vec::new(),
+            heap: Vec::new(),
+            pending_trap: None,
+            fuel: Box::new(i64::MAX),
+            interrupt: Arc::default(),
+        }
+    }
+
+    /// Gives code compiled with fuel `fuel` units: one is taken at each
+    /// function entry and loop iteration, and running out traps.
+    pub fn set_fuel(&mut self, fuel: u64) {
+        *self.fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
+    }
+
+    /// The fuel left (see [`Store::set_fuel`]).
+    pub fn fuel(&self) -> u64 {
+        (*self.fuel).max(0) as u64
+    }
+
+    /// A handle that interrupts this store's interruptible code.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.interrupt.clone())
+    }
+
+    /// Lets interruptible code run again after an interrupt.
+    pub fn clear_interrupt(&mut self) {
+        self.interrupt
+            .store(0, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The store-wide id of a signature; equal types get equal ids.
@@ -341,5 +394,11 @@ impl Store {
             .zip(&ty.results)
             .map(|(r, t)| Val::from_raw(*r, *t))
             .collect())
+    }
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::new()
     }
 }

@@ -45,8 +45,12 @@ const MID: u32 = 2;
 const DEFINED: usize = 4;
 
 fn compile(wat: &str, engine: Engine, force_ir: Vec<u32>) -> Module {
-    let zwo = zwasm_compiler::compile(wat.as_bytes(), &CompileOptions { engine, force_ir })
-        .expect("compiles");
+    let opts = CompileOptions {
+        engine,
+        force_ir,
+        ..CompileOptions::default()
+    };
+    let zwo = zwasm_compiler::compile(wat.as_bytes(), &opts).expect("compiles");
     Module::from_bytes(&zwo).expect("loads")
 }
 

@@ -17,6 +17,8 @@ pub(crate) struct ModuleInfo<'a> {
     pub num_imported_funcs: u32,
     /// Whether memory 0 is a 64-bit memory.
     pub memory64: bool,
+    /// Fuel and interrupt checks to emit (`zwasm_abi::native::flags`).
+    pub hooks: u64,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -40,6 +42,7 @@ impl<'a> ModuleInfo<'a> {
             code,
             num_imported_funcs,
             memory64,
+            hooks: 0,
         }
     }
 

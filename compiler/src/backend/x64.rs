@@ -157,6 +157,7 @@ impl Backend for X64 {
                 code,
                 base: f.code_start,
                 labels: Vec::new(),
+                loop_heads: Vec::new(),
                 traps: Vec::new(),
                 funcs: &labels,
                 native,
@@ -179,7 +180,7 @@ impl Backend for X64 {
             code,
             funcs,
             cpu_features: used,
-            flags: if m.memory64 { 0 } else { flags::GUARD_PAGES },
+            flags: m.hooks | if m.memory64 { 0 } else { flags::GUARD_PAGES },
         })
     }
 }
@@ -261,6 +262,8 @@ struct FnGen<'a> {
     base: u32,
     /// A label per IR instruction that is a branch target.
     labels: Vec<Option<DynamicLabel>>,
+    /// Which IR instructions a backward branch targets.
+    loop_heads: Vec<bool>,
     /// Trap stubs used so far: (code as returned to the host, label).
     traps: Vec<(u32, DynamicLabel)>,
     funcs: &'a [DynamicLabel],
@@ -278,11 +281,15 @@ fn s(slot: u16) -> i32 {
 impl FnGen<'_> {
     fn function(&mut self) {
         self.labels = vec![None; self.code.len() + 1];
+        self.loop_heads = vec![false; self.code.len() + 1];
         for (pc, i) in self.code.iter().enumerate() {
             if i.op.fmt().is_branch() {
                 let t = (pc as i64 + 1 + i.offset() as i64) as usize;
                 if self.labels[t].is_none() {
                     self.labels[t] = Some(self.asm.new_dynamic_label());
+                }
+                if t <= pc {
+                    self.loop_heads[t] = true;
                 }
             }
         }
@@ -299,6 +306,7 @@ impl FnGen<'_> {
             ; cmp rax, [r15 + vmctx::SLOTS_END]
             ; ja =>overflow
         );
+        self.hooks();
         // Locals start at zero: in their frame cells, or in their registers.
         let (p, l) = (f.num_params as u16, f.num_locals as u16);
         let in_memory: Vec<u16> = (p..l)
@@ -331,9 +339,33 @@ impl FnGen<'_> {
             if let Some(l) = self.labels[pc] {
                 asm!(self.asm; =>l);
             }
+            if self.loop_heads[pc] {
+                self.hooks();
+            }
             pc = self.op(pc);
         }
         self.stubs();
+    }
+
+    /// The fuel and interrupt checks, when the module is compiled with them:
+    /// at function entry and at each loop head (so once per iteration).
+    fn hooks(&mut self) {
+        if self.m.hooks & flags::FUEL != 0 {
+            let out = self.trap_code(TrapCode::OutOfFuel);
+            asm!(self.asm
+                ; mov rax, [r15 + vmctx::FUEL]
+                ; sub QWORD [rax], 1
+                ; js =>out
+            );
+        }
+        if self.m.hooks & flags::INTERRUPT != 0 {
+            let stop = self.trap_code(TrapCode::Interrupted);
+            asm!(self.asm
+                ; mov rax, [r15 + vmctx::INTERRUPT]
+                ; cmp DWORD [rax], 0
+                ; jne =>stop
+            );
+        }
     }
 
     fn loc(&self, slot: u16) -> L {

@@ -252,11 +252,27 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             w!($i.a, ($e).to_bits())
         }};
     }
+    // Fuel and interrupt checks of a module compiled with them.
+    macro_rules! hooks {
+        () => {
+            // SAFETY: `inst` is current.
+            let h = unsafe { (*inst).hooks };
+            if h != 0 {
+                if let Err(code) = check_hooks(store, h) {
+                    trap!(code);
+                }
+            }
+        };
+    }
     macro_rules! jump {
-        ($i:ident) => {
+        ($i:ident) => {{
+            // A backward branch starts a loop iteration.
+            if $i.offset() < 0 {
+                hooks!();
+            }
             // SAFETY: the checker verified every branch target lies inside the function.
             ip = unsafe { ip.offset($i.offset() as isize) }
-        };
+        }};
     }
     macro_rules! br_cmp {
         ($i:ident, $t:ty, |$a:ident, $b:ident| $e:expr) => {{
@@ -363,6 +379,13 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             cur_def = def;
             // SAFETY: `start` is inside the callee's IR section (checked at load).
             ip = unsafe { (*$callee).module.ir().as_ptr().add(f.start as usize) };
+            // SAFETY: `$callee` is a live instance.
+            let h = unsafe { (*$callee).hooks };
+            if h != 0 {
+                if let Err(code) = check_hooks(store, h) {
+                    trap!(code);
+                }
+            }
         }};
     }
     // Calls store function `$fid` (any instance, or the host) with its frame at `$a`.
@@ -435,6 +458,13 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             cur_def = def;
             // SAFETY: `start` is inside the callee's IR section (checked at load).
             ip = unsafe { (*$callee).module.ir().as_ptr().add(f.start as usize) };
+            // SAFETY: `$callee` is a live instance.
+            let h = unsafe { (*$callee).hooks };
+            if h != 0 {
+                if let Err(code) = check_hooks(store, h) {
+                    trap!(code);
+                }
+            }
         }};
     }
     // Returns to the caller (results are in slots 0..), or out of `run`.
@@ -537,6 +567,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
         }};
     }
 
+    hooks!();
     loop {
         // SAFETY: the artifact checker verified that execution cannot leave the
         // function's code: every branch target is inside it and it ends in a return.
@@ -981,6 +1012,24 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::F64Ge => f64_cmp!(i, |a, b| a >= b),
         }
     }
+}
+
+/// Takes a unit of fuel and checks the interrupt flag, as `hooks` asks.
+#[cold]
+fn check_hooks(store: &mut Store, hooks: u64) -> Result<(), TrapCode> {
+    use zwasm_abi::native::flags;
+    if hooks & flags::FUEL != 0 {
+        *store.fuel -= 1;
+        if *store.fuel < 0 {
+            return Err(TrapCode::OutOfFuel);
+        }
+    }
+    if hooks & flags::INTERRUPT != 0
+        && store.interrupt.load(std::sync::atomic::Ordering::Relaxed) != 0
+    {
+        return Err(TrapCode::Interrupted);
+    }
+    Ok(())
 }
 
 /// Memory 0 of an instance as (base, length); a null base and 0 without one.
