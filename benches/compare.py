@@ -648,7 +648,7 @@ class Report:
             if isinstance(wt, Wasmtime)
             else f"- wasmtime: **not available**: {wt}. The tables have zwasm's figures only.",
             f"- Python {platform.python_version()}. Each measurement: one untimed warm-up run, then {a.reps} timed "
-            f"runs (median), fewer once a measurement's runs total {a.budget:g} s (shown as n=); "
+            f"run{'s' if a.reps != 1 else ''} (median), fewer once a measurement's runs total {a.budget:g} s (shown as n=); "
             f"per-run timeout {a.timeout:g} s.",
         ]
 
@@ -660,7 +660,8 @@ class Report:
             "corpus. *Precompiled*: `zwasm run x.zwo` (from `zwasm compile`) vs `wasmtime run "
             "--allow-precompiled x.cwasm` (from `wasmtime compile`). *From .wasm*: compile and run in one "
             f"process with no cache: `{' '.join(['zwasm run', *self.zwasm.no_cache_flag])} x.wasm` vs "
-            "`wasmtime run -C cache=n x.wasm`. Ratios are zwasm/wasmtime: below 1.0 zwasm is faster.",
+            "`wasmtime run -C cache=n x.wasm`. Ratios are zwasm/wasmtime: below 1.0 zwasm is faster. "
+            "A program that finishes in a few milliseconds measures start-up more than code.",
             "",
             "| program | zwasm .zwo | wasmtime .cwasm | ratio | zwasm .wasm | wasmtime .wasm | ratio |",
             "|---|---|---|---|---|---|---|",
