@@ -716,7 +716,8 @@ class Report:
             "## Machine and versions",
             "",
             f"- CPU: {model.group(1) if model else platform.processor()}, {os.cpu_count()} cores; "
-            f"memory {int(meminfo.group(1)) / 1024**2:.0f} GiB; load average {self.load_average:.2f} at the start",
+            f"memory {int(meminfo.group(1)) / 1024**2:.0f} GiB; load average {self.load_average:.2f} at the start, "
+            f"{os.getloadavg()[0]:.2f} at the end",
             f"- OS: {platform.system()} {platform.release()} ({platform.machine()})",
             f"- zwasm: {self.zwasm.version}, commit {git_revision(a.out)}, {rustc}; engine: {self.zwasm.engine}",
             f"- wasmtime: {wt.version} (PyPI `{WASMTIME_PACKAGE}`), default settings (Cranelift)"
