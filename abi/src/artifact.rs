@@ -75,6 +75,9 @@ pub struct Header {
     pub code: Section,
 }
 
+/// Where the ABI fingerprint (`crate::native::ABI_FINGERPRINT`) sits in the header.
+const ABI_AT: usize = 176;
+
 /// Why a header was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HeaderError {
@@ -82,6 +85,7 @@ pub enum HeaderError {
     BadMagic,
     FormatVersion(u32),
     CompilerVersion(String),
+    Abi(u64),
     Isa(u8),
     SectionOutOfRange(&'static str),
 }
@@ -106,6 +110,11 @@ impl std::fmt::Display for HeaderError {
                 f,
                 "artifact was compiled by zwasm {v}, this is zwasm {}; recompile it",
                 crate::COMPILER_VERSION
+            ),
+            HeaderError::Abi(fp) => write!(
+                f,
+                "artifact was built against another runtime ABI ({fp:#018x}, this zwasm has {:#018x}); recompile it",
+                crate::native::ABI_FINGERPRINT
             ),
             HeaderError::Isa(n) => match Isa::from_u8(*n) {
                 Some(isa) => write!(
@@ -151,6 +160,7 @@ impl Header {
             h[at..at + 8].copy_from_slice(&s.offset.to_le_bytes());
             h[at + 8..at + 16].copy_from_slice(&s.len.to_le_bytes());
         }
+        h[ABI_AT..ABI_AT + 8].copy_from_slice(&crate::native::ABI_FINGERPRINT.to_le_bytes());
         h
     }
 
@@ -175,6 +185,10 @@ impl Header {
         let compiler_version = String::from_utf8_lossy(&raw[..end]).into_owned();
         if compiler_version != crate::COMPILER_VERSION {
             return Err(HeaderError::CompilerVersion(compiler_version));
+        }
+        let abi = u64_at(bytes, ABI_AT);
+        if abi != crate::native::ABI_FINGERPRINT {
+            return Err(HeaderError::Abi(abi));
         }
         let isa = bytes[44];
         if isa != Isa::host() as u8 {
@@ -272,6 +286,9 @@ mod tests {
         let mut bad = file.clone();
         bad[44] = 77;
         assert_eq!(Header::decode(&bad), Err(HeaderError::Isa(77)));
+        let mut bad = file.clone();
+        bad[ABI_AT] ^= 1;
+        assert!(matches!(Header::decode(&bad), Err(HeaderError::Abi(_))));
         let mut bad = file.clone();
         bad[12] = b'9';
         assert!(matches!(

@@ -496,6 +496,9 @@ macro_rules! define_ops {
             /// Every op, in opcode order.
             pub const ALL: &'static [Op] = &[$(Op::$name,)*];
 
+            /// Every op's text name, in opcode order.
+            pub const NAMES: &'static [&'static str] = &[$($text,)*];
+
             /// The op's text name, as `zwasm inspect --ir` prints it.
             pub fn name(self) -> &'static str {
                 match self { $(Op::$name => $text,)* }

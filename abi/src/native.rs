@@ -118,3 +118,58 @@ pub mod flags {
 /// addressable memory and 4 GiB + 64 KiB of guard, so that a 32-bit index
 /// plus a 32-bit offset plus an access of up to 16 bytes stays inside it.
 pub const GUARDED_RESERVATION: u64 = (4 << 30) + (4 << 30) + 65536;
+
+/// A fingerprint of everything native code and the runtime agree on here
+/// and in the IR: the VMContext layout, the libcalls, the trap protocol, the
+/// flags, the CPU feature bits and the op table. The artifact header records
+/// it, and the loader refuses code built against another layout (an older
+/// build of the same version, say) instead of running it.
+pub const ABI_FINGERPRINT: u64 = {
+    let words: [u64; 20] = [
+        vmctx::MEM0_BASE as u64,
+        vmctx::MEM0_LEN as u64,
+        vmctx::STACK_LIMIT as u64,
+        vmctx::SLOTS_END as u64,
+        vmctx::ENTRY_SP as u64,
+        vmctx::TRAP_CODE as u64,
+        vmctx::TRAP_PC as u64,
+        vmctx::TRAP_FP as u64,
+        vmctx::TRAP_LANDING as u64,
+        vmctx::STORE as u64,
+        vmctx::INSTANCE as u64,
+        vmctx::FUEL as u64,
+        vmctx::INTERRUPT as u64,
+        vmctx::LIBCALLS as u64,
+        vmctx::GLOBALS as u64,
+        (libcall::CALL | libcall::CALL_INDIRECT << 8 | libcall::EXEC << 16 | libcall::COUNT << 24)
+            as u64,
+        TRAP_PENDING as u64 | (NO_TRAP as u64) << 32,
+        TRAP_BASE as u64 | GUARDED_RESERVATION << 8,
+        flags::ALL,
+        cpu::POPCNT | cpu::LZCNT | cpu::BMI1 | cpu::SSE41,
+    ];
+    // FNV-1a over the words, then over every op name in opcode order.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < words.len() {
+        let mut b = 0;
+        while b < 8 {
+            h = (h ^ ((words[i] >> (8 * b)) & 0xff)).wrapping_mul(0x100_0000_01b3);
+            b += 1;
+        }
+        i += 1;
+    }
+    let names = crate::ir::Op::NAMES;
+    let mut n = 0;
+    while n < names.len() {
+        let bytes = names[n].as_bytes();
+        let mut k = 0;
+        while k < bytes.len() {
+            h = (h ^ bytes[k] as u64).wrapping_mul(0x100_0000_01b3);
+            k += 1;
+        }
+        h = (h ^ 0xff).wrapping_mul(0x100_0000_01b3);
+        n += 1;
+    }
+    h
+};

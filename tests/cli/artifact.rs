@@ -122,6 +122,15 @@ fn spoiled(a: &Artifact) -> Vec<Spoiled> {
         version_message,
     ));
     cases.push((
+        "another runtime ABI".into(),
+        with(b, |b| b[176] ^= 0x01),
+        format!(
+            "artifact was built against another runtime ABI ({:#018x}, this zwasm has {:#018x}); recompile it",
+            zwasm_abi::native::ABI_FINGERPRINT ^ 1,
+            zwasm_abi::native::ABI_FINGERPRINT
+        ),
+    ));
+    cases.push((
         "ISA aarch64".into(),
         with(b, |b| b[44] = Isa::Aarch64 as u8),
         "artifact targets aarch64, this machine is x86_64".into(),
