@@ -43,11 +43,32 @@ pub mod vmctx {
     /// `*const u32`: the store's interrupt flag; code compiled to be
     /// interruptible traps at a function entry or loop iteration when it is set.
     pub const INTERRUPT: i32 = 96;
+    /// `*const u64`: table 0's elements (function index + 1, 0 for null).
+    pub const TABLE0_BASE: i32 = 104;
+    /// `u64`: table 0's length.
+    pub const TABLE0_LEN: i32 = 112;
+    /// `*const FuncRef`: the store's functions, by store index
+    /// (see [`super::funcref`]).
+    pub const FUNC_REFS: i32 = 120;
     /// `[usize; libcall::COUNT]`: the libcalls, C ABI.
-    pub const LIBCALLS: i32 = 104;
+    pub const LIBCALLS: i32 = 128;
     /// `[*mut u64; globals]`: where each global of the instance's global
-    /// space keeps its value, after the libcall table.
+    /// space keeps its value, after the libcall table. The store-wide
+    /// signature id of each type index follows, one `u64` each.
     pub const GLOBALS: i32 = LIBCALLS + 8 * super::libcall::COUNT as i32;
+}
+
+/// A store function as native code sees it: 32 bytes at `FUNC_REFS + 32 *
+/// store index`.
+pub mod funcref {
+    /// `u64`: the store-wide signature id.
+    pub const SIG: i32 = 0;
+    /// `usize`: the native entry, 0 when the function is not native code.
+    pub const CODE: i32 = 8;
+    /// `usize`: the VMContext of its instance (0 for a host function).
+    pub const VMCTX: i32 = 16;
+    /// Size of an entry.
+    pub const SIZE: i32 = 32;
 }
 
 /// Libcalls: runtime functions native code calls through the VMContext. Each
@@ -125,7 +146,7 @@ pub const GUARDED_RESERVATION: u64 = (4 << 30) + (4 << 30) + 65536;
 /// it, and the loader refuses code built against another layout (an older
 /// build of the same version, say) instead of running it.
 pub const ABI_FINGERPRINT: u64 = {
-    let words: [u64; 20] = [
+    let words: [u64; 26] = [
         vmctx::MEM0_BASE as u64,
         vmctx::MEM0_LEN as u64,
         vmctx::STACK_LIMIT as u64,
@@ -139,8 +160,14 @@ pub const ABI_FINGERPRINT: u64 = {
         vmctx::INSTANCE as u64,
         vmctx::FUEL as u64,
         vmctx::INTERRUPT as u64,
+        vmctx::TABLE0_BASE as u64,
+        vmctx::TABLE0_LEN as u64,
+        vmctx::FUNC_REFS as u64,
         vmctx::LIBCALLS as u64,
         vmctx::GLOBALS as u64,
+        funcref::SIG as u64 | (funcref::CODE as u64) << 8,
+        funcref::VMCTX as u64 | (funcref::SIZE as u64) << 8,
+        0,
         (libcall::CALL | libcall::CALL_INDIRECT << 8 | libcall::EXEC << 16 | libcall::COUNT << 24)
             as u64,
         TRAP_PENDING as u64 | (NO_TRAP as u64) << 32,

@@ -97,6 +97,7 @@ pub(crate) fn instantiate(
 
     for (def, f) in meta.funcs.iter().enumerate() {
         let sig = inst.sigs[f.ty as usize];
+        store.func_refs.push(crate::store::FuncRef::plain(sig));
         store.funcs.push(FuncEntity::Wasm {
             instance: id,
             def: def as u32,
@@ -141,7 +142,17 @@ pub(crate) fn instantiate(
             .iter()
             .map(|&g| &mut store.globals[g as usize].value as *mut u64)
             .collect();
-        inst.vm = Some(crate::native::VmCtx::new(id, &globals));
+        let mut vm = crate::native::VmCtx::new(id, &globals, &inst.sigs);
+        let vm_ptr = vm.ptr() as usize;
+        let imported = inst.num_imported_funcs as usize;
+        for (def, code) in module.func_codes().iter().enumerate() {
+            if code.native != 0 {
+                let r = &mut store.func_refs[inst.funcs[imported + def] as usize];
+                r.code = code.native;
+                r.vmctx = vm_ptr;
+            }
+        }
+        inst.vm = Some(vm);
     }
     store.instances.push(inst);
     let instance = Instance(id);

@@ -130,8 +130,13 @@ pub(crate) struct VmCtx {
 impl VmCtx {
     /// A VMContext for instance `instance` with `globals` pointing at the
     /// values of its global space.
-    pub(crate) fn new(instance: u32, globals: &[*mut u64]) -> VmCtx {
-        let mut words = vec![0usize; HEADER_WORDS + globals.len()].into_boxed_slice();
+    /// A VMContext for instance `instance`: `globals` point at the values of
+    /// its global space, `sigs` are the store-wide ids of its type indices.
+    pub(crate) fn new(instance: u32, globals: &[*mut u64], sigs: &[u32]) -> VmCtx {
+        let mut words = vec![0usize; HEADER_WORDS + globals.len() + sigs.len()].into_boxed_slice();
+        for (w, s) in words[HEADER_WORDS + globals.len()..].iter_mut().zip(sigs) {
+            *w = *s as usize;
+        }
         let lib = vmctx::LIBCALLS as usize / 8;
         words[lib + libcall::CALL] = lib_call as *const () as usize;
         words[lib + libcall::CALL_INDIRECT] = lib_call_indirect as *const () as usize;
@@ -147,7 +152,7 @@ impl VmCtx {
         }
     }
 
-    fn ptr(&mut self) -> *mut usize {
+    pub(crate) fn ptr(&mut self) -> *mut usize {
         self.words.as_mut_ptr()
     }
 
@@ -372,9 +377,20 @@ fn refresh(store: &mut Store, instance: u32) {
         }
         None => (0, 0),
     };
+    let (t_base, t_len) = match inst.tables.first() {
+        Some(&t) => {
+            let elems = &store.tables[t as usize].elems;
+            (elems.as_ptr() as usize, elems.len())
+        }
+        None => (0, 0),
+    };
+    let func_refs = store.func_refs.as_ptr() as usize;
     let vm = store.instances[instance as usize].vm.as_mut().unwrap();
     vm.set(vmctx::MEM0_BASE, base);
     vm.set(vmctx::MEM0_LEN, len);
+    vm.set(vmctx::TABLE0_BASE, t_base);
+    vm.set(vmctx::TABLE0_LEN, t_len);
+    vm.set(vmctx::FUNC_REFS, func_refs);
 }
 
 /// The store and instance a libcall was made from.

@@ -145,10 +145,42 @@ pub struct Store {
     pub(crate) heap: Vec<GcObject>,
     /// The error a libcall failed with, until native code has unwound to the host.
     pub(crate) pending_trap: Option<Trap>,
+    /// Every function as native code sees it (`zwasm_abi::native::funcref`),
+    /// by store index, for `call_indirect`'s fast path.
+    pub(crate) func_refs: Vec<FuncRef>,
     /// Fuel left for code compiled with fuel (boxed: native code holds its address).
     pub(crate) fuel: Box<i64>,
     /// Set to stop code compiled to be interruptible.
     pub(crate) interrupt: Arc<std::sync::atomic::AtomicU32>,
+}
+
+/// A store function as native code reads it: signature id, native entry
+/// and VMContext (both 0 unless it is native code).
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C)]
+pub(crate) struct FuncRef {
+    pub sig: u64,
+    pub code: usize,
+    pub vmctx: usize,
+    pad: usize,
+}
+
+const _: () = {
+    use zwasm_abi::native::funcref;
+    assert!(std::mem::size_of::<FuncRef>() == funcref::SIZE as usize);
+    assert!(std::mem::offset_of!(FuncRef, sig) == funcref::SIG as usize);
+    assert!(std::mem::offset_of!(FuncRef, code) == funcref::CODE as usize);
+    assert!(std::mem::offset_of!(FuncRef, vmctx) == funcref::VMCTX as usize);
+};
+
+impl FuncRef {
+    /// A function that is not native code: `call_indirect` takes the slow path.
+    pub(crate) fn plain(sig: u32) -> FuncRef {
+        FuncRef {
+            sig: sig as u64,
+            ..FuncRef::default()
+        }
+    }
 }
 
 /// Stops a store's interruptible code from another thread: its next
@@ -178,6 +210,7 @@ impl Store {
             gc_types: Vec::new(),
             heap: Vec::new(),
             pending_trap: None,
+            func_refs: Vec::new(),
             fuel: Box::new(i64::MAX),
             interrupt: Arc::default(),
         }
@@ -223,6 +256,7 @@ impl Store {
         f: impl Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + Send + Sync + 'static,
     ) -> Func {
         let sig = self.intern_sig(&ty);
+        self.func_refs.push(FuncRef::plain(sig));
         self.funcs.push(FuncEntity::Host {
             sig,
             f: Arc::new(f),

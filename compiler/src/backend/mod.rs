@@ -19,6 +19,8 @@ pub(crate) struct ModuleInfo<'a> {
     pub memory64: bool,
     /// Fuel and interrupt checks to emit (`zwasm_abi::native::flags`).
     pub hooks: u64,
+    /// Number of globals in the global space (imports first).
+    pub num_globals: u32,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -43,6 +45,12 @@ impl<'a> ModuleInfo<'a> {
             num_imported_funcs,
             memory64,
             hooks: 0,
+            num_globals: meta
+                .imports
+                .iter()
+                .filter(|i| matches!(i.kind, ImportKind::Global(_)))
+                .count() as u32
+                + meta.globals.len() as u32,
         }
     }
 

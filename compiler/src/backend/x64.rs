@@ -16,7 +16,7 @@ use super::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 use zwasm_abi::ir::{Instr, Op};
-use zwasm_abi::native::{cpu, flags, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
+use zwasm_abi::native::{cpu, flags, funcref, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
 type Asm = VecAssembler<X64Relocation>;
@@ -728,11 +728,18 @@ impl FnGen<'_> {
             CallIndirect => {
                 let index = self.base + pc as u32;
                 self.barrier_before(pc);
+                let slow = self.asm.new_dynamic_label();
+                let done = self.asm.new_dynamic_label();
+                if i.c == 0 {
+                    self.indirect_fast_path(&i, slow, done);
+                }
                 asm!(self.asm
+                    ; =>slow
                     ; mov rsi, rbx
                     ; mov edx, index as i32
                 );
                 self.libcall(libcall::CALL_INDIRECT);
+                asm!(self.asm; =>done);
                 self.barrier_after(pc);
             }
             ReturnCall => {
@@ -824,6 +831,39 @@ impl FnGen<'_> {
             && next.b == self.code[pc].a
             && self.labels[pc + 1].is_none()
             && self.alloc.cond_dies(pc + 1)
+    }
+
+    /// `call_indirect` through table 0 to a native function of this
+    /// instance: bounds, null and signature checks inline, then a direct
+    /// `call`. Anything else (including every trap) goes to `slow`, the
+    /// libcall, which has the full semantics.
+    fn indirect_fast_path(&mut self, i: &Instr, slow: DynamicLabel, done: DynamicLabel) {
+        // The slot of `b` is in memory here (stored by the barrier).
+        let sig = vmctx::GLOBALS + 8 * (self.m.num_globals as i32 + i.imm as i32);
+        let a = s(i.a);
+        asm!(self.asm
+            ; mov eax, [rbx + s(i.b)]
+            ; cmp rax, [r15 + vmctx::TABLE0_LEN]
+            ; jae =>slow
+            ; mov rcx, [r15 + vmctx::TABLE0_BASE]
+            ; mov rax, [rcx + rax * 8]
+            ; test rax, rax
+            ; jz =>slow
+            // Entry (index + 1) - 1 of the store's function table.
+            ; shl rax, 5
+            ; add rax, [r15 + vmctx::FUNC_REFS]
+            ; mov rcx, [r15 + sig]
+            ; cmp rcx, [rax + funcref::SIG - funcref::SIZE]
+            ; jne =>slow
+            ; cmp r15, [rax + funcref::VMCTX - funcref::SIZE]
+            ; jne =>slow
+            ; mov rax, [rax + funcref::CODE - funcref::SIZE]
+            ; lea rbx, [rbx + a]
+            ; call rax
+            ; lea rbx, [rbx - a]
+        );
+        self.reload_memory_base();
+        asm!(self.asm; jmp =>done);
     }
 
     fn constant(&mut self, a: u16, v: u64) {
