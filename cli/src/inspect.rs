@@ -166,8 +166,8 @@ fn summary_text(module: &Module, file: &str) -> String {
     if !meta.funcs.is_empty() {
         let _ = writeln!(
             s,
-            "  {:>5}  {:>10}  {:>9}  {:>5}  name: type",
-            "index", "wasm bytes", "IR instrs", "slots"
+            "  {:>5}  {:>10}  {:>9}  {:>5}  {:>12}  name: type",
+            "index", "wasm bytes", "IR instrs", "slots", "native bytes"
         );
     }
     for (def, f) in meta.funcs.iter().enumerate() {
@@ -175,10 +175,15 @@ fn summary_text(module: &Module, file: &str) -> String {
         let name = func_name(meta, index).unwrap_or("-");
         let _ = writeln!(
             s,
-            "  {index:>5}  {:>10}  {:>9}  {:>5}  {name}: {}",
+            "  {index:>5}  {:>10}  {:>9}  {:>5}  {:>12}  {name}: {}",
             f.wasm_size,
             f.code_len,
             f.num_slots,
+            if f.native_len == 0 {
+                "-".to_string()
+            } else {
+                f.native_len.to_string()
+            },
             func_type_text(meta, index)
         );
     }
@@ -274,6 +279,17 @@ fn summary_json(module: &Module, file: &str) -> Json {
             ("wasm_size", f.wasm_size.into()),
             ("ir_instrs", f.code_len.into()),
             ("slots", f.num_slots.into()),
+            ("native_bytes", f.native_len.into()),
+            // Where the function's code sits in the .zwo file, as `perf`
+            // reports addresses in the file-backed mapping.
+            (
+                "native_file_offset",
+                if f.native_len == 0 {
+                    Json::Null
+                } else {
+                    (module.code_offset() + f.native_start as u64).into()
+                },
+            ),
         ])
     });
     Json::obj([

@@ -318,6 +318,11 @@ impl Module {
         self.inner.header.flags & (flags::FUEL | flags::INTERRUPT)
     }
 
+    /// Where the native code section starts in the artifact file.
+    pub fn code_offset(&self) -> u64 {
+        self.inner.header.code.offset
+    }
+
     /// How many defined functions have native code.
     pub fn native_funcs(&self) -> usize {
         self.inner.native_index.len()

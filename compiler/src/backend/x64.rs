@@ -668,6 +668,12 @@ impl FnGen<'_> {
     fn op(&mut self, pc: usize) -> usize {
         use Op::*;
         let i = self.code[pc];
+        if matches!(i.op, Op::MemoryFill | Op::MemoryCopy) && i.imm == 0 && !self.m.memory64 {
+            self.barrier_before(pc);
+            self.bulk_memory(&i);
+            self.barrier_after(pc);
+            return pc + 1;
+        }
         if is_exec(i.op, self.features) {
             self.exec(pc);
             return pc + 1;
@@ -864,6 +870,53 @@ impl FnGen<'_> {
         );
         self.reload_memory_base();
         asm!(self.asm; jmp =>done);
+    }
+
+    /// `memory.fill` and `memory.copy` on memory 0 (32-bit): bounds checks,
+    /// then `rep stosb` / `rep movsb` (backwards when the ranges overlap with
+    /// the destination above the source). Runs after a barrier, so every
+    /// allocated register is free and the operands are in their frame cells.
+    fn bulk_memory(&mut self, i: &Instr) {
+        let oob = self.trap_code(TrapCode::MemoryOutOfBounds);
+        asm!(self.asm
+            ; mov edi, [rbx + s(i.a)]
+            ; mov ecx, [rbx + s(i.c)]
+            ; lea rax, [rdi + rcx]
+            ; cmp rax, [r15 + vmctx::MEM0_LEN]
+            ; ja =>oob
+        );
+        if i.op == Op::MemoryFill {
+            asm!(self.asm
+                ; mov eax, [rbx + s(i.b)]
+                ; add rdi, r14
+                ; rep stosb
+            );
+            return;
+        }
+        let forward = self.asm.new_dynamic_label();
+        let done = self.asm.new_dynamic_label();
+        asm!(self.asm
+            ; mov esi, [rbx + s(i.b)]
+            ; lea rax, [rsi + rcx]
+            ; cmp rax, [r15 + vmctx::MEM0_LEN]
+            ; ja =>oob
+            ; add rdi, r14
+            ; add rsi, r14
+            ; cmp rdi, rsi
+            ; jbe =>forward
+            ; lea rax, [rsi + rcx]
+            ; cmp rdi, rax
+            ; jae =>forward
+            ; lea rsi, [rsi + rcx - 1]
+            ; lea rdi, [rdi + rcx - 1]
+            ; std
+            ; rep movsb
+            ; cld
+            ; jmp =>done
+            ; =>forward
+            ; rep movsb
+            ; =>done
+        );
     }
 
     fn constant(&mut self, a: u16, v: u64) {
