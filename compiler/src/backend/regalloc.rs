@@ -46,6 +46,9 @@ pub(crate) struct Allocation {
     barriers: Vec<(u32, Barrier)>,
     /// Allocated parameter slots live at entry (to load in the prologue).
     pub entry_loads: Vec<u16>,
+    /// The preserved integer registers (pool indices) the function uses: it
+    /// saves them on entry and restores them on return.
+    pub preserved_used: Vec<u8>,
     /// Positions of `br_if_eqz`/`br_if_nez` whose condition slot is dead
     /// after the branch (so a compare feeding it need not write it).
     cond_dies: Vec<u32>,
@@ -59,6 +62,7 @@ impl Allocation {
             barriers: Vec::new(),
             entry_loads: Vec::new(),
             cond_dies: Vec::new(),
+            preserved_used: Vec::new(),
         }
     }
 
@@ -228,6 +232,7 @@ pub(crate) fn allocate(
     is_barrier: IsBarrier,
     class_of: &dyn Fn(&Instr, u16, bool) -> Option<Class>,
     pools: (u8, u8),
+    preserved: u8,
 ) -> Allocation {
     let n = code.len();
     // Branch targets of each instruction, and basic block leaders.
@@ -414,6 +419,14 @@ pub(crate) fn allocate(
     let mut loc = vec![Loc::Mem; num_slots];
     let mut free: [Vec<u8>; 2] = [(0..pools.0).rev().collect(), (0..pools.1).rev().collect()];
     let mut active: Vec<u16> = Vec::new();
+    // The last `preserved` integer registers survive calls: an interval that
+    // spans a call takes one of them first, any other interval one of the rest.
+    let first_preserved = pools.0 - preserved;
+    let barrier_at: Vec<usize> = (0..n).filter(|&p| is_barrier(&code[p])).collect();
+    let spans_call = |(start, end): (u32, u32)| {
+        let i = barrier_at.partition_point(|&p| p <= start as usize);
+        barrier_at.get(i).is_some_and(|&p| p < end as usize)
+    };
     for &s in &order {
         let (start, _) = iv[s as usize];
         active.retain(|&t| {
@@ -432,7 +445,14 @@ pub(crate) fn allocate(
         } else {
             Class::Int
         };
-        if let Some(r) = free[class as usize].pop() {
+        let pool = &mut free[class as usize];
+        let want_preserved = class == Class::Int && spans_call(iv[s as usize]);
+        let pick = pool
+            .iter()
+            .rposition(|&r| (r >= first_preserved) == want_preserved)
+            .or_else(|| pool.len().checked_sub(1));
+        if let Some(at) = pick {
+            let r = pool.remove(at);
             loc[s as usize] = Loc::Reg(class, r);
             active.push(s);
             continue;
@@ -471,11 +491,18 @@ pub(crate) fn allocate(
                 1
             };
         }
+        // A slot in a preserved register needs no store or reload unless the
+        // instruction itself reads or writes it in memory.
+        let kept =
+            |s: u16| matches!(loc[s as usize], Loc::Reg(Class::Int, r) if r >= first_preserved);
         for &p in positions.iter().rev() {
             let i = &code[p];
+            let mut operands = Vec::new();
             let after: Vec<u16> = if is_barrier(i) {
+                effects.writes(i, |s| operands.push(s));
                 live.ones()
                     .filter(|&s| loc[s as usize] != Loc::Mem)
+                    .filter(|&s| !kept(s) || operands.contains(&s))
                     .collect()
             } else {
                 Vec::new()
@@ -483,9 +510,12 @@ pub(crate) fn allocate(
             effects.writes(i, |s| live.clear(s));
             effects.reads(i, |s| live.set(s));
             if is_barrier(i) {
+                operands.clear();
+                effects.reads(i, |s| operands.push(s));
                 let before: Vec<u16> = live
                     .ones()
                     .filter(|&s| loc[s as usize] != Loc::Mem)
+                    .filter(|&s| !kept(s) || operands.contains(&s))
                     .collect();
                 barriers.push((
                     p as u32,
@@ -508,11 +538,21 @@ pub(crate) fn allocate(
     let entry_loads = (0..num_params.min(num_slots) as u16)
         .filter(|&s| loc[s as usize] != Loc::Mem && live_in[0].get(s))
         .collect();
+    let mut preserved_used: Vec<u8> = loc
+        .iter()
+        .filter_map(|l| match *l {
+            Loc::Reg(Class::Int, r) if r >= first_preserved => Some(r),
+            _ => None,
+        })
+        .collect();
+    preserved_used.sort_unstable();
+    preserved_used.dedup();
     Allocation {
         loc,
         barriers,
         entry_loads,
         cond_dies,
+        preserved_used,
     }
 }
 

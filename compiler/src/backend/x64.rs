@@ -149,6 +149,7 @@ impl Backend for X64 {
                 &|i| is_barrier(i.op, features),
                 &class_of,
                 (INT_POOL.len() as u8, XMM_POOL.len() as u8),
+                PRESERVED,
             );
             let mut g = FnGen {
                 asm: &mut asm,
@@ -188,8 +189,10 @@ impl Backend for X64 {
 const RAX: u8 = 0;
 const RCX: u8 = 1;
 const RDX: u8 = 2;
-/// Registers the allocator hands out, by pool index.
+/// Registers the allocator hands out, by pool index. The last `PRESERVED`
+/// (`r12`, `r13`) survive calls: a function that uses them saves them.
 const INT_POOL: [u8; 8] = [6, 7, 8, 9, 10, 11, 12, 13];
+const PRESERVED: u8 = 2;
 const XMM_POOL: [u8; 14] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /// Whether an instruction reads or writes the frame in memory (so allocated
@@ -306,6 +309,10 @@ impl FnGen<'_> {
             ; cmp rax, [r15 + vmctx::SLOTS_END]
             ; ja =>overflow
         );
+        if !self.alloc.preserved_used.is_empty() {
+            // Both, so the stack stays 16-byte aligned.
+            asm!(self.asm; push r12; push r13);
+        }
         self.hooks();
         // Locals start at zero: in their frame cells, or in their registers.
         let (p, l) = (f.num_params as u16, f.num_locals as u16);
@@ -345,6 +352,14 @@ impl FnGen<'_> {
             pc = self.op(pc);
         }
         self.stubs();
+    }
+
+    /// Restores the saved registers and the caller's frame pointer.
+    fn epilogue(&mut self) {
+        if !self.alloc.preserved_used.is_empty() {
+            asm!(self.asm; pop r13; pop r12);
+        }
+        asm!(self.asm; pop rbp);
     }
 
     /// The fuel and interrupt checks, when the module is compiled with them:
@@ -594,8 +609,9 @@ impl FnGen<'_> {
     /// Stores the flag `cc` as 0/1 into slot `a`.
     fn store_flag(&mut self, cc: Cc, a: u16) {
         self.setcc_al(cc);
-        asm!(self.asm; movzx eax, al);
-        self.set_gpr(a, RAX);
+        let d = self.dst(a);
+        asm!(self.asm; movzx Rd(d), al);
+        self.set_gpr(a, d);
     }
 
     /// Compares slot `b` with slot `c` (32 or 64 bits).
@@ -701,11 +717,13 @@ impl FnGen<'_> {
             BrTable => return self.br_table(pc),
             Return => {
                 self.barrier_before(pc);
-                asm!(self.asm; pop rbp; ret);
+                self.epilogue();
+                asm!(self.asm; ret);
             }
             ReturnSlot => {
                 self.put_cell(0, i.b);
-                asm!(self.asm; pop rbp; ret);
+                self.epilogue();
+                asm!(self.asm; ret);
             }
             Call | CallImport => {
                 let index = i.imm as u32;
@@ -755,10 +773,8 @@ impl FnGen<'_> {
                     self.put_cell(k, i.a + k);
                 }
                 let l = self.funcs[d as usize];
-                asm!(self.asm
-                    ; pop rbp
-                    ; jmp =>l
-                );
+                self.epilogue();
+                asm!(self.asm; jmp =>l);
             }
             Copy => self.copy(i.a, i.b),
             Const => self.constant(i.a, i.imm),
