@@ -79,6 +79,16 @@ impl Allocation {
     }
 }
 
+/// The registers an ISA hands the allocator.
+pub(crate) struct Pools {
+    /// Integer registers.
+    pub int: u8,
+    /// Float registers.
+    pub float: u8,
+    /// How many of the integer registers (the last ones) survive calls.
+    pub preserved: u8,
+}
+
 /// Whether instruction `i` makes the frame in memory authoritative: calls,
 /// libcalls and returns read or write slots in memory.
 pub(crate) type IsBarrier<'a> = &'a dyn Fn(&Instr) -> bool;
@@ -231,9 +241,10 @@ pub(crate) fn allocate(
     effects: &Effects,
     is_barrier: IsBarrier,
     class_of: &dyn Fn(&Instr, u16, bool) -> Option<Class>,
-    pools: (u8, u8),
-    preserved: u8,
+    pools: Pools,
 ) -> Allocation {
+    let preserved = pools.preserved;
+    let pools = (pools.int, pools.float);
     let n = code.len();
     // Branch targets of each instruction, and basic block leaders.
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;

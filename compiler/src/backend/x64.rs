@@ -11,7 +11,7 @@
 // dynasm's register macros convert their argument with `.into()`.
 #![allow(clippy::useless_conversion)]
 
-use super::regalloc::{self, Allocation, Class, Effects, Loc};
+use super::regalloc::{self, Allocation, Class, Effects, Loc, Pools};
 use super::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
@@ -148,8 +148,11 @@ impl Backend for X64 {
                 &effects,
                 &|i| is_barrier(i.op, features),
                 &class_of,
-                (INT_POOL.len() as u8, XMM_POOL.len() as u8),
-                PRESERVED,
+                Pools {
+                    int: INT_POOL.len() as u8,
+                    float: XMM_POOL.len() as u8,
+                    preserved: PRESERVED,
+                },
             );
             let mut g = FnGen {
                 asm: &mut asm,
