@@ -689,7 +689,7 @@ impl FnGen<'_> {
         let i = self.code[pc];
         if matches!(i.op, Op::MemoryFill | Op::MemoryCopy) && i.imm == 0 && !self.m.memory64 {
             self.barrier_before(pc);
-            self.bulk_memory(&i);
+            self.bulk_memory(&i, self.base + pc as u32);
             self.barrier_after(pc);
             return pc + 1;
         }
@@ -892,10 +892,11 @@ impl FnGen<'_> {
     }
 
     /// `memory.fill` and `memory.copy` on memory 0 (32-bit): bounds checks,
-    /// then `rep stosb` / `rep movsb` (backwards when the ranges overlap with
-    /// the destination above the source). Runs after a barrier, so every
-    /// allocated register is free and the operands are in their frame cells.
-    fn bulk_memory(&mut self, i: &Instr) {
+    /// then `rep stosb` / `rep movsb`; an overlapping copy to a higher
+    /// address goes to the `exec` libcall (IR instruction `index`). Runs
+    /// after a barrier, so every caller-saved register is free and the
+    /// operands are in their frame cells.
+    fn bulk_memory(&mut self, i: &Instr, index: u32) {
         let oob = self.trap_code(TrapCode::MemoryOutOfBounds);
         asm!(self.asm
             ; mov edi, [rbx + s(i.a)]
@@ -926,11 +927,15 @@ impl FnGen<'_> {
             ; lea rax, [rsi + rcx]
             ; cmp rdi, rax
             ; jae =>forward
-            ; lea rsi, [rsi + rcx - 1]
-            ; lea rdi, [rdi + rcx - 1]
-            ; std
-            ; rep movsb
-            ; cld
+        );
+        // Overlapping with the destination above: a backward `rep movsb` goes
+        // a byte at a time, so the runtime's memmove does it.
+        asm!(self.asm
+            ; mov rsi, rbx
+            ; mov edx, index as i32
+        );
+        self.libcall(libcall::EXEC);
+        asm!(self.asm
             ; jmp =>done
             ; =>forward
             ; rep movsb
