@@ -340,19 +340,23 @@ pub(crate) fn allocate(
     let mut live_in = gen.clone();
     let mut live_out = vec![Bits::new(num_slots); nb];
     let mut changed = true;
+    let (mut out, mut inn) = (Bits::new(num_slots), Bits::new(num_slots));
     while changed {
         changed = false;
         for b in (0..nb).rev() {
-            let mut out = Bits::new(num_slots);
+            out.0.fill(0);
             for &s in &succs[b] {
                 out.union(&live_in[s as usize]);
             }
-            let mut inn = out.clone();
-            for (w, (k, g)) in inn.0.iter_mut().zip(kill[b].0.iter().zip(&gen[b].0)) {
-                *w = (*w & !k) | g;
+            for (w, (o, (k, g))) in inn
+                .0
+                .iter_mut()
+                .zip(out.0.iter().zip(kill[b].0.iter().zip(&gen[b].0)))
+            {
+                *w = (*o & !k) | g;
             }
             changed |= live_in[b].union(&inn);
-            live_out[b] = out;
+            live_out[b].0.copy_from_slice(&out.0);
         }
     }
 
