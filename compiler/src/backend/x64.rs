@@ -1004,6 +1004,23 @@ impl FnGen<'_> {
             }
         }
         let rb = self.gpr(b, d);
+        // Adding a constant into another register is one `lea` (a 32-bit
+        // `lea` wraps and zero-extends, as i32.add does).
+        if let (0 | 1, Rhs::Imm(v)) = (k, rhs) {
+            let v = if wide { v as i64 } else { v as u32 as i32 as i64 };
+            let v = if k == 1 { v.wrapping_neg() } else { v };
+            if rb != d && v != i64::MIN {
+                if let Ok(v) = i32::try_from(v) {
+                    if wide {
+                        asm!(self.asm; lea Rq(d), [Rq(rb) + v]);
+                    } else {
+                        asm!(self.asm; lea Rd(d), [Rq(rb) + v]);
+                    }
+                    self.set_gpr(a, d);
+                    return;
+                }
+            }
+        }
         if rb != d {
             asm!(self.asm; mov Rq(d), Rq(rb));
         }
