@@ -1,7 +1,7 @@
 //! The x86_64 backend (dynasm). Every slot has its home in the frame at
 //! `[rbx + 8 * slot]`, and the register allocator (`super::regalloc`) keeps
-//! slots in `rsi`, `rdi`, `r8`–`r13` and `xmm2`–`xmm15` over their live
-//! ranges; `rax`, `rcx`, `rdx`, `xmm0` and `xmm1` are scratch. Constants go
+//! slots in `rdx`, `rsi`, `rdi`, `r8`–`r13` and `xmm2`–`xmm15` over their live
+//! ranges; `rax`, `rcx`, `xmm0` and `xmm1` are scratch. Constants go
 //! straight into instructions and addressing modes, and memory operands are
 //! used where a slot lives in its frame cell. Compares feeding a branch are
 //! already fused in the IR and become `cmp` + `jcc`. Calls between native
@@ -194,7 +194,7 @@ const RCX: u8 = 1;
 const RDX: u8 = 2;
 /// Registers the allocator hands out, by pool index. The last `PRESERVED`
 /// (`r12`, `r13`) survive calls: a function that uses them saves them.
-const INT_POOL: [u8; 8] = [6, 7, 8, 9, 10, 11, 12, 13];
+const INT_POOL: [u8; 9] = [2, 6, 7, 8, 9, 10, 11, 12, 13];
 const PRESERVED: u8 = 2;
 const XMM_POOL: [u8; 14] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
@@ -790,7 +790,7 @@ impl FnGen<'_> {
                 match self.loc(cond) {
                     L::G(r) => asm!(self.asm; test Rd(r), Rd(r)),
                     L::M(d) => asm!(self.asm; cmp DWORD [rbx + d], 0),
-                    L::X(x) => asm!(self.asm; movd edx, Rx(x); test edx, edx),
+                    L::X(x) => asm!(self.asm; movd ecx, Rx(x); test ecx, ecx),
                 }
                 match self.src(i.c) {
                     L::G(r) => asm!(self.asm; cmove rax, Rq(r)),
@@ -1007,7 +1007,11 @@ impl FnGen<'_> {
         // Adding a constant into another register is one `lea` (a 32-bit
         // `lea` wraps and zero-extends, as i32.add does).
         if let (0 | 1, Rhs::Imm(v)) = (k, rhs) {
-            let v = if wide { v as i64 } else { v as u32 as i32 as i64 };
+            let v = if wide {
+                v as i64
+            } else {
+                v as u32 as i32 as i64
+            };
             let v = if k == 1 { v.wrapping_neg() } else { v };
             if rb != d && v != i64::MIN {
                 if let Ok(v) = i32::try_from(v) {
@@ -1244,20 +1248,20 @@ impl FnGen<'_> {
                     F32Copysign => {
                         let rc = self.gpr(c, RCX);
                         asm!(self.asm
-                            ; mov edx, Rd(rc)
+                            ; mov ecx, Rd(rc)
                             ; and eax, 0x7fff_ffff
-                            ; and edx, 0x8000_0000u32 as i32
-                            ; or eax, edx
+                            ; and ecx, 0x8000_0000u32 as i32
+                            ; or eax, ecx
                         );
                     }
                     _ => {
                         let rc = self.gpr(c, RCX);
                         asm!(self.asm
-                            ; mov rdx, Rq(rc)
+                            ; mov rcx, Rq(rc)
                             ; btr rax, 63
-                            ; shr rdx, 63
-                            ; shl rdx, 63
-                            ; or rax, rdx
+                            ; shr rcx, 63
+                            ; shl rcx, 63
+                            ; or rax, rcx
                         );
                     }
                 }
@@ -1415,6 +1419,8 @@ impl FnGen<'_> {
         if r != RAX {
             asm!(self.asm; mov rax, Rq(r));
         }
+        // `rdx` may hold a slot; the division needs it.
+        asm!(self.asm; push rdx);
         let result = match (op, wide) {
             (Op::I32DivS, false) | (Op::I64DivS, true) => {
                 let ovf = self.trap_code(TrapCode::IntegerOverflow);
@@ -1488,7 +1494,11 @@ impl FnGen<'_> {
                 RDX
             }
         };
-        self.set_gpr(a, result);
+        if result == RDX {
+            asm!(self.asm; mov rax, rdx);
+        }
+        asm!(self.asm; pop rdx);
+        self.set_gpr(a, RAX);
     }
 
     /// clz, ctz and popcnt.
@@ -1737,13 +1747,13 @@ impl FnGen<'_> {
                 return;
             }
             L::X(f) => {
-                asm!(self.asm; movq rdx, Rx(f));
-                RDX
+                asm!(self.asm; movq rcx, Rx(f));
+                RCX
             }
             L::G(r) => r,
             L::M(m) => {
-                asm!(self.asm; mov rdx, [rbx + m]);
-                RDX
+                asm!(self.asm; mov rcx, [rbx + m]);
+                RCX
             }
         };
         match size {
