@@ -1004,6 +1004,22 @@ impl FnGen<'_> {
             }
         }
         let rb = self.gpr(b, d);
+        // An i64 `and` with a constant below 2^32 is a 32-bit `and` (which
+        // clears the upper half); with 0xffff_ffff it is a 32-bit `mov`.
+        if let (3, Rhs::Imm(v), true) = (k, rhs, wide) {
+            if v <= u32::MAX as u64 {
+                if v == u32::MAX as u64 {
+                    asm!(self.asm; mov Rd(d), Rd(rb));
+                } else {
+                    if rb != d {
+                        asm!(self.asm; mov Rd(d), Rd(rb));
+                    }
+                    asm!(self.asm; and Rd(d), v as u32 as i32);
+                }
+                self.set_gpr(a, d);
+                return;
+            }
+        }
         // Adding a constant into another register is one `lea` (a 32-bit
         // `lea` wraps and zero-extends, as i32.add does).
         if let (0 | 1, Rhs::Imm(v)) = (k, rhs) {
