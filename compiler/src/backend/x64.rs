@@ -126,15 +126,100 @@ impl Backend for X64 {
     }
 
     fn compile(&self, m: &ModuleInfo, native: &[bool]) -> Result<NativeCode, String> {
-        let mut asm = Asm::new(0);
-        let labels: Vec<DynamicLabel> =
-            (0..native.len()).map(|_| asm.new_dynamic_label()).collect();
-        let mut funcs = vec![(0u32, 0u32); native.len()];
-        let mut used = 0u64;
-        for def in 0..native.len() {
-            if !native[def] {
-                continue;
+        // Functions are compiled in chunks of about equal IR size, one
+        // thread per chunk; direct calls between them are patched once the
+        // chunks are laid out one after the other.
+        let chosen: Vec<usize> = (0..native.len()).filter(|&d| native[d]).collect();
+        let total: usize = chosen.iter().map(|&d| m.func_code(d).len()).sum();
+        let threads = if total < PARALLEL_MIN_IR {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        };
+        let mut chunks: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut size = 0;
+        for &d in &chosen {
+            if size >= total.div_ceil(threads) && chunks.len() < threads {
+                chunks.push(Vec::new());
+                size = 0;
             }
+            size += m.func_code(d).len();
+            chunks.last_mut().unwrap().push(d);
+        }
+        let results: Vec<Result<Chunk, String>> = if chunks.len() == 1 {
+            vec![self.compile_chunk(m, native, &chunks[0])]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunks
+                    .iter()
+                    .map(|c| scope.spawn(|| self.compile_chunk(m, native, c)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err("a compile thread panicked".into()))
+                    })
+                    .collect()
+            })
+        };
+        let mut code = Vec::new();
+        let mut funcs = vec![(0u32, 0u32); native.len()];
+        let mut used = 0;
+        let mut relocs = Vec::new();
+        for chunk in results {
+            let chunk = chunk?;
+            code.resize(code.len().next_multiple_of(16), 0xcc);
+            let base = code.len();
+            for (def, start, len) in chunk.funcs {
+                funcs[def] = ((base + start) as u32, len as u32);
+            }
+            relocs.extend(chunk.relocs.into_iter().map(|(at, def)| (base + at, def)));
+            used |= chunk.used;
+            code.extend_from_slice(&chunk.code);
+        }
+        if code.len() > i32::MAX as usize {
+            return Err("native code larger than 2 GiB".into());
+        }
+        // Each relocation is the rel32 of a `call`/`jmp` ending at `at`.
+        for (at, def) in relocs {
+            let rel = funcs[def].0 as i64 - at as i64;
+            code[at - 4..at].copy_from_slice(&(rel as i32).to_le_bytes());
+        }
+        Ok(NativeCode {
+            code,
+            funcs,
+            cpu_features: used,
+            flags: m.hooks | if m.memory64 { 0 } else { flags::GUARD_PAGES },
+        })
+    }
+}
+
+/// Below this much IR in all, a module is compiled on one thread.
+const PARALLEL_MIN_IR: usize = 20_000;
+
+/// The code of some functions, assembled on their own.
+struct Chunk {
+    code: Vec<u8>,
+    /// (defined function, offset, length).
+    funcs: Vec<(usize, usize, usize)>,
+    /// (offset just past a rel32, defined function it calls or jumps to).
+    relocs: Vec<(usize, usize)>,
+    used: u64,
+}
+
+impl X64 {
+    fn compile_chunk(
+        &self,
+        m: &ModuleInfo,
+        native: &[bool],
+        defs: &[usize],
+    ) -> Result<Chunk, String> {
+        let mut asm = Asm::new(0);
+        let mut funcs = Vec::with_capacity(defs.len());
+        let mut relocs = Vec::new();
+        let mut used = 0u64;
+        for &def in defs {
             asm.align(16, 0xcc);
             let start = asm.offset().0;
             let code = m.func_code(def);
@@ -163,7 +248,7 @@ impl Backend for X64 {
                 labels: Vec::new(),
                 loop_heads: Vec::new(),
                 traps: Vec::new(),
-                funcs: &labels,
+                relocs: &mut relocs,
                 native,
                 features,
                 used: 0,
@@ -171,20 +256,16 @@ impl Backend for X64 {
             };
             g.function();
             used |= g.used;
-            let end = asm.offset().0;
-            funcs[def] = (start as u32, (end - start) as u32);
+            funcs.push((def, start, asm.offset().0 - start));
         }
         let code = asm
             .finalize()
             .map_err(|e| format!("x86_64 assembly failed: {e:?}"))?;
-        if code.len() > u32::MAX as usize {
-            return Err("native code larger than 4 GiB".into());
-        }
-        Ok(NativeCode {
+        Ok(Chunk {
             code,
             funcs,
-            cpu_features: used,
-            flags: m.hooks | if m.memory64 { 0 } else { flags::GUARD_PAGES },
+            relocs,
+            used,
         })
     }
 }
@@ -272,7 +353,8 @@ struct FnGen<'a> {
     loop_heads: Vec<bool>,
     /// Trap stubs used so far: (code as returned to the host, label).
     traps: Vec<(u32, DynamicLabel)>,
-    funcs: &'a [DynamicLabel],
+    /// Direct calls and jumps to patch: (offset past the rel32, callee).
+    relocs: &'a mut Vec<(usize, usize)>,
     native: &'a [bool],
     features: u64,
     used: u64,
@@ -300,10 +382,8 @@ impl FnGen<'_> {
             }
         }
         let f = &self.m.meta.funcs[self.def];
-        let label = self.funcs[self.def];
         let overflow = self.trap_code(TrapCode::StackOverflow);
         asm!(self.asm
-            ; =>label
             ; push rbp
             ; mov rbp, rsp
             ; cmp rsp, [r15 + vmctx::STACK_LIMIT]
@@ -355,6 +435,13 @@ impl FnGen<'_> {
             pc = self.op(pc);
         }
         self.stubs();
+    }
+
+    /// A `call` (0xe8) or `jmp` (0xe9) to defined function `def`, whose rel32
+    /// is patched when the module's code is laid out.
+    fn direct(&mut self, opcode: u8, def: usize) {
+        asm!(self.asm; .bytes [opcode, 0, 0, 0, 0]);
+        self.relocs.push((self.asm.offset().0, def));
     }
 
     /// Restores the saved registers and the caller's frame pointer.
@@ -734,12 +821,9 @@ impl FnGen<'_> {
                 self.barrier_before(pc);
                 match index.checked_sub(self.m.num_imported_funcs) {
                     Some(d) if self.native[d as usize] => {
-                        let l = self.funcs[d as usize];
-                        asm!(self.asm
-                            ; lea rbx, [rbx + a]
-                            ; call =>l
-                            ; lea rbx, [rbx - a]
-                        );
+                        asm!(self.asm; lea rbx, [rbx + a]);
+                        self.direct(0xe8, d as usize);
+                        asm!(self.asm; lea rbx, [rbx - a]);
                         self.reload_memory_base();
                     }
                     _ => {
@@ -775,9 +859,8 @@ impl FnGen<'_> {
                 for k in 0..callee.num_params as u16 {
                     self.put_cell(k, i.a + k);
                 }
-                let l = self.funcs[d as usize];
                 self.epilogue();
-                asm!(self.asm; jmp =>l);
+                self.direct(0xe9, d as usize);
             }
             Copy => self.copy(i.a, i.b),
             Const => self.constant(i.a, i.imm),
