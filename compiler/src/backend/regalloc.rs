@@ -199,32 +199,55 @@ impl Bits {
     fn clear(&mut self, i: u16) {
         self.0[i as usize / 64] &= !(1 << (i % 64));
     }
-    fn get(&self, i: u16) -> bool {
-        self.0[i as usize / 64] >> (i % 64) & 1 != 0
-    }
-    /// `self |= other`; whether anything changed.
-    fn union(&mut self, other: &Bits) -> bool {
-        let mut changed = false;
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            let n = *a | b;
-            changed |= n != *a;
-            *a = n;
-        }
-        changed
-    }
     fn ones(&self) -> impl Iterator<Item = u16> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &bits)| {
-            let mut bits = bits;
-            std::iter::from_fn(move || {
-                if bits == 0 {
-                    return None;
-                }
-                let t = bits.trailing_zeros();
-                bits &= bits - 1;
-                Some((w * 64 + t as usize) as u16)
-            })
-        })
+        ones(&self.0)
     }
+}
+
+/// One bit set over slots per basic block, in one allocation.
+struct Rows {
+    words: usize,
+    data: Vec<u64>,
+}
+
+impl Rows {
+    fn new(rows: usize, n: usize) -> Rows {
+        let words = n.div_ceil(64);
+        Rows {
+            words,
+            data: vec![0; rows * words],
+        }
+    }
+    fn row(&self, r: usize) -> &[u64] {
+        &self.data[r * self.words..][..self.words]
+    }
+    fn row_mut(&mut self, r: usize) -> &mut [u64] {
+        &mut self.data[r * self.words..][..self.words]
+    }
+    fn get(&self, r: usize, i: u16) -> bool {
+        self.row(r)[i as usize / 64] >> (i % 64) & 1 != 0
+    }
+    fn set(&mut self, r: usize, i: u16) {
+        self.row_mut(r)[i as usize / 64] |= 1 << (i % 64);
+    }
+    fn ones(&self, r: usize) -> impl Iterator<Item = u16> + '_ {
+        ones(self.row(r))
+    }
+}
+
+/// The set bits of a bit set, in order.
+fn ones(words: &[u64]) -> impl Iterator<Item = u16> + '_ {
+    words.iter().enumerate().flat_map(|(w, &bits)| {
+        let mut bits = bits;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let t = bits.trailing_zeros();
+            bits &= bits - 1;
+            Some((w * 64 + t as usize) as u16)
+        })
+    })
 }
 
 /// Largest `blocks * slots` the allocator analyses; beyond it every slot
@@ -287,9 +310,11 @@ pub(crate) fn allocate(
         b
     };
     let end_of = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
-    // Successors of each block.
-    let mut succs: Vec<Vec<u32>> = vec![Vec::new(); nb];
+    // Successors of block b: succ_list[succ_at[b]..succ_at[b + 1]].
+    let mut succ_at: Vec<u32> = Vec::with_capacity(nb + 1);
+    let mut succ_list: Vec<u32> = Vec::with_capacity(nb * 2);
     for b in 0..nb {
+        succ_at.push(succ_list.len() as u32);
         let (s, e) = (starts[b], end_of(b));
         // The last real instruction of the block (a br_table's entries follow it).
         let mut last = s;
@@ -305,30 +330,32 @@ pub(crate) fn allocate(
         let i = &code[last];
         if i.op == Op::BrTable {
             for entry in last + 1..=last + 1 + i.imm as usize {
-                succs[b].push(block_of[target(entry)]);
+                succ_list.push(block_of[target(entry)]);
             }
         } else {
             if i.op.fmt().is_branch() {
-                succs[b].push(block_of[target(last)]);
+                succ_list.push(block_of[target(last)]);
             }
             if !ends_flow(i.op) && e < n {
-                succs[b].push(block_of[e]);
+                succ_list.push(block_of[e]);
             }
         }
     }
+    succ_at.push(succ_list.len() as u32);
+    let succs = |b: usize| &succ_list[succ_at[b] as usize..succ_at[b + 1] as usize];
     // Per block: slots used before being defined (gen) and defined (kill).
-    let mut gen = vec![Bits::new(num_slots); nb];
-    let mut kill = vec![Bits::new(num_slots); nb];
+    let mut gen = Rows::new(nb, num_slots);
+    let mut kill = Rows::new(nb, num_slots);
     for b in 0..nb {
         let mut p = starts[b];
         while p < end_of(b) {
             let i = &code[p];
             effects.reads(i, |s| {
-                if !kill[b].get(s) {
-                    gen[b].set(s)
+                if !kill.get(b, s) {
+                    gen.set(b, s)
                 }
             });
-            effects.writes(i, |s| kill[b].set(s));
+            effects.writes(i, |s| kill.set(b, s));
             p += if i.op == Op::BrTable {
                 i.imm as usize + 2
             } else {
@@ -337,26 +364,31 @@ pub(crate) fn allocate(
         }
     }
     // live_in(b) = gen(b) | (live_out(b) & !kill(b)); iterate to a fixed point.
-    let mut live_in = gen.clone();
-    let mut live_out = vec![Bits::new(num_slots); nb];
+    let mut live_in = Rows {
+        words: gen.words,
+        data: gen.data.clone(),
+    };
+    let mut live_out = Rows::new(nb, num_slots);
     let mut changed = true;
-    let (mut out, mut inn) = (Bits::new(num_slots), Bits::new(num_slots));
+    let mut out = Bits::new(num_slots);
     while changed {
         changed = false;
         for b in (0..nb).rev() {
             out.0.fill(0);
-            for &s in &succs[b] {
-                out.union(&live_in[s as usize]);
+            for &s in succs(b) {
+                for (o, x) in out.0.iter_mut().zip(live_in.row(s as usize)) {
+                    *o |= x;
+                }
             }
-            for (w, (o, (k, g))) in inn
-                .0
-                .iter_mut()
-                .zip(out.0.iter().zip(kill[b].0.iter().zip(&gen[b].0)))
-            {
-                *w = (*o & !k) | g;
+            let (k, g) = (kill.row(b), gen.row(b));
+            let words = live_in.words;
+            let inn = &mut live_in.data[b * words..][..words];
+            for (w, ((o, k), g)) in inn.iter_mut().zip(out.0.iter().zip(k).zip(g)) {
+                let v = *w | (*o & !k) | g;
+                changed |= v != *w;
+                *w = v;
             }
-            changed |= live_in[b].union(&inn);
-            live_out[b].0.copy_from_slice(&out.0);
+            live_out.row_mut(b).copy_from_slice(&out.0);
         }
     }
 
@@ -392,10 +424,10 @@ pub(crate) fn allocate(
     };
     let mut weight = vec![0u64; num_slots];
     for b in 0..nb {
-        for s in live_in[b].ones() {
+        for s in live_in.ones(b) {
             touch(&mut iv, s, starts[b]);
         }
-        for s in live_out[b].ones() {
+        for s in live_out.ones(b) {
             touch(&mut iv, s, end_of(b) - 1);
         }
         let mut p = starts[b];
@@ -495,7 +527,7 @@ pub(crate) fn allocate(
             continue;
         }
         // Walk the block backwards from its live-out set.
-        let mut live = live_out[b].clone();
+        let mut live = Bits(live_out.row(b).to_vec());
         let mut positions = Vec::new();
         let mut p = starts[b];
         while p < end_of(b) {
@@ -546,12 +578,12 @@ pub(crate) fn allocate(
     let cond_dies = (0..n)
         .filter(|&p| {
             matches!(code[p].op, Op::BrIfEqz | Op::BrIfNez)
-                && !live_out[block_of[p] as usize].get(code[p].b)
+                && !live_out.get(block_of[p] as usize, code[p].b)
         })
         .map(|p| p as u32)
         .collect();
     let entry_loads = (0..num_params.min(num_slots) as u16)
-        .filter(|&s| loc[s as usize] != Loc::Mem && live_in[0].get(s))
+        .filter(|&s| loc[s as usize] != Loc::Mem && live_in.get(0, s))
         .collect();
     let mut preserved_used: Vec<u8> = loc
         .iter()
