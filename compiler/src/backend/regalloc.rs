@@ -313,9 +313,9 @@ pub(crate) fn allocate(
     // Successors of block b: succ_list[succ_at[b]..succ_at[b + 1]].
     let mut succ_at: Vec<u32> = Vec::with_capacity(nb + 1);
     let mut succ_list: Vec<u32> = Vec::with_capacity(nb * 2);
-    for b in 0..nb {
+    for (b, &s) in starts.iter().enumerate() {
         succ_at.push(succ_list.len() as u32);
-        let (s, e) = (starts[b], end_of(b));
+        let e = end_of(b);
         // The last real instruction of the block (a br_table's entries follow it).
         let mut last = s;
         let mut p = s;
@@ -346,8 +346,8 @@ pub(crate) fn allocate(
     // Per block: slots used before being defined (gen) and defined (kill).
     let mut gen = Rows::new(nb, num_slots);
     let mut kill = Rows::new(nb, num_slots);
-    for b in 0..nb {
-        let mut p = starts[b];
+    for (b, &start) in starts.iter().enumerate() {
+        let mut p = start;
         while p < end_of(b) {
             let i = &code[p];
             effects.reads(i, |s| {
@@ -423,14 +423,14 @@ pub(crate) fn allocate(
             .collect::<Vec<u32>>()
     };
     let mut weight = vec![0u64; num_slots];
-    for b in 0..nb {
+    for (b, &start) in starts.iter().enumerate() {
         for s in live_in.ones(b) {
-            touch(&mut iv, s, starts[b]);
+            touch(&mut iv, s, start);
         }
         for s in live_out.ones(b) {
             touch(&mut iv, s, end_of(b) - 1);
         }
-        let mut p = starts[b];
+        let mut p = start;
         while p < end_of(b) {
             let i = &code[p];
             let w = 8u64.pow(depth[p]);
@@ -521,15 +521,15 @@ pub(crate) fn allocate(
 
     // Barriers: allocated slots live into and out of each memory-bound instruction.
     let mut barriers = Vec::new();
-    for b in 0..nb {
-        let has_barrier = (starts[b]..end_of(b)).any(|p| is_barrier(&code[p]));
+    for (b, &start) in starts.iter().enumerate() {
+        let has_barrier = (start..end_of(b)).any(|p| is_barrier(&code[p]));
         if !has_barrier {
             continue;
         }
         // Walk the block backwards from its live-out set.
         let mut live = Bits(live_out.row(b).to_vec());
         let mut positions = Vec::new();
-        let mut p = starts[b];
+        let mut p = start;
         while p < end_of(b) {
             positions.push(p);
             p += if code[p].op == Op::BrTable {
