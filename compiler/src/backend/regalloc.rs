@@ -511,7 +511,13 @@ pub(crate) fn allocate(
             .copied()
             .filter(|&t| matches!(loc[t as usize], Loc::Reg(c, _) if c == class))
             .min_by_key(|&t| (weight[t as usize], std::cmp::Reverse(iv[t as usize].1)));
-        if let Some(v) = victim.filter(|&v| weight[v as usize] < weight[s as usize]) {
+        // Among equals, the interval that ends later gives way (straight-line
+        // code, where every weight is the same, keeps short values in registers).
+        let ends = |t: u16| iv[t as usize].1;
+        if let Some(v) = victim.filter(|&v| {
+            let (wv, ws) = (weight[v as usize], weight[s as usize]);
+            wv < ws || (wv == ws && ends(v) > ends(s))
+        }) {
             loc[s as usize] = loc[v as usize];
             loc[v as usize] = Loc::Mem;
             active.retain(|&t| t != v);
