@@ -49,6 +49,9 @@ pub(crate) struct Allocation {
     /// The preserved integer registers (pool indices) the function uses: it
     /// saves them on entry and restores them on return.
     pub preserved_used: Vec<u8>,
+    /// Positions of loads and stores whose address is the constant of the
+    /// `const` just before them (which then emits nothing).
+    const_addr: Vec<u32>,
     /// Positions of `br_if_eqz`/`br_if_nez` whose condition slot is dead
     /// after the branch (so a compare feeding it need not write it).
     cond_dies: Vec<u32>,
@@ -63,7 +66,14 @@ impl Allocation {
             entry_loads: Vec::new(),
             cond_dies: Vec::new(),
             preserved_used: Vec::new(),
+            const_addr: Vec::new(),
         }
+    }
+
+    /// Whether the load or store at `pc` takes its address from the `const`
+    /// at `pc - 1`.
+    pub fn const_address(&self, pc: usize) -> bool {
+        self.const_addr.binary_search(&(pc as u32)).is_ok()
     }
 
     /// Whether the branch at `pc` is the last reader of its condition slot.
@@ -195,6 +205,9 @@ impl Bits {
     }
     fn set(&mut self, i: u16) {
         self.0[i as usize / 64] |= 1 << (i % 64);
+    }
+    fn get(&self, i: u16) -> bool {
+        self.0[i as usize / 64] >> (i % 64) & 1 != 0
     }
     fn clear(&mut self, i: u16) {
         self.0[i as usize / 64] &= !(1 << (i % 64));
@@ -392,6 +405,50 @@ pub(crate) fn allocate(
         }
     }
 
+    // Constant addresses: `const x = k` right before a load or store whose
+    // address is `x`, with `x` dead after it. The backend puts `k` in the
+    // address itself; the slot then needs no register and takes no part in
+    // choosing its class (it is often reused for a float just after).
+    let mut const_addr: Vec<u32> = Vec::new();
+    for (b, &start) in starts.iter().enumerate() {
+        let is_candidate = |p: usize| {
+            p > start
+                && code[p - 1].op == Op::Const
+                && matches!(code[p].op.fmt(), Fmt::Load | Fmt::Store)
+                && code[p].b == code[p - 1].a
+                && (code[p].op.fmt() == Fmt::Load || code[p].c != code[p].b)
+        };
+        let end = end_of(b);
+        if !(start..end).any(is_candidate) {
+            continue;
+        }
+        // Liveness after each position, walking back from the block's end.
+        let mut live = Bits(live_out.row(b).to_vec());
+        let mut found = Vec::new();
+        let mut positions = Vec::new();
+        let mut p = start;
+        while p < end {
+            positions.push(p);
+            p += if code[p].op == Op::BrTable {
+                code[p].imm as usize + 2
+            } else {
+                1
+            };
+        }
+        for &p in positions.iter().rev() {
+            let i = &code[p];
+            // A load into its own address slot ends the constant's life too.
+            let redefined = i.op.fmt() == Fmt::Load && i.a == i.b;
+            if is_candidate(p) && (redefined || !live.get(i.b)) {
+                found.push(p as u32);
+            }
+            effects.writes(i, |s| live.clear(s));
+            effects.reads(i, |s| live.set(s));
+        }
+        const_addr.extend(found.into_iter().rev());
+    }
+    let folded = |p: usize| const_addr.binary_search(&(p as u32)).is_ok();
+
     // Intervals: first and last position where each slot is live or touched.
     const NONE: (u32, u32) = (u32::MAX, 0);
     let mut iv = vec![NONE; num_slots];
@@ -434,15 +491,21 @@ pub(crate) fn allocate(
         while p < end_of(b) {
             let i = &code[p];
             let w = 8u64.pow(depth[p]);
+            // A folded constant address is neither written nor read as a slot.
+            let (skip_write, skip_read) = (folded(p + 1), folded(p));
             effects.reads(i, |s| {
                 touch(&mut iv, s, p);
-                vote(&mut votes, class_of(i, s, false), s);
-                weight[s as usize] += w;
+                if !(skip_read && s == i.b) {
+                    vote(&mut votes, class_of(i, s, false), s);
+                    weight[s as usize] += w;
+                }
             });
             effects.writes(i, |s| {
                 touch(&mut iv, s, p);
-                vote(&mut votes, class_of(i, s, true), s);
-                weight[s as usize] += w;
+                if !skip_write {
+                    vote(&mut votes, class_of(i, s, true), s);
+                    weight[s as usize] += w;
+                }
             });
             p += if i.op == Op::BrTable {
                 i.imm as usize + 2
@@ -606,6 +669,7 @@ pub(crate) fn allocate(
         entry_loads,
         cond_dies,
         preserved_used,
+        const_addr,
     }
 }
 

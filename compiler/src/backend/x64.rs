@@ -863,6 +863,8 @@ impl FnGen<'_> {
                 self.direct(0xe9, d as usize);
             }
             Copy => self.copy(i.a, i.b),
+            // A constant address goes into the load or store after it.
+            Const if self.alloc.const_address(pc + 1) => {}
             Const => self.constant(i.a, i.imm),
             Select => {
                 let cond = i.imm as u16;
@@ -1260,9 +1262,9 @@ impl FnGen<'_> {
         match op {
             I32Load | F32Load | I32Load8S | I32Load8U | I32Load16S | I32Load16U | I64Load
             | F64Load | I64Load8S | I64Load8U | I64Load16S | I64Load16U | I64Load32S
-            | I64Load32U => self.load(i),
+            | I64Load32U => self.load(i, pc),
             I32Store | F32Store | I32Store8 | I32Store16 | I64Store | F64Store | I64Store8
-            | I64Store16 | I64Store32 => self.store(i),
+            | I64Store16 | I64Store32 => self.store(i, pc),
 
             I32Add | I32Sub | I32Mul | I32And | I32Or | I32Xor => {
                 self.alu(op, false, a, b, Rhs::Slot(c))
@@ -1754,8 +1756,20 @@ impl FnGen<'_> {
 
     /// Checks `index + offset + size <= memory length` and returns the index
     /// register and the displacement for the access `[r14 + index + disp]`.
-    fn address(&mut self, i: &Instr, size: u64) -> (u8, i32) {
-        let mut r = self.gpr(i.b, RAX);
+    fn address(&mut self, i: &Instr, size: u64, pc: usize) -> (u8, i32) {
+        let mut r = if self.alloc.const_address(pc) {
+            // The address is the constant of the (unemitted) `const` before.
+            let k = self.code[pc - 1].imm;
+            let k = if self.m.memory64 { k } else { k as u32 as u64 };
+            if k <= u32::MAX as u64 {
+                asm!(self.asm; mov eax, k as u32 as i32);
+            } else {
+                asm!(self.asm; mov rax, QWORD k as i64);
+            }
+            RAX
+        } else {
+            self.gpr(i.b, RAX)
+        };
         if !self.m.memory64 {
             // Guard pages: a 32-bit index plus a 32-bit offset stays inside
             // memory 0's reservation, and beyond its length every page faults.
@@ -1793,7 +1807,7 @@ impl FnGen<'_> {
         }
     }
 
-    fn load(&mut self, i: &Instr) {
+    fn load(&mut self, i: &Instr, pc: usize) {
         use Op::*;
         let size = match i.op {
             I32Load8S | I32Load8U | I64Load8S | I64Load8U => 1,
@@ -1801,7 +1815,7 @@ impl FnGen<'_> {
             I32Load | F32Load | I64Load32S | I64Load32U => 4,
             _ => 8,
         };
-        let (x, d) = self.address(i, size);
+        let (x, d) = self.address(i, size, pc);
         if let L::X(f) = self.loc(i.a) {
             match i.op {
                 F32Load => asm!(self.asm; movd Rx(f), DWORD [r14 + Rq(x) + d]),
@@ -1827,7 +1841,7 @@ impl FnGen<'_> {
         self.set_gpr(i.a, t);
     }
 
-    fn store(&mut self, i: &Instr) {
+    fn store(&mut self, i: &Instr, pc: usize) {
         use Op::*;
         let size = match i.op {
             I32Store8 | I64Store8 => 1,
@@ -1835,7 +1849,7 @@ impl FnGen<'_> {
             I32Store | F32Store | I64Store32 => 4,
             _ => 8,
         };
-        let (x, d) = self.address(i, size);
+        let (x, d) = self.address(i, size, pc);
         let v = match self.loc(i.c) {
             L::X(f) if size == 4 => {
                 asm!(self.asm; movd DWORD [r14 + Rq(x) + d], Rx(f));
