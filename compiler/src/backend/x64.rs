@@ -253,6 +253,7 @@ impl X64 {
                 features,
                 used: 0,
                 alloc,
+                spilled: None,
             };
             g.function();
             used |= g.used;
@@ -359,6 +360,9 @@ struct FnGen<'a> {
     features: u64,
     used: u64,
     alloc: Allocation,
+    /// (slot, register, code offset just after): the register a slot living
+    /// in its frame cell was last stored from.
+    spilled: Option<(u16, u8, usize)>,
 }
 
 /// The frame offset of slot `s`.
@@ -427,6 +431,8 @@ impl FnGen<'_> {
         let mut pc = 0;
         while pc < self.code.len() {
             if let Some(l) = self.labels[pc] {
+                // Another path arrives here: no register is known to hold a slot.
+                self.spilled = None;
                 asm!(self.asm; =>l);
             }
             if self.loop_heads[pc] {
@@ -519,6 +525,9 @@ impl FnGen<'_> {
 
     /// The value of `slot` in a general register: its own, or `scratch`.
     fn gpr(&mut self, slot: u16, scratch: u8) -> u8 {
+        if let Some(r) = self.just_spilled(slot) {
+            return r;
+        }
         match self.loc(slot) {
             L::G(r) => r,
             L::X(x) => {
@@ -550,6 +559,9 @@ impl FnGen<'_> {
     /// A source operand usable by an integer instruction: a register or the
     /// frame cell (an xmm-held value moves to `rcx`).
     fn src(&mut self, slot: u16) -> L {
+        if let Some(r) = self.just_spilled(slot) {
+            return L::G(r);
+        }
         match self.loc(slot) {
             L::X(x) => {
                 asm!(self.asm; movq rcx, Rx(x));
@@ -585,7 +597,19 @@ impl FnGen<'_> {
             L::G(d) if d == r => {}
             L::G(d) => asm!(self.asm; mov Rq(d), Rq(r)),
             L::X(x) => asm!(self.asm; movq Rx(x), Rq(r)),
-            L::M(d) => asm!(self.asm; mov [rbx + d], Rq(r)),
+            L::M(d) => {
+                asm!(self.asm; mov [rbx + d], Rq(r));
+                self.spilled = Some((slot, r, self.asm.offset().0));
+            }
+        }
+    }
+
+    /// The general register that still holds `slot` because the last
+    /// instruction emitted stored it to its frame cell from there.
+    fn just_spilled(&self, slot: u16) -> Option<u8> {
+        match self.spilled {
+            Some((s, r, at)) if s == slot && at == self.asm.offset().0 => Some(r),
+            _ => None,
         }
     }
 
