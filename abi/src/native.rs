@@ -20,7 +20,8 @@ pub mod vmctx {
     pub const MEM0_LEN: i32 = 8;
     /// `usize`: the lowest stack pointer wasm code may use before trapping.
     pub const STACK_LIMIT: i32 = 16;
-    /// `*mut u64`: one past the last slot of the value stack.
+    /// `*mut u64`: one past the last slot a function's frame may use, which
+    /// is [`super::LEAF_SLOTS`] slots before the value stack's real end.
     pub const SLOTS_END: i32 = 24;
     /// `usize`: the stack pointer the host entry saved; a trap returns to it.
     pub const ENTRY_SP: i32 = 32;
@@ -171,7 +172,7 @@ pub const ABI_FINGERPRINT: u64 = {
         (libcall::CALL | libcall::CALL_INDIRECT << 8 | libcall::EXEC << 16 | libcall::COUNT << 24)
             as u64,
         TRAP_PENDING as u64 | (NO_TRAP as u64) << 32,
-        TRAP_BASE as u64 | GUARDED_RESERVATION << 8,
+        TRAP_BASE as u64 | GUARDED_RESERVATION << 8 | (LEAF_SLOTS as u64) << 48,
         flags::ALL,
         cpu::POPCNT | cpu::LZCNT | cpu::BMI1 | cpu::SSE41,
     ];
@@ -200,3 +201,9 @@ pub const ABI_FINGERPRINT: u64 = {
     }
     h
 };
+
+/// Slots kept free past `vmctx::SLOTS_END` at the end of the value stack. A
+/// leaf function (one that calls no wasm function directly) with a frame of
+/// at most this many slots checks neither the value stack nor the machine
+/// stack on entry: its caller's checks cover it, since it cannot go deeper.
+pub const LEAF_SLOTS: u32 = 4096;

@@ -12,7 +12,7 @@
 
 use crate::error::{FrameInfo, Trap};
 use crate::store::Store;
-use zwasm_abi::native::{libcall, vmctx, NO_TRAP, TRAP_BASE, TRAP_PENDING};
+use zwasm_abi::native::{libcall, vmctx, LEAF_SLOTS, NO_TRAP, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
 /// Native code mapped read+execute, never writable and executable at once.
@@ -279,6 +279,17 @@ pub(crate) fn invoke(
     let limit = THREAD
         .with(|t| t.clone())
         .map_err(|e| Trap::host(format!("cannot run native code on this thread: {e}")))?;
+    // Leaf functions skip their own checks (see `zwasm_abi::native::LEAF_SLOTS`):
+    // the frame must start below the lowered bound and the machine stack must
+    // be above its limit here, on entry.
+    let marker = std::hint::black_box(0u8);
+    let leaf_room = LEAF_SLOTS as usize * 8;
+    if (&marker as *const u8 as usize) < limit
+        || (frame as usize).saturating_add(leaf_room) > slots_end as usize
+    {
+        return Err(Trap::new(TrapCode::StackOverflow));
+    }
+    let slots_end = (slots_end as usize - leaf_room) as *mut u64;
     refresh(store, instance);
     let fuel: *mut i64 = &mut *store.fuel;
     let interrupt: *const std::sync::atomic::AtomicU32 = &*store.interrupt;
@@ -420,9 +431,11 @@ fn finish(store: &mut Store, instance: u32, r: Result<(), Trap>) -> u32 {
     }
 }
 
+/// The value stack's real end (the VMContext keeps a lowered bound).
 fn slots_end(vm: *mut usize) -> *mut u64 {
     // SAFETY: `vm` is a live VMContext (libcall contract).
-    unsafe { *vm.add(vmctx::SLOTS_END as usize / 8) as *mut u64 }
+    let bound = unsafe { *vm.add(vmctx::SLOTS_END as usize / 8) };
+    (bound + LEAF_SLOTS as usize * 8) as *mut u64
 }
 
 extern "C" fn lib_call(vm: *mut usize, frame: *mut u64, func: u32) -> u32 {

@@ -16,7 +16,7 @@ use super::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 use zwasm_abi::ir::{Instr, Op};
-use zwasm_abi::native::{cpu, flags, funcref, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
+use zwasm_abi::native::{cpu, flags, funcref, libcall, vmctx, LEAF_SLOTS, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
 type Asm = VecAssembler<X64Relocation>;
@@ -386,16 +386,33 @@ impl FnGen<'_> {
             }
         }
         let f = &self.m.meta.funcs[self.def];
-        let overflow = self.trap_code(TrapCode::StackOverflow);
         asm!(self.asm
             ; push rbp
             ; mov rbp, rsp
-            ; cmp rsp, [r15 + vmctx::STACK_LIMIT]
-            ; jb =>overflow
-            ; lea rax, [rbx + f.num_slots as i32 * 8]
-            ; cmp rax, [r15 + vmctx::SLOTS_END]
-            ; ja =>overflow
         );
+        // A leaf function's frames are covered by its caller's checks.
+        let leaf = f.num_slots <= LEAF_SLOTS
+            && !self.code.iter().any(|i| {
+                matches!(
+                    i.op,
+                    Op::Call
+                        | Op::CallImport
+                        | Op::CallIndirect
+                        | Op::ReturnCall
+                        | Op::ReturnCallImport
+                        | Op::ReturnCallIndirect
+                )
+            });
+        if !leaf {
+            let overflow = self.trap_code(TrapCode::StackOverflow);
+            asm!(self.asm
+                ; cmp rsp, [r15 + vmctx::STACK_LIMIT]
+                ; jb =>overflow
+                ; lea rax, [rbx + f.num_slots as i32 * 8]
+                ; cmp rax, [r15 + vmctx::SLOTS_END]
+                ; ja =>overflow
+            );
+        }
         if !self.alloc.preserved_used.is_empty() {
             // Both, so the stack stays 16-byte aligned.
             asm!(self.asm; push r12; push r13);
