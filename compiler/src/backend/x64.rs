@@ -1339,6 +1339,9 @@ impl FnGen<'_> {
                 self.load_rcx(false, c);
                 self.div(op, false, a, b);
             }
+            I32DivUImm | I32RemUImm if i.imm as u32 > 1 => {
+                self.div_u32_const(op == I32DivUImm, a, b, i.imm as u32)
+            }
             I32DivSImm | I32DivUImm | I32RemSImm | I32RemUImm => {
                 asm!(self.asm; mov ecx, i.imm as u32 as i32);
                 let base = Op::ALL[(o - I32AddImm as u16 + I32Add as u16) as usize];
@@ -1547,6 +1550,38 @@ impl FnGen<'_> {
             (L::M(m), true) => asm!(self.asm; mov rcx, [rbx + m]),
             (L::X(x), _) => asm!(self.asm; movq rcx, Rx(x)),
         }
+    }
+
+    /// Unsigned 32-bit division or remainder by a constant `d > 1`, which
+    /// cannot trap: a shift or mask for a power of two, otherwise two
+    /// multiplications by `ceil(2^64 / d)` (Lemire, Kaser and Kurz, "Faster
+    /// remainder by direct computation", exact for every 32-bit `n` and `d`).
+    fn div_u32_const(&mut self, quotient: bool, a: u16, b: u16, d: u32) {
+        let r = self.gpr(b, RAX);
+        if d.is_power_of_two() {
+            let dst = self.dst(a);
+            if r != dst {
+                asm!(self.asm; mov Rd(dst), Rd(r));
+            }
+            if quotient {
+                asm!(self.asm; shr Rd(dst), d.trailing_zeros() as i8);
+            } else {
+                asm!(self.asm; and Rd(dst), (d - 1) as i32);
+            }
+            self.set_gpr(a, dst);
+            return;
+        }
+        let m = (u64::MAX / d as u64).wrapping_add(1);
+        asm!(self.asm; mov eax, Rd(r); push rdx; mov rcx, QWORD m as i64);
+        if quotient {
+            // high(n * m) = n / d
+            asm!(self.asm; mul rcx);
+        } else {
+            // high(low(n * m) * d) = n % d
+            asm!(self.asm; imul rax, rcx; mov ecx, d as i32; mul rcx);
+        }
+        asm!(self.asm; mov eax, edx; pop rdx);
+        self.set_gpr(a, RAX);
     }
 
     /// `a = b op rcx` for a division or remainder, with its traps.
