@@ -251,7 +251,28 @@ fn run_program(p: &Program) -> Report {
     }
 }
 
+/// On the native engine every function of a corpus program must get native
+/// code: none may fall back to the interpreter.
+fn all_native(p: &Program) -> Result<(), String> {
+    let bytes = std::fs::read(&p.path).map_err(|e| format!("cannot read: {e}"))?;
+    let zwo = zwasm_compiler::compile(&bytes, &zwasm_compiler::CompileOptions::default())
+        .map_err(|e| format!("does not compile: {e}"))?;
+    let module = zwasm_loader::Module::from_bytes(&zwo).map_err(|e| format!("{e}"))?;
+    let defined = module.meta().funcs.len();
+    match defined - module.native_funcs() {
+        0 => Ok(()),
+        n => Err(format!(
+            "{n} of {defined} functions fell back to the interpreter"
+        )),
+    }
+}
+
 fn try_run(p: &Program) -> Result<(Outcome, Option<Duration>, String), String> {
+    if p.engine == "native" && cfg!(target_arch = "x86_64") {
+        if let Err(why) = all_native(p) {
+            return Ok((Outcome::Fail(why), None, String::new()));
+        }
+    }
     if let Expect::Regex(re) = &p.expect_stdout {
         // No entry uses a regex today; supporting one would add the regex crate.
         let why = format!("stdout_regex is not supported by this harness (regex `{re}`)");
