@@ -129,12 +129,12 @@ fn is_artifact(path: &Path) -> Result<bool, CliError> {
 }
 
 /// Reads `path` for `zwasm run`: an artifact is loaded as it is; wasm or wat
-/// is compiled for `engine`, through `cache` when there is one. With the
-/// interpreter engine, native code is switched off in either case.
+/// is compiled for `engine`, through the compile cache unless `no_cache`.
+/// With the interpreter engine, native code is switched off in either case.
 pub(crate) fn load_for_run(
     path: &Path,
     engine: Engine,
-    cache: Option<&Cache>,
+    no_cache: bool,
 ) -> Result<Module, CliError> {
     let module = if is_artifact(path)? {
         // Mapped, not read: the loader uses the file's pages in place.
@@ -147,8 +147,10 @@ pub(crate) fn load_for_run(
             engine,
             ..CompileOptions::default()
         };
+        // The cache is opened only here: a `.zwo` never needs it.
+        let cache = if no_cache { None } else { Cache::open() };
         match cache {
-            Some(cache) => load_through_cache(path, &wasm, &opts, cache)?,
+            Some(cache) => load_through_cache(path, &wasm, &opts, &cache)?,
             None => load_artifact(path, &compile(path, &wasm, &opts)?)?,
         }
     };

@@ -3,7 +3,6 @@
 //! its results, or call `_start` if the module exports one.
 
 use crate::args;
-use crate::cache::Cache;
 use crate::error::CliError;
 use crate::input;
 use crate::opts::RunOpts;
@@ -77,8 +76,7 @@ impl GuestContext {
 pub(crate) fn run(o: &RunOpts) -> Result<u8, CliError> {
     let (invoke_args, guest_args) = o.split_args();
     let guest = GuestContext::from_opts(o, guest_args)?;
-    let cache = if o.no_cache { None } else { Cache::open() };
-    let module = input::load_for_run(&o.file, o.engine.engine(), cache.as_ref())?;
+    let module = input::load_for_run(&o.file, o.engine.engine(), o.no_cache)?;
     if o.perfmap {
         module
             .write_perf_map()
