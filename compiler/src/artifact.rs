@@ -9,9 +9,9 @@ use zwasm_abi::artifact::{
 };
 use zwasm_abi::ir::Instr;
 
-/// The IR as bytes, little-endian, in `Instr`'s in-memory layout.
-fn ir_bytes(code: &[Instr]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(code.len() * 16);
+/// Appends the IR as bytes, little-endian, in `Instr`'s in-memory layout.
+fn put_ir(out: &mut Vec<u8>, code: &[Instr]) {
+    out.reserve(code.len() * 16);
     for i in code {
         out.extend_from_slice(&(i.op as u16).to_le_bytes());
         out.extend_from_slice(&i.a.to_le_bytes());
@@ -19,7 +19,6 @@ fn ir_bytes(code: &[Instr]) -> Vec<u8> {
         out.extend_from_slice(&i.c.to_le_bytes());
         out.extend_from_slice(&i.imm.to_le_bytes());
     }
-    out
 }
 
 /// The code section's alignment: a page, so the loader can map it from the file.
@@ -34,9 +33,11 @@ pub(crate) fn write(
 ) -> Vec<u8> {
     let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&compiled.meta)
         .expect("module metadata always serializes");
-    let ir = ir_bytes(&compiled.code);
-
-    let mut file = vec![0u8; HEADER_LEN];
+    let code_len = native.map_or(0, |n| n.code.len());
+    let mut file = Vec::with_capacity(
+        HEADER_LEN + meta.len() + compiled.code.len() * 16 + code_len + 2 * CODE_ALIGN + 64,
+    );
+    file.resize(HEADER_LEN, 0);
     let place = |file: &mut Vec<u8>, bytes: &[u8]| {
         file.resize(align_up(file.len(), SECTION_ALIGN), 0);
         let s = Section {
@@ -47,7 +48,13 @@ pub(crate) fn write(
         s
     };
     let meta_s = place(&mut file, &meta);
-    let ir_s = place(&mut file, &ir);
+    file.resize(align_up(file.len(), SECTION_ALIGN), 0);
+    let ir_start = file.len();
+    put_ir(&mut file, &compiled.code);
+    let ir_s = Section {
+        offset: ir_start as u64,
+        len: (file.len() - ir_start) as u64,
+    };
     let code_s = match native {
         Some(n) if !n.code.is_empty() => {
             file.resize(align_up(file.len(), CODE_ALIGN), 0);
