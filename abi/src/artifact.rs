@@ -1,7 +1,9 @@
 //! The `.zwo` artifact layout. A fixed header (magic, versions, target, hashes,
 //! section table) is followed by the sections: rkyv-archived `ModuleMeta`, the IR
-//! code (an array of `Instr`), and a page-aligned native code section (empty
-//! until a native backend fills it). Every section offset is 16-byte aligned.
+//! code (an array of `Instr`), the data segments' bytes (which the loader
+//! copies into linear memory straight from the mapped file), and a
+//! page-aligned native code section (empty when every function is IR). Every
+//! section offset is 16-byte aligned.
 //!
 //! The file hash covers every byte of the file but its own 32 (the header's
 //! section table and CPU features included); the source hash is the
@@ -10,9 +12,9 @@
 /// The first bytes of every `.zwo`.
 pub const MAGIC: [u8; 8] = *b"\0zwasm\x1a\n";
 /// Bumped whenever the layout of anything in an artifact changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Size of the fixed header.
-pub const HEADER_LEN: usize = 192;
+pub const HEADER_LEN: usize = 208;
 /// Alignment of each section's offset.
 pub const SECTION_ALIGN: usize = 16;
 
@@ -73,7 +75,12 @@ pub struct Header {
     pub meta: Section,
     pub ir: Section,
     pub code: Section,
+    pub data: Section,
 }
+
+/// Where the data section's entry sits in the header (after the ABI
+/// fingerprint, which keeps its place).
+const DATA_AT: usize = 192;
 
 /// Where the ABI fingerprint (`crate::native::ABI_FINGERPRINT`) sits in the header.
 const ABI_AT: usize = 176;
@@ -161,6 +168,8 @@ impl Header {
             h[at + 8..at + 16].copy_from_slice(&s.len.to_le_bytes());
         }
         h[ABI_AT..ABI_AT + 8].copy_from_slice(&crate::native::ABI_FINGERPRINT.to_le_bytes());
+        h[DATA_AT..DATA_AT + 8].copy_from_slice(&self.data.offset.to_le_bytes());
+        h[DATA_AT + 8..DATA_AT + 16].copy_from_slice(&self.data.len.to_le_bytes());
         h
     }
 
@@ -209,11 +218,16 @@ impl Header {
             meta: section(0),
             ir: section(1),
             code: section(2),
+            data: Section {
+                offset: u64_at(bytes, DATA_AT),
+                len: u64_at(bytes, DATA_AT + 8),
+            },
         };
         for (name, s) in [
             ("metadata", header.meta),
             ("IR", header.ir),
             ("code", header.code),
+            ("data", header.data),
         ] {
             let in_range = (s.offset as usize).is_multiple_of(SECTION_ALIGN)
                 && s.offset >= HEADER_LEN as u64
@@ -264,6 +278,10 @@ mod tests {
                 len: 0,
             },
             code: Section {
+                offset: HEADER_LEN as u64 + 16,
+                len: 0,
+            },
+            data: Section {
                 offset: HEADER_LEN as u64 + 16,
                 len: 0,
             },

@@ -279,7 +279,9 @@ pub struct ElemSegment {
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct DataSegment {
     pub mode: SegmentMode,
-    pub bytes: Vec<u8>,
+    /// Where the segment's bytes are in the artifact's data section.
+    pub start: u64,
+    pub len: u64,
 }
 
 /// The frame layout and code range of one defined function.

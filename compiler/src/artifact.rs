@@ -35,7 +35,13 @@ pub(crate) fn write(
         .expect("module metadata always serializes");
     let code_len = native.map_or(0, |n| n.code.len());
     let mut file = Vec::with_capacity(
-        HEADER_LEN + meta.len() + compiled.code.len() * 16 + code_len + 2 * CODE_ALIGN + 64,
+        HEADER_LEN
+            + meta.len()
+            + compiled.code.len() * 16
+            + code_len
+            + compiled.data.len()
+            + 2 * CODE_ALIGN
+            + 64,
     );
     file.resize(HEADER_LEN, 0);
     let place = |file: &mut Vec<u8>, bytes: &[u8]| {
@@ -55,6 +61,7 @@ pub(crate) fn write(
         offset: ir_start as u64,
         len: (file.len() - ir_start) as u64,
     };
+    let data_s = place(&mut file, &compiled.data);
     let code_s = match native {
         Some(n) if !n.code.is_empty() => {
             file.resize(align_up(file.len(), CODE_ALIGN), 0);
@@ -76,6 +83,7 @@ pub(crate) fn write(
         meta: meta_s,
         ir: ir_s,
         code: code_s,
+        data: data_s,
     };
     file[..HEADER_LEN].copy_from_slice(&header.encode());
     let mut h = blake3::Hasher::new();

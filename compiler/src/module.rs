@@ -14,6 +14,8 @@ use zwasm_abi::module as m;
 pub(crate) struct Compiled {
     pub meta: m::ModuleMeta,
     pub code: Vec<Instr>,
+    /// Every data segment's bytes, one after the other.
+    pub data: Vec<u8>,
 }
 
 /// Validates a wasm binary against the features zwasm supports.
@@ -193,6 +195,7 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
     validate(wasm)?;
     let mut meta = m::ModuleMeta::default();
     let mut code: Vec<Instr> = Vec::new();
+    let mut data_bytes: Vec<u8> = Vec::new();
     // Type index of every function, imported first.
     let mut func_types: Vec<u32> = Vec::new();
     let mut num_imported_funcs = 0u32;
@@ -388,8 +391,10 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                     };
                     meta.datas.push(m::DataSegment {
                         mode,
-                        bytes: data.data.to_vec(),
+                        start: data_bytes.len() as u64,
+                        len: data.data.len() as u64,
                     });
+                    data_bytes.extend_from_slice(data.data);
                 }
             }
             Payload::CodeSectionEntry(body) => {
@@ -422,7 +427,11 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
     check_ref_types(&meta)?;
     meta.func_names.sort_by_key(|(i, _)| *i);
     meta.func_names.dedup_by_key(|(i, _)| *i);
-    Ok(Compiled { meta, code })
+    Ok(Compiled {
+        meta,
+        code,
+        data: data_bytes,
+    })
 }
 
 /// Refuses typed function references (`(ref $functype)`, non-null `func` or

@@ -288,6 +288,7 @@ impl Module {
             native: true,
         };
         module.check_code()?;
+        module.check_data()?;
         Ok(module)
     }
 
@@ -316,6 +317,14 @@ impl Module {
     pub(crate) fn hooks(&self) -> u64 {
         use zwasm_abi::native::flags;
         self.inner.header.flags & (flags::FUEL | flags::INTERRUPT)
+    }
+
+    /// The bytes of data segment `index`, read in place from the artifact.
+    pub(crate) fn data_segment(&self, index: usize) -> &[u8] {
+        let seg = &self.inner.meta.datas[index];
+        let data = self.inner.header.data;
+        // In range: checked at load (`check_data`).
+        &self.inner.buf.bytes()[data.offset as usize..][seg.start as usize..][..seg.len as usize]
     }
 
     /// Where the native code section starts in the artifact file.
@@ -407,6 +416,19 @@ impl Module {
     /// Instruction `index` of the module's IR.
     pub(crate) fn instr(&self, index: u32) -> Instr {
         self.ir()[index as usize]
+    }
+
+    /// Verifies that every data segment lies inside the data section.
+    fn check_data(&self) -> Result<(), LoadError> {
+        let len = self.inner.header.data.len;
+        for (i, seg) in self.inner.meta.datas.iter().enumerate() {
+            if seg.start.checked_add(seg.len).is_none_or(|end| end > len) {
+                return Err(LoadError::Damaged(format!(
+                    "data segment {i} lies outside the data section"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Verifies every instruction so the interpreter may trust the code.
@@ -627,7 +649,7 @@ mod tests {
             file.extend_from_slice(bytes);
             s
         };
-        let (meta, ir, code) = (place(&meta), place(&ir), place(&[]));
+        let (meta, ir, code, data) = (place(&meta), place(&ir), place(&[]), place(&[]));
         let header = Header {
             format_version: FORMAT_VERSION,
             compiler_version: zwasm_abi::COMPILER_VERSION.into(),
@@ -639,6 +661,7 @@ mod tests {
             meta,
             ir,
             code,
+            data,
         };
         file[..HEADER_LEN].copy_from_slice(&header.encode());
         let mut h = blake3::Hasher::new();
@@ -691,6 +714,19 @@ mod tests {
             Err(e) => panic!("unexpected error {e}"),
             Ok(_) => panic!("accepted"),
         }
+    }
+
+    #[test]
+    fn data_segments_must_lie_in_the_data_section() {
+        let mut meta = ModuleMeta::default();
+        meta.datas.push(zwasm_abi::module::DataSegment {
+            mode: zwasm_abi::module::SegmentMode::Passive,
+            start: 0,
+            len: 4,
+        });
+        // The test artifact's data section is empty.
+        let m = damage(Module::from_bytes(&artifact(&meta, &[])));
+        assert!(m.contains("data segment 0 lies outside"), "{m}");
     }
 
     #[test]

@@ -190,11 +190,12 @@ pub(crate) fn instantiate(
                 offset as u32 as u64
             };
             let data = memory.data_mut();
-            let end = offset.checked_add(seg.bytes.len() as u64);
+            let bytes = module.data_segment(i);
+            let end = offset.checked_add(bytes.len() as u64);
             let Some(end) = end.filter(|&e| e <= data.len() as u64) else {
                 return Err(Trap::new(TrapCode::MemoryOutOfBounds).into());
             };
-            data[offset as usize..end as usize].copy_from_slice(&seg.bytes);
+            data[offset as usize..end as usize].copy_from_slice(bytes);
         }
     }
     if let Some(start) = meta.start {

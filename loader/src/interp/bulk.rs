@@ -65,7 +65,7 @@ pub(super) fn exec(
             let seg: &[u8] = if inst.dropped_datas[lo] {
                 &[]
             } else {
-                &module.meta().datas[lo].bytes
+                module.data_segment(lo)
             };
             let s = range(b32, c32, seg.len(), MEM)?;
             let mem = inst.memories[hi] as usize;
