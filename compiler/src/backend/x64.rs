@@ -324,7 +324,7 @@ fn class_of(i: &Instr, s: u16, write: bool) -> Option<Class> {
         }
         F32Load | F64Load if write => Class::Float,
         F32Store | F64Store if s == i.c && s != i.b => Class::Float,
-        Copy | Select => return None,
+        Copy | Select | Const => return None,
         _ => Class::Int,
     })
 }
