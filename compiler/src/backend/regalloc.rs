@@ -52,6 +52,9 @@ pub(crate) struct Allocation {
     /// Positions of loads and stores whose address is the constant of the
     /// `const` just before them (which then emits nothing).
     const_addr: Vec<u32>,
+    /// Positions of `i32.add`s that absorb the `i32.shl_imm` just before them
+    /// (which then emits nothing) as a scaled index.
+    scaled_add: Vec<u32>,
     /// Positions of `br_if_eqz`/`br_if_nez` whose condition slot is dead
     /// after the branch (so a compare feeding it need not write it).
     cond_dies: Vec<u32>,
@@ -67,6 +70,7 @@ impl Allocation {
             cond_dies: Vec::new(),
             preserved_used: Vec::new(),
             const_addr: Vec::new(),
+            scaled_add: Vec::new(),
         }
     }
 
@@ -74,6 +78,11 @@ impl Allocation {
     /// at `pc - 1`.
     pub fn const_address(&self, pc: usize) -> bool {
         self.const_addr.binary_search(&(pc as u32)).is_ok()
+    }
+
+    /// Whether the `i32.add` at `pc` absorbs the shift at `pc - 1`.
+    pub fn scaled_add(&self, pc: usize) -> bool {
+        self.scaled_add.binary_search(&(pc as u32)).is_ok()
     }
 
     /// Whether the branch at `pc` is the last reader of its condition slot.
@@ -409,7 +418,10 @@ pub(crate) fn allocate(
     // address is `x`, with `x` dead after it. The backend puts `k` in the
     // address itself; the slot then needs no register and takes no part in
     // choosing its class (it is often reused for a float just after).
+    // Scaled adds: `i32.shl_imm x = y, 1..3` right before an `i32.add` with
+    // `x` as one operand, `x` dead after it: the backend emits one `lea`.
     let mut const_addr: Vec<u32> = Vec::new();
+    let mut scaled_add: Vec<u32> = Vec::new();
     for (b, &start) in starts.iter().enumerate() {
         let is_candidate = |p: usize| {
             p > start
@@ -418,13 +430,22 @@ pub(crate) fn allocate(
                 && code[p].b == code[p - 1].a
                 && (code[p].op.fmt() == Fmt::Load || code[p].c != code[p].b)
         };
+        let is_scaled = |p: usize| {
+            let (shl, add) = (&code[p.saturating_sub(1).max(start)], &code[p]);
+            p > start
+                && shl.op == Op::I32ShlImm
+                && (1..=3).contains(&(shl.imm & 31))
+                && add.op == Op::I32Add
+                && (add.b == shl.a) != (add.c == shl.a)
+        };
         let end = end_of(b);
-        if !(start..end).any(is_candidate) {
+        if !(start..end).any(|p| is_candidate(p) || is_scaled(p)) {
             continue;
         }
         // Liveness after each position, walking back from the block's end.
         let mut live = Bits(live_out.row(b).to_vec());
         let mut found = Vec::new();
+        let mut scaled = Vec::new();
         let mut positions = Vec::new();
         let mut p = start;
         while p < end {
@@ -442,10 +463,15 @@ pub(crate) fn allocate(
             if is_candidate(p) && (redefined || !live.get(i.b)) {
                 found.push(p as u32);
             }
+            let x = code[p.saturating_sub(1).max(start)].a;
+            if is_scaled(p) && (i.a == x || !live.get(x)) {
+                scaled.push(p as u32);
+            }
             effects.writes(i, |s| live.clear(s));
             effects.reads(i, |s| live.set(s));
         }
         const_addr.extend(found.into_iter().rev());
+        scaled_add.extend(scaled.into_iter().rev());
     }
     let folded = |p: usize| const_addr.binary_search(&(p as u32)).is_ok();
 
@@ -670,6 +696,7 @@ pub(crate) fn allocate(
         cond_dies,
         preserved_used,
         const_addr,
+        scaled_add,
     }
 }
 

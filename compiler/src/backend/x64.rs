@@ -1307,6 +1307,21 @@ impl FnGen<'_> {
             I32Store | F32Store | I32Store8 | I32Store16 | I64Store | F64Store | I64Store8
             | I64Store16 | I64Store32 => self.store(i, pc),
 
+            I32ShlImm if self.alloc.scaled_add(pc + 1) => {}
+            I32Add if self.alloc.scaled_add(pc) => {
+                // a = other + (y << k), as one `lea`.
+                let shl = self.code[pc - 1];
+                let other = if b == shl.a { c } else { b };
+                let ry = self.gpr(shl.b, RAX);
+                let ro = self.gpr(other, RCX);
+                let d = self.dst(a);
+                match shl.imm & 31 {
+                    1 => asm!(self.asm; lea Rd(d), [Rq(ro) + Rq(ry) * 2]),
+                    2 => asm!(self.asm; lea Rd(d), [Rq(ro) + Rq(ry) * 4]),
+                    _ => asm!(self.asm; lea Rd(d), [Rq(ro) + Rq(ry) * 8]),
+                }
+                self.set_gpr(a, d);
+            }
             I32Add | I32Sub | I32Mul | I32And | I32Or | I32Xor => {
                 self.alu(op, false, a, b, Rhs::Slot(c))
             }
