@@ -1130,6 +1130,35 @@ impl FnGen<'_> {
             }
         }
         let rb = self.gpr(b, d);
+        // `xor -1` is `not`; a 32-bit `and` with 0xff or 0xffff is `movzx`.
+        if let Rhs::Imm(v) = rhs {
+            let v32 = v as u32;
+            match (k, wide, v32, v) {
+                (5, false, u32::MAX, _) | (5, true, _, u64::MAX) => {
+                    if rb != d {
+                        asm!(self.asm; mov Rq(d), Rq(rb));
+                    }
+                    if wide {
+                        asm!(self.asm; not Rq(d));
+                    } else {
+                        asm!(self.asm; not Rd(d));
+                    }
+                    self.set_gpr(a, d);
+                    return;
+                }
+                (3, _, 0xff, 0xff) | (3, false, 0xff, _) => {
+                    asm!(self.asm; movzx Rd(d), Rb(rb));
+                    self.set_gpr(a, d);
+                    return;
+                }
+                (3, _, 0xffff, 0xffff) | (3, false, 0xffff, _) => {
+                    asm!(self.asm; movzx Rd(d), Rw(rb));
+                    self.set_gpr(a, d);
+                    return;
+                }
+                _ => {}
+            }
+        }
         // An i64 `and` with a constant below 2^32 is a 32-bit `and` (which
         // clears the upper half); with 0xffff_ffff it is a 32-bit `mov`.
         if let (3, Rhs::Imm(v), true) = (k, rhs, wide) {
@@ -1202,13 +1231,24 @@ impl FnGen<'_> {
                 }
             };
         }
+        // Small constants take the sign-extended 8-bit form.
         macro_rules! alu_imm {
-            (2, $mn:ident, $w:ident, $v:expr) => {
-                asm!(self.asm; imul $w(d), $w(d), $v)
-            };
-            ($n:tt, $mn:ident, $w:ident, $v:expr) => {
-                asm!(self.asm; $mn $w(d), $v)
-            };
+            (2, $mn:ident, $w:ident, $v:expr) => {{
+                let v: i32 = $v;
+                if i8::try_from(v).is_ok() {
+                    asm!(self.asm; imul $w(d), $w(d), BYTE v as i8)
+                } else {
+                    asm!(self.asm; imul $w(d), $w(d), v)
+                }
+            }};
+            ($n:tt, $mn:ident, $w:ident, $v:expr) => {{
+                let v: i32 = $v;
+                if i8::try_from(v).is_ok() {
+                    asm!(self.asm; $mn $w(d), BYTE v as i8)
+                } else {
+                    asm!(self.asm; $mn $w(d), v)
+                }
+            }};
         }
         emit!(0 => add, 1 => sub, 2 => imul, 3 => and, 4 => or, 5 => xor);
         self.set_gpr(a, d);
