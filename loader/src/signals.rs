@@ -10,14 +10,6 @@
 //! mutex) publish a new list and free the old one only once no handler is
 //! reading; a handler counts itself in `READERS` before it loads the pointer.
 
-#![cfg_attr(
-    not(test),
-    allow(
-        dead_code,
-        reason = "called by the native backend's entry path and code loading"
-    )
-)]
-
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
