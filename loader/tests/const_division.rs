@@ -1,9 +1,28 @@
-//! Unsigned 32-bit division and remainder by constants compile to
-//! multiplications (or shifts and masks); they must equal Rust's `/` and `%`
-//! for every dividend, on both engines.
+//! 32-bit division and remainder by constants compile to multiplications (or
+//! shifts and masks); they must equal Rust's `/` and `%` (wrapping, for the
+//! signed ones) for every dividend, on both engines.
 
 use zwasm_compiler::{compile, CompileOptions, Engine};
 use zwasm_loader::{Linker, Module, Store, Val};
+
+/// Signed divisors, including the ones that take the general path.
+const SIGNED: &[i32] = &[
+    2,
+    3,
+    7,
+    10,
+    16,
+    1000,
+    0x7fff_ffff,
+    0x4000_0000,
+    -1,
+    -2,
+    -3,
+    -7,
+    -16,
+    i32::MIN,
+    1,
+];
 
 const DIVISORS: &[u32] = &[
     2,
@@ -54,6 +73,12 @@ fn constant_divisors_match_rust_on_both_engines() {
              (func (export \"rem_{d}\") (param i32) (result i32) (i32.rem_u (local.get 0) (i32.const {d})))\n"
         ));
     }
+    for (k, d) in SIGNED.iter().enumerate() {
+        text.push_str(&format!(
+            "(func (export \"sdiv_{k}\") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const {d})))\n\
+             (func (export \"srem_{k}\") (param i32) (result i32) (i32.rem_s (local.get 0) (i32.const {d})))\n"
+        ));
+    }
     text.push(')');
     let ns = dividends();
     for engine in [Engine::Interp, Engine::Native] {
@@ -72,6 +97,30 @@ fn constant_divisors_match_rust_on_both_engines() {
                 let r = store.call(rem, &[Val::I32(n as i32)]).unwrap();
                 assert_eq!(q, vec![Val::I32((n / d) as i32)], "{engine:?}: {n} / {d}");
                 assert_eq!(r, vec![Val::I32((n % d) as i32)], "{engine:?}: {n} % {d}");
+            }
+        }
+        for (k, &d) in SIGNED.iter().enumerate() {
+            let div = store.get_func(instance, &format!("sdiv_{k}")).unwrap();
+            let rem = store.get_func(instance, &format!("srem_{k}")).unwrap();
+            for &n in &ns {
+                let n = n as i32;
+                let q = store.call(div, &[Val::I32(n)]);
+                if n == i32::MIN && d == -1 {
+                    assert!(q.is_err(), "{engine:?}: MIN / -1 must trap");
+                } else {
+                    let q = q.unwrap();
+                    assert_eq!(
+                        q,
+                        vec![Val::I32(n.wrapping_div(d))],
+                        "{engine:?}: {n} / {d}"
+                    );
+                }
+                let r = store.call(rem, &[Val::I32(n)]).unwrap();
+                assert_eq!(
+                    r,
+                    vec![Val::I32(n.wrapping_rem(d))],
+                    "{engine:?}: {n} % {d}"
+                );
             }
         }
     }

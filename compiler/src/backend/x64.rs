@@ -1397,6 +1397,9 @@ impl FnGen<'_> {
             I32DivUImm | I32RemUImm if i.imm as u32 > 1 => {
                 self.div_u32_const(op == I32DivUImm, a, b, i.imm as u32)
             }
+            I32DivSImm | I32RemSImm if i.imm as u32 as i32 > 1 => {
+                self.div_s32_const(op == I32DivSImm, a, b, i.imm as u32)
+            }
             I32DivSImm | I32DivUImm | I32RemSImm | I32RemUImm => {
                 asm!(self.asm; mov ecx, i.imm as u32 as i32);
                 let base = Op::ALL[(o - I32AddImm as u16 + I32Add as u16) as usize];
@@ -1636,6 +1639,36 @@ impl FnGen<'_> {
             asm!(self.asm; imul rax, rcx; mov ecx, d as i32; mul rcx);
         }
         asm!(self.asm; mov eax, edx; pop rdx);
+        self.set_gpr(a, RAX);
+    }
+
+    /// Signed 32-bit division or remainder by a constant `d > 1`, which cannot
+    /// trap: the unsigned method on `|n|`, then the sign of `n` (truncating
+    /// division; the remainder takes the dividend's sign).
+    fn div_s32_const(&mut self, quotient: bool, a: u16, b: u16, d: u32) {
+        let r = self.gpr(b, RAX);
+        let m = (u64::MAX / d as u64).wrapping_add(1);
+        asm!(self.asm
+            ; push rdx
+            ; mov eax, Rd(r)
+            ; cdq
+            ; xor eax, edx
+            ; sub eax, edx
+            ; push rdx
+            ; mov rcx, QWORD m as i64
+        );
+        if quotient {
+            asm!(self.asm; mul rcx);
+        } else {
+            asm!(self.asm; imul rax, rcx; mov ecx, d as i32; mul rcx);
+        }
+        asm!(self.asm
+            ; mov eax, edx
+            ; pop rdx
+            ; xor eax, edx
+            ; sub eax, edx
+            ; pop rdx
+        );
         self.set_gpr(a, RAX);
     }
 
