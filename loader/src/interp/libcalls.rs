@@ -6,7 +6,7 @@
 use super::{bulk, call_host, gc, run};
 use crate::error::Trap;
 use crate::store::{FuncEntity, Store};
-use zwasm_abi::ir::Op;
+use zwasm_abi::ir::{Instr, Op};
 use zwasm_abi::num;
 use zwasm_abi::TrapCode;
 
@@ -109,6 +109,18 @@ pub(crate) fn exec_one(
     frame: *mut u64,
 ) -> Result<(), Trap> {
     let i = store.instances[instance as usize].module.instr(ir_index);
+    exec_instr(store, instance, &i, frame)
+}
+
+/// The one implementation of the memory, table, GC and conversion ops that
+/// both the interpreter loop and native code (through `exec_one`) run.
+pub(super) fn exec_instr(
+    store: &mut Store,
+    instance: u32,
+    i: &Instr,
+    frame: *mut u64,
+) -> Result<(), Trap> {
+    let i = *i;
     // SAFETY: every slot field was checked against the frame size at load, and
     // the frame lies in the value stack.
     let r = |s: u16| unsafe { *frame.add(s as usize) };

@@ -12,7 +12,7 @@ mod gc;
 mod libcalls;
 
 pub(crate) use libcalls::{call_at, call_indirect_at, exec_one};
-use libcalls::{native_entry, run_entry};
+use libcalls::{exec_instr, native_entry, run_entry};
 
 use crate::error::{FrameInfo, Trap};
 use crate::store::{Caller, FuncEntity, InstanceEntity, Store};
@@ -720,21 +720,8 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::I32Store16 | Op::I64Store16 => store!(i, u16),
             Op::I64Store32 => store!(i, u32),
             Op::MemorySize => w!(i.a, mem_len as u64 / crate::PAGE_SIZE),
-            Op::MemoryGrow => {
-                // SAFETY: `inst` is current.
-                let m = unsafe { (&(*inst).memories)[i.imm as usize] };
-                let memory = &mut store.memories[m as usize];
-                // An i32 delta and result for a 32-bit memory, i64 for a 64-bit one.
-                let result = if memory.is_64() {
-                    memory.grow(r!(i.b)).unwrap_or(u64::MAX)
-                } else {
-                    let old = memory.grow(r!(i.b) as u32 as u64);
-                    old.map_or(u32::MAX as u64, |o| o as u32 as u64)
-                };
-                w!(i.a, result);
-                (mem, mem_len) = memory0(store, inst);
-            }
-            Op::MemoryFill
+            Op::MemoryGrow
+            | Op::MemoryFill
             | Op::MemoryCopy
             | Op::MemoryInit
             | Op::DataDrop
@@ -746,10 +733,20 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             | Op::TableCopy
             | Op::TableInit
             | Op::ElemDrop
-            | Op::RefFunc => {
-                let out = try_trap!(bulk::exec(store, cur_inst, i, r!(i.a), r!(i.b), r!(i.c)));
-                if let Some(v) = out {
-                    w!(i.a, v);
+            | Op::RefFunc
+            | Op::StructNew
+            | Op::StructNewDefault
+            | Op::StructGet
+            | Op::StructGetS
+            | Op::StructGetU
+            | Op::StructSet
+            | Op::RefCast
+            | Op::RefCastNull
+            | Op::RefTest
+            | Op::RefTestNull => {
+                if let Err(mut t) = exec_instr(store, cur_inst, i, fp) {
+                    t.backtrace = backtrace(store, &frames, cur_inst, cur_def);
+                    return Err(t);
                 }
                 (mem, mem_len) = memory0(store, inst);
             }
@@ -761,30 +758,6 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 }
                 w!(i.a, v);
             }
-            Op::StructNew | Op::StructNewDefault => {
-                let n = if i.op == Op::StructNew {
-                    store.gc_types[store.instances[cur_inst as usize].gc_types
-                        [i.imm as u32 as usize] as usize]
-                        .num_fields
-                } else {
-                    0
-                };
-                // SAFETY: the artifact checker verified that slots `b..b + n`
-                // lie inside the frame.
-                let args = unsafe { std::slice::from_raw_parts(fp.add(i.b as usize), n) };
-                let v = gc::new(store, cur_inst, i, args);
-                w!(i.a, v);
-            }
-            Op::StructGet | Op::StructGetS | Op::StructGetU => {
-                let v = try_trap!(gc::get(store, i, r!(i.b)));
-                w!(i.a, v);
-            }
-            Op::StructSet => try_trap!(gc::set(store, i, r!(i.b), r!(i.c))),
-            Op::RefCast | Op::RefCastNull | Op::RefTest | Op::RefTestNull => {
-                let v = try_trap!(gc::cast(store, cur_inst, i, r!(i.b)));
-                w!(i.a, v);
-            }
-
             Op::I32Eqz => un!(i, |x: u32| (x == 0) as u64),
             Op::I32Clz => un!(i, |x: u32| x.leading_zeros() as u64),
             Op::I32Ctz => un!(i, |x: u32| x.trailing_zeros() as u64),
