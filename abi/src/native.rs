@@ -113,6 +113,27 @@ pub mod cpu {
     pub const BMI1: u64 = 1 << 2;
     /// `roundss`/`roundsd` (SSE4.1).
     pub const SSE41: u64 = 1 << 3;
+    /// The features this machine's CPU has.
+    pub fn host() -> u64 {
+        #[allow(unused_mut)]
+        let mut f = 0;
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            for (bit, yes) in [
+                (POPCNT, has!("popcnt")),
+                (LZCNT, has!("lzcnt")),
+                (BMI1, has!("bmi1")),
+                (SSE41, has!("sse4.1")),
+            ] {
+                if yes {
+                    f |= bit;
+                }
+            }
+        }
+        f
+    }
+
     /// Every feature with its name.
     pub const NAMES: &[(u64, &str)] = &[
         (POPCNT, "popcnt"),

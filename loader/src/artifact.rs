@@ -34,7 +34,7 @@ fn native_code(
     code: &[u8],
     file: Option<&std::fs::File>,
 ) -> Result<Option<crate::native::CodeMemory>, LoadError> {
-    let missing = header.cpu_features & !host_cpu_features();
+    let missing = header.cpu_features & !zwasm_abi::native::cpu::host();
     if missing != 0 {
         let names: Vec<&str> = zwasm_abi::native::cpu::NAMES
             .iter()
@@ -131,29 +131,6 @@ impl Drop for Buffer {
             unsafe { libc::munmap(p.cast(), len) };
         }
     }
-}
-
-/// The CPU features of this machine, as artifact header bits.
-fn host_cpu_features() -> u64 {
-    #[allow(unused_mut)]
-    let mut f = 0;
-    #[cfg(target_arch = "x86_64")]
-    {
-        use zwasm_abi::native::cpu;
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            f |= cpu::POPCNT;
-        }
-        if std::arch::is_x86_feature_detected!("lzcnt") {
-            f |= cpu::LZCNT;
-        }
-        if std::arch::is_x86_feature_detected!("bmi1") {
-            f |= cpu::BMI1;
-        }
-        if std::arch::is_x86_feature_detected!("sse4.1") {
-            f |= cpu::SSE41;
-        }
-    }
-    f
 }
 
 /// A loaded, checked module, cheap to clone and share between stores.

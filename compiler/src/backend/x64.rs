@@ -35,24 +35,9 @@ pub(crate) struct X64 {
 impl X64 {
     /// A backend using what this machine's CPU has.
     pub fn host() -> X64 {
-        #[allow(unused_mut)]
-        let mut features = 0;
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("popcnt") {
-                features |= cpu::POPCNT;
-            }
-            if std::arch::is_x86_feature_detected!("lzcnt") {
-                features |= cpu::LZCNT;
-            }
-            if std::arch::is_x86_feature_detected!("bmi1") {
-                features |= cpu::BMI1;
-            }
-            if std::arch::is_x86_feature_detected!("sse4.1") {
-                features |= cpu::SSE41;
-            }
+        X64 {
+            features: cpu::host(),
         }
-        X64 { features }
     }
 
     /// The CPU features this backend may use.
