@@ -272,6 +272,24 @@ fn ones(words: &[u64]) -> impl Iterator<Item = u16> + '_ {
     })
 }
 
+/// The positions of the instructions in `start..end`, stepping over the
+/// entries that follow a `br_table` (they are its targets, not code).
+fn instrs(code: &[Instr], start: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut p = start;
+    std::iter::from_fn(move || {
+        if p >= end {
+            return None;
+        }
+        let at = p;
+        p += if code[p].op == Op::BrTable {
+            code[p].imm as usize + 2
+        } else {
+            1
+        };
+        Some(at)
+    })
+}
+
 /// Largest `blocks * slots` the allocator analyses; beyond it every slot
 /// stays in memory (compile time over code quality for giant functions).
 const MAX_WORK: usize = 1 << 26;
@@ -295,25 +313,20 @@ pub(crate) fn allocate(
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
     let mut leader = vec![false; n + 1];
     leader[0] = true;
-    let mut pc = 0;
-    while pc < n {
+    for pc in instrs(code, 0, n) {
         let i = &code[pc];
         if i.op == Op::BrTable {
             let k = i.imm as usize;
             for e in pc + 1..=pc + 1 + k {
                 leader[target(e)] = true;
             }
-            pc += k + 2;
-            leader[pc.min(n)] = true;
-            continue;
-        }
-        if i.op.fmt().is_branch() {
+            leader[(pc + k + 2).min(n)] = true;
+        } else if i.op.fmt().is_branch() {
             leader[target(pc)] = true;
             leader[pc + 1] = true;
         } else if ends_flow(i.op) || is_barrier(i) {
             leader[pc + 1] = true;
         }
-        pc += 1;
     }
     let starts: Vec<usize> = (0..n).filter(|&p| leader[p]).collect();
     let nb = starts.len();
@@ -339,16 +352,7 @@ pub(crate) fn allocate(
         succ_at.push(succ_list.len() as u32);
         let e = end_of(b);
         // The last real instruction of the block (a br_table's entries follow it).
-        let mut last = s;
-        let mut p = s;
-        while p < e {
-            last = p;
-            p += if code[p].op == Op::BrTable {
-                code[p].imm as usize + 2
-            } else {
-                1
-            };
-        }
+        let last = instrs(code, s, e).last().unwrap_or(s);
         let i = &code[last];
         if i.op == Op::BrTable {
             for entry in last + 1..=last + 1 + i.imm as usize {
@@ -369,8 +373,7 @@ pub(crate) fn allocate(
     let mut gen = Rows::new(nb, num_slots);
     let mut kill = Rows::new(nb, num_slots);
     for (b, &start) in starts.iter().enumerate() {
-        let mut p = start;
-        while p < end_of(b) {
+        for p in instrs(code, start, end_of(b)) {
             let i = &code[p];
             effects.reads(i, |s| {
                 if !kill.get(b, s) {
@@ -378,11 +381,6 @@ pub(crate) fn allocate(
                 }
             });
             effects.writes(i, |s| kill.set(b, s));
-            p += if i.op == Op::BrTable {
-                i.imm as usize + 2
-            } else {
-                1
-            };
         }
     }
     // live_in(b) = gen(b) | (live_out(b) & !kill(b)); iterate to a fixed point.
@@ -446,16 +444,7 @@ pub(crate) fn allocate(
         let mut live = Bits(live_out.row(b).to_vec());
         let mut found = Vec::new();
         let mut scaled = Vec::new();
-        let mut positions = Vec::new();
-        let mut p = start;
-        while p < end {
-            positions.push(p);
-            p += if code[p].op == Op::BrTable {
-                code[p].imm as usize + 2
-            } else {
-                1
-            };
-        }
+        let positions: Vec<usize> = instrs(code, start, end).collect();
         for &p in positions.iter().rev() {
             let i = &code[p];
             // A load into its own address slot ends the constant's life too.
@@ -513,8 +502,7 @@ pub(crate) fn allocate(
         for s in live_out.ones(b) {
             touch(&mut iv, s, end_of(b) - 1);
         }
-        let mut p = start;
-        while p < end_of(b) {
+        for p in instrs(code, start, end_of(b)) {
             let i = &code[p];
             let w = 8u64.pow(depth[p]);
             // A folded constant address is neither written nor read as a slot.
@@ -533,11 +521,6 @@ pub(crate) fn allocate(
                     weight[s as usize] += w;
                 }
             });
-            p += if i.op == Op::BrTable {
-                i.imm as usize + 2
-            } else {
-                1
-            };
         }
     }
     // Parameters are live from the entry (they arrive in memory).
@@ -623,16 +606,7 @@ pub(crate) fn allocate(
         }
         // Walk the block backwards from its live-out set.
         let mut live = Bits(live_out.row(b).to_vec());
-        let mut positions = Vec::new();
-        let mut p = start;
-        while p < end_of(b) {
-            positions.push(p);
-            p += if code[p].op == Op::BrTable {
-                code[p].imm as usize + 2
-            } else {
-                1
-            };
-        }
+        let positions: Vec<usize> = instrs(code, start, end_of(b)).collect();
         // A slot in a preserved register needs no store or reload unless the
         // instruction itself reads or writes it in memory.
         let kept =
