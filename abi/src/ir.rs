@@ -505,8 +505,10 @@ macro_rules! define_ops {
             }
 
             /// The op's operand format.
+            #[inline]
             pub fn fmt(self) -> Fmt {
-                match self { $(Op::$name => Fmt::$fmt,)* }
+                const FMTS: &[Fmt] = &[$(Fmt::$fmt,)*];
+                FMTS[self as usize]
             }
         }
     };

@@ -21,6 +21,8 @@ pub(crate) struct ModuleInfo<'a> {
     pub hooks: u64,
     /// Number of globals in the global space (imports first).
     pub num_globals: u32,
+    /// The type index of every function, imported ones first.
+    pub func_types: Vec<u32>,
 }
 
 impl<'a> ModuleInfo<'a> {
@@ -51,6 +53,15 @@ impl<'a> ModuleInfo<'a> {
                 .filter(|i| matches!(i.kind, ImportKind::Global(_)))
                 .count() as u32
                 + meta.globals.len() as u32,
+            func_types: meta
+                .imports
+                .iter()
+                .filter_map(|i| match i.kind {
+                    ImportKind::Func(ty) => Some(ty),
+                    _ => None,
+                })
+                .chain(meta.funcs.iter().map(|f| f.ty))
+                .collect(),
         }
     }
 

@@ -108,10 +108,6 @@ pub(crate) struct Pools {
     pub preserved: u8,
 }
 
-/// Whether instruction `i` makes the frame in memory authoritative: calls,
-/// libcalls and returns read or write slots in memory.
-pub(crate) type IsBarrier<'a> = &'a dyn Fn(&Instr) -> bool;
-
 /// Reads and writes of an instruction, as slots.
 pub(crate) struct Effects<'a> {
     m: &'a ModuleInfo<'a>,
@@ -132,7 +128,7 @@ impl<'a> Effects<'a> {
     fn call_shape(&self, i: &Instr) -> (u16, u16) {
         let ty = match i.op.fmt() {
             Fmt::CallIndirect => Some(i.imm as u32),
-            _ => self.m.meta.func_type_index(i.imm as u32),
+            _ => self.m.func_types.get(i.imm as usize).copied(),
         };
         ty.and_then(|t| self.m.meta.types.get(t as usize))
             .map_or((0, 0), |t| (t.params.len() as u16, t.results.len() as u16))
@@ -294,56 +290,107 @@ fn instrs(code: &[Instr], start: usize, end: usize) -> impl Iterator<Item = usiz
 /// stays in memory (compile time over code quality for giant functions).
 const MAX_WORK: usize = 1 << 26;
 
+/// Every instruction's slot reads and writes, computed once per function:
+/// the reads of position `p` are `reads[read_at[p]..read_at[p + 1]]`
+/// (empty for the entries after a `br_table`).
+struct Uses {
+    read_at: Vec<u32>,
+    reads: Vec<u16>,
+    write_at: Vec<u32>,
+    writes: Vec<u16>,
+}
+
+impl Uses {
+    fn new(code: &[Instr], effects: &Effects) -> Uses {
+        let n = code.len();
+        let mut u = Uses {
+            read_at: Vec::with_capacity(n + 1),
+            reads: Vec::with_capacity(n * 2),
+            write_at: Vec::with_capacity(n + 1),
+            writes: Vec::with_capacity(n),
+        };
+        let mut next = 0;
+        for (p, i) in code.iter().enumerate() {
+            u.read_at.push(u.reads.len() as u32);
+            u.write_at.push(u.writes.len() as u32);
+            if p < next {
+                continue;
+            }
+            next = p + if i.op == Op::BrTable {
+                i.imm as usize + 2
+            } else {
+                1
+            };
+            effects.reads(i, |s| u.reads.push(s));
+            effects.writes(i, |s| u.writes.push(s));
+        }
+        u.read_at.push(u.reads.len() as u32);
+        u.write_at.push(u.writes.len() as u32);
+        u
+    }
+    fn reads(&self, p: usize) -> &[u16] {
+        &self.reads[self.read_at[p] as usize..self.read_at[p + 1] as usize]
+    }
+    fn writes(&self, p: usize) -> &[u16] {
+        &self.writes[self.write_at[p] as usize..self.write_at[p + 1] as usize]
+    }
+}
+
 /// Allocates registers for one function. `pools` gives the number of
-/// registers of each class (Int, Float); `class` says which class each op
+/// registers of each class (Int, Float); `class_of` says which class each op
 /// wants for a slot it reads or writes.
 pub(crate) fn allocate(
     code: &[Instr],
     num_slots: usize,
     num_params: usize,
     effects: &Effects,
-    is_barrier: IsBarrier,
-    class_of: &dyn Fn(&Instr, u16, bool) -> Option<Class>,
+    is_barrier: impl Fn(&Instr) -> bool,
+    class_of: impl Fn(&Instr, u16, bool) -> Option<Class>,
     pools: Pools,
 ) -> Allocation {
     let preserved = pools.preserved;
     let pools = (pools.int, pools.float);
     let n = code.len();
-    // Branch targets of each instruction, and basic block leaders.
+    let uses = Uses::new(code, effects);
+    // Branch targets of each instruction, and basic block leaders. An
+    // instruction that goes through memory ends its block, so a barrier is
+    // always the last instruction of its block.
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
     let mut leader = vec![false; n + 1];
+    let mut barrier_at: Vec<usize> = Vec::new();
     leader[0] = true;
     for pc in instrs(code, 0, n) {
         let i = &code[pc];
+        let fmt = i.op.fmt();
         if i.op == Op::BrTable {
             let k = i.imm as usize;
             for e in pc + 1..=pc + 1 + k {
                 leader[target(e)] = true;
             }
             leader[(pc + k + 2).min(n)] = true;
-        } else if i.op.fmt().is_branch() {
+        } else if fmt.is_branch() {
             leader[target(pc)] = true;
             leader[pc + 1] = true;
-        } else if ends_flow(i.op) || is_barrier(i) {
+        } else if is_barrier(i) {
+            barrier_at.push(pc);
+            leader[pc + 1] = true;
+        } else if ends_flow(i.op) {
             leader[pc + 1] = true;
         }
     }
-    let starts: Vec<usize> = (0..n).filter(|&p| leader[p]).collect();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut block_of = vec![0u32; n + 1];
+    for p in 0..n {
+        if leader[p] {
+            starts.push(p);
+        }
+        block_of[p] = starts.len() as u32 - 1;
+    }
+    drop(leader);
     let nb = starts.len();
     if nb.saturating_mul(num_slots) > MAX_WORK {
         return Allocation::all_memory(num_slots);
     }
-    let block_of = {
-        let mut b = vec![0u32; n + 1];
-        let mut cur = 0;
-        for (p, slot) in b.iter_mut().enumerate().take(n) {
-            if cur + 1 < nb && starts[cur + 1] == p {
-                cur += 1;
-            }
-            *slot = cur as u32;
-        }
-        b
-    };
     let end_of = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
     // Successors of block b: succ_list[succ_at[b]..succ_at[b + 1]].
     let mut succ_at: Vec<u32> = Vec::with_capacity(nb + 1);
@@ -373,14 +420,15 @@ pub(crate) fn allocate(
     let mut gen = Rows::new(nb, num_slots);
     let mut kill = Rows::new(nb, num_slots);
     for (b, &start) in starts.iter().enumerate() {
-        for p in instrs(code, start, end_of(b)) {
-            let i = &code[p];
-            effects.reads(i, |s| {
+        for p in start..end_of(b) {
+            for &s in uses.reads(p) {
                 if !kill.get(b, s) {
                     gen.set(b, s)
                 }
-            });
-            effects.writes(i, |s| kill.set(b, s));
+            }
+            for &s in uses.writes(p) {
+                kill.set(b, s);
+            }
         }
     }
     // live_in(b) = gen(b) | (live_out(b) & !kill(b)); iterate to a fixed point.
@@ -411,6 +459,7 @@ pub(crate) fn allocate(
             live_out.row_mut(b).copy_from_slice(&out.0);
         }
     }
+    drop((gen, kill));
 
     // Constant addresses: `const x = k` right before a load or store whose
     // address is `x`, with `x` dead after it. The backend puts `k` in the
@@ -420,6 +469,8 @@ pub(crate) fn allocate(
     // `x` as one operand, `x` dead after it: the backend emits one `lea`.
     let mut const_addr: Vec<u32> = Vec::new();
     let mut scaled_add: Vec<u32> = Vec::new();
+    // Whether the load or store at `p` takes its address from the constant at `p - 1`.
+    let mut folded = vec![false; n + 1];
     for (b, &start) in starts.iter().enumerate() {
         let is_candidate = |p: usize| {
             p > start
@@ -437,32 +488,31 @@ pub(crate) fn allocate(
                 && (add.b == shl.a) != (add.c == shl.a)
         };
         let end = end_of(b);
-        if !(start..end).any(|p| is_candidate(p) || is_scaled(p)) {
+        if !(start + 1..end).any(|p| is_candidate(p) || is_scaled(p)) {
             continue;
         }
         // Liveness after each position, walking back from the block's end.
         let mut live = Bits(live_out.row(b).to_vec());
-        let mut found = Vec::new();
-        let mut scaled = Vec::new();
-        let positions: Vec<usize> = instrs(code, start, end).collect();
-        for &p in positions.iter().rev() {
+        let first = const_addr.len();
+        let first_scaled = scaled_add.len();
+        for p in (start..end).rev() {
             let i = &code[p];
             // A load into its own address slot ends the constant's life too.
             let redefined = i.op.fmt() == Fmt::Load && i.a == i.b;
             if is_candidate(p) && (redefined || !live.get(i.b)) {
-                found.push(p as u32);
+                const_addr.push(p as u32);
+                folded[p] = true;
             }
             let x = code[p.saturating_sub(1).max(start)].a;
             if is_scaled(p) && (i.a == x || !live.get(x)) {
-                scaled.push(p as u32);
+                scaled_add.push(p as u32);
             }
-            effects.writes(i, |s| live.clear(s));
-            effects.reads(i, |s| live.set(s));
+            uses.writes(p).iter().for_each(|&s| live.clear(s));
+            uses.reads(p).iter().for_each(|&s| live.set(s));
         }
-        const_addr.extend(found.into_iter().rev());
-        scaled_add.extend(scaled.into_iter().rev());
+        const_addr[first..].reverse();
+        scaled_add[first_scaled..].reverse();
     }
-    let folded = |p: usize| const_addr.binary_search(&(p as u32)).is_ok();
 
     // Intervals: first and last position where each slot is live or touched.
     const NONE: (u32, u32) = (u32::MAX, 0);
@@ -496,33 +546,35 @@ pub(crate) fn allocate(
     };
     let mut weight = vec![0u64; num_slots];
     for (b, &start) in starts.iter().enumerate() {
+        let end = end_of(b);
         for s in live_in.ones(b) {
             touch(&mut iv, s, start);
         }
         for s in live_out.ones(b) {
-            touch(&mut iv, s, end_of(b) - 1);
+            touch(&mut iv, s, end - 1);
         }
-        for p in instrs(code, start, end_of(b)) {
+        for p in start..end {
             let i = &code[p];
-            let w = 8u64.pow(depth[p]);
+            let w = 1u64 << (3 * depth[p]);
             // A folded constant address is neither written nor read as a slot.
-            let (skip_write, skip_read) = (folded(p + 1), folded(p));
-            effects.reads(i, |s| {
+            let (skip_write, skip_read) = (folded[p + 1], folded[p]);
+            for &s in uses.reads(p) {
                 touch(&mut iv, s, p);
                 if !(skip_read && s == i.b) {
                     vote(&mut votes, class_of(i, s, false), s);
                     weight[s as usize] += w;
                 }
-            });
-            effects.writes(i, |s| {
+            }
+            for &s in uses.writes(p) {
                 touch(&mut iv, s, p);
                 if !skip_write {
                     vote(&mut votes, class_of(i, s, true), s);
                     weight[s as usize] += w;
                 }
-            });
+            }
         }
     }
+    drop((depth, folded));
     // Parameters are live from the entry (they arrive in memory).
     for e in iv.iter_mut().take(num_params) {
         if *e != NONE {
@@ -541,7 +593,6 @@ pub(crate) fn allocate(
     // The last `preserved` integer registers survive calls: an interval that
     // spans a call takes one of them first, any other interval one of the rest.
     let first_preserved = pools.0 - preserved;
-    let barrier_at: Vec<usize> = (0..n).filter(|&p| is_barrier(&code[p])).collect();
     let spans_call = |(start, end): (u32, u32)| {
         let i = barrier_at.partition_point(|&p| p <= start as usize);
         barrier_at.get(i).is_some_and(|&p| p < end as usize)
@@ -597,53 +648,34 @@ pub(crate) fn allocate(
         }
     }
 
-    // Barriers: allocated slots live into and out of each memory-bound instruction.
-    let mut barriers = Vec::new();
-    for (b, &start) in starts.iter().enumerate() {
-        let has_barrier = (start..end_of(b)).any(|p| is_barrier(&code[p]));
-        if !has_barrier {
-            continue;
-        }
-        // Walk the block backwards from its live-out set.
-        let mut live = Bits(live_out.row(b).to_vec());
-        let positions: Vec<usize> = instrs(code, start, end_of(b)).collect();
-        // A slot in a preserved register needs no store or reload unless the
-        // instruction itself reads or writes it in memory.
-        let kept =
-            |s: u16| matches!(loc[s as usize], Loc::Reg(Class::Int, r) if r >= first_preserved);
-        for &p in positions.iter().rev() {
-            let i = &code[p];
-            let mut operands = Vec::new();
-            let after: Vec<u16> = if is_barrier(i) {
-                effects.writes(i, |s| operands.push(s));
-                live.ones()
-                    .filter(|&s| loc[s as usize] != Loc::Mem)
-                    .filter(|&s| !kept(s) || operands.contains(&s))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            effects.writes(i, |s| live.clear(s));
-            effects.reads(i, |s| live.set(s));
-            if is_barrier(i) {
-                operands.clear();
-                effects.reads(i, |s| operands.push(s));
-                let before: Vec<u16> = live
-                    .ones()
-                    .filter(|&s| loc[s as usize] != Loc::Mem)
-                    .filter(|&s| !kept(s) || operands.contains(&s))
-                    .collect();
-                barriers.push((
-                    p as u32,
-                    Barrier {
-                        store: before,
-                        reload: after,
-                    },
-                ));
-            }
-        }
-    }
-    barriers.sort_by_key(|(p, _)| *p);
+    // Barriers: allocated slots live into and out of each memory-bound
+    // instruction. Each is the last of its block, so what is live after it
+    // is its block's live-out set.
+    // A slot in a preserved register needs no store or reload unless the
+    // instruction itself reads or writes it in memory.
+    let kept = |s: u16| matches!(loc[s as usize], Loc::Reg(Class::Int, r) if r >= first_preserved);
+    let mut live = Bits::new(num_slots);
+    let barriers = barrier_at
+        .iter()
+        .map(|&p| {
+            let b = block_of[p] as usize;
+            let (reads, writes) = (uses.reads(p), uses.writes(p));
+            let reload = live_out
+                .ones(b)
+                .filter(|&s| loc[s as usize] != Loc::Mem)
+                .filter(|&s| !kept(s) || writes.contains(&s))
+                .collect();
+            live.0.copy_from_slice(live_out.row(b));
+            writes.iter().for_each(|&s| live.clear(s));
+            reads.iter().for_each(|&s| live.set(s));
+            let store = live
+                .ones()
+                .filter(|&s| loc[s as usize] != Loc::Mem)
+                .filter(|&s| !kept(s) || reads.contains(&s))
+                .collect();
+            (p as u32, Barrier { store, reload })
+        })
+        .collect();
     let cond_dies = (0..n)
         .filter(|&p| {
             matches!(code[p].op, Op::BrIfEqz | Op::BrIfNez)

@@ -216,8 +216,8 @@ impl X64 {
                 f.num_slots as usize,
                 f.num_params as usize,
                 &effects,
-                &|i| is_barrier(i.op, features),
-                &class_of,
+                |i: &Instr| is_barrier(i.op, features),
+                class_of,
                 Pools {
                     int: INT_POOL.len() as u8,
                     float: XMM_POOL.len() as u8,
