@@ -7,23 +7,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-/// Whether the data must be on disk before the rename (a file to ship) or may
-/// follow later (a cache entry: one lost in a crash is found damaged by the
-/// loader's hash check on the next run and rebuilt).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Durability {
-    Synced,
-    Unsynced,
-}
-
 /// Writes `bytes` to `path` through a temporary file in the same directory and
 /// a rename, so a reader (or a crash) never sees half a file, and concurrent
-/// writers of the same path each replace it whole.
-pub(crate) fn write_atomically(
-    path: &Path,
-    bytes: &[u8],
-    durability: Durability,
-) -> std::io::Result<()> {
+/// writers of the same path each replace it whole. There is no `fsync`: a file
+/// torn by a crash fails the loader's hash check (see docs/architecture.md).
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -38,9 +26,6 @@ pub(crate) fn write_atomically(
     let result = (|| {
         let mut f = std::fs::File::create_new(&tmp)?;
         f.write_all(bytes)?;
-        if durability == Durability::Synced {
-            f.sync_all()?;
-        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -101,8 +86,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("zwasm-atomic-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("out.bin");
-        write_atomically(&path, b"first", Durability::Synced).unwrap();
-        write_atomically(&path, b"second", Durability::Unsynced).unwrap();
+        write_atomically(&path, b"first").unwrap();
+        write_atomically(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()

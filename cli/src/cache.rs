@@ -5,7 +5,7 @@
 //! another build is rebuilt, and a cache that cannot be written is skipped,
 //! silently, since the guest owns stderr. Also `zwasm cache dir|clear`.
 
-use crate::atomic::{self, Durability};
+use crate::atomic;
 use crate::error::CliError;
 use crate::opts::{CacheCommand, CacheOpts};
 use std::ffi::OsString;
@@ -92,7 +92,7 @@ impl Cache {
             .recursive(true)
             .mode(0o700)
             .create(&self.dir)?;
-        atomic::write_atomically(entry, zwo, Durability::Unsynced)
+        atomic::write_atomically(entry, zwo)
     }
 }
 

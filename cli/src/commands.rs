@@ -1,7 +1,7 @@
 //! The small subcommands: `compile` (into the cache, or to a `.zwo` file),
 //! `validate` and `features`.
 
-use crate::atomic::{write_atomically, Durability};
+use crate::atomic::write_atomically;
 use crate::cache::Cache;
 use crate::error::CliError;
 use crate::input::{self, Kind};
@@ -28,9 +28,7 @@ pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
     let cannot_write =
         |out: &Path, e: std::io::Error| CliError::file(out, format!("cannot write: {e}"));
     match &o.output {
-        Some(out) => {
-            write_atomically(out, &zwo, Durability::Synced).map_err(|e| cannot_write(out, e))
-        }
+        Some(out) => write_atomically(out, &zwo).map_err(|e| cannot_write(out, e)),
         None => {
             let cache = Cache::open().ok_or_else(|| {
                 CliError::Failed(

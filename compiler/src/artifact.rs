@@ -11,6 +11,15 @@ use zwasm_abi::ir::Instr;
 
 /// Appends the IR as bytes, little-endian, in `Instr`'s in-memory layout.
 fn put_ir(out: &mut Vec<u8>, code: &[Instr]) {
+    if cfg!(target_endian = "little") {
+        // SAFETY: `Instr` is `repr(C)` with no padding (its 16-byte size is
+        // asserted in zwasm-abi's tests), so all its bytes are initialized.
+        let bytes = unsafe {
+            std::slice::from_raw_parts(code.as_ptr().cast::<u8>(), std::mem::size_of_val(code))
+        };
+        out.extend_from_slice(bytes);
+        return;
+    }
     out.reserve(code.len() * 16);
     for i in code {
         out.extend_from_slice(&(i.op as u16).to_le_bytes());

@@ -7,11 +7,12 @@
 //! branch is a jump plus copies only for values not already in place, and a
 //! call's arguments are already where the callee's frame begins.
 //!
-//! The body was validated before lowering, so stack shapes are trusted here.
+//! Each operator is validated just before it is lowered, so stack shapes are
+//! trusted here.
 
 use crate::fold;
 use crate::CompileError;
-use wasmparser::{BlockType, FunctionBody, Operator};
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 use zwasm_abi::ir::{abstract_heap, ABSTRACT_HEAP};
 use zwasm_abi::ir::{Fmt, Instr, Op};
 use zwasm_abi::module::{FuncType, StructType};
@@ -27,9 +28,9 @@ pub(crate) struct Env<'a> {
     pub num_imported_funcs: u32,
 }
 
-/// A lowered function.
+/// A lowered function (its code is appended to the caller's buffer).
 pub(crate) struct Lowered {
-    pub code: Vec<Instr>,
+    pub code_len: u32,
     pub num_locals: u32,
     pub num_slots: u32,
 }
@@ -110,11 +111,23 @@ struct Lowerer<'a> {
     results: usize,
 }
 
-pub(crate) fn lower(env: &Env, func: u32, body: &FunctionBody) -> Result<Lowered, CompileError> {
+/// Validates and lowers one function body, appending its IR to `out`.
+/// `scratch` is a buffer to reuse from one function to the next.
+pub(crate) fn lower(
+    env: &Env,
+    func: u32,
+    body: &FunctionBody,
+    validator: &mut FuncValidator<ValidatorResources>,
+    out: &mut Vec<Instr>,
+    scratch: &mut Vec<Instr>,
+) -> Result<Lowered, CompileError> {
     let ty = &env.types[env.func_types[func as usize] as usize];
     let mut num_locals = ty.params.len();
-    for local in body.get_locals_reader()? {
-        let (count, _) = local?;
+    let mut locals = body.get_locals_reader()?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read()?;
+        validator.define_locals(offset, count, ty)?;
         num_locals += count as usize;
         if num_locals > MAX_SLOTS {
             return Err(CompileError::Limit {
@@ -126,7 +139,10 @@ pub(crate) fn lower(env: &Env, func: u32, body: &FunctionBody) -> Result<Lowered
     let mut l = Lowerer {
         env,
         func,
-        code: Vec::new(),
+        code: {
+            scratch.clear();
+            std::mem::take(scratch)
+        },
         stack: Vec::new(),
         ctrls: Vec::new(),
         base: num_locals,
@@ -147,9 +163,11 @@ pub(crate) fn lower(env: &Env, func: u32, body: &FunctionBody) -> Result<Lowered
         reachable: true,
         saved_params: Vec::new(),
     });
-    let mut ops = body.get_operators_reader()?;
+    let mut ops = wasmparser::OperatorsReader::new(locals.get_binary_reader());
     while !ops.eof() {
+        let offset = ops.original_position();
         let op = ops.read()?;
+        validator.op(offset, &op)?;
         l.op(op)?;
         if l.base + l.max_height + 1 > MAX_SLOTS {
             return Err(CompileError::Limit {
@@ -158,9 +176,13 @@ pub(crate) fn lower(env: &Env, func: u32, body: &FunctionBody) -> Result<Lowered
             });
         }
     }
+    ops.finish()?;
     let num_slots = (l.base + l.max_height + 1).max(l.results) as u32;
+    out.extend_from_slice(&l.code);
+    let code_len = l.code.len() as u32;
+    *scratch = l.code;
     Ok(Lowered {
-        code: l.code,
+        code_len,
         num_locals: num_locals as u32,
         num_slots,
     })

@@ -4,8 +4,9 @@
 use crate::lower::{self, Env};
 use crate::{CompileError, CompileOptions};
 use wasmparser::{
-    DataKind, ElementItems, ElementKind, ExternalKind, KnownCustom, Name, Operator, Parser,
-    Payload, TableInit, TypeRef, Validator,
+    DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate, FuncValidatorAllocations,
+    FunctionBody, KnownCustom, Name, Operator, Parser, Payload, TableInit, TypeRef, ValidPayload,
+    Validator, ValidatorResources, WasmFeatures,
 };
 use zwasm_abi::ir::Instr;
 use zwasm_abi::module as m;
@@ -18,7 +19,8 @@ pub(crate) struct Compiled {
     pub data: Vec<u8>,
 }
 
-/// Validates a wasm binary against the features zwasm supports.
+/// Validates a wasm binary against the features zwasm supports, and returns
+/// the features it validated with.
 ///
 /// With memory64 on, wasmparser reads every memory limit and memarg offset as
 /// a 64-bit LEB, which accepts encodings that Wasm 1.0 and 2.0 call malformed
@@ -27,19 +29,17 @@ pub(crate) struct Compiled {
 /// GC (with the function-references subset it implies) is treated the same
 /// way: added only when the error says the module needs it, so 1.0/2.0
 /// modules are judged exactly as before.
-pub(crate) fn validate(wasm: &[u8]) -> Result<(), CompileError> {
-    use wasmparser::WasmFeatures as F;
-    let full = crate::features::wasm_features() | F::GC | F::FUNCTION_REFERENCES;
-    let mut features = full.difference(F::MEMORY64 | F::GC | F::FUNCTION_REFERENCES);
+pub(crate) fn validate(wasm: &[u8]) -> Result<WasmFeatures, CompileError> {
+    let mut features = base_features();
     loop {
         let Err(e) = Validator::new_with_features(features).validate_all(wasm) else {
-            return Ok(());
+            return Ok(features);
         };
         let msg = e.message();
         let extra = if msg.starts_with("memory64 must be enabled") {
-            F::MEMORY64
+            WasmFeatures::MEMORY64
         } else if needs_gc(msg) {
-            F::GC | F::FUNCTION_REFERENCES
+            WasmFeatures::GC | WasmFeatures::FUNCTION_REFERENCES
         } else {
             return Err(e.into());
         };
@@ -48,6 +48,13 @@ pub(crate) fn validate(wasm: &[u8]) -> Result<(), CompileError> {
         }
         features |= extra;
     }
+}
+
+/// The features a module is first read with: all zwasm supports but memory64
+/// and GC (see [`validate`]).
+fn base_features() -> WasmFeatures {
+    use wasmparser::WasmFeatures as F;
+    crate::features::wasm_features().difference(F::MEMORY64 | F::GC | F::FUNCTION_REFERENCES)
 }
 
 /// Whether a validation error (without GC) says the module uses Wasm GC or
@@ -191,18 +198,134 @@ fn const_expr(e: &wasmparser::ConstExpr) -> Result<m::ConstExpr, CompileError> {
 }
 
 /// Translates a wasm binary into metadata and IR.
+///
+/// Validation runs as the module is read: sections as they come, and each
+/// function body while it is lowered, on several threads for large modules.
+/// When anything fails, the module is validated again as a whole, so that an
+/// invalid module is reported with the error a whole-module validation gives
+/// (not, say, an unsupported feature met first), and a module that needs
+/// memory64 or GC is read again with them.
 pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled, CompileError> {
-    validate(wasm)?;
+    let first = base_features();
+    match translate_with(wasm, first) {
+        Ok(compiled) => Ok(compiled),
+        Err(e) => {
+            let features = validate(wasm)?;
+            if features == first {
+                Err(e)
+            } else {
+                translate_with(wasm, features)
+            }
+        }
+    }
+}
+
+/// Function bodies of at least this many bytes in all are validated and
+/// lowered on several threads.
+const PARALLEL_MIN_BYTES: usize = 64 * 1024;
+
+/// A function body waiting to be validated and lowered.
+type Body<'a> = (FuncToValidate<ValidatorResources>, FunctionBody<'a>);
+
+/// Validates and lowers the bodies in order (on one thread): their IR, one
+/// function after another, and each function's shape.
+fn lower_bodies(
+    env: &Env,
+    first_index: u32,
+    bodies: Vec<Body<'_>>,
+) -> Result<(Vec<Instr>, Vec<lower::Lowered>), CompileError> {
+    let mut allocs = FuncValidatorAllocations::default();
+    let size: usize = bodies.iter().map(|(_, b)| b.as_bytes().len()).sum();
+    // Wasm lowers to about one IR instruction per three bytes; reserve more.
+    let mut code = Vec::with_capacity(size / 2);
+    let mut scratch = Vec::new();
+    let mut out = Vec::with_capacity(bodies.len());
+    for (k, (func, body)) in bodies.into_iter().enumerate() {
+        let mut validator = func.into_validator(allocs);
+        let index = first_index + k as u32;
+        out.push(lower::lower(
+            env,
+            index,
+            &body,
+            &mut validator,
+            &mut code,
+            &mut scratch,
+        )?);
+        allocs = validator.into_allocations();
+    }
+    Ok((code, out))
+}
+
+/// Validates and lowers every body, splitting large modules into contiguous
+/// runs of about equal bytes, one per thread. The result is the same as on
+/// one thread, and the error is the first function's in index order.
+fn lower_all(
+    env: &Env,
+    bodies: Vec<Body<'_>>,
+) -> Result<(Vec<Instr>, Vec<lower::Lowered>), CompileError> {
+    let first = env.num_imported_funcs;
+    let size = |b: &Body| b.1.as_bytes().len();
+    let total: usize = bodies.iter().map(size).sum();
+    let threads = if total >= PARALLEL_MIN_BYTES {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
+    };
+    if threads <= 1 {
+        return lower_bodies(env, first, bodies);
+    }
+    // Cut into runs of about total / threads bytes.
+    let mut runs: Vec<(u32, Vec<Body>)> = Vec::new();
+    let (mut acc, mut index) = (0usize, first);
+    for body in bodies {
+        let bytes = size(&body);
+        if runs.is_empty() || acc >= total.div_ceil(threads) {
+            runs.push((index, Vec::new()));
+            acc = 0;
+        }
+        acc += bytes;
+        index += 1;
+        runs.last_mut().expect("a run").1.push(body);
+    }
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|(start, run)| scope.spawn(move || lower_bodies(env, start, run)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("lowering thread panicked"))
+            .collect()
+    });
+    let mut results = results.into_iter();
+    let (mut code, mut funcs) = results.next().expect("one run at least")?;
+    let rest: Vec<_> = results.collect::<Result<_, _>>()?;
+    code.reserve_exact(rest.iter().map(|(c, _)| c.len()).sum());
+    for (c, f) in rest {
+        code.extend_from_slice(&c);
+        funcs.extend(f);
+    }
+    Ok((code, funcs))
+}
+
+/// Reads, validates and translates a module with the given features.
+fn translate_with(wasm: &[u8], features: WasmFeatures) -> Result<Compiled, CompileError> {
+    let mut validator = Validator::new_with_features(features);
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
+    let mut bodies: Vec<Body> = Vec::new();
     let mut meta = m::ModuleMeta::default();
-    let mut code: Vec<Instr> = Vec::new();
     let mut data_bytes: Vec<u8> = Vec::new();
     // Type index of every function, imported first.
     let mut func_types: Vec<u32> = Vec::new();
     let mut num_imported_funcs = 0u32;
-    let mut next_body = 0u32;
 
-    for payload in Parser::new(0).parse_all(wasm) {
-        match payload? {
+    for payload in parser.parse_all(wasm) {
+        let payload = payload?;
+        if let ValidPayload::Func(func, body) = validator.payload(&payload)? {
+            bodies.push((func, body));
+        }
+        match payload {
             Payload::TypeSection(reader) => {
                 for group in reader {
                     let group = group?;
@@ -397,24 +520,6 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
                     data_bytes.extend_from_slice(data.data);
                 }
             }
-            Payload::CodeSectionEntry(body) => {
-                let index = num_imported_funcs + next_body;
-                let env = Env {
-                    types: &meta.types,
-                    structs: &meta.structs,
-                    func_types: &func_types,
-                    num_imported_funcs,
-                };
-                let lowered = lower::lower(&env, index, &body)?;
-                let def = &mut meta.funcs[next_body as usize];
-                def.num_locals = lowered.num_locals;
-                def.num_slots = lowered.num_slots;
-                def.code_start = code.len() as u32;
-                def.code_len = lowered.code.len() as u32;
-                def.wasm_size = (body.range().end - body.range().start) as u32;
-                code.extend_from_slice(&lowered.code);
-                next_body += 1;
-            }
             Payload::CustomSection(reader) => {
                 if let KnownCustom::Name(names) = reader.as_known() {
                     // A malformed name section is ignored, as the spec allows.
@@ -423,6 +528,23 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
             }
             _ => {}
         }
+    }
+    let ranges: Vec<_> = bodies.iter().map(|(_, body)| body.range()).collect();
+    let env = Env {
+        types: &meta.types,
+        structs: &meta.structs,
+        func_types: &func_types,
+        num_imported_funcs,
+    };
+    let (code, lowered) = lower_all(&env, bodies)?;
+    let mut start = 0;
+    for (def, (l, range)) in meta.funcs.iter_mut().zip(lowered.iter().zip(&ranges)) {
+        def.num_locals = l.num_locals;
+        def.num_slots = l.num_slots;
+        def.code_start = start;
+        def.code_len = l.code_len;
+        def.wasm_size = (range.end - range.start) as u32;
+        start += l.code_len;
     }
     check_ref_types(&meta)?;
     meta.func_names.sort_by_key(|(i, _)| *i);
