@@ -11,7 +11,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// a rename, so a reader (or a crash) never sees half a file, and concurrent
 /// writers of the same path each replace it whole. There is no `fsync`: a file
 /// torn by a crash fails the loader's hash check (see docs/architecture.md).
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(
+    path: &Path,
+    contents: &(impl Contents + ?Sized),
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -25,13 +28,30 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
     let tmp = dir.join(temp_name(name));
     let result = (|| {
         let mut f = std::fs::File::create_new(&tmp)?;
-        f.write_all(bytes)?;
+        contents.write_to(&mut f)?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// What a file is written from: bytes, or an artifact written piece by piece.
+pub(crate) trait Contents {
+    fn write_to(&self, f: &mut std::fs::File) -> std::io::Result<()>;
+}
+
+impl Contents for [u8] {
+    fn write_to(&self, f: &mut std::fs::File) -> std::io::Result<()> {
+        f.write_all(self)
+    }
+}
+
+impl Contents for zwasm_compiler::Artifact {
+    fn write_to(&self, f: &mut std::fs::File) -> std::io::Result<()> {
+        zwasm_compiler::Artifact::write_to(self, f)
+    }
 }
 
 /// `.NAME.PID-N.tmp`: hidden, unique to this process and write, and
@@ -86,8 +106,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("zwasm-atomic-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("out.bin");
-        write_atomically(&path, b"first").unwrap();
-        write_atomically(&path, b"second").unwrap();
+        write_atomically(&path, &b"first"[..]).unwrap();
+        write_atomically(&path, &b"second"[..]).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()

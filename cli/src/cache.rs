@@ -86,7 +86,11 @@ impl Cache {
 
     /// Stores `zwo` at `entry`, creating the cache directory if needed
     /// (mode 0700, as the XDG spec asks: an entry is code zwasm will run).
-    pub(crate) fn put(&self, entry: &Path, zwo: &[u8]) -> io::Result<()> {
+    pub(crate) fn put(
+        &self,
+        entry: &Path,
+        zwo: &(impl atomic::Contents + ?Sized),
+    ) -> io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         std::fs::DirBuilder::new()
             .recursive(true)

@@ -24,7 +24,7 @@ pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
         engine: o.engine.engine(),
         ..CompileOptions::default()
     };
-    let zwo = input::compile(&o.file, &wasm, &opts)?;
+    let zwo = input::compile_artifact(&o.file, &wasm, &opts)?;
     let cannot_write =
         |out: &Path, e: std::io::Error| CliError::file(out, format!("cannot write: {e}"));
     match &o.output {

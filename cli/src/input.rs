@@ -87,6 +87,15 @@ pub(crate) fn compile(
     zwasm_compiler::compile(wasm, opts).map_err(|e| compile_error(path, e))
 }
 
+/// Compiles `wasm` into an artifact to write out piece by piece.
+pub(crate) fn compile_artifact(
+    path: &Path,
+    wasm: &[u8],
+    opts: &CompileOptions,
+) -> Result<zwasm_compiler::Artifact, CliError> {
+    zwasm_compiler::compile_artifact(wasm, opts).map_err(|e| compile_error(path, e))
+}
+
 /// A compile error about `path`. The wat parser does not know the file name
 /// and says `<anon>`; put the real one in its place.
 pub(crate) fn compile_error(path: &Path, e: zwasm_compiler::CompileError) -> CliError {
@@ -177,7 +186,7 @@ fn load_through_cache(
     // Loaded before it is stored, so an artifact the loader refuses is
     // reported, never cached.
     let module = load_artifact(path, &zwo)?;
-    let _ = cache.put(&entry, &zwo);
+    let _ = cache.put(&entry, zwo.as_slice());
     Ok(module)
 }
 

@@ -11,6 +11,7 @@ mod fold;
 mod lower;
 mod module;
 
+pub use artifact::Artifact;
 pub use cache_key::cache_key;
 pub use error::CompileError;
 pub use features::{features, Feature, FeatureStatus};
@@ -52,18 +53,19 @@ pub struct CompileOptions {
 
 /// Compiles a wasm binary or wat text into `.zwo` artifact bytes.
 pub fn compile(input: &[u8], opts: &CompileOptions) -> Result<Vec<u8>, CompileError> {
+    compile_artifact(input, opts).map(|a| a.to_bytes())
+}
+
+/// Compiles a wasm binary or wat text into an [`Artifact`], to write out
+/// ([`Artifact::write_to`]) without first joining its pieces in memory.
+pub fn compile_artifact(input: &[u8], opts: &CompileOptions) -> Result<Artifact, CompileError> {
     let wasm = wat_to_wasm(input)?;
     let mut compiled = module::translate(&wasm, opts)?;
     let native = match opts.engine {
         Engine::Native if cfg!(target_arch = "x86_64") => Some(native_code(&mut compiled, opts)?),
         _ => None,
     };
-    Ok(artifact::write(
-        &wasm,
-        &compiled,
-        native.as_ref(),
-        opts.hooks(),
-    ))
+    Ok(artifact::build(&wasm, compiled, native, opts.hooks()))
 }
 
 impl CompileOptions {
