@@ -163,12 +163,15 @@ pub(crate) fn lower(
         reachable: true,
         saved_params: Vec::new(),
     });
-    let mut ops = wasmparser::OperatorsReader::new(locals.get_binary_reader());
+    let mut ops = locals.get_binary_reader();
+    ops.set_features(*validator.features());
     while !ops.eof() {
         let offset = ops.original_position();
-        let op = ops.read()?;
-        validator.op(offset, &op)?;
-        l.op(op)?;
+        let mut both = ValidateAndLower {
+            validator: validator.visitor(offset),
+            lowerer: &mut l,
+        };
+        ops.visit_operator(&mut both)??;
         if l.base + l.max_height + 1 > MAX_SLOTS {
             return Err(CompileError::Limit {
                 func,
@@ -176,7 +179,7 @@ pub(crate) fn lower(
             });
         }
     }
-    ops.finish()?;
+    ops.finish_expression(&validator.visitor(ops.original_position()))?;
     let num_slots = (l.base + l.max_height + 1).max(l.results) as u32;
     out.extend_from_slice(&l.code);
     let code_len = l.code.len() as u32;
@@ -186,6 +189,39 @@ pub(crate) fn lower(
         num_locals: num_locals as u32,
         num_slots,
     })
+}
+
+/// Visits an operator once for both validation and lowering: the validator
+/// sees it first, and the lowerer only operators that passed.
+struct ValidateAndLower<'l, 'e, V> {
+    validator: V,
+    lowerer: &'l mut Lowerer<'e>,
+}
+
+macro_rules! define_validate_and_lower {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            #[allow(clippy::clone_on_copy)]
+            fn $visit(&mut self $($(,$arg: $argty)*)?) -> Self::Output {
+                self.validator.$visit($($($arg.clone()),*)?)?;
+                self.lowerer.op(Operator::$op $({ $($arg),* })?)
+            }
+        )*
+    };
+}
+
+impl<'a, V> wasmparser::VisitOperator<'a> for ValidateAndLower<'_, '_, V>
+where
+    V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
+{
+    type Output = Result<(), CompileError>;
+    wasmparser::for_each_visit_operator!(define_validate_and_lower);
+}
+
+impl<V: wasmparser::FrameStack> wasmparser::FrameStack for ValidateAndLower<'_, '_, V> {
+    fn current_frame(&self) -> Option<wasmparser::FrameKind> {
+        self.validator.current_frame()
+    }
 }
 
 impl Lowerer<'_> {

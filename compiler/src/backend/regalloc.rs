@@ -32,18 +32,20 @@ pub(crate) enum Loc {
 }
 
 /// Slots to store before and reload after an instruction that reads or
-/// writes the frame in memory.
-#[derive(Default, Clone)]
+/// writes the frame in memory, as ranges of [`Allocation::barrier_slots`].
 pub(crate) struct Barrier {
-    pub store: Vec<u16>,
-    pub reload: Vec<u16>,
+    pub store: std::ops::Range<usize>,
+    pub reload: std::ops::Range<usize>,
 }
 
 /// The allocation of one function.
 pub(crate) struct Allocation {
     pub loc: Vec<Loc>,
-    /// Per instruction index, for the instructions that are barriers.
-    barriers: Vec<(u32, Barrier)>,
+    /// The slots of every barrier's store and reload lists, one after the other.
+    pub barrier_slots: Vec<u16>,
+    /// Per barrier, in order: its position, where its store list (then its
+    /// reload list) starts in `barrier_slots`, and the store list's length.
+    barriers: Vec<(u32, u32, u32)>,
     /// Allocated parameter slots live at entry (to load in the prologue).
     pub entry_loads: Vec<u16>,
     /// The preserved integer registers (pool indices) the function uses: it
@@ -65,6 +67,7 @@ impl Allocation {
     pub fn all_memory(num_slots: usize) -> Allocation {
         Allocation {
             loc: vec![Loc::Mem; num_slots],
+            barrier_slots: Vec::new(),
             barriers: Vec::new(),
             entry_loads: Vec::new(),
             cond_dies: Vec::new(),
@@ -90,11 +93,23 @@ impl Allocation {
         self.cond_dies.binary_search(&(pc as u32)).is_ok()
     }
 
-    pub fn barrier(&self, pc: usize) -> Option<&Barrier> {
-        self.barriers
-            .binary_search_by_key(&(pc as u32), |(p, _)| *p)
-            .ok()
-            .map(|i| &self.barriers[i].1)
+    pub fn barrier(&self, pc: usize) -> Option<Barrier> {
+        let i = self
+            .barriers
+            .binary_search_by_key(&(pc as u32), |b| b.0)
+            .ok()?;
+        // A barrier's lists run from its start to the next barrier's start.
+        let start = |k: usize| {
+            self.barriers
+                .get(k)
+                .map_or(self.barrier_slots.len(), |b| b.1 as usize)
+        };
+        let (store_at, next) = (start(i), start(i + 1));
+        let reload_at = store_at + self.barriers[i].2 as usize;
+        Some(Barrier {
+            store: store_at..reload_at,
+            reload: reload_at..next,
+        })
     }
 }
 
@@ -244,9 +259,6 @@ impl Rows {
     }
     fn get(&self, r: usize, i: u16) -> bool {
         self.row(r)[i as usize / 64] >> (i % 64) & 1 != 0
-    }
-    fn set(&mut self, r: usize, i: u16) {
-        self.row_mut(r)[i as usize / 64] |= 1 << (i % 64);
     }
     fn ones(&self, r: usize) -> impl Iterator<Item = u16> + '_ {
         ones(self.row(r))
@@ -420,14 +432,16 @@ pub(crate) fn allocate(
     let mut gen = Rows::new(nb, num_slots);
     let mut kill = Rows::new(nb, num_slots);
     for (b, &start) in starts.iter().enumerate() {
+        let (g, k) = (gen.row_mut(b), kill.row_mut(b));
         for p in start..end_of(b) {
             for &s in uses.reads(p) {
-                if !kill.get(b, s) {
-                    gen.set(b, s)
+                let (w, bit) = (s as usize / 64, 1u64 << (s % 64));
+                if k[w] & bit == 0 {
+                    g[w] |= bit;
                 }
             }
             for &s in uses.writes(p) {
-                kill.set(b, s);
+                k[s as usize / 64] |= 1 << (s % 64);
             }
         }
     }
@@ -545,14 +559,25 @@ pub(crate) fn allocate(
             .collect::<Vec<u32>>()
     };
     let mut weight = vec![0u64; num_slots];
+    // A slot live into a block is live from the block's start, and one live
+    // out of a block up to its end: only the first such block (and the last)
+    // matters, so each slot is taken once, when it first shows up.
+    let mut seen = Bits::new(num_slots);
+    for (b, &start) in starts.iter().enumerate() {
+        for (w, (seen, &live)) in seen.0.iter_mut().zip(live_in.row(b)).enumerate() {
+            ones(&[live & !*seen]).for_each(|s| touch(&mut iv, s + 64 * w as u16, start));
+            *seen |= live;
+        }
+    }
+    seen.0.fill(0);
+    for b in (0..nb).rev() {
+        for (w, (seen, &live)) in seen.0.iter_mut().zip(live_out.row(b)).enumerate() {
+            ones(&[live & !*seen]).for_each(|s| touch(&mut iv, s + 64 * w as u16, end_of(b) - 1));
+            *seen |= live;
+        }
+    }
     for (b, &start) in starts.iter().enumerate() {
         let end = end_of(b);
-        for s in live_in.ones(b) {
-            touch(&mut iv, s, start);
-        }
-        for s in live_out.ones(b) {
-            touch(&mut iv, s, end - 1);
-        }
         for p in start..end {
             let i = &code[p];
             let w = 1u64 << (3 * depth[p]);
@@ -655,27 +680,28 @@ pub(crate) fn allocate(
     // instruction itself reads or writes it in memory.
     let kept = |s: u16| matches!(loc[s as usize], Loc::Reg(Class::Int, r) if r >= first_preserved);
     let mut live = Bits::new(num_slots);
-    let barriers = barrier_at
-        .iter()
-        .map(|&p| {
-            let b = block_of[p] as usize;
-            let (reads, writes) = (uses.reads(p), uses.writes(p));
-            let reload = live_out
+    let mut barrier_slots: Vec<u16> = Vec::new();
+    let mut barriers = Vec::with_capacity(barrier_at.len());
+    for &p in &barrier_at {
+        let b = block_of[p] as usize;
+        let (reads, writes) = (uses.reads(p), uses.writes(p));
+        let start = barrier_slots.len() as u32;
+        live.0.copy_from_slice(live_out.row(b));
+        writes.iter().for_each(|&s| live.clear(s));
+        reads.iter().for_each(|&s| live.set(s));
+        barrier_slots.extend(
+            live.ones()
+                .filter(|&s| loc[s as usize] != Loc::Mem)
+                .filter(|&s| !kept(s) || reads.contains(&s)),
+        );
+        barriers.push((p as u32, start, barrier_slots.len() as u32 - start));
+        barrier_slots.extend(
+            live_out
                 .ones(b)
                 .filter(|&s| loc[s as usize] != Loc::Mem)
-                .filter(|&s| !kept(s) || writes.contains(&s))
-                .collect();
-            live.0.copy_from_slice(live_out.row(b));
-            writes.iter().for_each(|&s| live.clear(s));
-            reads.iter().for_each(|&s| live.set(s));
-            let store = live
-                .ones()
-                .filter(|&s| loc[s as usize] != Loc::Mem)
-                .filter(|&s| !kept(s) || reads.contains(&s))
-                .collect();
-            (p as u32, Barrier { store, reload })
-        })
-        .collect();
+                .filter(|&s| !kept(s) || writes.contains(&s)),
+        );
+    }
     let cond_dies = (0..n)
         .filter(|&p| {
             matches!(code[p].op, Op::BrIfEqz | Op::BrIfNez)
@@ -697,6 +723,7 @@ pub(crate) fn allocate(
     preserved_used.dedup();
     Allocation {
         loc,
+        barrier_slots,
         barriers,
         entry_loads,
         cond_dies,

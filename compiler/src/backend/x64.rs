@@ -511,16 +511,16 @@ impl FnGen<'_> {
 
     fn barrier_before(&mut self, pc: usize) {
         if let Some(b) = self.alloc.barrier(pc) {
-            for k in b.store.clone() {
-                self.spill(k);
+            for j in b.store {
+                self.spill(self.alloc.barrier_slots[j]);
             }
         }
     }
 
     fn barrier_after(&mut self, pc: usize) {
         if let Some(b) = self.alloc.barrier(pc) {
-            for k in b.reload.clone() {
-                self.reload(k);
+            for j in b.reload {
+                self.reload(self.alloc.barrier_slots[j]);
             }
         }
     }
