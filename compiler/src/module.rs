@@ -221,7 +221,7 @@ pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled,
 }
 
 /// Function bodies of at least this many bytes in all are validated and
-/// lowered on several threads.
+/// lowered on several threads (below it, a thread costs more than it saves).
 const PARALLEL_MIN_BYTES: usize = 64 * 1024;
 
 /// A function body waiting to be validated and lowered.
@@ -267,7 +267,7 @@ fn lower_all(
     let size = |b: &Body| b.1.as_bytes().len();
     let total: usize = bodies.iter().map(size).sum();
     let threads = if total >= PARALLEL_MIN_BYTES {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        crate::threads()
     } else {
         1
     };
@@ -279,7 +279,7 @@ fn lower_all(
     let (mut acc, mut index) = (0usize, first);
     for body in bodies {
         let bytes = size(&body);
-        if runs.is_empty() || acc >= total.div_ceil(threads) {
+        if runs.is_empty() || (acc >= total.div_ceil(threads) && runs.len() < threads) {
             runs.push((index, Vec::new()));
             acc = 0;
         }
@@ -287,16 +287,7 @@ fn lower_all(
         index += 1;
         runs.last_mut().expect("a run").1.push(body);
     }
-    let results: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .into_iter()
-            .map(|(start, run)| scope.spawn(move || lower_bodies(env, start, run)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("lowering thread panicked"))
-            .collect()
-    });
+    let results = crate::parallel_map(runs, |(start, run)| lower_bodies(env, start, run));
     let mut results = results.into_iter();
     let (mut code, mut funcs) = results.next().expect("one run at least")?;
     let rest: Vec<_> = results.collect::<Result<_, _>>()?;

@@ -119,7 +119,7 @@ impl Backend for X64 {
         let threads = if total < PARALLEL_MIN_IR {
             1
         } else {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+            crate::threads()
         };
         let mut chunks: Vec<Vec<usize>> = vec![Vec::new()];
         let mut size = 0;
@@ -131,23 +131,7 @@ impl Backend for X64 {
             size += m.func_code(d).len();
             chunks.last_mut().unwrap().push(d);
         }
-        let results: Vec<Result<Chunk, String>> = if chunks.len() == 1 {
-            vec![self.compile_chunk(m, native, &chunks[0])]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = chunks
-                    .iter()
-                    .map(|c| scope.spawn(|| self.compile_chunk(m, native, c)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|_| Err("a compile thread panicked".into()))
-                    })
-                    .collect()
-            })
-        };
+        let results = crate::parallel_map(chunks, |c| self.compile_chunk(m, native, &c));
         let mut code = Vec::new();
         let mut funcs = vec![(0u32, 0u32); native.len()];
         let mut used = 0;
@@ -180,8 +164,10 @@ impl Backend for X64 {
     }
 }
 
-/// Below this much IR in all, a module is compiled on one thread.
-const PARALLEL_MIN_IR: usize = 20_000;
+/// Below this much IR in all, a module is compiled on one thread: a second
+/// thread costs about 0.1 ms (its stack, its malloc arena, cold caches), and
+/// one large function can leave it little to do.
+const PARALLEL_MIN_IR: usize = 16_000;
 
 /// The code of some functions, assembled on their own.
 struct Chunk {
