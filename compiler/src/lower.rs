@@ -169,7 +169,7 @@ pub(crate) fn lower(
         let offset = ops.original_position();
         let mut both = ValidateAndLower {
             validator: validator.visitor(offset),
-            lowerer: &mut l,
+            lowerer: Some(&mut l),
         };
         ops.visit_operator(&mut both)??;
         if l.base + l.max_height + 1 > MAX_SLOTS {
@@ -191,11 +191,37 @@ pub(crate) fn lower(
     })
 }
 
+/// Validates one function body without lowering it, through the same visitor
+/// lowering uses (so the validator's code is in the binary once).
+pub(crate) fn validate_body(
+    body: &FunctionBody,
+    validator: &mut FuncValidator<ValidatorResources>,
+) -> Result<(), CompileError> {
+    let mut locals = body.get_locals_reader()?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read()?;
+        validator.define_locals(offset, count, ty)?;
+    }
+    let mut ops = locals.get_binary_reader();
+    ops.set_features(*validator.features());
+    while !ops.eof() {
+        let offset = ops.original_position();
+        let mut only = ValidateAndLower {
+            validator: validator.visitor(offset),
+            lowerer: None,
+        };
+        ops.visit_operator(&mut only)??;
+    }
+    ops.finish_expression(&validator.visitor(ops.original_position()))?;
+    Ok(())
+}
+
 /// Visits an operator once for both validation and lowering: the validator
-/// sees it first, and the lowerer only operators that passed.
+/// sees it first, and the lowerer (if any) only operators that passed.
 struct ValidateAndLower<'l, 'e, V> {
     validator: V,
-    lowerer: &'l mut Lowerer<'e>,
+    lowerer: Option<&'l mut Lowerer<'e>>,
 }
 
 macro_rules! define_validate_and_lower {
@@ -204,7 +230,10 @@ macro_rules! define_validate_and_lower {
             #[allow(clippy::clone_on_copy)]
             fn $visit(&mut self $($(,$arg: $argty)*)?) -> Self::Output {
                 self.validator.$visit($($($arg.clone()),*)?)?;
-                self.lowerer.op(Operator::$op $({ $($arg),* })?)
+                match &mut self.lowerer {
+                    Some(l) => l.op(Operator::$op $({ $($arg),* })?),
+                    None => Ok(()),
+                }
             }
         )*
     };

@@ -32,22 +32,45 @@ pub(crate) struct Compiled {
 pub(crate) fn validate(wasm: &[u8]) -> Result<WasmFeatures, CompileError> {
     let mut features = base_features();
     loop {
-        let Err(e) = Validator::new_with_features(features).validate_all(wasm) else {
+        let Err(e) = validate_with(wasm, features) else {
             return Ok(features);
         };
-        let msg = e.message();
+        let CompileError::Invalid { message: msg, .. } = &e else {
+            return Err(e);
+        };
         let extra = if msg.starts_with("memory64 must be enabled") {
             WasmFeatures::MEMORY64
         } else if needs_gc(msg) {
             WasmFeatures::GC | WasmFeatures::FUNCTION_REFERENCES
         } else {
-            return Err(e.into());
+            return Err(e);
         };
         if features.contains(extra) {
-            return Err(e.into());
+            return Err(e);
         }
         features |= extra;
     }
+}
+
+/// Validates the whole module with the given features: every section, then
+/// every function body.
+fn validate_with(wasm: &[u8], features: WasmFeatures) -> Result<(), CompileError> {
+    let mut validator = Validator::new_with_features(features);
+    let mut parser = Parser::new(0);
+    parser.set_features(features);
+    let mut bodies = Vec::new();
+    for payload in parser.parse_all(wasm) {
+        if let ValidPayload::Func(func, body) = validator.payload(&payload?)? {
+            bodies.push((func, body));
+        }
+    }
+    let mut allocs = FuncValidatorAllocations::default();
+    for (func, body) in bodies {
+        let mut v = func.into_validator(allocs);
+        lower::validate_body(&body, &mut v)?;
+        allocs = v.into_allocations();
+    }
+    Ok(())
 }
 
 /// The features a module is first read with: all zwasm supports but memory64
