@@ -140,16 +140,34 @@ pub mod abstract_heap {
 impl Fmt {
     /// Slots this format reads, as field names ('a', 'b', 'c').
     pub fn reads(self) -> &'static [char] {
+        const FIELDS: [&[char]; 8] = [
+            &[],
+            &['a'],
+            &['b'],
+            &['a', 'b'],
+            &['c'],
+            &['a', 'c'],
+            &['b', 'c'],
+            &['a', 'b', 'c'],
+        ];
+        FIELDS[self.read_mask() as usize]
+    }
+
+    /// The fields this format reads as slots: bit 0 `a`, bit 1 `b`, bit 2 `c`.
+    #[inline]
+    pub fn read_mask(self) -> u8 {
+        const B: u8 = 0b010;
+        const BC: u8 = 0b110;
         match self {
-            Fmt::BrIf | Fmt::BrCmpImm | Fmt::BrTable | Fmt::Unary | Fmt::BinaryImm => &['b'],
-            Fmt::BrCmp | Fmt::Binary | Fmt::Store | Fmt::TableSet | Fmt::TableGrow => &['b', 'c'],
-            Fmt::Select => &['b', 'c'],
-            Fmt::Load | Fmt::ReturnSlot | Fmt::GlobalSet | Fmt::MemGrow | Fmt::TableGet => &['b'],
-            Fmt::StructGet | Fmt::RefCast => &['b'],
-            Fmt::StructSet => &['b', 'c'],
-            Fmt::CallIndirect => &['b'],
-            Fmt::Bulk => &['a', 'b', 'c'],
-            _ => &[],
+            Fmt::BrIf | Fmt::BrCmpImm | Fmt::BrTable | Fmt::Unary | Fmt::BinaryImm => B,
+            Fmt::BrCmp | Fmt::Binary | Fmt::Store | Fmt::TableSet | Fmt::TableGrow => BC,
+            Fmt::Select => BC,
+            Fmt::Load | Fmt::ReturnSlot | Fmt::GlobalSet | Fmt::MemGrow | Fmt::TableGet => B,
+            Fmt::StructGet | Fmt::RefCast => B,
+            Fmt::StructSet => BC,
+            Fmt::CallIndirect => B,
+            Fmt::Bulk => 0b111,
+            _ => 0,
         }
     }
 

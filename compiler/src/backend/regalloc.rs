@@ -174,12 +174,15 @@ impl<'a> Effects<'a> {
                 (0..n).for_each(|k| f(i.b + k));
             }
             fmt => {
-                for field in fmt.reads() {
-                    f(match field {
-                        'a' => i.a,
-                        'b' => i.b,
-                        _ => i.c,
-                    });
+                let mask = fmt.read_mask();
+                if mask & 1 != 0 {
+                    f(i.a);
+                }
+                if mask & 2 != 0 {
+                    f(i.b);
+                }
+                if mask & 4 != 0 {
+                    f(i.c);
                 }
             }
         }
@@ -328,13 +331,30 @@ impl Uses {
             if p < next {
                 continue;
             }
-            next = p + if i.op == Op::BrTable {
+            let fmt = i.op.fmt();
+            next = p + if fmt == Fmt::BrTable {
                 i.imm as usize + 2
             } else {
                 1
             };
-            effects.reads(i, |s| u.reads.push(s));
-            effects.writes(i, |s| u.writes.push(s));
+            match fmt {
+                Fmt::Call | Fmt::CallIndirect | Fmt::Return | Fmt::Select | Fmt::StructNew => {
+                    effects.reads(i, |s| u.reads.push(s));
+                    effects.writes(i, |s| u.writes.push(s));
+                }
+                // The fixed-operand formats, as `Effects` would list them.
+                _ => {
+                    let mask = fmt.read_mask();
+                    for (bit, slot) in [(1, i.a), (2, i.b), (4, i.c)] {
+                        if mask & bit != 0 {
+                            u.reads.push(slot);
+                        }
+                    }
+                    if fmt.writes_a() {
+                        u.writes.push(i.a);
+                    }
+                }
+            }
         }
         u.read_at.push(u.reads.len() as u32);
         u.write_at.push(u.writes.len() as u32);
@@ -369,6 +389,8 @@ pub(crate) fn allocate(
     // always the last instruction of its block.
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
     let mut leader = vec![false; n + 1];
+    // The entries after each `br_table` (its targets, not code).
+    let mut is_entry = vec![false; n];
     let mut barrier_at: Vec<usize> = Vec::new();
     leader[0] = true;
     for pc in instrs(code, 0, n) {
@@ -377,6 +399,7 @@ pub(crate) fn allocate(
         if i.op == Op::BrTable {
             let k = i.imm as usize;
             for e in pc + 1..=pc + 1 + k {
+                is_entry[e] = true;
                 leader[target(e)] = true;
             }
             leader[(pc + k + 2).min(n)] = true;
@@ -411,7 +434,10 @@ pub(crate) fn allocate(
         succ_at.push(succ_list.len() as u32);
         let e = end_of(b);
         // The last real instruction of the block (a br_table's entries follow it).
-        let last = instrs(code, s, e).last().unwrap_or(s);
+        let mut last = e - 1;
+        while last > s && is_entry[last] {
+            last -= 1;
+        }
         let i = &code[last];
         if i.op == Op::BrTable {
             for entry in last + 1..=last + 1 + i.imm as usize {
@@ -427,6 +453,7 @@ pub(crate) fn allocate(
         }
     }
     succ_at.push(succ_list.len() as u32);
+    drop(is_entry);
     let succs = |b: usize| &succ_list[succ_at[b] as usize..succ_at[b + 1] as usize];
     // Per block: slots used before being defined (gen) and defined (kill).
     let mut gen = Rows::new(nb, num_slots);
@@ -451,17 +478,21 @@ pub(crate) fn allocate(
         data: gen.data.clone(),
     };
     let mut live_out = Rows::new(nb, num_slots);
+    // live_out(b): the union of its successors' live-in sets.
+    let union_of_succs = |live_in: &Rows, b: usize, out: &mut [u64]| {
+        out.fill(0);
+        for &s in succs(b) {
+            for (o, x) in out.iter_mut().zip(live_in.row(s as usize)) {
+                *o |= x;
+            }
+        }
+    };
     let mut changed = true;
     let mut out = Bits::new(num_slots);
     while changed {
         changed = false;
         for b in (0..nb).rev() {
-            out.0.fill(0);
-            for &s in succs(b) {
-                for (o, x) in out.0.iter_mut().zip(live_in.row(s as usize)) {
-                    *o |= x;
-                }
-            }
+            union_of_succs(&live_in, b, &mut out.0);
             let (k, g) = (kill.row(b), gen.row(b));
             let words = live_in.words;
             let inn = &mut live_in.data[b * words..][..words];
@@ -470,8 +501,10 @@ pub(crate) fn allocate(
                 changed |= v != *w;
                 *w = v;
             }
-            live_out.row_mut(b).copy_from_slice(&out.0);
         }
+    }
+    for b in 0..nb {
+        union_of_succs(&live_in, b, live_out.row_mut(b));
     }
     drop((gen, kill));
 
