@@ -1,6 +1,6 @@
-//! 32-bit division and remainder by constants compile to multiplications (or
-//! shifts and masks); they must equal Rust's `/` and `%` (wrapping, for the
-//! signed ones) for every dividend, on both engines.
+//! Division and remainder by constants compile to multiplications (or shifts
+//! and masks); they must equal Rust's `/` and `%` (wrapping, for the signed
+//! ones) for every dividend, on both engines, at 32 and 64 bits.
 
 use zwasm_compiler::{compile, CompileOptions, Engine};
 use zwasm_loader::{Linker, Module, Store, Val};
@@ -119,6 +119,121 @@ fn constant_divisors_match_rust_on_both_engines() {
                 assert_eq!(
                     r,
                     vec![Val::I32(n.wrapping_rem(d))],
+                    "{engine:?}: {n} % {d}"
+                );
+            }
+        }
+    }
+}
+
+/// 64-bit divisors: small, around powers of two, and past the range the
+/// multiplication covers (`2^63` and above take the general path).
+const DIVISORS_64: &[u64] = &[
+    2,
+    3,
+    5,
+    7,
+    10,
+    16,
+    100,
+    1_000_000_007,
+    1 << 32,
+    (1 << 32) + 1,
+    0x7fff_ffff_ffff_ffff,
+    0x4000_0000_0000_0001,
+    0x5555_5555_5555_5555,
+    1 << 62,
+    1 << 63,
+    0x8000_0000_0000_0001,
+    u64::MAX,
+];
+
+const SIGNED_64: &[i64] = &[
+    2,
+    3,
+    7,
+    10,
+    1 << 40,
+    1_000_000_007,
+    i64::MAX,
+    0x4000_0000_0000_0001,
+    -1,
+    -3,
+    -16,
+    i64::MIN,
+    1,
+];
+
+fn dividends_64() -> Vec<u64> {
+    let mut v = vec![0, 1, 2, 3, i64::MAX as u64, 1 << 63, u64::MAX - 1, u64::MAX];
+    for d in DIVISORS_64 {
+        v.extend([d.wrapping_sub(1), *d, d.wrapping_add(1), d.wrapping_mul(3)]);
+    }
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..2000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.push(x);
+    }
+    v
+}
+
+#[test]
+fn constant_divisors_match_rust_on_both_engines_64() {
+    let mut text = String::from("(module\n");
+    for d in DIVISORS_64 {
+        text.push_str(&format!(
+            "(func (export \"div_{d}\") (param i64) (result i64) (i64.div_u (local.get 0) (i64.const {d})))\n\
+             (func (export \"rem_{d}\") (param i64) (result i64) (i64.rem_u (local.get 0) (i64.const {d})))\n"
+        ));
+    }
+    for (k, d) in SIGNED_64.iter().enumerate() {
+        text.push_str(&format!(
+            "(func (export \"sdiv_{k}\") (param i64) (result i64) (i64.div_s (local.get 0) (i64.const {d})))\n\
+             (func (export \"srem_{k}\") (param i64) (result i64) (i64.rem_s (local.get 0) (i64.const {d})))\n"
+        ));
+    }
+    text.push(')');
+    let ns = dividends_64();
+    for engine in [Engine::Interp, Engine::Native] {
+        let opts = CompileOptions {
+            engine,
+            ..CompileOptions::default()
+        };
+        let module = Module::from_bytes(&compile(text.as_bytes(), &opts).unwrap()).unwrap();
+        let mut store = Store::new();
+        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        for d in DIVISORS_64 {
+            let div = store.get_func(instance, &format!("div_{d}")).unwrap();
+            let rem = store.get_func(instance, &format!("rem_{d}")).unwrap();
+            for &n in &ns {
+                let q = store.call(div, &[Val::I64(n as i64)]).unwrap();
+                let r = store.call(rem, &[Val::I64(n as i64)]).unwrap();
+                assert_eq!(q, vec![Val::I64((n / d) as i64)], "{engine:?}: {n} / {d}");
+                assert_eq!(r, vec![Val::I64((n % d) as i64)], "{engine:?}: {n} % {d}");
+            }
+        }
+        for (k, &d) in SIGNED_64.iter().enumerate() {
+            let div = store.get_func(instance, &format!("sdiv_{k}")).unwrap();
+            let rem = store.get_func(instance, &format!("srem_{k}")).unwrap();
+            for &n in &ns {
+                let n = n as i64;
+                let q = store.call(div, &[Val::I64(n)]);
+                if n == i64::MIN && d == -1 {
+                    assert!(q.is_err(), "{engine:?}: MIN / -1 must trap");
+                } else {
+                    let q = q.unwrap();
+                    assert_eq!(
+                        q,
+                        vec![Val::I64(n.wrapping_div(d))],
+                        "{engine:?}: {n} / {d}"
+                    );
+                }
+                let r = store.call(rem, &[Val::I64(n)]).unwrap();
+                assert_eq!(
+                    r,
+                    vec![Val::I64(n.wrapping_rem(d))],
                     "{engine:?}: {n} % {d}"
                 );
             }

@@ -1380,6 +1380,12 @@ impl FnGen<'_> {
                 self.load_rcx(true, c);
                 self.div(op, true, a, b);
             }
+            I64DivUImm | I64RemUImm if i.imm > 1 && i.imm <= i64::MAX as u64 => {
+                self.div_u64_const(op == I64DivUImm, a, b, i.imm)
+            }
+            I64DivSImm | I64RemSImm if i.imm as i64 > 1 => {
+                self.div_s64_const(op == I64DivSImm, a, b, i.imm)
+            }
             I64DivSImm | I64DivUImm | I64RemSImm | I64RemUImm => {
                 asm!(self.asm; mov rcx, QWORD i.imm as i64);
                 let base = Op::ALL[(o - I64AddImm as u16 + I64Add as u16) as usize];
@@ -1641,6 +1647,99 @@ impl FnGen<'_> {
             ; pop rdx
         );
         self.set_gpr(a, RAX);
+    }
+
+    /// Unsigned 64-bit division or remainder by a constant `1 < d < 2^63`,
+    /// which cannot trap: a shift or mask for a power of two, otherwise the
+    /// round-up method of Granlund and Montgomery ("Division by invariant
+    /// integers using multiplication", exact for every 64-bit `n`): with
+    /// `l = ceil(log2 d)` and `m = floor(2^64 (2^l - d) / d) + 1`,
+    /// `t = high(n * m)` and `n / d = (t + ((n - t) >> 1)) >> (l - 1)`.
+    fn div_u64_const(&mut self, quotient: bool, a: u16, b: u16, d: u64) {
+        let r = self.gpr(b, RAX);
+        if d.is_power_of_two() {
+            let dst = self.dst(a);
+            if r != dst {
+                asm!(self.asm; mov Rq(dst), Rq(r));
+            }
+            if quotient {
+                asm!(self.asm; shr Rq(dst), d.trailing_zeros() as i8);
+            } else if d - 1 <= i32::MAX as u64 {
+                asm!(self.asm; and Rq(dst), (d - 1) as i32);
+            } else {
+                asm!(self.asm; mov rcx, QWORD (d - 1) as i64; and Rq(dst), rcx);
+            }
+            self.set_gpr(a, dst);
+            return;
+        }
+        asm!(self.asm; push rdx; mov rcx, Rq(r));
+        self.quotient_u64(d);
+        if !quotient {
+            self.minus_quotient_times(d);
+        }
+        asm!(self.asm; pop rdx);
+        self.set_gpr(a, RAX);
+    }
+
+    /// Signed 64-bit division or remainder by a constant `d > 1`, which cannot
+    /// trap: the unsigned method on `|n|`, then the sign of `n` (truncating
+    /// division; the remainder takes the dividend's sign).
+    fn div_s64_const(&mut self, quotient: bool, a: u16, b: u16, d: u64) {
+        let r = self.gpr(b, RAX);
+        asm!(self.asm
+            ; push rdx
+            ; mov rax, Rq(r)
+            ; cqo
+            ; xor rax, rdx
+            ; sub rax, rdx
+            ; push rdx
+            ; mov rcx, rax
+        );
+        if d.is_power_of_two() {
+            let k = d.trailing_zeros() as i8;
+            if quotient {
+                asm!(self.asm; shr rax, k);
+            } else {
+                asm!(self.asm; mov rdx, QWORD (d - 1) as i64; and rax, rdx);
+            }
+        } else {
+            self.quotient_u64(d);
+            if !quotient {
+                self.minus_quotient_times(d);
+            }
+        }
+        asm!(self.asm
+            ; pop rdx
+            ; xor rax, rdx
+            ; sub rax, rdx
+            ; pop rdx
+        );
+        self.set_gpr(a, RAX);
+    }
+
+    /// `rax = rcx / d` (unsigned, `d` not a power of two, `d < 2^63`); uses `rdx`.
+    fn quotient_u64(&mut self, d: u64) {
+        let l = 64 - (d - 1).leading_zeros();
+        let m = ((1u128 << (64 + l)) / d as u128 + 1 - (1u128 << 64)) as u64;
+        asm!(self.asm
+            ; mov rax, QWORD m as i64
+            ; mul rcx
+            ; mov rax, rcx
+            ; sub rax, rdx
+            ; shr rax, 1
+            ; add rax, rdx
+            ; shr rax, (l - 1) as i8
+        );
+    }
+
+    /// `rax = rcx - rax * d`: the remainder, given the quotient in `rax`.
+    fn minus_quotient_times(&mut self, d: u64) {
+        asm!(self.asm
+            ; mov rdx, QWORD d as i64
+            ; imul rax, rdx
+            ; sub rcx, rax
+            ; mov rax, rcx
+        );
     }
 
     /// `a = b op rcx` for a division or remainder, with its traps.
