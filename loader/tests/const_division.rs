@@ -64,68 +64,6 @@ fn dividends() -> Vec<u32> {
     v
 }
 
-#[test]
-fn constant_divisors_match_rust_on_both_engines() {
-    let mut text = String::from("(module\n");
-    for d in DIVISORS {
-        text.push_str(&format!(
-            "(func (export \"div_{d}\") (param i32) (result i32) (i32.div_u (local.get 0) (i32.const {d})))\n\
-             (func (export \"rem_{d}\") (param i32) (result i32) (i32.rem_u (local.get 0) (i32.const {d})))\n"
-        ));
-    }
-    for (k, d) in SIGNED.iter().enumerate() {
-        text.push_str(&format!(
-            "(func (export \"sdiv_{k}\") (param i32) (result i32) (i32.div_s (local.get 0) (i32.const {d})))\n\
-             (func (export \"srem_{k}\") (param i32) (result i32) (i32.rem_s (local.get 0) (i32.const {d})))\n"
-        ));
-    }
-    text.push(')');
-    let ns = dividends();
-    for engine in [Engine::Interp, Engine::Native] {
-        let opts = CompileOptions {
-            engine,
-            ..CompileOptions::default()
-        };
-        let module = Module::from_bytes(&compile(text.as_bytes(), &opts).unwrap()).unwrap();
-        let mut store = Store::new();
-        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
-        for d in DIVISORS {
-            let div = store.get_func(instance, &format!("div_{d}")).unwrap();
-            let rem = store.get_func(instance, &format!("rem_{d}")).unwrap();
-            for &n in &ns {
-                let q = store.call(div, &[Val::I32(n as i32)]).unwrap();
-                let r = store.call(rem, &[Val::I32(n as i32)]).unwrap();
-                assert_eq!(q, vec![Val::I32((n / d) as i32)], "{engine:?}: {n} / {d}");
-                assert_eq!(r, vec![Val::I32((n % d) as i32)], "{engine:?}: {n} % {d}");
-            }
-        }
-        for (k, &d) in SIGNED.iter().enumerate() {
-            let div = store.get_func(instance, &format!("sdiv_{k}")).unwrap();
-            let rem = store.get_func(instance, &format!("srem_{k}")).unwrap();
-            for &n in &ns {
-                let n = n as i32;
-                let q = store.call(div, &[Val::I32(n)]);
-                if n == i32::MIN && d == -1 {
-                    assert!(q.is_err(), "{engine:?}: MIN / -1 must trap");
-                } else {
-                    let q = q.unwrap();
-                    assert_eq!(
-                        q,
-                        vec![Val::I32(n.wrapping_div(d))],
-                        "{engine:?}: {n} / {d}"
-                    );
-                }
-                let r = store.call(rem, &[Val::I32(n)]).unwrap();
-                assert_eq!(
-                    r,
-                    vec![Val::I32(n.wrapping_rem(d))],
-                    "{engine:?}: {n} % {d}"
-                );
-            }
-        }
-    }
-}
-
 /// 64-bit divisors: small, around powers of two, and past the range the
 /// multiplication covers (`2^63` and above take the general path).
 const DIVISORS_64: &[u64] = &[
@@ -179,64 +117,86 @@ fn dividends_64() -> Vec<u64> {
     v
 }
 
-#[test]
-fn constant_divisors_match_rust_on_both_engines_64() {
-    let mut text = String::from("(module\n");
-    for d in DIVISORS_64 {
-        text.push_str(&format!(
-            "(func (export \"div_{d}\") (param i64) (result i64) (i64.div_u (local.get 0) (i64.const {d})))\n\
-             (func (export \"rem_{d}\") (param i64) (result i64) (i64.rem_u (local.get 0) (i64.const {d})))\n"
-        ));
-    }
-    for (k, d) in SIGNED_64.iter().enumerate() {
-        text.push_str(&format!(
-            "(func (export \"sdiv_{k}\") (param i64) (result i64) (i64.div_s (local.get 0) (i64.const {d})))\n\
-             (func (export \"srem_{k}\") (param i64) (result i64) (i64.rem_s (local.get 0) (i64.const {d})))\n"
-        ));
-    }
-    text.push(')');
-    let ns = dividends_64();
-    for engine in [Engine::Interp, Engine::Native] {
-        let opts = CompileOptions {
-            engine,
-            ..CompileOptions::default()
-        };
-        let module = Module::from_bytes(&compile(text.as_bytes(), &opts).unwrap()).unwrap();
-        let mut store = Store::new();
-        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
-        for d in DIVISORS_64 {
-            let div = store.get_func(instance, &format!("div_{d}")).unwrap();
-            let rem = store.get_func(instance, &format!("rem_{d}")).unwrap();
-            for &n in &ns {
-                let q = store.call(div, &[Val::I64(n as i64)]).unwrap();
-                let r = store.call(rem, &[Val::I64(n as i64)]).unwrap();
-                assert_eq!(q, vec![Val::I64((n / d) as i64)], "{engine:?}: {n} / {d}");
-                assert_eq!(r, vec![Val::I64((n % d) as i64)], "{engine:?}: {n} % {d}");
+/// A test that compiles `div_u`/`rem_u` by every unsigned divisor and
+/// `div_s`/`rem_s` by every signed one into one module, and checks every
+/// dividend against Rust on both engines.
+macro_rules! division_test {
+    ($name:ident, $wasm:literal, $u:ty, $s:ty, $val:ident, $divisors:expr, $signed:expr, $dividends:expr) => {
+        #[test]
+        fn $name() {
+            let mut text = String::from("(module\n");
+            for d in $divisors {
+                text.push_str(&format!(
+                    "(func (export \"div_{d}\") (param {w}) (result {w}) ({w}.div_u (local.get 0) ({w}.const {d})))\n\
+                     (func (export \"rem_{d}\") (param {w}) (result {w}) ({w}.rem_u (local.get 0) ({w}.const {d})))\n",
+                    w = $wasm
+                ));
             }
-        }
-        for (k, &d) in SIGNED_64.iter().enumerate() {
-            let div = store.get_func(instance, &format!("sdiv_{k}")).unwrap();
-            let rem = store.get_func(instance, &format!("srem_{k}")).unwrap();
-            for &n in &ns {
-                let n = n as i64;
-                let q = store.call(div, &[Val::I64(n)]);
-                if n == i64::MIN && d == -1 {
-                    assert!(q.is_err(), "{engine:?}: MIN / -1 must trap");
-                } else {
-                    let q = q.unwrap();
-                    assert_eq!(
-                        q,
-                        vec![Val::I64(n.wrapping_div(d))],
-                        "{engine:?}: {n} / {d}"
-                    );
+            for (k, d) in $signed.iter().enumerate() {
+                text.push_str(&format!(
+                    "(func (export \"sdiv_{k}\") (param {w}) (result {w}) ({w}.div_s (local.get 0) ({w}.const {d})))\n\
+                     (func (export \"srem_{k}\") (param {w}) (result {w}) ({w}.rem_s (local.get 0) ({w}.const {d})))\n",
+                    w = $wasm
+                ));
+            }
+            text.push(')');
+            let ns: Vec<$u> = $dividends;
+            for engine in [Engine::Interp, Engine::Native] {
+                let opts = CompileOptions {
+                    engine,
+                    ..CompileOptions::default()
+                };
+                let module = Module::from_bytes(&compile(text.as_bytes(), &opts).unwrap()).unwrap();
+                let mut store = Store::new();
+                let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+                for d in $divisors {
+                    let div = store.get_func(instance, &format!("div_{d}")).unwrap();
+                    let rem = store.get_func(instance, &format!("rem_{d}")).unwrap();
+                    for &n in &ns {
+                        let q = store.call(div, &[Val::$val(n as $s)]).unwrap();
+                        let r = store.call(rem, &[Val::$val(n as $s)]).unwrap();
+                        assert_eq!(q, vec![Val::$val((n / d) as $s)], "{engine:?}: {n} / {d}");
+                        assert_eq!(r, vec![Val::$val((n % d) as $s)], "{engine:?}: {n} % {d}");
+                    }
                 }
-                let r = store.call(rem, &[Val::I64(n)]).unwrap();
-                assert_eq!(
-                    r,
-                    vec![Val::I64(n.wrapping_rem(d))],
-                    "{engine:?}: {n} % {d}"
-                );
+                for (k, &d) in $signed.iter().enumerate() {
+                    let div = store.get_func(instance, &format!("sdiv_{k}")).unwrap();
+                    let rem = store.get_func(instance, &format!("srem_{k}")).unwrap();
+                    for &n in &ns {
+                        let n = n as $s;
+                        let q = store.call(div, &[Val::$val(n)]);
+                        if n == <$s>::MIN && d == -1 {
+                            assert!(q.is_err(), "{engine:?}: MIN / -1 must trap");
+                        } else {
+                            let q = q.unwrap();
+                            assert_eq!(q, vec![Val::$val(n.wrapping_div(d))], "{engine:?}: {n} / {d}");
+                        }
+                        let r = store.call(rem, &[Val::$val(n)]).unwrap();
+                        assert_eq!(r, vec![Val::$val(n.wrapping_rem(d))], "{engine:?}: {n} % {d}");
+                    }
+                }
             }
         }
-    }
+    };
 }
+
+division_test!(
+    constant_divisors_match_rust_on_both_engines,
+    "i32",
+    u32,
+    i32,
+    I32,
+    DIVISORS,
+    SIGNED,
+    dividends()
+);
+division_test!(
+    constant_divisors_match_rust_on_both_engines_64,
+    "i64",
+    u64,
+    i64,
+    I64,
+    DIVISORS_64,
+    SIGNED_64,
+    dividends_64()
+);
