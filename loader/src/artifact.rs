@@ -469,17 +469,12 @@ impl Module {
             while pc < code.len() {
                 let ins = &code[pc];
                 let fmt = ins.op.fmt();
-                for field in fmt.reads() {
-                    let s = match field {
-                        'a' => ins.a,
-                        'b' => ins.b,
-                        _ => ins.c,
-                    };
-                    if s as u32 >= slots {
-                        return Err(bad(pc, "slot out of range"));
-                    }
-                }
-                if fmt.writes_a() && ins.a as u32 >= slots {
+                // Slot fields read (bits 0-2 for a, b, c), and `a` when written.
+                let fields = fmt.read_mask() | u8::from(fmt.writes_a());
+                if (fields & 1 != 0 && ins.a as u32 >= slots)
+                    || (fields & 2 != 0 && ins.b as u32 >= slots)
+                    || (fields & 4 != 0 && ins.c as u32 >= slots)
+                {
                     return Err(bad(pc, "slot out of range"));
                 }
                 let target_ok = |at: usize, off: i32| {
