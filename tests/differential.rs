@@ -52,7 +52,8 @@ enum Config {
     MixedOdd,
     /// Native, with the defined functions of even index kept as IR.
     MixedEven,
-    /// The native artifact with native code switched off (`interp_only`).
+    /// The native artifact, compiled with `keep_ir`, with native code
+    /// switched off (`interp_only`).
     NativeOff,
 }
 
@@ -71,7 +72,7 @@ impl Config {
             Config::Native => "native",
             Config::MixedOdd => "native, odd functions as IR",
             Config::MixedEven => "native, even functions as IR",
-            Config::NativeOff => "native artifact, native code off",
+            Config::NativeOff => "native artifact with its IR, native code off",
         }
     }
 
@@ -83,7 +84,13 @@ impl Config {
                     ..CompileOptions::default()
                 }
             }
-            Config::Native | Config::NativeOff => return CompileOptions::default(),
+            Config::Native => return CompileOptions::default(),
+            Config::NativeOff => {
+                return CompileOptions {
+                    keep_ir: true,
+                    ..CompileOptions::default()
+                }
+            }
             Config::MixedOdd => 1,
             Config::MixedEven => 0,
         };

@@ -153,8 +153,12 @@ pub mod flags {
     pub const FUEL: u64 = 1 << 1;
     /// Function entries and loop iterations check the interrupt flag.
     pub const INTERRUPT: u64 = 1 << 2;
+    /// Functions with native code keep, as IR, only the instructions their
+    /// code hands to libcalls by index (not a body to run): the module runs
+    /// only with its native code.
+    pub const PARTIAL_IR: u64 = 1 << 3;
     /// Every flag this release knows.
-    pub const ALL: u64 = GUARD_PAGES | FUEL | INTERRUPT;
+    pub const ALL: u64 = GUARD_PAGES | FUEL | INTERRUPT | PARTIAL_IR;
 }
 
 /// Address space reserved for a 32-bit memory with guard pages: 4 GiB of

@@ -111,14 +111,18 @@ pub(crate) fn load_artifact(path: &Path, bytes: &[u8]) -> Result<Module, CliErro
 }
 
 /// Reads `path` and returns it as a loaded module, compiling it in memory
-/// if needed.
+/// if needed (keeping every function's IR, for `inspect` to show).
 pub(crate) fn load(path: &Path) -> Result<Module, CliError> {
     let bytes = read(path)?;
     match Kind::of(path, &bytes) {
         Kind::Zwo => load_artifact(path, &bytes),
         kind => {
             let wasm = to_wasm(path, kind, &bytes)?;
-            load_artifact(path, &compile(path, &wasm, &CompileOptions::default())?)
+            let opts = CompileOptions {
+                keep_ir: true,
+                ..CompileOptions::default()
+            };
+            load_artifact(path, &compile(path, &wasm, &opts)?)
         }
     }
 }

@@ -177,7 +177,7 @@ fn summary_text(module: &Module, file: &str) -> String {
             s,
             "  {index:>5}  {:>10}  {:>9}  {:>5}  {:>12}  {name}: {}",
             f.wasm_size,
-            f.code_len,
+            ir_len(module, f).map_or_else(|| "-".to_string(), |n| n.to_string()),
             f.num_slots,
             if f.native_len == 0 {
                 "-".to_string()
@@ -277,7 +277,7 @@ fn summary_json(module: &Module, file: &str) -> Json {
             ("name", func_name(meta, index).into()),
             ("type", func_type_text(meta, index).into()),
             ("wasm_size", f.wasm_size.into()),
-            ("ir_instrs", f.code_len.into()),
+            ("ir_instrs", ir_len(module, f).into()),
             ("slots", f.num_slots.into()),
             ("native_bytes", f.native_len.into()),
             // Where the function's code sits in the .zwo file, as `perf`
@@ -313,6 +313,12 @@ fn summary_json(module: &Module, file: &str) -> Json {
     ])
 }
 
+/// The length of a function's IR, or `None` when the artifact kept only the
+/// few instructions its native code hands to the runtime.
+fn ir_len(module: &Module, f: &zwasm_abi::module::FuncDef) -> Option<u32> {
+    (module.has_full_ir() || f.native_len == 0).then_some(f.code_len)
+}
+
 /// One function's IR, with a header line (text) or as JSON.
 fn ir(module: &Module, index: u32, json: bool) -> Result<String, String> {
     let meta = module.meta();
@@ -321,6 +327,12 @@ fn ir(module: &Module, index: u32, json: bool) -> Result<String, String> {
         return Err(format!("function {index} is imported; it has no IR"));
     };
     let f = &meta.funcs[def as usize];
+    if ir_len(module, f).is_none() {
+        return Err(format!(
+            "function {index} has native code only: this artifact did not keep its IR \
+             (inspect the .wasm, or compile with --engine interp)"
+        ));
+    }
     let code = zwasm_abi::print::function(module.func_code(def));
     let name = func_name(meta, index);
     let ty = func_type_text(meta, index);

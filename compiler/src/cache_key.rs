@@ -24,6 +24,7 @@ pub fn cache_key(wasm: &[u8], opts: &CompileOptions, build: &[u8]) -> [u8; 32] {
         force_ir,
         fuel,
         interruptible,
+        keep_ir,
     } = opts;
     // The CPU features native code may use, so a cache shared by two machines
     // (a home directory on NFS) never hands one the other's code.
@@ -38,7 +39,11 @@ pub fn cache_key(wasm: &[u8], opts: &CompileOptions, build: &[u8]) -> [u8; 32] {
         &cpu.to_le_bytes(),
         engine.name().as_bytes(),
         &forced,
-        &[u8::from(*fuel), u8::from(*interruptible)],
+        &[
+            u8::from(*fuel),
+            u8::from(*interruptible),
+            u8::from(*keep_ir),
+        ],
         build,
     ] {
         h.update(&(field.len() as u64).to_le_bytes());

@@ -49,6 +49,12 @@ pub struct CompileOptions {
     pub fuel: bool,
     /// Function entries and loop iterations check the store's interrupt flag.
     pub interruptible: bool,
+    /// Keep the whole IR of functions that have native code, so the artifact
+    /// can also run on the interpreter alone (`Module::interp_only`, or an
+    /// instance whose memory 0 cannot have guard pages). Off, such functions
+    /// keep only the few instructions their code hands to the runtime, which
+    /// about halves the artifact.
+    pub keep_ir: bool,
 }
 
 /// Compiles a wasm binary or wat text into `.zwo` artifact bytes.
@@ -95,11 +101,58 @@ fn native_code(
     let out = x64
         .compile(&info, &selected)
         .map_err(CompileError::Backend)?;
+    let mut out = out;
     for (f, &(start, len)) in compiled.meta.funcs.iter_mut().zip(&out.funcs) {
         f.native_start = start;
         f.native_len = len;
     }
+    if lay_out_ir(compiled, &mut out, opts.keep_ir) {
+        out.flags |= zwasm_abi::native::flags::PARTIAL_IR;
+    }
     Ok(out)
+}
+
+/// Lays out the artifact's IR. A function left to the interpreter keeps its
+/// whole body; one with native code keeps (unless `keep_ir`) only the
+/// instructions its code hands to libcalls by index, in pc order. Fills in
+/// those indices in the code. Returns whether any body was left out.
+fn lay_out_ir(
+    compiled: &mut module::Compiled,
+    native: &mut backend::NativeCode,
+    keep_ir: bool,
+) -> bool {
+    let mut refs = std::mem::take(&mut native.ir_refs);
+    refs.sort_unstable_by_key(|&(at, def, pc)| (def, pc, at));
+    let mut refs = refs.as_slice();
+    let mut ir = Vec::with_capacity(if keep_ir { compiled.code.len() } else { 0 });
+    let mut partial = false;
+    for (def, f) in compiled.meta.funcs.iter_mut().enumerate() {
+        let body = &compiled.code[f.code_start as usize..][..f.code_len as usize];
+        let here = refs.iter().take_while(|r| r.1 == def as u32).count();
+        let (mine, rest) = refs.split_at(here);
+        refs = rest;
+        let start = ir.len() as u32;
+        if f.native_len != 0 && !keep_ir {
+            partial = true;
+            let mut last = None;
+            for &(at, _, pc) in mine {
+                if last != Some(pc) {
+                    ir.push(body[pc as usize]);
+                    last = Some(pc);
+                }
+                native.set_ir_index(at, ir.len() as u32 - 1);
+            }
+            f.code_len = ir.len() as u32 - start;
+        } else {
+            ir.extend_from_slice(body);
+            for &(at, _, pc) in mine {
+                native.set_ir_index(at, start + pc);
+            }
+        }
+        f.code_start = start;
+    }
+    compiled.code = ir;
+    partial
 }
 
 /// How many threads compilation may use: the CPUs this process may run on

@@ -270,7 +270,8 @@ impl Module {
     }
 
     /// This module with native code switched off: every function runs on the
-    /// interpreter.
+    /// interpreter. Instantiating it fails unless the artifact kept every
+    /// function's IR ([`Module::has_full_ir`]).
     pub fn interp_only(&self) -> Module {
         Module {
             inner: self.inner.clone(),
@@ -281,6 +282,14 @@ impl Module {
     /// Whether functions with native code run it.
     pub fn native_enabled(&self) -> bool {
         self.native && self.inner.code.is_some()
+    }
+
+    /// Whether every function has its whole IR, so the module can also run
+    /// on the interpreter alone. An artifact compiled for native code without
+    /// `keep_ir` has not: its native functions keep only the instructions
+    /// their code hands to the runtime.
+    pub fn has_full_ir(&self) -> bool {
+        self.inner.header.flags & zwasm_abi::native::flags::PARTIAL_IR == 0
     }
 
     /// Whether the native code leaves out bounds checks on memory 0, relying
@@ -440,8 +449,11 @@ impl Module {
             let bad = |pc: usize, what: &str| {
                 LoadError::Damaged(format!("function {def}: {what} at instruction {pc}"))
             };
+            // With partial IR, a native function's IR is a list of single
+            // instructions its code hands to the runtime, not a body.
+            let partial = !self.has_full_ir() && f.native_len != 0;
             let end = f.code_start as usize + f.code_len as usize;
-            if end > self.inner.ir_len || f.code_len == 0 {
+            if end > self.inner.ir_len || (f.code_len == 0 && !partial) {
                 return Err(bad(0, "code range out of bounds"));
             }
             if !meta.is_func_type(f.ty) || f.num_slots > u16::MAX as u32 + 1 {
@@ -476,6 +488,9 @@ impl Module {
                     || (fields & 4 != 0 && ins.c as u32 >= slots)
                 {
                     return Err(bad(pc, "slot out of range"));
+                }
+                if partial && (fmt.is_branch() || fmt == Fmt::BrTable) {
+                    return Err(bad(pc, "branch in a native function's IR"));
                 }
                 let target_ok = |at: usize, off: i32| {
                     let t = at as i64 + 1 + off as i64;
@@ -574,6 +589,9 @@ impl Module {
                     _ => {}
                 }
                 pc += 1;
+            }
+            if partial {
+                continue;
             }
             // Execution must never run off the end of a function.
             let last = code[code.len() - 1].op;

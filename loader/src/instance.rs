@@ -131,12 +131,30 @@ pub(crate) fn instantiate(
 
     // Code without bounds checks needs memory 0 inside a guarded reservation;
     // on a memory without one (the host refused the reservation), the instance
-    // runs on the interpreter.
+    // runs on the interpreter, if the artifact kept every function's IR.
     let guarded = match inst.memories.first() {
         Some(&m) => store.memories[m as usize].has_guard(),
         None => true,
     };
-    if module.native_enabled() && (guarded || !module.needs_guard_pages()) {
+    let native = module.native_enabled() && (guarded || !module.needs_guard_pages());
+    if !native && !module.has_full_ir() {
+        return Err(if module.native_enabled() {
+            Error::Resource(
+                "memory 0 has no guard pages (the host refused its address-space reservation), \
+                 which this module's native code needs, and the artifact has no IR to run \
+                 without them (compile it with `CompileOptions::keep_ir`)"
+                    .into(),
+            )
+        } else {
+            Error::Usage(
+                "this artifact keeps only part of its native functions' IR, so it cannot run \
+                 on the interpreter alone (compile it with `--engine interp`, or with \
+                 `CompileOptions::keep_ir`)"
+                    .into(),
+            )
+        });
+    }
+    if native {
         let globals: Vec<*mut u64> = inst
             .globals
             .iter()

@@ -261,3 +261,65 @@ fn reentry_through_the_host_keeps_the_outer_value_stack_bound() {
         }
     }
 }
+
+/// An artifact with native code keeps only the IR instructions its code hands
+/// to the runtime (here `call_indirect`'s slow path), so it is smaller and
+/// refuses to run on the interpreter alone; with `keep_ir` it has every body
+/// and runs either way, with the same results.
+#[test]
+fn native_artifacts_keep_ir_only_for_the_runtime_unless_asked() {
+    if !cfg!(target_arch = "x86_64") {
+        return;
+    }
+    let bytes = |keep_ir| {
+        let opts = CompileOptions {
+            keep_ir,
+            ..CompileOptions::default()
+        };
+        zwasm_compiler::compile(WAT.as_bytes(), &opts).expect("compiles")
+    };
+    let (partial, full) = (bytes(false), bytes(true));
+    // The IR section's length, from the header's section table.
+    let ir_len = |b: &[u8]| u64::from_le_bytes(b[152..160].try_into().unwrap());
+    assert_eq!(ir_len(&partial), 2 * 16);
+    assert!(ir_len(&full) > 20 * 16, "{}", ir_len(&full));
+    let partial = Module::from_bytes(&partial).expect("loads");
+    let full = Module::from_bytes(&full).expect("loads");
+    assert!(!partial.has_full_ir());
+    assert!(full.has_full_ir());
+    // Every defined function has native code, so each keeps at most the few
+    // instructions its code names (`run_indirect` and `$mid` have a
+    // `call_indirect` each), and the whole IR stays with `keep_ir`.
+    let kept: Vec<usize> = (0..DEFINED as u32)
+        .map(|d| partial.func_code(d).len())
+        .collect();
+    assert_eq!(kept.iter().sum::<usize>(), 2, "{kept:?}");
+    assert!((0..DEFINED as u32).all(|d| full.func_code(d).len() > 1));
+
+    let run = |module: &Module| {
+        let mut store = Store::new();
+        let ty = FuncType {
+            params: vec![ValType::I32],
+            results: vec![ValType::I32],
+        };
+        let host = store.host_func(ty, |_, args, results| {
+            results[0] = args[0];
+            Ok(())
+        });
+        let mut linker = Linker::new();
+        linker.define("env", "host", Extern::Func(host));
+        let instance = linker.instantiate(&mut store, module)?;
+        let f = store.get_func(instance, "run_indirect").unwrap();
+        store.call(f, &[Val::I32(1), Val::I32(3)])
+    };
+    let expected = run(&full).expect("runs");
+    assert_eq!(run(&partial).expect("runs"), expected);
+    assert_eq!(run(&full.interp_only()).expect("runs"), expected);
+    let refused = run(&partial.interp_only()).expect_err("needs its IR");
+    assert!(
+        refused
+            .to_string()
+            .contains("cannot run on the interpreter alone"),
+        "{refused}"
+    );
+}

@@ -19,7 +19,12 @@ struct Artifact {
 
 fn native_artifact() -> Artifact {
     let src = std::fs::read(root().join(example("fibonacci.wat"))).unwrap();
-    let bytes = zwasm_compiler::compile(&src, &Default::default()).unwrap();
+    // With every function's IR kept, so that each section has bytes to spoil.
+    let opts = zwasm_compiler::CompileOptions {
+        keep_ir: true,
+        ..Default::default()
+    };
+    let bytes = zwasm_compiler::compile(&src, &opts).unwrap();
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
     let section = |i: usize| (word(128 + 16 * i), word(136 + 16 * i));
     let (meta, ir, code) = (section(0), section(1), section(2));

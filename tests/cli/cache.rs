@@ -222,12 +222,10 @@ fn each_engine_has_its_own_entry() {
     assert_ne!(expected[0], expected[1]);
     assert_eq!(entries(&home), expected);
     assert!(interp.ends_with(expected_entry(&wasm, Engine::Interp)));
-    // A `.zwo` runs on either engine.
-    let zwo = home.join("fib.zwo");
-    let o = zwasm_with(&home, &["compile", &fib, "-o", zwo.to_str().unwrap()]);
-    assert_exit(&o, 0);
-    for engine in ["interp", "native"] {
-        let o = zwasm_with(
+    // A `.zwo` compiled for the interpreter runs on either engine; one with
+    // native code keeps only part of its IR, so the interpreter refuses it.
+    let run = |zwo: &std::path::Path, engine: &str| {
+        zwasm_with(
             &home,
             &[
                 "run",
@@ -238,10 +236,31 @@ fn each_engine_has_its_own_entry() {
                 "fib",
                 "90",
             ],
-        );
+        )
+    };
+    let interp_zwo = home.join("fib-interp.zwo");
+    let native_zwo = home.join("fib.zwo");
+    for (zwo, engine) in [(&interp_zwo, "interp"), (&native_zwo, "native")] {
+        let out = zwo.to_str().unwrap();
+        let o = zwasm_with(&home, &["compile", "--engine", engine, &fib, "-o", out]);
+        assert_exit(&o, 0);
+    }
+    for (zwo, engine) in [
+        (&interp_zwo, "interp"),
+        (&interp_zwo, "native"),
+        (&native_zwo, "native"),
+    ] {
+        let o = run(zwo, engine);
         assert_exit(&o, 0);
         assert_eq!(stdout(&o), "2880067194370816120\n", "{engine}");
     }
+    let o = run(&native_zwo, "interp");
+    assert_exit(&o, 1);
+    assert!(
+        stderr(&o).contains("cannot run on the interpreter alone"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

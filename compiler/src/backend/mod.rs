@@ -77,10 +77,23 @@ pub(crate) struct NativeCode {
     pub code: Vec<u8>,
     /// Per defined function: offset and length in `code` (length 0: IR only).
     pub funcs: Vec<(u32, u32)>,
+    /// The IR instructions the code hands to libcalls by index: (offset in
+    /// `code` just past the index's 32-bit little-endian immediate, defined
+    /// function, pc in that function). The index is the instruction's place
+    /// in the artifact's IR, filled in by [`NativeCode::set_ir_index`] once
+    /// the IR is laid out.
+    pub ir_refs: Vec<(usize, u32, u32)>,
     /// The CPU features the code uses (`zwasm_abi::native::cpu`).
     pub cpu_features: u64,
     /// What the code assumes of the runtime (`zwasm_abi::native::flags`).
     pub flags: u64,
+}
+
+impl NativeCode {
+    /// Fills in the IR index whose immediate ends at `at`.
+    pub fn set_ir_index(&mut self, at: usize, index: u32) {
+        self.code[at - 4..at].copy_from_slice(&index.to_le_bytes());
+    }
 }
 
 /// An ISA backend.

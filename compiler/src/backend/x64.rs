@@ -136,6 +136,7 @@ impl Backend for X64 {
         let mut funcs = vec![(0u32, 0u32); native.len()];
         let mut used = 0;
         let mut relocs = Vec::new();
+        let mut ir_refs = Vec::new();
         for chunk in results {
             let chunk = chunk?;
             code.resize(code.len().next_multiple_of(16), 0xcc);
@@ -144,6 +145,12 @@ impl Backend for X64 {
                 funcs[def] = ((base + start) as u32, len as u32);
             }
             relocs.extend(chunk.relocs.into_iter().map(|(at, def)| (base + at, def)));
+            ir_refs.extend(
+                chunk
+                    .ir_refs
+                    .into_iter()
+                    .map(|(at, def, pc)| (base + at, def, pc)),
+            );
             used |= chunk.used;
             code.extend_from_slice(&chunk.code);
         }
@@ -158,6 +165,7 @@ impl Backend for X64 {
         Ok(NativeCode {
             code,
             funcs,
+            ir_refs,
             cpu_features: used,
             flags: m.hooks | if m.memory64 { 0 } else { flags::GUARD_PAGES },
         })
@@ -165,7 +173,7 @@ impl Backend for X64 {
 }
 
 /// Below this much IR in all, a module is compiled on one thread: a second
-/// thread costs about 0.1 ms (its stack, its malloc arena, cold caches), and
+/// thread costs 0.1 to 0.2 ms (its stack, its malloc arena, cold caches), and
 /// one large function can leave it little to do.
 const PARALLEL_MIN_IR: usize = 16_000;
 
@@ -176,6 +184,8 @@ struct Chunk {
     funcs: Vec<(usize, usize, usize)>,
     /// (offset just past a rel32, defined function it calls or jumps to).
     relocs: Vec<(usize, usize)>,
+    /// (offset just past an IR index immediate, defined function, pc).
+    ir_refs: Vec<(usize, u32, u32)>,
     used: u64,
 }
 
@@ -189,6 +199,7 @@ impl X64 {
         let mut asm = Asm::new(0);
         let mut funcs = Vec::with_capacity(defs.len());
         let mut relocs = Vec::new();
+        let mut ir_refs = Vec::new();
         let mut used = 0u64;
         for &def in defs {
             asm.align(16, 0xcc);
@@ -215,7 +226,7 @@ impl X64 {
                 m,
                 def,
                 code,
-                base: f.code_start,
+                ir_refs: &mut ir_refs,
                 labels: Vec::new(),
                 loop_heads: Vec::new(),
                 traps: Vec::new(),
@@ -237,6 +248,7 @@ impl X64 {
             code,
             funcs,
             relocs,
+            ir_refs,
             used,
         })
     }
@@ -317,8 +329,9 @@ struct FnGen<'a> {
     m: &'a ModuleInfo<'a>,
     def: usize,
     code: &'a [Instr],
-    /// Index of `code[0]` in the module's IR.
-    base: u32,
+    /// Instructions the code hands to a libcall by their IR index: (offset
+    /// just past the 32-bit immediate to patch, defined function, pc).
+    ir_refs: &'a mut Vec<(usize, u32, u32)>,
     /// A label per IR instruction that is a branch target.
     labels: Vec<Option<DynamicLabel>>,
     /// Which IR instructions a backward branch targets.
@@ -772,14 +785,19 @@ impl FnGen<'_> {
     }
 
     fn exec(&mut self, pc: usize) {
-        let index = self.base + pc as u32;
         self.barrier_before(pc);
-        asm!(self.asm
-            ; mov rsi, rbx
-            ; mov edx, index as i32
-        );
+        asm!(self.asm; mov rsi, rbx);
+        self.ir_index_to_edx(pc);
         self.libcall(libcall::EXEC);
         self.barrier_after(pc);
+    }
+
+    /// `mov edx, <IR index of instruction pc>`: the index is known only once
+    /// the module's IR is laid out, so the immediate is patched then.
+    fn ir_index_to_edx(&mut self, pc: usize) {
+        asm!(self.asm; mov edx, 0);
+        let at = self.asm.offset().0;
+        self.ir_refs.push((at, self.def as u32, pc as u32));
     }
 
     /// Emits instruction `pc`; returns the next pc to emit.
@@ -788,7 +806,7 @@ impl FnGen<'_> {
         let i = self.code[pc];
         if matches!(i.op, Op::MemoryFill | Op::MemoryCopy) && i.imm == 0 && !self.m.memory64 {
             self.barrier_before(pc);
-            self.bulk_memory(&i, self.base + pc as u32);
+            self.bulk_memory(&i, pc);
             self.barrier_after(pc);
             return pc + 1;
         }
@@ -849,7 +867,6 @@ impl FnGen<'_> {
                 self.barrier_after(pc);
             }
             CallIndirect => {
-                let index = self.base + pc as u32;
                 self.barrier_before(pc);
                 let slow = self.asm.new_dynamic_label();
                 let done = self.asm.new_dynamic_label();
@@ -859,8 +876,8 @@ impl FnGen<'_> {
                 asm!(self.asm
                     ; =>slow
                     ; mov rsi, rbx
-                    ; mov edx, index as i32
                 );
+                self.ir_index_to_edx(pc);
                 self.libcall(libcall::CALL_INDIRECT);
                 asm!(self.asm; =>done);
                 self.barrier_after(pc);
@@ -993,7 +1010,7 @@ impl FnGen<'_> {
     /// address goes to the `exec` libcall (IR instruction `index`). Runs
     /// after a barrier, so every caller-saved register is free and the
     /// operands are in their frame cells.
-    fn bulk_memory(&mut self, i: &Instr, index: u32) {
+    fn bulk_memory(&mut self, i: &Instr, pc: usize) {
         let oob = self.trap_code(TrapCode::MemoryOutOfBounds);
         asm!(self.asm
             ; mov edi, [rbx + s(i.a)]
@@ -1027,10 +1044,8 @@ impl FnGen<'_> {
         );
         // Overlapping with the destination above: a backward `rep movsb` goes
         // a byte at a time, so the runtime's memmove does it.
-        asm!(self.asm
-            ; mov rsi, rbx
-            ; mov edx, index as i32
-        );
+        asm!(self.asm; mov rsi, rbx);
+        self.ir_index_to_edx(pc);
         self.libcall(libcall::EXEC);
         asm!(self.asm
             ; jmp =>done
