@@ -922,7 +922,40 @@ impl FuncGen<'_> {
         let wide = ty == Ty::I64;
         let other_int = if wide { Ty::I32 } else { Ty::I64 };
         match self.rng.below(100) {
-            0..=39 => {
+            0..=5 => {
+                // Shapes the backend rewrites: an add of a value shifted by
+                // 1 to 3 (one `lea`), and division by a constant (a multiply).
+                let a = self.expr(ty, d).text;
+                let b = self.expr(ty, d).text;
+                if self.rng.chance(50) {
+                    let k = 1 + self.rng.below(3);
+                    e(format!("({t}.add {a} ({t}.shl {b} ({t}.const {k})))"))
+                } else {
+                    let op = *self.rng.pick(&["div_s", "div_u", "rem_s", "rem_u"]);
+                    let common = [
+                        "2",
+                        "3",
+                        "7",
+                        "10",
+                        "16",
+                        "1000",
+                        "0x7fffffff",
+                        "-1",
+                        "-3",
+                        "-16",
+                        "0x40000001",
+                    ];
+                    let wide_only = ["0x100000001", "0x7fffffffffffffff", "-0x8000000000000000"];
+                    let k = self
+                        .rng
+                        .below(common.len() + if wide { wide_only.len() } else { 0 });
+                    let divisor = common
+                        .get(k)
+                        .unwrap_or_else(|| &wide_only[k - common.len()]);
+                    e(format!("({t}.{op} {a} ({t}.const {divisor}))"))
+                }
+            }
+            6..=39 => {
                 let op = *self.rng.pick(&[
                     "add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor",
                     "shl", "shr_s", "shr_u", "rotl", "rotr",
