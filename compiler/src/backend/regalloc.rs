@@ -48,6 +48,9 @@ pub(crate) struct Allocation {
     barriers: Vec<(u32, u32, u32)>,
     /// Allocated parameter slots live at entry (to load in the prologue).
     pub entry_loads: Vec<u16>,
+    /// The slots live at entry, as a bit set (`None`: every slot, for a
+    /// function too large to analyse).
+    entry_live: Option<Vec<u64>>,
     /// The preserved integer registers (pool indices) the function uses: it
     /// saves them on entry and restores them on return.
     pub preserved_used: Vec<u8>,
@@ -70,6 +73,7 @@ impl Allocation {
             barrier_slots: Vec::new(),
             barriers: Vec::new(),
             entry_loads: Vec::new(),
+            entry_live: None,
             cond_dies: Vec::new(),
             preserved_used: Vec::new(),
             const_addr: Vec::new(),
@@ -86,6 +90,13 @@ impl Allocation {
     /// Whether the `i32.add` at `pc` absorbs the shift at `pc - 1`.
     pub fn scaled_add(&self, pc: usize) -> bool {
         self.scaled_add.binary_search(&(pc as u32)).is_ok()
+    }
+
+    /// Whether some path from the entry reads `slot` before writing it.
+    pub fn live_at_entry(&self, slot: u16) -> bool {
+        self.entry_live
+            .as_ref()
+            .is_none_or(|w| w[slot as usize / 64] >> (slot % 64) & 1 != 0)
     }
 
     /// Whether the branch at `pc` is the last reader of its condition slot.
@@ -758,6 +769,7 @@ pub(crate) fn allocate(
         loc,
         barrier_slots,
         barriers,
+        entry_live: Some(live_in.row(0).to_vec()),
         entry_loads,
         cond_dies,
         preserved_used,

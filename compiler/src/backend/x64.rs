@@ -403,9 +403,12 @@ impl FnGen<'_> {
         }
         self.hooks();
         // Locals start at zero: in their frame cells, or in their registers.
+        // Only those some path reads before writing need it (the others are
+        // not live at entry, so no code can tell).
         let (p, l) = (f.num_params as u16, f.num_locals as u16);
+        let live = |k: u16| self.alloc.live_at_entry(k);
         let in_memory: Vec<u16> = (p..l)
-            .filter(|&k| self.alloc.loc[k as usize] == Loc::Mem)
+            .filter(|&k| self.alloc.loc[k as usize] == Loc::Mem && live(k))
             .collect();
         if in_memory.len() <= 16 {
             for k in in_memory {
@@ -419,7 +422,7 @@ impl FnGen<'_> {
                 ; rep stosq
             );
         }
-        for k in p..l {
+        for k in (p..l).filter(|&k| self.alloc.live_at_entry(k)) {
             match self.loc(k) {
                 L::G(r) => asm!(self.asm; xor Rd(r), Rd(r)),
                 L::X(x) => asm!(self.asm; xorps Rx(x), Rx(x)),
