@@ -163,6 +163,22 @@ fn spoiled(a: &Artifact) -> Vec<Spoiled> {
         "artifact needs CPU features this machine lacks: unknown feature bits 0x8000000000000000"
             .into(),
     ));
+    // A header that says native functions kept only part of their IR, on an
+    // artifact whose bodies are whole: the loader checks each kept
+    // instruction on its own, and a body has branches.
+    cases.push((
+        "the partial-IR flag on whole bodies".into(),
+        with(b, |b| {
+            let old = u64::from_le_bytes(b[56..64].try_into().unwrap());
+            b[56..64].copy_from_slice(&(old | zwasm_abi::native::flags::PARTIAL_IR).to_le_bytes());
+            let mut h = blake3::Hasher::new();
+            for part in zwasm_abi::artifact::hashed_parts(b) {
+                h.update(part);
+            }
+            b[96..128].copy_from_slice(h.finalize().as_bytes());
+        }),
+        "artifact is damaged: function 0: branch in a native function's IR at instruction 0".into(),
+    ));
     for (bit, name) in cpu::NAMES {
         if !host_has(*bit) {
             cases.push((
