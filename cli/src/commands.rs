@@ -22,6 +22,7 @@ pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
     let wasm = input::to_wasm(&o.file, kind, &bytes)?;
     let opts = CompileOptions {
         engine: o.engine.engine(),
+        keep_ir: o.keep_ir,
         ..CompileOptions::default()
     };
     let zwo = input::compile_artifact(&o.file, &wasm, &opts)?;

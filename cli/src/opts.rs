@@ -148,6 +148,11 @@ pub(crate) struct CompileOpts {
     /// The engine the artifact is for
     #[arg(long, value_enum, default_value_t)]
     pub engine: EngineArg,
+
+    /// Keep the IR of functions with native code too, so the artifact can
+    /// also run with `--engine interp` (about twice the size)
+    #[arg(long)]
+    pub keep_ir: bool,
 }
 
 #[derive(Args, Debug)]

@@ -142,14 +142,14 @@ pub(crate) fn instantiate(
             Error::Resource(
                 "memory 0 has no guard pages (the host refused its address-space reservation), \
                  which this module's native code needs, and the artifact has no IR to run \
-                 without them (compile it with `CompileOptions::keep_ir`)"
+                 without them (compile it with `--keep-ir` or `CompileOptions::keep_ir`)"
                     .into(),
             )
         } else {
             Error::Usage(
                 "this artifact keeps only part of its native functions' IR, so it cannot run \
-                 on the interpreter alone (compile it with `--engine interp`, or with \
-                 `CompileOptions::keep_ir`)"
+                 on the interpreter alone (compile it with `--engine interp` or `--keep-ir`, \
+                 or `CompileOptions::keep_ir`)"
                     .into(),
             )
         });

@@ -222,8 +222,9 @@ fn each_engine_has_its_own_entry() {
     assert_ne!(expected[0], expected[1]);
     assert_eq!(entries(&home), expected);
     assert!(interp.ends_with(expected_entry(&wasm, Engine::Interp)));
-    // A `.zwo` compiled for the interpreter runs on either engine; one with
-    // native code keeps only part of its IR, so the interpreter refuses it.
+    // A `.zwo` compiled for the interpreter, or with `--keep-ir`, runs on
+    // either engine; one with native code keeps only part of its IR, so the
+    // interpreter refuses it.
     let run = |zwo: &std::path::Path, engine: &str| {
         zwasm_with(
             &home,
@@ -240,15 +241,31 @@ fn each_engine_has_its_own_entry() {
     };
     let interp_zwo = home.join("fib-interp.zwo");
     let native_zwo = home.join("fib.zwo");
-    for (zwo, engine) in [(&interp_zwo, "interp"), (&native_zwo, "native")] {
+    let full_zwo = home.join("fib-full.zwo");
+    for (zwo, flags) in [
+        (&interp_zwo, &["--engine", "interp"][..]),
+        (&native_zwo, &[][..]),
+        (&full_zwo, &["--keep-ir"][..]),
+    ] {
         let out = zwo.to_str().unwrap();
-        let o = zwasm_with(&home, &["compile", "--engine", engine, &fib, "-o", out]);
+        let mut args = vec!["compile", &fib, "-o", out];
+        args.extend(flags);
+        let o = zwasm_with(&home, &args);
         assert_exit(&o, 0);
     }
+    // `--keep-ir` keeps the native functions' IR: a longer IR section (its
+    // length is in the header's section table).
+    let ir_len = |p: &std::path::Path| {
+        let b = std::fs::read(p).unwrap();
+        u64::from_le_bytes(b[152..160].try_into().unwrap())
+    };
+    assert!(ir_len(&full_zwo) > ir_len(&native_zwo));
     for (zwo, engine) in [
         (&interp_zwo, "interp"),
         (&interp_zwo, "native"),
         (&native_zwo, "native"),
+        (&full_zwo, "interp"),
+        (&full_zwo, "native"),
     ] {
         let o = run(zwo, engine);
         assert_exit(&o, 0);
