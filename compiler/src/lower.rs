@@ -122,19 +122,13 @@ pub(crate) fn lower(
     scratch: &mut Vec<Instr>,
 ) -> Result<Lowered, CompileError> {
     let ty = &env.types[env.func_types[func as usize] as usize];
-    let mut num_locals = ty.params.len();
-    let mut locals = body.get_locals_reader()?;
-    for _ in 0..locals.get_count() {
-        let offset = locals.original_position();
-        let (count, ty) = locals.read()?;
-        validator.define_locals(offset, count, ty)?;
-        num_locals += count as usize;
-        if num_locals > MAX_SLOTS {
-            return Err(CompileError::Limit {
-                func,
-                message: "too many locals".into(),
-            });
-        }
+    let (declared, ops) = read_locals(body, validator)?;
+    let num_locals = ty.params.len() + declared;
+    if num_locals > MAX_SLOTS {
+        return Err(CompileError::Limit {
+            func,
+            message: "too many locals".into(),
+        });
     }
     let mut l = Lowerer {
         env,
@@ -163,23 +157,7 @@ pub(crate) fn lower(
         reachable: true,
         saved_params: Vec::new(),
     });
-    let mut ops = locals.get_binary_reader();
-    ops.set_features(*validator.features());
-    while !ops.eof() {
-        let offset = ops.original_position();
-        let mut both = ValidateAndLower {
-            validator: validator.visitor(offset),
-            lowerer: Some(&mut l),
-        };
-        ops.visit_operator(&mut both)??;
-        if l.base + l.max_height + 1 > MAX_SLOTS {
-            return Err(CompileError::Limit {
-                func,
-                message: "frame needs too many slots".into(),
-            });
-        }
-    }
-    ops.finish_expression(&validator.visitor(ops.original_position()))?;
+    visit_operators(ops, validator, Some((&mut l, func)))?;
     let num_slots = (l.base + l.max_height + 1).max(l.results) as u32;
     out.extend_from_slice(&l.code);
     let code_len = l.code.len() as u32;
@@ -197,21 +175,51 @@ pub(crate) fn validate_body(
     body: &FunctionBody,
     validator: &mut FuncValidator<ValidatorResources>,
 ) -> Result<(), CompileError> {
+    let (_, ops) = read_locals(body, validator)?;
+    visit_operators(ops, validator, None)
+}
+
+/// Defines the body's declared locals in `validator`; returns how many there
+/// are and a reader at the body's first operator.
+fn read_locals<'a>(
+    body: &FunctionBody<'a>,
+    validator: &mut FuncValidator<ValidatorResources>,
+) -> Result<(usize, wasmparser::BinaryReader<'a>), CompileError> {
     let mut locals = body.get_locals_reader()?;
+    let mut declared = 0;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read()?;
         validator.define_locals(offset, count, ty)?;
+        declared += count as usize;
     }
     let mut ops = locals.get_binary_reader();
     ops.set_features(*validator.features());
+    Ok((declared, ops))
+}
+
+/// Runs every operator through the validator and then, if given, the lowerer
+/// of function `func` (whose frame must stay within the slot limit).
+fn visit_operators(
+    mut ops: wasmparser::BinaryReader,
+    validator: &mut FuncValidator<ValidatorResources>,
+    mut lowering: Option<(&mut Lowerer, u32)>,
+) -> Result<(), CompileError> {
     while !ops.eof() {
         let offset = ops.original_position();
-        let mut only = ValidateAndLower {
+        let mut both = ValidateAndLower {
             validator: validator.visitor(offset),
-            lowerer: None,
+            lowerer: lowering.as_mut().map(|(l, _)| &mut **l),
         };
-        ops.visit_operator(&mut only)??;
+        ops.visit_operator(&mut both)??;
+        if let Some((l, func)) = &lowering {
+            if l.base + l.max_height + 1 > MAX_SLOTS {
+                return Err(CompileError::Limit {
+                    func: *func,
+                    message: "frame needs too many slots".into(),
+                });
+            }
+        }
     }
     ops.finish_expression(&validator.visitor(ops.original_position()))?;
     Ok(())

@@ -145,11 +145,12 @@ fn spoiled(a: &Artifact) -> Vec<Spoiled> {
         with(b, |b| b[44] = 0x7f),
         "artifact targets an unknown ISA (127)".into(),
     ));
-    // CPU features sit in the header, which the hash covers: re-hash.
-    let features = |bits: u64| {
+    // CPU features and flags sit in the header, which the hash covers: set
+    // bits in the header word at `at`, then re-hash.
+    let set_bits = |at: usize, bits: u64| {
         with(b, |b| {
-            let old = u64::from_le_bytes(b[48..56].try_into().unwrap());
-            b[48..56].copy_from_slice(&(old | bits).to_le_bytes());
+            let old = u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+            b[at..at + 8].copy_from_slice(&(old | bits).to_le_bytes());
             let mut h = blake3::Hasher::new();
             for part in zwasm_abi::artifact::hashed_parts(b) {
                 h.update(part);
@@ -157,6 +158,7 @@ fn spoiled(a: &Artifact) -> Vec<Spoiled> {
             b[96..128].copy_from_slice(h.finalize().as_bytes());
         })
     };
+    let features = |bits: u64| set_bits(48, bits);
     cases.push((
         "an unknown CPU feature bit".into(),
         features(1 << 63),
@@ -168,15 +170,7 @@ fn spoiled(a: &Artifact) -> Vec<Spoiled> {
     // instruction on its own, and a body has branches.
     cases.push((
         "the partial-IR flag on whole bodies".into(),
-        with(b, |b| {
-            let old = u64::from_le_bytes(b[56..64].try_into().unwrap());
-            b[56..64].copy_from_slice(&(old | zwasm_abi::native::flags::PARTIAL_IR).to_le_bytes());
-            let mut h = blake3::Hasher::new();
-            for part in zwasm_abi::artifact::hashed_parts(b) {
-                h.update(part);
-            }
-            b[96..128].copy_from_slice(h.finalize().as_bytes());
-        }),
+        set_bits(56, zwasm_abi::native::flags::PARTIAL_IR),
         "artifact is damaged: function 0: branch in a native function's IR at instruction 0".into(),
     ));
     for (bit, name) in cpu::NAMES {

@@ -342,30 +342,13 @@ impl Uses {
             if p < next {
                 continue;
             }
-            let fmt = i.op.fmt();
-            next = p + if fmt == Fmt::BrTable {
+            next = p + if i.op == Op::BrTable {
                 i.imm as usize + 2
             } else {
                 1
             };
-            match fmt {
-                Fmt::Call | Fmt::CallIndirect | Fmt::Return | Fmt::Select | Fmt::StructNew => {
-                    effects.reads(i, |s| u.reads.push(s));
-                    effects.writes(i, |s| u.writes.push(s));
-                }
-                // The fixed-operand formats, as `Effects` would list them.
-                _ => {
-                    let mask = fmt.read_mask();
-                    for (bit, slot) in [(1, i.a), (2, i.b), (4, i.c)] {
-                        if mask & bit != 0 {
-                            u.reads.push(slot);
-                        }
-                    }
-                    if fmt.writes_a() {
-                        u.writes.push(i.a);
-                    }
-                }
-            }
+            effects.reads(i, |s| u.reads.push(s));
+            effects.writes(i, |s| u.writes.push(s));
         }
         u.read_at.push(u.reads.len() as u32);
         u.write_at.push(u.writes.len() as u32);

@@ -1644,17 +1644,7 @@ impl FnGen<'_> {
     fn div_u32_const(&mut self, quotient: bool, a: u16, b: u16, d: u32) {
         let r = self.gpr(b, RAX);
         if d.is_power_of_two() {
-            let dst = self.dst(a);
-            if r != dst {
-                asm!(self.asm; mov Rd(dst), Rd(r));
-            }
-            if quotient {
-                asm!(self.asm; shr Rd(dst), d.trailing_zeros() as i8);
-            } else {
-                asm!(self.asm; and Rd(dst), (d - 1) as i32);
-            }
-            self.set_gpr(a, dst);
-            return;
+            return self.div_pow2(quotient, false, a, r, d.into());
         }
         let m = (u64::MAX / d as u64).wrapping_add(1);
         asm!(self.asm; mov eax, Rd(r); push rdx; mov rcx, QWORD m as i64);
@@ -1708,19 +1698,7 @@ impl FnGen<'_> {
     fn div_u64_const(&mut self, quotient: bool, a: u16, b: u16, d: u64) {
         let r = self.gpr(b, RAX);
         if d.is_power_of_two() {
-            let dst = self.dst(a);
-            if r != dst {
-                asm!(self.asm; mov Rq(dst), Rq(r));
-            }
-            if quotient {
-                asm!(self.asm; shr Rq(dst), d.trailing_zeros() as i8);
-            } else if d - 1 <= i32::MAX as u64 {
-                asm!(self.asm; and Rq(dst), (d - 1) as i32);
-            } else {
-                asm!(self.asm; mov rcx, QWORD (d - 1) as i64; and Rq(dst), rcx);
-            }
-            self.set_gpr(a, dst);
-            return;
+            return self.div_pow2(quotient, true, a, r, d);
         }
         asm!(self.asm; push rdx; mov rcx, Rq(r));
         self.quotient_u64(d);
@@ -1729,6 +1707,28 @@ impl FnGen<'_> {
         }
         asm!(self.asm; pop rdx);
         self.set_gpr(a, RAX);
+    }
+
+    /// `a = r / d` or `r % d`, unsigned, for a power of two `d`: a shift or a
+    /// mask, at 64 bits when `wide`.
+    fn div_pow2(&mut self, quotient: bool, wide: bool, a: u16, r: u8, d: u64) {
+        let dst = self.dst(a);
+        match (r != dst, wide) {
+            (true, false) => asm!(self.asm; mov Rd(dst), Rd(r)),
+            (true, true) => asm!(self.asm; mov Rq(dst), Rq(r)),
+            (false, _) => {}
+        }
+        let k = d.trailing_zeros() as i8;
+        match (quotient, wide) {
+            (true, false) => asm!(self.asm; shr Rd(dst), k),
+            (true, true) => asm!(self.asm; shr Rq(dst), k),
+            (false, false) => asm!(self.asm; and Rd(dst), (d - 1) as i32),
+            (false, true) if d - 1 <= i32::MAX as u64 => {
+                asm!(self.asm; and Rq(dst), (d - 1) as i32)
+            }
+            (false, true) => asm!(self.asm; mov rcx, QWORD (d - 1) as i64; and Rq(dst), rcx),
+        }
+        self.set_gpr(a, dst);
     }
 
     /// Signed 64-bit division or remainder by a constant `d > 1`, which cannot
