@@ -1,6 +1,11 @@
 //! The `zwasm` command line: parses arguments and hands each subcommand to its
 //! module. Exit codes follow wasmtime: 0 success, 1 any error (unreadable,
 //! malformed, invalid or unlinkable input), 2 a usage error, 134 a wasm trap.
+//!
+//! The binary has its own C `main` in place of Rust's runtime start-up (see
+//! [`main`]), which saves a tenth of a millisecond on every run.
+
+#![cfg_attr(not(test), no_main)]
 
 mod args;
 mod atomic;
@@ -16,9 +21,63 @@ mod run;
 use clap::Parser;
 use opts::{Cli, Command};
 use std::ffi::OsString;
-use std::process::ExitCode;
 
-fn main() -> ExitCode {
+/// The process entry, called by the C runtime.
+///
+/// Rust's own start-up (`lang_start`) finds the main thread's stack guard
+/// through `pthread_getattr_np`, which reads and parses `/proc/self/maps`:
+/// about 60 µs of a hello-world's 1.2 ms. zwasm does what else it does here:
+/// SIGPIPE ignored (a closed pipe is an `EPIPE` error, for WASI programs too),
+/// fds 0–2 opened on `/dev/null` when closed (so no file opened later takes
+/// their place), and stdout flushed at the end. Arguments still reach
+/// `std::env::args_os`: on glibc, std reads them from the C runtime's
+/// `init_array` call. What is left out is std's message on a stack overflow of
+/// the main thread, which ends the process on SIGSEGV instead.
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    runtime_init();
+    let status = run_cli();
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    status.into()
+}
+
+// The unwinder (used only for panic backtraces) linked in statically: loading
+// libgcc_s.so at start-up, and its constructor's CPU probing, cost more than
+// its 45 KB. With it resolved here, `--as-needed` drops the shared library.
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[link(name = "gcc_eh", kind = "static")]
+unsafe extern "C" {}
+
+/// What Rust's start-up does that zwasm needs (see [`main`]).
+#[cfg(not(test))]
+fn runtime_init() {
+    let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    });
+    // SAFETY: `fds` is a valid array of three pollfd for the call's duration;
+    // the path is a NUL-terminated literal; `signal` takes a valid handler value.
+    unsafe {
+        if libc::poll(fds.as_mut_ptr(), 3, 0) != -1 {
+            for p in fds {
+                if p.revents & libc::POLLNVAL != 0
+                    && libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) == -1
+                {
+                    libc::abort();
+                }
+            }
+        }
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}
+
+fn run_cli() -> u8 {
     let cli = Cli::parse_from(implicit_run(std::env::args_os().collect()));
     let result = match cli.command {
         Command::Run(o) => run::run(&o),
@@ -29,10 +88,10 @@ fn main() -> ExitCode {
         Command::Cache(o) => cache::command(&o).map(|()| 0),
     };
     match result {
-        Ok(status) => ExitCode::from(status),
+        Ok(status) => status,
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(e.exit_code())
+            e.exit_code()
         }
     }
 }

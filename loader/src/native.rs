@@ -250,6 +250,9 @@ fn stack_limit() -> usize {
     let here = &marker as *const u8 as usize;
     #[cfg(target_os = "linux")]
     {
+        if let Some(bottom) = main_thread_stack_bottom(here) {
+            return (bottom + STACK_RESERVE).min(here);
+        }
         // SAFETY: `attr` is initialized by pthread_getattr_np before use and destroyed after.
         unsafe {
             let mut attr: libc::pthread_attr_t = std::mem::zeroed();
@@ -265,6 +268,41 @@ fn stack_limit() -> usize {
         }
     }
     here.saturating_sub(1024 * 1024)
+}
+
+/// The lowest address the main thread's stack may grow to, without
+/// `pthread_getattr_np`: on the main thread that reads all of
+/// `/proc/self/maps`, a sixth of a hello-world's run. The kernel puts the
+/// program's path (`AT_EXECFN`) at the very top of the initial stack, one
+/// pointer below the end of its mapping, and the stack may grow to
+/// `RLIMIT_STACK` below that end. `None` off the main thread, with no finite
+/// limit, or when `here` is not inside the range found.
+#[cfg(target_os = "linux")]
+fn main_thread_stack_bottom(here: usize) -> Option<usize> {
+    const PAGE: usize = 4096;
+    // SAFETY: getpid, gettid and getauxval have no preconditions; getrlimit
+    // writes one rlimit we own; AT_EXECFN, when present, points to the
+    // NUL-terminated path the kernel copied onto the stack.
+    unsafe {
+        if libc::getpid() != libc::gettid() {
+            return None;
+        }
+        let execfn = libc::getauxval(libc::AT_EXECFN) as *const std::ffi::c_char;
+        if execfn.is_null() {
+            return None;
+        }
+        let end = execfn as usize + std::ffi::CStr::from_ptr(execfn).count_bytes() + 1;
+        let top = end.checked_add(PAGE - 1)? & !(PAGE - 1);
+        let mut rl: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_STACK, &mut rl) != 0
+            || rl.rlim_cur == libc::RLIM_INFINITY
+            || rl.rlim_cur > 1 << 32
+        {
+            return None;
+        }
+        let bottom = top.checked_sub(rl.rlim_cur as usize)?;
+        (bottom + STACK_RESERVE < here && here < top).then_some(bottom)
+    }
 }
 
 /// Runs native function `code` of instance `instance` on the slot frame at

@@ -466,3 +466,35 @@ fn bad_dir_and_env_flags_and_bad_files_exit_1() {
     assert_exit(&o, 1);
     assert!(stderr(&o).contains("notes.wasm"), "{}", stderr(&o));
 }
+
+/// A reader that closes its end of stdout makes the guest's next write fail
+/// with `PIPE` (64), as in wasmtime; the process is not killed by SIGPIPE.
+#[test]
+fn a_closed_stdout_pipe_is_an_errno_not_a_signal() {
+    use std::process::Stdio;
+    let dir = scratch("wasi_closed_pipe");
+    let mut g = Guest::default();
+    // Writes 4 KiB chunks until a write fails (a full pipe blocks until the
+    // reader is gone), then exits with the errno of that write.
+    g.code(
+        r#"(i32.store (i32.const 8) (i32.const 65536))
+        (i32.store (i32.const 12) (i32.const 4096))
+        (block $failed
+          (loop $write
+            (br_if $failed (i32.store (i32.const 28)
+              (call $fd_write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 24)))
+              (i32.load (i32.const 28)))
+            (br $write)))
+        (call $proc_exit (i32.load (i32.const 28)))"#,
+    );
+    let file = g.write(&dir, "writer.wat");
+    let mut child = zwasm_command(&dir)
+        .args(["run", file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start zwasm");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_exit(&o, 64);
+}
