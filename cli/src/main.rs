@@ -53,6 +53,12 @@ extern "C" fn main(
 #[link(name = "gcc_eh", kind = "static")]
 unsafe extern "C" {}
 
+/// Test builds keep Rust's start-up; the test harness supplies the entry.
+#[cfg(test)]
+fn main() {
+    std::process::exit(run_cli().into());
+}
+
 /// What Rust's start-up does that zwasm needs (see [`main`]).
 #[cfg(not(test))]
 fn runtime_init() {
