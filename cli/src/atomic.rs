@@ -29,12 +29,44 @@ pub(crate) fn write_atomically(
     let result = (|| {
         let mut f = std::fs::File::create_new(&tmp)?;
         contents.write_to(&mut f)?;
-        std::fs::rename(&tmp, path)
+        replace(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Renames `tmp` to `path`. When `path` is a file already, the two names are
+/// swapped (`renameat2` with `RENAME_EXCHANGE`) and the old file, now under
+/// the temporary name, is removed: readers still only ever see a whole file,
+/// but ext4 does not flush the new file's data as it does for a rename over
+/// an existing file (its `auto_da_alloc` heuristic for programs that do not
+/// `fsync`), which cost 0.1–0.2 ms of every `zwasm compile -o` that
+/// overwrites. Anywhere the swap is not supported, a plain rename.
+fn replace(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let is_file = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir());
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes());
+        if let (true, Ok(from), Ok(to)) = (is_file, c(tmp), c(path)) {
+            // SAFETY: both paths are NUL-terminated strings that outlive the call.
+            let swapped = unsafe {
+                libc::renameat2(
+                    libc::AT_FDCWD,
+                    from.as_ptr(),
+                    libc::AT_FDCWD,
+                    to.as_ptr(),
+                    libc::RENAME_EXCHANGE,
+                )
+            } == 0;
+            if swapped {
+                return std::fs::remove_file(tmp);
+            }
+        }
+    }
+    std::fs::rename(tmp, path)
 }
 
 /// What a file is written from: bytes, or an artifact written piece by piece.
@@ -114,6 +146,30 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out.bin"]);
+
+        // A directory in the way is an error and stays as it was.
+        let sub = dir.join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("keep"), "x").unwrap();
+        assert!(write_atomically(&sub, &b"third"[..]).is_err());
+        assert_eq!(std::fs::read(sub.join("keep")).unwrap(), b"x");
+
+        // A symbolic link is replaced, as by a rename; what it named is untouched.
+        #[cfg(unix)]
+        {
+            let link = dir.join("link.bin");
+            std::os::unix::fs::symlink(&path, &link).unwrap();
+            write_atomically(&link, &b"fourth"[..]).unwrap();
+            assert!(!std::fs::symlink_metadata(&link).unwrap().is_symlink());
+            assert_eq!(std::fs::read(&link).unwrap(), b"fourth");
+            assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        }
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["link.bin", "out.bin", "sub"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
