@@ -268,9 +268,6 @@ impl Rows {
     fn row(&self, r: usize) -> &[u64] {
         &self.data[r * self.words..][..self.words]
     }
-    fn row_mut(&mut self, r: usize) -> &mut [u64] {
-        &mut self.data[r * self.words..][..self.words]
-    }
     fn get(&self, r: usize, i: u16) -> bool {
         self.row(r)[i as usize / 64] >> (i % 64) & 1 != 0
     }
@@ -294,29 +291,11 @@ fn ones(words: &[u64]) -> impl Iterator<Item = u16> + '_ {
     })
 }
 
-/// The positions of the instructions in `start..end`, stepping over the
-/// entries that follow a `br_table` (they are its targets, not code).
-fn instrs(code: &[Instr], start: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
-    let mut p = start;
-    std::iter::from_fn(move || {
-        if p >= end {
-            return None;
-        }
-        let at = p;
-        p += if code[p].op == Op::BrTable {
-            code[p].imm as usize + 2
-        } else {
-            1
-        };
-        Some(at)
-    })
-}
-
 /// Largest `blocks * slots` the allocator analyses; beyond it every slot
 /// stays in memory (compile time over code quality for giant functions).
 const MAX_WORK: usize = 1 << 26;
 
-/// Every instruction's slot reads and writes, computed once per function:
+/// Every instruction's slot reads and writes, listed once per function:
 /// the reads of position `p` are `reads[read_at[p]..read_at[p + 1]]`
 /// (empty for the entries after a `br_table`).
 struct Uses {
@@ -327,33 +306,6 @@ struct Uses {
 }
 
 impl Uses {
-    fn new(code: &[Instr], effects: &Effects) -> Uses {
-        let n = code.len();
-        let mut u = Uses {
-            read_at: Vec::with_capacity(n + 1),
-            reads: Vec::with_capacity(n * 2),
-            write_at: Vec::with_capacity(n + 1),
-            writes: Vec::with_capacity(n),
-        };
-        let mut next = 0;
-        for (p, i) in code.iter().enumerate() {
-            u.read_at.push(u.reads.len() as u32);
-            u.write_at.push(u.writes.len() as u32);
-            if p < next {
-                continue;
-            }
-            next = p + if i.op == Op::BrTable {
-                i.imm as usize + 2
-            } else {
-                1
-            };
-            effects.reads(i, |s| u.reads.push(s));
-            effects.writes(i, |s| u.writes.push(s));
-        }
-        u.read_at.push(u.reads.len() as u32);
-        u.write_at.push(u.writes.len() as u32);
-        u
-    }
     fn reads(&self, p: usize) -> &[u16] {
         &self.reads[self.read_at[p] as usize..self.read_at[p + 1] as usize]
     }
@@ -377,49 +329,151 @@ pub(crate) fn allocate(
     let preserved = pools.preserved;
     let pools = (pools.int, pools.float);
     let n = code.len();
-    let uses = Uses::new(code, effects);
-    // Branch targets of each instruction, and basic block leaders. An
-    // instruction that goes through memory ends its block, so a barrier is
-    // always the last instruction of its block.
+    // One pass over the code: each instruction's reads and writes, basic
+    // block leaders, barriers, conditional branches, and the loops (a
+    // backward branch closes one). An instruction that goes through memory
+    // ends its block, so a barrier is always the last of its block.
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
+    let mut uses = Uses {
+        read_at: Vec::with_capacity(n + 1),
+        reads: Vec::with_capacity(n * 2),
+        write_at: Vec::with_capacity(n + 1),
+        writes: Vec::with_capacity(n),
+    };
     let mut leader = vec![false; n + 1];
     // The entries after each `br_table` (its targets, not code).
     let mut is_entry = vec![false; n];
     let mut barrier_at: Vec<usize> = Vec::new();
+    let mut cond_at: Vec<u32> = Vec::new();
+    // Loop depth changes at each position: +1 where a loop starts, -1 after
+    // the backward branch that closes it.
+    let mut depth_diff = vec![0i32; n + 1];
+    let mut loops = false;
     leader[0] = true;
-    for pc in instrs(code, 0, n) {
-        let i = &code[pc];
+    let mut next = 0;
+    for (pc, i) in code.iter().enumerate() {
+        uses.read_at.push(uses.reads.len() as u32);
+        uses.write_at.push(uses.writes.len() as u32);
         let fmt = i.op.fmt();
-        if i.op == Op::BrTable {
-            let k = i.imm as usize;
-            for e in pc + 1..=pc + 1 + k {
-                is_entry[e] = true;
-                leader[target(e)] = true;
+        if fmt.is_branch() {
+            let t = target(pc);
+            if t <= pc {
+                depth_diff[t] += 1;
+                depth_diff[pc + 1] -= 1;
+                loops = true;
             }
-            leader[(pc + k + 2).min(n)] = true;
+        }
+        if pc < next {
+            is_entry[pc] = true;
+            leader[target(pc)] = true;
+            continue;
+        }
+        next = pc + 1;
+        if i.op == Op::BrTable {
+            next = pc + i.imm as usize + 2;
+            leader[next.min(n)] = true;
         } else if fmt.is_branch() {
             leader[target(pc)] = true;
             leader[pc + 1] = true;
+            if matches!(i.op, Op::BrIfEqz | Op::BrIfNez) {
+                cond_at.push(pc as u32);
+            }
         } else if is_barrier(i) {
             barrier_at.push(pc);
             leader[pc + 1] = true;
         } else if ends_flow(i.op) {
             leader[pc + 1] = true;
         }
+        effects.reads(i, |s| uses.reads.push(s));
+        effects.writes(i, |s| uses.writes.push(s));
     }
+    uses.read_at.push(uses.reads.len() as u32);
+    uses.write_at.push(uses.writes.len() as u32);
+
+    // Second pass: blocks, and per block the slots used before being defined
+    // (gen) and defined (kill); per slot its interval so far (first and last
+    // position where it is touched), its class votes, and its spill weight
+    // (reads and writes, weighted 8^loop depth). Loads and stores that may
+    // take their address from the `const` before them, and adds that may
+    // absorb the shift before them, are noted to be decided below.
+    const NONE: (u32, u32) = (u32::MAX, 0);
+    let mut iv = vec![NONE; num_slots];
+    let touch = |iv: &mut Vec<(u32, u32)>, s: u16, p: usize| {
+        let e = &mut iv[s as usize];
+        e.0 = e.0.min(p as u32);
+        e.1 = e.1.max(p as u32);
+    };
+    let mut votes = vec![(0u32, 0u32); num_slots];
+    let mut weight = vec![0u64; num_slots];
+    let words = num_slots.div_ceil(64);
+    let mut gen = Rows {
+        words,
+        data: Vec::new(),
+    };
+    let mut kill = Rows {
+        words,
+        data: Vec::new(),
+    };
     let mut starts: Vec<usize> = Vec::new();
     let mut block_of = vec![0u32; n + 1];
+    // (position, spill weight there) of each candidate constant address.
+    let mut addr_cands: Vec<(u32, u64)> = Vec::new();
+    let mut scaled_cands: Vec<u32> = Vec::new();
+    let mut depth = 0i32;
     for p in 0..n {
         if leader[p] {
             starts.push(p);
+            if starts.len().saturating_mul(num_slots) > MAX_WORK {
+                return Allocation::all_memory(num_slots);
+            }
+            gen.data.resize(gen.data.len() + words, 0);
+            kill.data.resize(kill.data.len() + words, 0);
         }
-        block_of[p] = starts.len() as u32 - 1;
+        let b = starts.len() - 1;
+        block_of[p] = b as u32;
+        depth += depth_diff[p];
+        let w = 1u64 << (3 * depth.clamp(0, 5));
+        let i = &code[p];
+        if !leader[p] {
+            let prev = &code[p - 1];
+            let fmt = i.op.fmt();
+            if prev.op == Op::Const
+                && matches!(fmt, Fmt::Load | Fmt::Store)
+                && i.b == prev.a
+                && (fmt == Fmt::Load || i.c != i.b)
+            {
+                addr_cands.push((p as u32, w));
+            }
+            if prev.op == Op::I32ShlImm
+                && (1..=3).contains(&(prev.imm & 31))
+                && i.op == Op::I32Add
+                && (i.b == prev.a) != (i.c == prev.a)
+            {
+                scaled_cands.push(p as u32);
+            }
+        }
+        let (g, k) = (
+            &mut gen.data[b * words..][..words],
+            &mut kill.data[b * words..][..words],
+        );
+        for &s in uses.reads(p) {
+            let (wd, bit) = (s as usize / 64, 1u64 << (s % 64));
+            if k[wd] & bit == 0 {
+                g[wd] |= bit;
+            }
+            touch(&mut iv, s, p);
+            vote(&mut votes, class_of(i, s, false), s, 1);
+            weight[s as usize] += w;
+        }
+        for &s in uses.writes(p) {
+            k[s as usize / 64] |= 1 << (s % 64);
+            touch(&mut iv, s, p);
+            vote(&mut votes, class_of(i, s, true), s, 1);
+            weight[s as usize] += w;
+        }
     }
-    drop(leader);
+    drop((leader, depth_diff));
     let nb = starts.len();
-    if nb.saturating_mul(num_slots) > MAX_WORK {
-        return Allocation::all_memory(num_slots);
-    }
     let end_of = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
     // Successors of block b: succ_list[succ_at[b]..succ_at[b + 1]].
     let mut succ_at: Vec<u32> = Vec::with_capacity(nb + 1);
@@ -449,56 +503,35 @@ pub(crate) fn allocate(
     succ_at.push(succ_list.len() as u32);
     drop(is_entry);
     let succs = |b: usize| &succ_list[succ_at[b] as usize..succ_at[b + 1] as usize];
-    // Per block: slots used before being defined (gen) and defined (kill).
-    let mut gen = Rows::new(nb, num_slots);
-    let mut kill = Rows::new(nb, num_slots);
-    for (b, &start) in starts.iter().enumerate() {
-        let (g, k) = (gen.row_mut(b), kill.row_mut(b));
-        for p in start..end_of(b) {
-            for &s in uses.reads(p) {
-                let (w, bit) = (s as usize / 64, 1u64 << (s % 64));
-                if k[w] & bit == 0 {
-                    g[w] |= bit;
-                }
-            }
-            for &s in uses.writes(p) {
-                k[s as usize / 64] |= 1 << (s % 64);
-            }
-        }
-    }
-    // live_in(b) = gen(b) | (live_out(b) & !kill(b)); iterate to a fixed point.
+    // live_in(b) = gen(b) | (live_out(b) & !kill(b)), live_out(b) the union
+    // of its successors' live-in sets; iterate to a fixed point. Without
+    // loops every successor comes later, so one backward sweep is exact.
     let mut live_in = Rows {
-        words: gen.words,
+        words,
         data: gen.data.clone(),
     };
     let mut live_out = Rows::new(nb, num_slots);
-    // live_out(b): the union of its successors' live-in sets.
-    let union_of_succs = |live_in: &Rows, b: usize, out: &mut [u64]| {
-        out.fill(0);
-        for &s in succs(b) {
-            for (o, x) in out.iter_mut().zip(live_in.row(s as usize)) {
-                *o |= x;
-            }
-        }
-    };
     let mut changed = true;
-    let mut out = Bits::new(num_slots);
     while changed {
         changed = false;
         for b in (0..nb).rev() {
-            union_of_succs(&live_in, b, &mut out.0);
+            let out = &mut live_out.data[b * words..][..words];
+            out.fill(0);
+            for &s in succs(b) {
+                for (o, x) in out.iter_mut().zip(live_in.row(s as usize)) {
+                    *o |= x;
+                }
+            }
             let (k, g) = (kill.row(b), gen.row(b));
-            let words = live_in.words;
             let inn = &mut live_in.data[b * words..][..words];
-            for (w, ((o, k), g)) in inn.iter_mut().zip(out.0.iter().zip(k).zip(g)) {
+            for (w, ((o, k), g)) in inn.iter_mut().zip(out.iter().zip(k).zip(g)) {
                 let v = *w | (*o & !k) | g;
                 changed |= v != *w;
                 *w = v;
             }
         }
-    }
-    for b in 0..nb {
-        union_of_succs(&live_in, b, live_out.row_mut(b));
+        // The sweep that changes nothing leaves every live-out set final.
+        changed &= loops;
     }
     drop((gen, kill));
 
@@ -510,43 +543,46 @@ pub(crate) fn allocate(
     // `x` as one operand, `x` dead after it: the backend emits one `lea`.
     let mut const_addr: Vec<u32> = Vec::new();
     let mut scaled_add: Vec<u32> = Vec::new();
-    // Whether the load or store at `p` takes its address from the constant at `p - 1`.
-    let mut folded = vec![false; n + 1];
-    for (b, &start) in starts.iter().enumerate() {
-        let is_candidate = |p: usize| {
-            p > start
-                && code[p - 1].op == Op::Const
-                && matches!(code[p].op.fmt(), Fmt::Load | Fmt::Store)
-                && code[p].b == code[p - 1].a
-                && (code[p].op.fmt() == Fmt::Load || code[p].c != code[p].b)
-        };
-        let is_scaled = |p: usize| {
-            let (shl, add) = (&code[p.saturating_sub(1).max(start)], &code[p]);
-            p > start
-                && shl.op == Op::I32ShlImm
-                && (1..=3).contains(&(shl.imm & 31))
-                && add.op == Op::I32Add
-                && (add.b == shl.a) != (add.c == shl.a)
-        };
-        let end = end_of(b);
-        if !(start + 1..end).any(|p| is_candidate(p) || is_scaled(p)) {
-            continue;
-        }
+    let mut blocks: Vec<u32> = addr_cands
+        .iter()
+        .map(|c| c.0)
+        .chain(scaled_cands.iter().copied())
+        .map(|p| block_of[p as usize])
+        .collect();
+    blocks.sort_unstable();
+    blocks.dedup();
+    let (mut ai, mut si) = (0, 0);
+    for b in blocks {
+        let (start, end) = (starts[b as usize], end_of(b as usize));
+        let a_end = ai + addr_cands[ai..].partition_point(|c| (c.0 as usize) < end);
+        let s_end = si + scaled_cands[si..].partition_point(|&c| (c as usize) < end);
+        let (mine, scaled) = (&addr_cands[ai..a_end], &scaled_cands[si..s_end]);
+        (ai, si) = (a_end, s_end);
         // Liveness after each position, walking back from the block's end.
-        let mut live = Bits(live_out.row(b).to_vec());
-        let first = const_addr.len();
-        let first_scaled = scaled_add.len();
+        let mut live = Bits(live_out.row(b as usize).to_vec());
+        let (first, first_scaled) = (const_addr.len(), scaled_add.len());
+        let (mut ca, mut cs) = (mine.iter().rev().peekable(), scaled.iter().rev().peekable());
         for p in (start..end).rev() {
             let i = &code[p];
-            // A load into its own address slot ends the constant's life too.
-            let redefined = i.op.fmt() == Fmt::Load && i.a == i.b;
-            if is_candidate(p) && (redefined || !live.get(i.b)) {
-                const_addr.push(p as u32);
-                folded[p] = true;
+            if let Some(&(_, w)) = ca.next_if(|c| c.0 as usize == p) {
+                // A load into its own address slot ends the constant's life too.
+                let redefined = i.op.fmt() == Fmt::Load && i.a == i.b;
+                if redefined || !live.get(i.b) {
+                    const_addr.push(p as u32);
+                    // The folded slot is neither read here nor written by the
+                    // `const`: take back their votes and weights.
+                    let k = &code[p - 1];
+                    vote(&mut votes, class_of(i, i.b, false), i.b, -1);
+                    vote(&mut votes, class_of(k, k.a, true), k.a, -1);
+                    weight[i.b as usize] -= w;
+                    weight[k.a as usize] -= w;
+                }
             }
-            let x = code[p.saturating_sub(1).max(start)].a;
-            if is_scaled(p) && (i.a == x || !live.get(x)) {
-                scaled_add.push(p as u32);
+            if cs.next_if(|&&c| c as usize == p).is_some() {
+                let x = code[p - 1].a;
+                if i.a == x || !live.get(x) {
+                    scaled_add.push(p as u32);
+                }
             }
             uses.writes(p).iter().for_each(|&s| live.clear(s));
             uses.reads(p).iter().for_each(|&s| live.set(s));
@@ -555,40 +591,10 @@ pub(crate) fn allocate(
         scaled_add[first_scaled..].reverse();
     }
 
-    // Intervals: first and last position where each slot is live or touched.
-    const NONE: (u32, u32) = (u32::MAX, 0);
-    let mut iv = vec![NONE; num_slots];
-    let touch = |iv: &mut Vec<(u32, u32)>, s: u16, p: usize| {
-        let e = &mut iv[s as usize];
-        e.0 = e.0.min(p as u32);
-        e.1 = e.1.max(p as u32);
-    };
-    let mut votes = vec![(0u32, 0u32); num_slots];
-    // Loop depth of each position (a backward branch closes a loop), and each
-    // slot's spill weight: its reads and writes, weighted 8^depth.
-    let depth = {
-        let mut diff = vec![0i32; n + 1];
-        for (pc, i) in code.iter().enumerate() {
-            if i.op.fmt().is_branch() {
-                let t = target(pc);
-                if t <= pc {
-                    diff[t] += 1;
-                    diff[pc + 1] -= 1;
-                }
-            }
-        }
-        let mut d = 0;
-        diff.iter()
-            .map(|x| {
-                d += x;
-                d.clamp(0, 5) as u32
-            })
-            .collect::<Vec<u32>>()
-    };
-    let mut weight = vec![0u64; num_slots];
-    // A slot live into a block is live from the block's start, and one live
-    // out of a block up to its end: only the first such block (and the last)
-    // matters, so each slot is taken once, when it first shows up.
+    // Intervals: a slot live into a block is live from the block's start,
+    // and one live out of a block up to its end: only the first such block
+    // (and the last) matters, so each slot is taken once, when it first
+    // shows up.
     let mut seen = Bits::new(num_slots);
     for (b, &start) in starts.iter().enumerate() {
         for (w, (seen, &live)) in seen.0.iter_mut().zip(live_in.row(b)).enumerate() {
@@ -603,30 +609,6 @@ pub(crate) fn allocate(
             *seen |= live;
         }
     }
-    for (b, &start) in starts.iter().enumerate() {
-        let end = end_of(b);
-        for p in start..end {
-            let i = &code[p];
-            let w = 1u64 << (3 * depth[p]);
-            // A folded constant address is neither written nor read as a slot.
-            let (skip_write, skip_read) = (folded[p + 1], folded[p]);
-            for &s in uses.reads(p) {
-                touch(&mut iv, s, p);
-                if !(skip_read && s == i.b) {
-                    vote(&mut votes, class_of(i, s, false), s);
-                    weight[s as usize] += w;
-                }
-            }
-            for &s in uses.writes(p) {
-                touch(&mut iv, s, p);
-                if !skip_write {
-                    vote(&mut votes, class_of(i, s, true), s);
-                    weight[s as usize] += w;
-                }
-            }
-        }
-    }
-    drop((depth, folded));
     // Parameters are live from the entry (they arrive in memory).
     for e in iv.iter_mut().take(num_params) {
         if *e != NONE {
@@ -729,13 +711,7 @@ pub(crate) fn allocate(
                 .filter(|&s| !kept(s) || writes.contains(&s)),
         );
     }
-    let cond_dies = (0..n)
-        .filter(|&p| {
-            matches!(code[p].op, Op::BrIfEqz | Op::BrIfNez)
-                && !live_out.get(block_of[p] as usize, code[p].b)
-        })
-        .map(|p| p as u32)
-        .collect();
+    cond_at.retain(|&p| !live_out.get(block_of[p as usize] as usize, code[p as usize].b));
     let entry_loads = (0..num_params.min(num_slots) as u16)
         .filter(|&s| loc[s as usize] != Loc::Mem && live_in.get(0, s))
         .collect();
@@ -754,17 +730,17 @@ pub(crate) fn allocate(
         barriers,
         entry_live: Some(live_in.row(0).to_vec()),
         entry_loads,
-        cond_dies,
+        cond_dies: cond_at,
         preserved_used,
         const_addr,
         scaled_add,
     }
 }
 
-fn vote(votes: &mut [(u32, u32)], class: Option<Class>, s: u16) {
+fn vote(votes: &mut [(u32, u32)], class: Option<Class>, s: u16, n: i32) {
     match class {
-        Some(Class::Int) => votes[s as usize].0 += 1,
-        Some(Class::Float) => votes[s as usize].1 += 1,
+        Some(Class::Int) => votes[s as usize].0 = votes[s as usize].0.wrapping_add_signed(n),
+        Some(Class::Float) => votes[s as usize].1 = votes[s as usize].1.wrapping_add_signed(n),
         None => {}
     }
 }
