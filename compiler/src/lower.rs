@@ -60,30 +60,51 @@ enum Kind {
 struct Ctrl {
     kind: Kind,
     /// Operand-stack height below the block's parameters.
-    height: usize,
-    params: usize,
-    results: usize,
+    height: u32,
+    params: u32,
+    results: u32,
     /// First instruction of a loop (its branch target).
-    head: usize,
-    /// Forward branches to patch to the block's end.
-    patches: Vec<usize>,
+    head: u32,
+    /// Forward branches to patch to the block's end: a list in
+    /// [`Lowerer::patches`] ([`NIL`] when empty).
+    patches: u32,
     /// The `if`'s branches to its else arm (or its end, with no else): its
-    /// condition, and copies of it made by loop rotation.
-    else_patches: Vec<usize>,
+    /// condition, and copies of it made by loop rotation. A list like `patches`.
+    else_patches: u32,
     /// Whether code at the block's start was reachable.
     reachable: bool,
-    /// The parameters as they were at an `if`, restored for its else arm.
-    saved_params: Vec<Operand>,
+    /// Where, in [`Lowerer::saved`], an `if` keeps its parameters as they
+    /// were, to restore for its else arm.
+    saved_at: u32,
 }
 
 impl Ctrl {
     fn label_arity(&self) -> usize {
         if self.kind == Kind::Loop {
-            self.params
+            self.params as usize
         } else {
-            self.results
+            self.results as usize
         }
     }
+    fn height(&self) -> usize {
+        self.height as usize
+    }
+    fn results(&self) -> usize {
+        self.results as usize
+    }
+}
+
+/// The end of a patch list.
+const NIL: u32 = u32::MAX;
+
+/// Buffers one function's lowering leaves for the next to reuse.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    code: Vec<Instr>,
+    stack: Vec<Operand>,
+    ctrls: Vec<Ctrl>,
+    patches: Vec<(u32, u32)>,
+    saved: Vec<Operand>,
 }
 
 /// A source of a parallel move.
@@ -99,6 +120,11 @@ struct Lowerer<'a> {
     code: Vec<Instr>,
     stack: Vec<Operand>,
     ctrls: Vec<Ctrl>,
+    /// The branches waiting for a label, as linked lists of
+    /// (instruction, next entry), one list per pending label of `ctrls`.
+    patches: Vec<(u32, u32)>,
+    /// The parameters of open `if`s (see [`Ctrl::saved_at`]).
+    saved: Vec<Operand>,
     /// First temporary slot: parameters plus locals.
     base: usize,
     max_height: usize,
@@ -119,7 +145,7 @@ pub(crate) fn lower(
     body: &FunctionBody,
     validator: &mut FuncValidator<ValidatorResources>,
     out: &mut Vec<Instr>,
-    scratch: &mut Vec<Instr>,
+    scratch: &mut Scratch,
 ) -> Result<Lowered, CompileError> {
     let ty = &env.types[env.func_types[func as usize] as usize];
     let (declared, ops) = read_locals(body, validator)?;
@@ -134,11 +160,15 @@ pub(crate) fn lower(
         env,
         func,
         code: {
-            scratch.clear();
-            std::mem::take(scratch)
+            // Wasm lowers to about one IR instruction per three bytes.
+            let mut code = take_cleared(&mut scratch.code);
+            code.reserve(body.as_bytes().len() / 2);
+            code
         },
-        stack: Vec::new(),
-        ctrls: Vec::new(),
+        stack: take_cleared(&mut scratch.stack),
+        ctrls: take_cleared(&mut scratch.ctrls),
+        patches: take_cleared(&mut scratch.patches),
+        saved: take_cleared(&mut scratch.saved),
         base: num_locals,
         max_height: 0,
         unreachable: false,
@@ -150,23 +180,35 @@ pub(crate) fn lower(
         kind: Kind::Func,
         height: 0,
         params: 0,
-        results: ty.results.len(),
+        results: ty.results.len() as u32,
         head: 0,
-        patches: Vec::new(),
-        else_patches: Vec::new(),
+        patches: NIL,
+        else_patches: NIL,
         reachable: true,
-        saved_params: Vec::new(),
+        saved_at: 0,
     });
     visit_operators(ops, validator, Some((&mut l, func)))?;
     let num_slots = (l.base + l.max_height + 1).max(l.results) as u32;
     out.extend_from_slice(&l.code);
     let code_len = l.code.len() as u32;
-    *scratch = l.code;
+    *scratch = Scratch {
+        code: l.code,
+        stack: l.stack,
+        ctrls: l.ctrls,
+        patches: l.patches,
+        saved: l.saved,
+    };
     Ok(Lowered {
         code_len,
         num_locals: num_locals as u32,
         num_slots,
     })
+}
+
+/// `v`, emptied, to fill again.
+fn take_cleared<T>(v: &mut Vec<T>) -> Vec<T> {
+    v.clear();
+    std::mem::take(v)
 }
 
 /// Validates one function body without lowering it, through the same visitor
@@ -383,7 +425,7 @@ impl Lowerer<'_> {
         let arity = ctrl.label_arity();
         let top = self.stack.len() - arity;
         let mut moves: Vec<(u16, Src)> = (0..arity)
-            .map(|i| (self.slot(ctrl.height + i), self.src_of(top + i)))
+            .map(|i| (self.slot(ctrl.height() + i), self.src_of(top + i)))
             .collect();
         moves.retain(|(d, s)| *s != Src::Slot(*d));
         moves
@@ -430,7 +472,7 @@ impl Lowerer<'_> {
     /// exit, `br head` becomes "branch to head + 1 unless the exit is taken,
     /// else exit", so an iteration costs one branch instead of two.
     fn rotate_back_edge(&mut self, idx: usize) -> bool {
-        let head = self.ctrls[idx].head;
+        let head = self.ctrls[idx].head as usize;
         let Some(h) = self.code.get(head).copied() else {
             return false;
         };
@@ -443,9 +485,9 @@ impl Lowerer<'_> {
         // The exit's target: a forward branch still waiting in some patch list
         // (a block's end or an `if`'s else arm), or an already resolved one.
         let owner = self.ctrls.iter().enumerate().find_map(|(k, c)| {
-            if c.patches.contains(&head) {
+            if self.in_list(c.patches, head) {
                 Some((k, false))
-            } else if c.else_patches.contains(&head) {
+            } else if self.in_list(c.else_patches, head) {
                 Some((k, true))
             } else {
                 None
@@ -460,8 +502,8 @@ impl Lowerer<'_> {
         self.set_target(stay, head + 1);
         let exit = self.emit_op(h.op, 0, h.b, h.c, imm);
         match owner {
-            Some((k, false)) => self.ctrls[k].patches.push(exit),
-            Some((k, true)) => self.ctrls[k].else_patches.push(exit),
+            Some((k, false)) => self.add_patch(k, exit, false),
+            Some((k, true)) => self.add_patch(k, exit, true),
             None => {
                 let target = (head as i64 + 1 + h.offset() as i64) as usize;
                 self.set_target(exit, target);
@@ -479,10 +521,44 @@ impl Lowerer<'_> {
     /// Points the branch at `pc` to the label of control frame `idx`.
     fn link(&mut self, pc: usize, idx: usize) {
         if self.ctrls[idx].kind == Kind::Loop {
-            let head = self.ctrls[idx].head;
+            let head = self.ctrls[idx].head as usize;
             self.set_target(pc, head);
         } else {
-            self.ctrls[idx].patches.push(pc);
+            self.add_patch(idx, pc, false);
+        }
+    }
+
+    /// Adds the branch at `pc` to control frame `idx`'s list of branches to
+    /// its end (or, with `to_else`, to its else arm).
+    fn add_patch(&mut self, idx: usize, pc: usize, to_else: bool) {
+        let c = &mut self.ctrls[idx];
+        let head = if to_else {
+            &mut c.else_patches
+        } else {
+            &mut c.patches
+        };
+        self.patches.push((pc as u32, *head));
+        *head = self.patches.len() as u32 - 1;
+    }
+
+    /// Whether the list starting at `at` holds the branch at `pc`.
+    fn in_list(&self, mut at: u32, pc: usize) -> bool {
+        while at != NIL {
+            let (p, next) = self.patches[at as usize];
+            if p as usize == pc {
+                return true;
+            }
+            at = next;
+        }
+        false
+    }
+
+    /// Points every branch of the list starting at `at` to `target`.
+    fn patch_list(&mut self, mut at: u32, target: usize) {
+        while at != NIL {
+            let (pc, next) = self.patches[at as usize];
+            self.set_target(pc as usize, target);
+            at = next;
         }
     }
 
@@ -545,16 +621,20 @@ impl Lowerer<'_> {
     fn push_ctrl(&mut self, kind: Kind, bt: BlockType) {
         let (params, results) = self.block_arity(bt);
         let height = self.stack.len() - params;
+        let saved_at = self.saved.len() as u32;
+        if kind == Kind::If {
+            self.saved.extend_from_slice(&self.stack[height..]);
+        }
         self.ctrls.push(Ctrl {
             kind,
-            height,
-            params,
-            results,
-            head: self.code.len(),
-            patches: Vec::new(),
-            else_patches: Vec::new(),
+            height: height as u32,
+            params: params as u32,
+            results: results as u32,
+            head: self.code.len() as u32,
+            patches: NIL,
+            else_patches: NIL,
             reachable: true,
-            saved_params: self.stack[height..].to_vec(),
+            saved_at,
         });
     }
 
@@ -712,6 +792,7 @@ impl Lowerer<'_> {
 
     fn end(&mut self) {
         let ctrl = self.ctrls.pop().expect("validated control stack");
+        self.saved.truncate(ctrl.saved_at as usize);
         let reachable_end = !self.unreachable;
         if ctrl.kind == Kind::Func {
             if reachable_end {
@@ -723,26 +804,21 @@ impl Lowerer<'_> {
             return;
         }
         if reachable_end {
-            let top = self.stack.len() - ctrl.results;
-            let moves = (0..ctrl.results)
-                .map(|i| (self.slot(ctrl.height + i), self.src_of(top + i)))
+            let top = self.stack.len() - ctrl.results();
+            let moves = (0..ctrl.results())
+                .map(|i| (self.slot(ctrl.height() + i), self.src_of(top + i)))
                 .collect();
             self.parallel_move(moves);
         }
         let end = self.code.len();
-        let mut targeted = !ctrl.patches.is_empty();
-        for pc in &ctrl.patches {
-            self.set_target(*pc, end);
-        }
-        for &pc in &ctrl.else_patches {
-            self.set_target(pc, end);
-            targeted = true;
-        }
+        let targeted = ctrl.patches != NIL || ctrl.else_patches != NIL;
+        self.patch_list(ctrl.patches, end);
+        self.patch_list(ctrl.else_patches, end);
         if targeted {
             self.bind_label();
         }
-        self.stack.truncate(ctrl.height);
-        for _ in 0..ctrl.results {
+        self.stack.truncate(ctrl.height());
+        for _ in 0..ctrl.results() {
             self.push(Operand::Temp);
         }
         self.unreachable = !(reachable_end || targeted) || !ctrl.reachable;
@@ -753,25 +829,24 @@ impl Lowerer<'_> {
         let idx = self.ctrls.len() - 1;
         if reachable_then {
             let ctrl = &self.ctrls[idx];
-            let top = self.stack.len() - ctrl.results;
-            let moves = (0..ctrl.results)
-                .map(|i| (self.slot(ctrl.height + i), self.src_of(top + i)))
+            let top = self.stack.len() - ctrl.results();
+            let moves = (0..ctrl.results())
+                .map(|i| (self.slot(ctrl.height() + i), self.src_of(top + i)))
                 .collect();
             self.parallel_move(moves);
             let pc = self.emit_op(Op::Br, 0, 0, 0, 0);
-            self.ctrls[idx].patches.push(pc);
+            self.add_patch(idx, pc, false);
         }
         let here = self.code.len();
-        for pc in std::mem::take(&mut self.ctrls[idx].else_patches) {
-            self.set_target(pc, here);
-        }
+        let else_patches = std::mem::replace(&mut self.ctrls[idx].else_patches, NIL);
+        self.patch_list(else_patches, here);
         self.bind_label();
         let ctrl = &mut self.ctrls[idx];
         ctrl.kind = Kind::Else;
-        let height = ctrl.height;
-        let params = ctrl.saved_params.clone();
+        let (height, saved) = (ctrl.height(), ctrl.saved_at as usize);
         self.stack.truncate(height);
-        self.stack.extend(params);
+        self.stack
+            .extend_from_slice(&self.saved[saved..saved + ctrl.params as usize]);
         self.unreachable = false;
     }
 
@@ -909,7 +984,7 @@ impl Lowerer<'_> {
                 }
                 let pc = self.cond_branch(false);
                 self.push_ctrl(Kind::If, blockty);
-                self.ctrls.last_mut().unwrap().else_patches.push(pc);
+                self.add_patch(self.ctrls.len() - 1, pc, true);
             }
             O::Else => self.else_(),
             O::End => self.end(),

@@ -261,7 +261,7 @@ fn lower_bodies(
     let size: usize = bodies.iter().map(|(_, b)| b.as_bytes().len()).sum();
     // Wasm lowers to about one IR instruction per three bytes; reserve more.
     let mut code = Vec::with_capacity(size / 2);
-    let mut scratch = Vec::new();
+    let mut scratch = lower::Scratch::default();
     let mut out = Vec::with_capacity(bodies.len());
     for (k, (func, body)) in bodies.into_iter().enumerate() {
         let mut validator = func.into_validator(allocs);
