@@ -152,7 +152,11 @@ impl Backend for X64 {
                     .map(|(at, def, pc)| (base + at, def, pc)),
             );
             used |= chunk.used;
-            code.extend_from_slice(&chunk.code);
+            if code.is_empty() {
+                code = chunk.code;
+            } else {
+                code.extend_from_slice(&chunk.code);
+            }
         }
         if code.len() > i32::MAX as usize {
             return Err("native code larger than 2 GiB".into());
@@ -199,7 +203,10 @@ impl X64 {
         native: &[bool],
         defs: &[usize],
     ) -> Result<Chunk, String> {
-        let mut asm = Asm::new(0);
+        // About 12 bytes of code per IR instruction: room for all at once
+        // saves copying a growing buffer into fresh pages.
+        let ir: usize = defs.iter().map(|&d| m.func_code(d).len()).sum();
+        let mut asm = Asm::new_with_capacity(0, ir * 14, 0, 0, 0, 0, 0);
         let mut funcs = Vec::with_capacity(defs.len());
         let mut relocs = Vec::new();
         let mut ir_refs = Vec::new();
