@@ -113,36 +113,52 @@ pub mod cpu {
     pub const BMI1: u64 = 1 << 2;
     /// `roundss`/`roundsd` (SSE4.1).
     pub const SSE41: u64 = 1 << 3;
-    /// The features this machine's CPU has. Read with `cpuid` directly,
-    /// five leaves: std's detection reads about twice as many, and in a
-    /// virtual machine every `cpuid` traps to the hypervisor (about 4 µs each
-    /// here, a noticeable part of a hello-world's start-up).
+    /// The features this machine's CPU has, read once per process.
     pub fn host() -> u64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        // Every feature set has bits clear that no CPU can set: `u64::MAX`
+        // means not read yet.
+        static HOST: AtomicU64 = AtomicU64::new(u64::MAX);
+        let f = HOST.load(Ordering::Relaxed);
+        if f != u64::MAX {
+            return f;
+        }
+        let f = detect();
+        HOST.store(f, Ordering::Relaxed);
+        f
+    }
+
+    /// Reads the features with `cpuid` directly, four leaves: std's detection
+    /// reads about twice as many, and in a virtual machine every `cpuid`
+    /// traps to the hypervisor (about 4 µs each here, a noticeable part of a
+    /// hello-world's start-up).
+    fn detect() -> u64 {
         #[allow(unused_mut)]
         let mut f = 0;
         #[cfg(target_arch = "x86_64")]
         {
             use core::arch::x86_64::{__cpuid, __cpuid_count};
             let bit = |reg: u32, n: u32| reg >> n & 1 == 1;
-            // `cpuid` exists on every x86_64 CPU; leaves are read only up to
-            // the highest one the CPU reports.
+            // `cpuid` exists on every x86_64 CPU, as do leaves 1 and
+            // 0x8000_0001 (which reports long mode); leaf 7 only on CPUs that
+            // report it in leaf 0.
             #[allow(unused_unsafe)]
             // SAFETY: `cpuid` is available on every x86_64 CPU and has no side effects.
-            let (max, max_ext) = unsafe { (__cpuid(0).eax, __cpuid(0x8000_0000).eax) };
+            let max = unsafe { __cpuid(0).eax };
             #[allow(unused_unsafe)]
-            // SAFETY: as above; each leaf is at most the highest one reported.
+            // SAFETY: as above; leaf 7 is read only when the CPU reports it.
             let (l1, l7, e1) = unsafe {
                 (
                     __cpuid(1),
                     (max >= 7).then(|| __cpuid_count(7, 0)),
-                    (max_ext >= 0x8000_0001).then(|| __cpuid(0x8000_0001)),
+                    __cpuid(0x8000_0001),
                 )
             };
             for (feature, yes) in [
                 (POPCNT, bit(l1.ecx, 23)),
                 (SSE41, bit(l1.ecx, 19)),
                 (BMI1, l7.is_some_and(|r| bit(r.ebx, 3))),
-                (LZCNT, e1.is_some_and(|r| bit(r.ecx, 5))),
+                (LZCNT, bit(e1.ecx, 5)),
             ] {
                 if yes {
                     f |= feature;

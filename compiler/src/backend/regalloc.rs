@@ -396,15 +396,7 @@ pub(crate) fn allocate(
     // (reads and writes, weighted 8^loop depth). Loads and stores that may
     // take their address from the `const` before them, and adds that may
     // absorb the shift before them, are noted to be decided below.
-    const NONE: (u32, u32) = (u32::MAX, 0);
-    let mut iv = vec![NONE; num_slots];
-    let touch = |iv: &mut Vec<(u32, u32)>, s: u16, p: usize| {
-        let e = &mut iv[s as usize];
-        e.0 = e.0.min(p as u32);
-        e.1 = e.1.max(p as u32);
-    };
-    let mut votes = vec![(0u32, 0u32); num_slots];
-    let mut weight = vec![0u64; num_slots];
+    let mut info = vec![SlotInfo::UNUSED; num_slots];
     let words = num_slots.div_ceil(64);
     let mut gen = Rows {
         words,
@@ -452,24 +444,17 @@ pub(crate) fn allocate(
                 scaled_cands.push(p as u32);
             }
         }
-        let (g, k) = (
-            &mut gen.data[b * words..][..words],
-            &mut kill.data[b * words..][..words],
-        );
+        let row = b * words;
         for &s in uses.reads(p) {
-            let (wd, bit) = (s as usize / 64, 1u64 << (s % 64));
-            if k[wd] & bit == 0 {
-                g[wd] |= bit;
+            let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
+            if kill.data[wd] & bit == 0 {
+                gen.data[wd] |= bit;
             }
-            touch(&mut iv, s, p);
-            vote(&mut votes, class_of(i, s, false), s, 1);
-            weight[s as usize] += w;
+            info[s as usize].use_at(p, class_of(i, s, false), w);
         }
         for &s in uses.writes(p) {
-            k[s as usize / 64] |= 1 << (s % 64);
-            touch(&mut iv, s, p);
-            vote(&mut votes, class_of(i, s, true), s, 1);
-            weight[s as usize] += w;
+            kill.data[row + s as usize / 64] |= 1 << (s % 64);
+            info[s as usize].use_at(p, class_of(i, s, true), w);
         }
     }
     drop((leader, depth_diff));
@@ -572,10 +557,8 @@ pub(crate) fn allocate(
                     // The folded slot is neither read here nor written by the
                     // `const`: take back their votes and weights.
                     let k = &code[p - 1];
-                    vote(&mut votes, class_of(i, i.b, false), i.b, -1);
-                    vote(&mut votes, class_of(k, k.a, true), k.a, -1);
-                    weight[i.b as usize] -= w;
-                    weight[k.a as usize] -= w;
+                    info[i.b as usize].unuse(class_of(i, i.b, false), w);
+                    info[k.a as usize].unuse(class_of(k, k.a, true), w);
                 }
             }
             if cs.next_if(|&&c| c as usize == p).is_some() {
@@ -598,43 +581,43 @@ pub(crate) fn allocate(
     let mut seen = Bits::new(num_slots);
     for (b, &start) in starts.iter().enumerate() {
         for (w, (seen, &live)) in seen.0.iter_mut().zip(live_in.row(b)).enumerate() {
-            ones(&[live & !*seen]).for_each(|s| touch(&mut iv, s + 64 * w as u16, start));
+            ones(&[live & !*seen]).for_each(|s| info[s as usize + 64 * w].touch(start));
             *seen |= live;
         }
     }
     seen.0.fill(0);
     for b in (0..nb).rev() {
         for (w, (seen, &live)) in seen.0.iter_mut().zip(live_out.row(b)).enumerate() {
-            ones(&[live & !*seen]).for_each(|s| touch(&mut iv, s + 64 * w as u16, end_of(b) - 1));
+            ones(&[live & !*seen]).for_each(|s| info[s as usize + 64 * w].touch(end_of(b) - 1));
             *seen |= live;
         }
     }
     // Parameters are live from the entry (they arrive in memory).
-    for e in iv.iter_mut().take(num_params) {
-        if *e != NONE {
-            e.0 = 0;
+    for e in info.iter_mut().take(num_params) {
+        if e.is_used() {
+            e.first = 0;
         }
     }
 
     // Linear scan.
     let mut order: Vec<u16> = (0..num_slots as u16)
-        .filter(|&s| iv[s as usize] != NONE)
+        .filter(|&s| info[s as usize].is_used())
         .collect();
-    order.sort_by_key(|&s| iv[s as usize].0);
+    order.sort_by_key(|&s| info[s as usize].first);
     let mut loc = vec![Loc::Mem; num_slots];
     let mut free: [Vec<u8>; 2] = [(0..pools.0).rev().collect(), (0..pools.1).rev().collect()];
     let mut active: Vec<u16> = Vec::new();
     // The last `preserved` integer registers survive calls: an interval that
     // spans a call takes one of them first, any other interval one of the rest.
     let first_preserved = pools.0 - preserved;
-    let spans_call = |(start, end): (u32, u32)| {
-        let i = barrier_at.partition_point(|&p| p <= start as usize);
-        barrier_at.get(i).is_some_and(|&p| p < end as usize)
+    let spans_call = |e: &SlotInfo| {
+        let i = barrier_at.partition_point(|&p| p <= e.first as usize);
+        barrier_at.get(i).is_some_and(|&p| p < e.last as usize)
     };
     for &s in &order {
-        let (start, _) = iv[s as usize];
+        let start = info[s as usize].first;
         active.retain(|&t| {
-            if iv[t as usize].1 < start {
+            if info[t as usize].last < start {
                 if let Loc::Reg(c, r) = loc[t as usize] {
                     free[c as usize].push(r);
                 }
@@ -643,14 +626,14 @@ pub(crate) fn allocate(
                 true
             }
         });
-        let (ints, floats) = votes[s as usize];
+        let [ints, floats, _] = info[s as usize].votes;
         let class = if floats > ints {
             Class::Float
         } else {
             Class::Int
         };
         let pool = &mut free[class as usize];
-        let want_preserved = class == Class::Int && spans_call(iv[s as usize]);
+        let want_preserved = class == Class::Int && spans_call(&info[s as usize]);
         let pick = pool
             .iter()
             .rposition(|&r| (r >= first_preserved) == want_preserved)
@@ -667,13 +650,17 @@ pub(crate) fn allocate(
             .iter()
             .copied()
             .filter(|&t| matches!(loc[t as usize], Loc::Reg(c, _) if c == class))
-            .min_by_key(|&t| (weight[t as usize], std::cmp::Reverse(iv[t as usize].1)));
+            .min_by_key(|&t| {
+                (
+                    info[t as usize].weight,
+                    std::cmp::Reverse(info[t as usize].last),
+                )
+            });
         // Among equals, the interval that ends later gives way (straight-line
         // code, where every weight is the same, keeps short values in registers).
-        let ends = |t: u16| iv[t as usize].1;
         if let Some(v) = victim.filter(|&v| {
-            let (wv, ws) = (weight[v as usize], weight[s as usize]);
-            wv < ws || (wv == ws && ends(v) > ends(s))
+            let (v, s) = (&info[v as usize], &info[s as usize]);
+            v.weight < s.weight || (v.weight == s.weight && v.last > s.last)
         }) {
             loc[s as usize] = loc[v as usize];
             loc[v as usize] = Loc::Mem;
@@ -737,10 +724,45 @@ pub(crate) fn allocate(
     }
 }
 
-fn vote(votes: &mut [(u32, u32)], class: Option<Class>, s: u16, n: i32) {
-    match class {
-        Some(Class::Int) => votes[s as usize].0 = votes[s as usize].0.wrapping_add_signed(n),
-        Some(Class::Float) => votes[s as usize].1 = votes[s as usize].1.wrapping_add_signed(n),
-        None => {}
+/// What the allocator gathers about a slot: its interval (the first and
+/// last position where it is live or touched), the class its uses ask for,
+/// and its spill weight (uses weighted 8^loop depth).
+#[derive(Clone, Copy)]
+struct SlotInfo {
+    first: u32,
+    last: u32,
+    /// Uses wanting an integer register, a float register, either.
+    votes: [u32; 3],
+    weight: u64,
+}
+
+impl SlotInfo {
+    const UNUSED: SlotInfo = SlotInfo {
+        first: u32::MAX,
+        last: 0,
+        votes: [0; 3],
+        weight: 0,
+    };
+
+    fn is_used(&self) -> bool {
+        self.first != u32::MAX
+    }
+
+    fn touch(&mut self, p: usize) {
+        self.first = self.first.min(p as u32);
+        self.last = self.last.max(p as u32);
+    }
+
+    /// A read or write at `p` wanting `class`, with weight `w`.
+    fn use_at(&mut self, p: usize, class: Option<Class>, w: u64) {
+        self.touch(p);
+        self.votes[class.map_or(2, |c| c as usize)] += 1;
+        self.weight += w;
+    }
+
+    /// Takes back the vote and weight of a use that turned out not to be one.
+    fn unuse(&mut self, class: Option<Class>, w: u64) {
+        self.votes[class.map_or(2, |c| c as usize)] -= 1;
+        self.weight -= w;
     }
 }
