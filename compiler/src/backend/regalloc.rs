@@ -295,25 +295,6 @@ fn ones(words: &[u64]) -> impl Iterator<Item = u16> + '_ {
 /// stays in memory (compile time over code quality for giant functions).
 const MAX_WORK: usize = 1 << 26;
 
-/// Every instruction's slot reads and writes, listed once per function:
-/// the reads of position `p` are `reads[read_at[p]..read_at[p + 1]]`
-/// (empty for the entries after a `br_table`).
-struct Uses {
-    read_at: Vec<u32>,
-    reads: Vec<u16>,
-    write_at: Vec<u32>,
-    writes: Vec<u16>,
-}
-
-impl Uses {
-    fn reads(&self, p: usize) -> &[u16] {
-        &self.reads[self.read_at[p] as usize..self.read_at[p + 1] as usize]
-    }
-    fn writes(&self, p: usize) -> &[u16] {
-        &self.writes[self.write_at[p] as usize..self.write_at[p + 1] as usize]
-    }
-}
-
 /// Allocates registers for one function. `pools` gives the number of
 /// registers of each class (Int, Float); `class_of` says which class each op
 /// wants for a slot it reads or writes.
@@ -334,12 +315,6 @@ pub(crate) fn allocate(
     // backward branch closes one). An instruction that goes through memory
     // ends its block, so a barrier is always the last of its block.
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
-    let mut uses = Uses {
-        read_at: Vec::with_capacity(n + 1),
-        reads: Vec::with_capacity(n * 2),
-        write_at: Vec::with_capacity(n + 1),
-        writes: Vec::with_capacity(n),
-    };
     let mut leader = vec![false; n + 1];
     // The entries after each `br_table` (its targets, not code).
     let mut is_entry = vec![false; n];
@@ -352,8 +327,6 @@ pub(crate) fn allocate(
     leader[0] = true;
     let mut next = 0;
     for (pc, i) in code.iter().enumerate() {
-        uses.read_at.push(uses.reads.len() as u32);
-        uses.write_at.push(uses.writes.len() as u32);
         let fmt = i.op.fmt();
         if fmt.is_branch() {
             let t = target(pc);
@@ -384,11 +357,7 @@ pub(crate) fn allocate(
         } else if ends_flow(i.op) {
             leader[pc + 1] = true;
         }
-        effects.reads(i, |s| uses.reads.push(s));
-        effects.writes(i, |s| uses.writes.push(s));
     }
-    uses.read_at.push(uses.reads.len() as u32);
-    uses.write_at.push(uses.writes.len() as u32);
 
     // Second pass: blocks, and per block the slots used before being defined
     // (gen) and defined (kill); per slot its interval so far (first and last
@@ -445,17 +414,18 @@ pub(crate) fn allocate(
             }
         }
         let row = b * words;
-        for &s in uses.reads(p) {
+        // (The entries after a `br_table` read and write nothing.)
+        effects.reads(i, |s| {
             let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
             if kill.data[wd] & bit == 0 {
                 gen.data[wd] |= bit;
             }
             info[s as usize].use_at(p, class_of(i, s, false), w);
-        }
-        for &s in uses.writes(p) {
+        });
+        effects.writes(i, |s| {
             kill.data[row + s as usize / 64] |= 1 << (s % 64);
             info[s as usize].use_at(p, class_of(i, s, true), w);
-        }
+        });
     }
     drop((leader, depth_diff));
     let nb = starts.len();
@@ -567,8 +537,8 @@ pub(crate) fn allocate(
                     scaled_add.push(p as u32);
                 }
             }
-            uses.writes(p).iter().for_each(|&s| live.clear(s));
-            uses.reads(p).iter().for_each(|&s| live.set(s));
+            effects.writes(i, |s| live.clear(s));
+            effects.reads(i, |s| live.set(s));
         }
         const_addr[first..].reverse();
         scaled_add[first_scaled..].reverse();
@@ -678,9 +648,14 @@ pub(crate) fn allocate(
     let mut live = Bits::new(num_slots);
     let mut barrier_slots: Vec<u16> = Vec::new();
     let mut barriers = Vec::with_capacity(barrier_at.len());
+    let (mut reads, mut writes): (Vec<u16>, Vec<u16>) = (Vec::new(), Vec::new());
     for &p in &barrier_at {
         let b = block_of[p] as usize;
-        let (reads, writes) = (uses.reads(p), uses.writes(p));
+        let (reads, writes) = (&mut reads, &mut writes);
+        reads.clear();
+        writes.clear();
+        effects.reads(&code[p], |s| reads.push(s));
+        effects.writes(&code[p], |s| writes.push(s));
         let start = barrier_slots.len() as u32;
         live.0.copy_from_slice(live_out.row(b));
         writes.iter().for_each(|&s| live.clear(s));
