@@ -310,9 +310,8 @@ pub(crate) fn allocate(
     let preserved = pools.preserved;
     let pools = (pools.int, pools.float);
     let n = code.len();
-    // One pass over the code: each instruction's reads and writes, basic
-    // block leaders, barriers, conditional branches, and the loops (a
-    // backward branch closes one). An instruction that goes through memory
+    // One pass over the code: basic block leaders, barriers, conditional
+    // branches, and the loops (a backward branch closes one). An instruction that goes through memory
     // ends its block, so a barrier is always the last of its block.
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
     let mut leader = vec![false; n + 1];
