@@ -324,9 +324,63 @@ pub struct ModuleMeta {
     pub exports: Vec<Export>,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
+}
+
+/// The tables of a module that the loader reads in place rather than
+/// deserializing: there can be tens of thousands of entries (one data
+/// segment per Go global, one name per function), each of which would cost
+/// an allocation on every load.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct Tables {
     pub datas: Vec<DataSegment>,
-    /// Function names from the name section: (function index, name).
+    /// Function names from the name section: (function index, name), sorted
+    /// by index.
     pub func_names: Vec<(u32, String)>,
+}
+
+/// The metadata section of an artifact: [`ModuleMeta`], deserialized on
+/// load, and [`Tables`], used in place.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct ArtifactMeta {
+    pub meta: ModuleMeta,
+    pub tables: Tables,
+}
+
+impl ArchivedTables {
+    /// The name-section name of function `index`, if it has one.
+    pub fn func_name(&self, index: u32) -> Option<&str> {
+        let names = self.func_names.as_slice();
+        names
+            .binary_search_by_key(&index, |n| n.0.to_native())
+            .ok()
+            .map(|i| names[i].1.as_str())
+    }
+}
+
+impl ArchivedConstOp {
+    /// The op itself.
+    pub fn get(&self) -> ConstOp {
+        match self {
+            ArchivedConstOp::I32(x) => ConstOp::I32(x.to_native()),
+            ArchivedConstOp::I64(x) => ConstOp::I64(x.to_native()),
+            ArchivedConstOp::F32(x) => ConstOp::F32(x.to_native()),
+            ArchivedConstOp::F64(x) => ConstOp::F64(x.to_native()),
+            ArchivedConstOp::RefNull(t) => {
+                // A `ValType` has nothing to allocate or check: its
+                // deserialization cannot fail.
+                let Ok(t) = rkyv::deserialize::<ValType, rkyv::rancor::Panic>(t);
+                ConstOp::RefNull(t)
+            }
+            ArchivedConstOp::RefFunc(i) => ConstOp::RefFunc(i.to_native()),
+            ArchivedConstOp::GlobalGet(i) => ConstOp::GlobalGet(i.to_native()),
+            ArchivedConstOp::I32Add => ConstOp::I32Add,
+            ArchivedConstOp::I32Sub => ConstOp::I32Sub,
+            ArchivedConstOp::I32Mul => ConstOp::I32Mul,
+            ArchivedConstOp::I64Add => ConstOp::I64Add,
+            ArchivedConstOp::I64Sub => ConstOp::I64Sub,
+            ArchivedConstOp::I64Mul => ConstOp::I64Mul,
+        }
+    }
 }
 
 impl ModuleMeta {
@@ -371,14 +425,6 @@ impl ModuleMeta {
             }
         }
         self.funcs.get((index - n) as usize).map(|f| f.ty)
-    }
-
-    /// The name-section name of function `index`, if it has one.
-    pub fn func_name(&self, index: u32) -> Option<&str> {
-        self.func_names
-            .binary_search_by_key(&index, |(i, _)| *i)
-            .ok()
-            .map(|i| self.func_names[i].1.as_str())
     }
 
     /// The type of global `index` (imported or defined).

@@ -16,8 +16,7 @@ pub(crate) fn inspect(o: &InspectOpts) -> Result<(), CliError> {
     let file = o.file.display().to_string();
     let out = match &o.ir {
         Some(func) => {
-            let index =
-                resolve_func(module.meta(), func).map_err(|m| CliError::file(&o.file, m))?;
+            let index = resolve_func(&module, func).map_err(|m| CliError::file(&o.file, m))?;
             ir(&module, index, o.json).map_err(|m| CliError::file(&o.file, m))?
         }
         None if o.json => summary_json(&module, &file).to_string() + "\n",
@@ -28,7 +27,8 @@ pub(crate) fn inspect(o: &InspectOpts) -> Result<(), CliError> {
 }
 
 /// Finds a function by index, export name or name-section name (`$` optional).
-fn resolve_func(meta: &ModuleMeta, spec: &str) -> Result<u32, String> {
+fn resolve_func(module: &Module, spec: &str) -> Result<u32, String> {
+    let meta = module.meta();
     let total = meta.num_imported(ExportKind::Func) + meta.funcs.len() as u32;
     if let Ok(index) = spec.parse::<u32>() {
         return if index < total {
@@ -47,18 +47,20 @@ fn resolve_func(meta: &ModuleMeta, spec: &str) -> Result<u32, String> {
     export
         .map(|e| e.index)
         .or_else(|| {
-            meta.func_names
-                .iter()
-                .find(|(_, n)| n == name)
-                .map(|(i, _)| *i)
+            module
+                .func_names()
+                .find(|&(_, n)| n == name)
+                .map(|(i, _)| i)
         })
         .ok_or_else(|| format!("no function named `{spec}` (by export or name section)"))
 }
 
 /// A function's name for people: its name-section name, else an export name.
-fn func_name(meta: &ModuleMeta, index: u32) -> Option<&str> {
-    meta.func_name(index).or_else(|| {
-        meta.exports
+fn func_name(module: &Module, index: u32) -> Option<&str> {
+    module.func_name(index).or_else(|| {
+        module
+            .meta()
+            .exports
             .iter()
             .find(|e| e.kind == ExportKind::Func && e.index == index)
             .map(|e| e.name.as_str())
@@ -172,7 +174,7 @@ fn summary_text(module: &Module, file: &str) -> String {
     }
     for (def, f) in meta.funcs.iter().enumerate() {
         let index = num_imported + def as u32;
-        let name = func_name(meta, index).unwrap_or("-");
+        let name = func_name(module, index).unwrap_or("-");
         let _ = writeln!(
             s,
             "  {index:>5}  {:>10}  {:>9}  {:>5}  {:>12}  {name}: {}",
@@ -274,7 +276,7 @@ fn summary_json(module: &Module, file: &str) -> Json {
         let index = num_imported + def as u32;
         Json::obj([
             ("index", index.into()),
-            ("name", func_name(meta, index).into()),
+            ("name", func_name(module, index).into()),
             ("type", func_type_text(meta, index).into()),
             ("wasm_size", f.wasm_size.into()),
             ("ir_instrs", ir_len(module, f).into()),
@@ -334,7 +336,7 @@ fn ir(module: &Module, index: u32, json: bool) -> Result<String, String> {
         ));
     }
     let code = zwasm_abi::print::function(module.func_code(def));
-    let name = func_name(meta, index);
+    let name = func_name(module, index);
     let ty = func_type_text(meta, index);
     if json {
         let lines: Vec<Json> = code.lines().map(Json::from).collect();

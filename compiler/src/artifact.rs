@@ -112,8 +112,12 @@ pub(crate) fn build(
     native: Option<NativeCode>,
     hooks: u64,
 ) -> Artifact {
-    let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&compiled.meta)
-        .expect("module metadata always serializes");
+    let meta = zwasm_abi::module::ArtifactMeta {
+        meta: compiled.meta,
+        tables: compiled.tables,
+    };
+    let meta =
+        rkyv::to_bytes::<rkyv::rancor::Error>(&meta).expect("module metadata always serializes");
     let (cpu_features, native_flags, code) =
         native.map_or((0, 0, Vec::new()), |n| (n.cpu_features, n.flags, n.code));
     let mut gaps = [0usize; 5];

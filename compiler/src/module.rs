@@ -14,6 +14,8 @@ use zwasm_abi::module as m;
 /// A translated module: metadata plus all functions' IR, concatenated.
 pub(crate) struct Compiled {
     pub meta: m::ModuleMeta,
+    /// Data segments and function names, which the loader reads in place.
+    pub tables: m::Tables,
     pub code: Vec<Instr>,
     /// Every data segment's bytes, one after the other.
     pub data: Vec<u8>,
@@ -329,6 +331,7 @@ fn translate_with(wasm: &[u8], features: WasmFeatures) -> Result<Compiled, Compi
     parser.set_features(features);
     let mut bodies: Vec<Body> = Vec::new();
     let mut meta = m::ModuleMeta::default();
+    let mut tables = m::Tables::default();
     let mut data_bytes: Vec<u8> = Vec::new();
     // Type index of every function, imported first.
     let mut func_types: Vec<u32> = Vec::new();
@@ -526,7 +529,7 @@ fn translate_with(wasm: &[u8], features: WasmFeatures) -> Result<Compiled, Compi
                             offset: const_expr(&offset_expr)?,
                         },
                     };
-                    meta.datas.push(m::DataSegment {
+                    tables.datas.push(m::DataSegment {
                         mode,
                         start: data_bytes.len() as u64,
                         len: data.data.len() as u64,
@@ -537,7 +540,7 @@ fn translate_with(wasm: &[u8], features: WasmFeatures) -> Result<Compiled, Compi
             Payload::CustomSection(reader) => {
                 if let KnownCustom::Name(names) = reader.as_known() {
                     // A malformed name section is ignored, as the spec allows.
-                    let _ = read_names(names, &mut meta);
+                    let _ = read_names(names, &mut meta, &mut tables);
                 }
             }
             _ => {}
@@ -561,10 +564,11 @@ fn translate_with(wasm: &[u8], features: WasmFeatures) -> Result<Compiled, Compi
         start += l.code_len;
     }
     check_ref_types(&meta)?;
-    meta.func_names.sort_by_key(|(i, _)| *i);
-    meta.func_names.dedup_by_key(|(i, _)| *i);
+    tables.func_names.sort_by_key(|(i, _)| *i);
+    tables.func_names.dedup_by_key(|(i, _)| *i);
     Ok(Compiled {
         meta,
+        tables,
         code,
         data: data_bytes,
     })
@@ -629,6 +633,7 @@ fn check_ref_types(meta: &m::ModuleMeta) -> Result<(), CompileError> {
 fn read_names(
     names: wasmparser::NameSectionReader,
     meta: &mut m::ModuleMeta,
+    tables: &mut m::Tables,
 ) -> Result<(), CompileError> {
     for name in names {
         match name? {
@@ -636,7 +641,8 @@ fn read_names(
             Name::Function(map) => {
                 for naming in map {
                     let naming = naming?;
-                    meta.func_names
+                    tables
+                        .func_names
                         .push((naming.index, naming.name.to_string()));
                 }
             }

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use zwasm_abi::artifact::{Header, HeaderError};
 use zwasm_abi::ir::{abstract_heap, Fmt, Instr, Op, ABSTRACT_HEAP};
-use zwasm_abi::module::ModuleMeta;
+use zwasm_abi::module::{ArchivedArtifactMeta, ArchivedTables, ModuleMeta};
 
 /// Why an artifact was refused.
 #[derive(Debug, thiserror::Error)]
@@ -219,7 +219,11 @@ impl Module {
             return Err(LoadError::BodyHash);
         }
         let meta_bytes = &raw[header.meta.offset as usize..][..header.meta.len as usize];
-        let meta = rkyv::from_bytes::<ModuleMeta, rkyv::rancor::Error>(meta_bytes)
+        // Checked whole here, once; `ModuleMeta` is deserialized, while the
+        // tables are read in place from then on (`Module::tables`).
+        let archived = rkyv::access::<ArchivedArtifactMeta, rkyv::rancor::Error>(meta_bytes)
+            .map_err(|e| LoadError::Damaged(format!("metadata: {e}")))?;
+        let meta = rkyv::deserialize::<ModuleMeta, rkyv::rancor::Error>(&archived.meta)
             .map_err(|e| LoadError::Damaged(format!("metadata: {e}")))?;
         if header.ir.len % 16 != 0 {
             return Err(LoadError::Damaged(
@@ -305,12 +309,40 @@ impl Module {
         self.inner.header.flags & (flags::FUEL | flags::INTERRUPT)
     }
 
+    /// The data segments and function names, read in place.
+    pub(crate) fn tables(&self) -> &ArchivedTables {
+        let meta = self.inner.header.meta;
+        let bytes = &self.inner.buf.bytes()[meta.offset as usize..][..meta.len as usize];
+        // SAFETY: `load` checked these bytes with `rkyv::access`, and the
+        // buffer is neither changed nor freed while the module lives.
+        unsafe { &rkyv::access_unchecked::<ArchivedArtifactMeta>(bytes).tables }
+    }
+
+    /// The name-section name of function `index`, if it has one.
+    pub fn func_name(&self, index: u32) -> Option<&str> {
+        self.tables().func_name(index)
+    }
+
+    /// Every name-section function name, as (function index, name), by index.
+    pub fn func_names(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.tables()
+            .func_names
+            .iter()
+            .map(|n| (n.0.to_native(), n.1.as_str()))
+    }
+
+    /// How many data segments the module has.
+    pub(crate) fn num_data_segments(&self) -> usize {
+        self.tables().datas.len()
+    }
+
     /// The bytes of data segment `index`, read in place from the artifact.
     pub(crate) fn data_segment(&self, index: usize) -> &[u8] {
-        let seg = &self.inner.meta.datas[index];
+        let seg = &self.tables().datas[index];
         let data = self.inner.header.data;
+        let (start, len) = (seg.start.to_native() as usize, seg.len.to_native() as usize);
         // In range: checked at load (`check_data`).
-        &self.inner.buf.bytes()[data.offset as usize..][seg.start as usize..][..seg.len as usize]
+        &self.inner.buf.bytes()[data.offset as usize..][start..][..len]
     }
 
     /// Where the native code section starts in the artifact file.
@@ -333,7 +365,7 @@ impl Module {
         for &(start, def) in &self.inner.native_index {
             let index = imported + def;
             let len = meta.funcs[def as usize].native_len;
-            let name = meta.func_name(index).unwrap_or("");
+            let name = self.func_name(index).unwrap_or("");
             out.push_str(&format!("{start:x} {len:x} wasm[{index}] {name}\n"));
         }
         let path = format!("/tmp/perf-{}.map", std::process::id());
@@ -407,8 +439,9 @@ impl Module {
     /// Verifies that every data segment lies inside the data section.
     fn check_data(&self) -> Result<(), LoadError> {
         let len = self.inner.header.data.len;
-        for (i, seg) in self.inner.meta.datas.iter().enumerate() {
-            if seg.start.checked_add(seg.len).is_none_or(|end| end > len) {
+        for (i, seg) in self.tables().datas.iter().enumerate() {
+            let (start, seg_len) = (seg.start.to_native(), seg.len.to_native());
+            if start.checked_add(seg_len).is_none_or(|end| end > len) {
                 return Err(LoadError::Damaged(format!(
                     "data segment {i} lies outside the data section"
                 )));
@@ -617,11 +650,20 @@ impl Module {
 mod tests {
     use super::*;
     use zwasm_abi::artifact::{align_up, Isa, Section, FORMAT_VERSION, HEADER_LEN, SECTION_ALIGN};
-    use zwasm_abi::module::{FuncDef, FuncType, Import, ImportKind, ValType};
+    use zwasm_abi::module::{ArtifactMeta, FuncDef, FuncType, Import, ImportKind, Tables, ValType};
 
     /// An artifact with `meta` and the IR `code`, as the compiler would write it.
     fn artifact(meta: &ModuleMeta, code: &[Instr]) -> Vec<u8> {
-        let meta = rkyv::to_bytes::<rkyv::rancor::Error>(meta).unwrap();
+        artifact_with(meta, &Tables::default(), code)
+    }
+
+    /// An artifact with `meta`, `tables` and the IR `code`.
+    fn artifact_with(meta: &ModuleMeta, tables: &Tables, code: &[Instr]) -> Vec<u8> {
+        let meta = ArtifactMeta {
+            meta: meta.clone(),
+            tables: tables.clone(),
+        };
+        let meta = rkyv::to_bytes::<rkyv::rancor::Error>(&meta).unwrap();
         let mut ir = Vec::new();
         for i in code {
             for half in [i.op as u16, i.a, i.b, i.c] {
@@ -708,14 +750,18 @@ mod tests {
 
     #[test]
     fn data_segments_must_lie_in_the_data_section() {
-        let mut meta = ModuleMeta::default();
-        meta.datas.push(zwasm_abi::module::DataSegment {
+        let mut tables = Tables::default();
+        tables.datas.push(zwasm_abi::module::DataSegment {
             mode: zwasm_abi::module::SegmentMode::Passive,
             start: 0,
             len: 4,
         });
         // The test artifact's data section is empty.
-        let m = damage(Module::from_bytes(&artifact(&meta, &[])));
+        let m = damage(Module::from_bytes(&artifact_with(
+            &ModuleMeta::default(),
+            &tables,
+            &[],
+        )));
         assert!(m.contains("data segment 0 lies outside"), "{m}");
     }
 

@@ -7,7 +7,7 @@ use crate::error::{Error, Trap};
 use crate::memory::LinearMemory;
 use crate::store::{Extern, FuncEntity, GlobalEntity, Instance, InstanceEntity, Store};
 use crate::Module;
-use zwasm_abi::module::{ConstExpr, ConstOp, ImportKind, SegmentMode};
+use zwasm_abi::module::{ArchivedSegmentMode, ConstExpr, ConstOp, ImportKind, SegmentMode};
 use zwasm_abi::TrapCode;
 
 pub(crate) fn instantiate(
@@ -48,7 +48,7 @@ pub(crate) fn instantiate(
         globals: Vec::new(),
         sigs,
         elems: Vec::new(),
-        dropped_datas: vec![false; meta.datas.len()],
+        dropped_datas: vec![false; module.num_data_segments()],
         gc_types,
         num_imported_funcs: 0,
         vm: None,
@@ -194,11 +194,11 @@ pub(crate) fn instantiate(
             SegmentMode::Passive => {}
         }
     }
-    for (i, seg) in meta.datas.iter().enumerate() {
-        if let SegmentMode::Active { index, offset } = &seg.mode {
+    for (i, seg) in module.tables().datas.iter().enumerate() {
+        if let ArchivedSegmentMode::Active { index, offset } = &seg.mode {
             let inst = &store.instances[id as usize];
-            let offset = eval(store, inst, offset);
-            let mem = inst.memories[*index as usize] as usize;
+            let offset = eval_ops(store, inst, offset.0.iter().map(|op| op.get()));
+            let mem = inst.memories[index.to_native() as usize] as usize;
             store.instances[id as usize].dropped_datas[i] = true;
             let memory = &mut store.memories[mem];
             // The offset is an i64 for a 64-bit memory, else an i32.
@@ -235,9 +235,20 @@ fn limits_match(size: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) 
 
 /// Evaluates a constant expression to a slot value.
 pub(crate) fn eval(store: &Store, inst: &InstanceEntity, expr: &ConstExpr) -> u64 {
-    let mut stack: Vec<u64> = Vec::with_capacity(4);
-    for op in &expr.0 {
-        let v = match *op {
+    eval_ops(store, inst, expr.0.iter().copied())
+}
+
+/// Evaluates a constant expression given as its ops. The operand stack lives
+/// on the machine stack up to 16 values (a module may have tens of thousands
+/// of segments, each with an offset to evaluate).
+fn eval_ops(store: &Store, inst: &InstanceEntity, ops: impl Iterator<Item = ConstOp>) -> u64 {
+    let mut stack = Stack {
+        inline: [0; 16],
+        len: 0,
+        more: Vec::new(),
+    };
+    for op in ops {
+        let v = match op {
             ConstOp::I32(x) => x as u32 as u64,
             ConstOp::I64(x) => x as u64,
             ConstOp::F32(x) => x as u64,
@@ -261,4 +272,49 @@ pub(crate) fn eval(store: &Store, inst: &InstanceEntity, expr: &ConstExpr) -> u6
         stack.push(v);
     }
     stack.pop().unwrap_or(0)
+}
+
+/// A value stack that spills to the heap past 16 values.
+struct Stack {
+    inline: [u64; 16],
+    len: usize,
+    more: Vec<u64>,
+}
+
+impl Stack {
+    fn push(&mut self, v: u64) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = v,
+            None => self.more.push(v),
+        }
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<u64> {
+        self.len = self.len.checked_sub(1)?;
+        Some(match self.inline.get(self.len) {
+            Some(&v) => v,
+            None => self.more.pop().unwrap_or(0),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stack;
+
+    #[test]
+    fn the_const_stack_spills_past_16_values_in_order() {
+        let mut s = Stack {
+            inline: [0; 16],
+            len: 0,
+            more: Vec::new(),
+        };
+        for v in 0..40 {
+            s.push(v);
+        }
+        let popped: Vec<u64> = std::iter::from_fn(|| s.pop()).collect();
+        assert_eq!(popped, (0..40).rev().collect::<Vec<u64>>());
+        assert_eq!(s.pop(), None);
+    }
 }

@@ -399,7 +399,7 @@ fn backtrace(store: &Store, instance: u32, mut pc: usize, mut fp: usize) -> Vec<
         let func_index = inst.num_imported_funcs + def;
         out.push(FrameInfo {
             func_index,
-            name: meta.func_name(func_index).map(str::to_string),
+            name: module.func_name(func_index).map(str::to_string),
             module: meta.name.clone(),
         });
         if fp == 0 || out.len() > 100_000 {

@@ -126,7 +126,7 @@ fn backtrace(store: &Store, frames: &[Frame], instance: u32, def: u32) -> Vec<Fr
         let func_index = inst.num_imported_funcs + def;
         FrameInfo {
             func_index,
-            name: meta.func_name(func_index).map(str::to_string),
+            name: inst.module.func_name(func_index).map(str::to_string),
             module: meta.name.clone(),
         }
     };
