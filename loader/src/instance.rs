@@ -282,6 +282,7 @@ struct Stack {
 }
 
 impl Stack {
+    #[inline]
     fn push(&mut self, v: u64) {
         match self.inline.get_mut(self.len) {
             Some(slot) => *slot = v,
@@ -290,6 +291,7 @@ impl Stack {
         self.len += 1;
     }
 
+    #[inline]
     fn pop(&mut self) -> Option<u64> {
         self.len = self.len.checked_sub(1)?;
         Some(match self.inline.get(self.len) {
