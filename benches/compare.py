@@ -255,12 +255,16 @@ class Zwasm:
     loader: Path  # the loader-only `run_zwo` example
     engine_flag: list[str]  # `--engine X` when this zwasm has the flag
     compile_engine_flag: list[str]
+    # `--cpu native` when this zwasm targets a baseline CPU by default:
+    # `wasmtime compile` uses the host's features, and so does the comparison.
+    cpu_flag: list[str]
     no_cache_flag: list[str]  # `--no-cache` when this zwasm has a compile cache
     version: str
 
     def compile_argv(self, wasm: Path, out: Path) -> list[str]:
         # Always -o: with a compile cache, `compile` alone only fills the cache.
-        return [str(self.cli), "compile", *self.compile_engine_flag, str(wasm), "-o", str(out)]
+        argv = [str(self.cli), "compile", *self.compile_engine_flag, *self.cpu_flag]
+        return argv + [str(wasm), "-o", str(out)]
 
     def run_argv(
         self,
@@ -316,6 +320,7 @@ def build_zwasm(engine: str) -> Zwasm:
         loader=release / "examples" / "run_zwo",
         engine_flag=["--engine", engine] if has_flag("run", "--engine") else [],
         compile_engine_flag=["--engine", engine] if has_flag("compile", "--engine") else [],
+        cpu_flag=["--cpu", "native"] if has_flag("compile", "--cpu") else [],
         no_cache_flag=["--no-cache"] if has_flag("run", "--no-cache") else [],
         version=version,
     )
@@ -734,7 +739,7 @@ class Report:
             "## Execution",
             "",
             "Wall time of one process, start to exit, with stdout and the exit status checked against the "
-            "corpus. *Precompiled*: `zwasm run x.zwo` (from `zwasm compile`) vs `wasmtime run "
+            "corpus. *Precompiled*: `zwasm run x.zwo` (from `zwasm compile --cpu native`) vs `wasmtime run "
             "--allow-precompiled x.cwasm` (from `wasmtime compile`). *From .wasm*: compile and run in one "
             f"process with no cache: `{' '.join(['zwasm run', *self.zwasm.no_cache_flag])} x.wasm` vs "
             "`wasmtime run -C cache=n x.wasm`. Ratios are zwasm/wasmtime: below 1.0 zwasm is faster. "
@@ -774,7 +779,7 @@ class Report:
         lines = [
             "## Compile throughput",
             "",
-            "`zwasm compile x.wasm -o x.zwo` vs `wasmtime compile x.wasm` (Cranelift with its default parallel "
+            "`zwasm compile --cpu native x.wasm -o x.zwo` vs `wasmtime compile x.wasm` (both for the host's CPU; Cranelift with its default parallel "
             f"compilation on {os.cpu_count()} cores), whole process, median of {self.args.reps}. For each toolchain "
             f"the module with the largest code section (at least {COMPILE_MIN_CODE_BYTES // 1000} KB). Throughput is "
             "MB (10^6 bytes) of code section per second: custom sections (names, debug info) are most of many "

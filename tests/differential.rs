@@ -55,14 +55,17 @@ enum Config {
     /// The native artifact, compiled with `keep_ir`, with native code
     /// switched off (`interp_only`).
     NativeOff,
+    /// Native code for the baseline CPU (no POPCNT, LZCNT or BMI1).
+    Baseline,
 }
 
-const CONFIGS: [Config; 5] = [
+const CONFIGS: [Config; 6] = [
     Config::Interp,
     Config::Native,
     Config::MixedOdd,
     Config::MixedEven,
     Config::NativeOff,
+    Config::Baseline,
 ];
 
 impl Config {
@@ -73,6 +76,7 @@ impl Config {
             Config::MixedOdd => "native, odd functions as IR",
             Config::MixedEven => "native, even functions as IR",
             Config::NativeOff => "native artifact with its IR, native code off",
+            Config::Baseline => "native, baseline CPU",
         }
     }
 
@@ -88,6 +92,12 @@ impl Config {
             Config::NativeOff => {
                 return CompileOptions {
                     keep_ir: true,
+                    ..CompileOptions::default()
+                }
+            }
+            Config::Baseline => {
+                return CompileOptions {
+                    cpu: zwasm_compiler::Cpu::Baseline,
                     ..CompileOptions::default()
                 }
             }

@@ -113,6 +113,9 @@ pub mod cpu {
     pub const BMI1: u64 = 1 << 2;
     /// `roundss`/`roundsd` (SSE4.1).
     pub const SSE41: u64 = 1 << 3;
+    /// What every x86_64 CPU zwasm supports has: the target of artifacts
+    /// compiled for any machine (`zwasm compile --cpu baseline`).
+    pub const BASELINE: u64 = SSE41;
     /// The features this machine's CPU has, read once per process.
     pub fn host() -> u64 {
         use std::sync::atomic::{AtomicU64, Ordering};

@@ -10,9 +10,10 @@ use crate::opts::{CompileOpts, FeaturesOpts, ValidateOpts};
 use std::path::Path;
 use zwasm_compiler::CompileOptions;
 
-/// Runs `zwasm compile FILE [-o OUT] [--engine E]`: writes the artifact to
-/// OUT, or without `-o` into the compile cache (pre-warming it for `zwasm run
-/// FILE`) and says on stderr where it went.
+/// Runs `zwasm compile FILE [-o OUT] [--engine E] [--cpu C]`: writes the
+/// artifact to OUT (for any x86_64 CPU unless `--cpu native`), or without
+/// `-o` into the compile cache (pre-warming it for `zwasm run FILE`, for this
+/// machine) and says on stderr where it went.
 pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
     let bytes = input::read(&o.file)?;
     let kind = Kind::of(&o.file, &bytes);
@@ -23,6 +24,7 @@ pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
     let opts = CompileOptions {
         engine: o.engine.engine(),
         keep_ir: o.keep_ir,
+        cpu: o.cpu(),
         ..CompileOptions::default()
     };
     let zwo = input::compile_artifact(&o.file, &wasm, &opts)?;

@@ -159,6 +159,16 @@ fn summary_text(module: &Module, file: &str) -> String {
     if let Some(start) = meta.start {
         let _ = writeln!(s, "start: func {start}");
     }
+    let cpu = cpu_features(module);
+    let _ = writeln!(
+        s,
+        "cpu features: {}",
+        if cpu.is_empty() {
+            "none beyond the baseline".to_string()
+        } else {
+            cpu.join(" ")
+        }
+    );
     let _ = writeln!(
         s,
         "functions: {} ({num_imported} imported, {} defined)",
@@ -305,6 +315,10 @@ fn summary_json(module: &Module, file: &str) -> Json {
         ("globals", Json::Arr(globals.collect())),
         ("start", meta.start.into()),
         (
+            "cpu_features",
+            Json::Arr(cpu_features(module).into_iter().map(Json::from).collect()),
+        ),
+        (
             "functions",
             Json::obj([
                 ("count", (num_imported as usize + meta.funcs.len()).into()),
@@ -313,6 +327,18 @@ fn summary_json(module: &Module, file: &str) -> Json {
             ]),
         ),
     ])
+}
+
+/// The CPU features the native code needs beyond the x86_64 baseline
+/// (SSE4.1), by name.
+fn cpu_features(module: &Module) -> Vec<&'static str> {
+    use zwasm_abi::native::cpu;
+    let extra = module.cpu_features() & !cpu::BASELINE;
+    cpu::NAMES
+        .iter()
+        .filter(|&&(bit, _)| extra & bit != 0)
+        .map(|&(_, name)| name)
+        .collect()
 }
 
 /// The length of a function's IR, or `None` when the artifact kept only the

@@ -55,6 +55,25 @@ impl EngineArg {
     }
 }
 
+/// `--cpu`: the CPU an artifact's native code is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CpuArg {
+    /// This machine's CPU, with every extension zwasm uses that it has
+    Native,
+    /// Any x86_64 CPU with SSE4.1
+    Baseline,
+}
+
+impl CpuArg {
+    /// The compiler's target of the same name.
+    pub(crate) fn cpu(self) -> zwasm_compiler::Cpu {
+        match self {
+            CpuArg::Native => zwasm_compiler::Cpu::Native,
+            CpuArg::Baseline => zwasm_compiler::Cpu::Baseline,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 #[command(after_help = "\
 Examples:
@@ -153,6 +172,24 @@ pub(crate) struct CompileOpts {
     /// also run with `--engine interp` (about twice the size)
     #[arg(long)]
     pub keep_ir: bool,
+
+    /// The CPU the native code is for. By default, a file written with -o is
+    /// for any x86_64 CPU, and a cache entry (what `zwasm run` reads) for
+    /// this machine, with the extensions it has (POPCNT, LZCNT, BMI1)
+    #[arg(long, value_enum, value_name = "CPU")]
+    pub cpu: Option<CpuArg>,
+}
+
+impl CompileOpts {
+    /// The CPU to compile for: as asked, else baseline for a file to ship
+    /// and this machine's for the cache.
+    pub(crate) fn cpu(&self) -> zwasm_compiler::Cpu {
+        match (self.cpu, &self.output) {
+            (Some(c), _) => c.cpu(),
+            (None, Some(_)) => zwasm_compiler::Cpu::Baseline,
+            (None, None) => zwasm_compiler::Cpu::Native,
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -25,10 +25,11 @@ pub fn cache_key(wasm: &[u8], opts: &CompileOptions, build: &[u8]) -> [u8; 32] {
         fuel,
         interruptible,
         keep_ir,
+        cpu,
     } = opts;
     // The CPU features native code may use, so a cache shared by two machines
     // (a home directory on NFS) never hands one the other's code.
-    let cpu = crate::backend::x64::X64::host().features();
+    let cpu = cpu.features();
     let forced: Vec<u8> = force_ir.iter().flat_map(|f| f.to_le_bytes()).collect();
     let mut h = blake3::Hasher::new_derive_key(CONTEXT);
     for field in [
@@ -74,6 +75,13 @@ mod tests {
         assert_ne!(base, key(WASM, Engine::Interp, b"b1"));
         assert_ne!(base, key(WASM, Engine::Native, b"b2"));
         assert_ne!(base, key(b"\0asm\x01\0\0\0\0", Engine::Native, b"b1"));
+        // The CPU target, unless the host has nothing beyond the baseline.
+        let baseline = CompileOptions {
+            cpu: crate::Cpu::Baseline,
+            ..CompileOptions::default()
+        };
+        let extras = zwasm_abi::native::cpu::host() & !zwasm_abi::native::cpu::BASELINE;
+        assert_eq!(base == cache_key(WASM, &baseline, b"b1"), extras == 0);
         // Length prefixes: moving a byte from one field to the next is a new key.
         assert_ne!(
             key(b"\0asm\x01\0\0\0b", Engine::Native, b"1"),

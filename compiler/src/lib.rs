@@ -37,6 +37,37 @@ impl Engine {
     }
 }
 
+/// The CPU an artifact's native code is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Cpu {
+    /// This machine's CPU: every feature it has that the backend can use.
+    #[default]
+    Native,
+    /// Any x86_64 CPU with SSE4.1, zwasm's baseline: the artifact runs on
+    /// every machine zwasm supports, doing without POPCNT, LZCNT and BMI1
+    /// (a few instructions more for `popcnt`, `clz` and `ctz`).
+    Baseline,
+}
+
+impl Cpu {
+    /// The target's name as the CLI spells it (`--cpu native|baseline`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Cpu::Native => "native",
+            Cpu::Baseline => "baseline",
+        }
+    }
+
+    /// The CPU features (`zwasm_abi::native::cpu` bits) native code may use.
+    pub fn features(self) -> u64 {
+        use zwasm_abi::native::cpu;
+        match self {
+            Cpu::Native => cpu::host(),
+            Cpu::Baseline => cpu::BASELINE,
+        }
+    }
+}
+
 /// Options that change what the compiler produces. Every field takes part in
 /// the compile cache's key.
 #[derive(Clone, Debug, Default)]
@@ -55,6 +86,8 @@ pub struct CompileOptions {
     /// keep only the few instructions their code hands to the runtime, which
     /// about halves the artifact.
     pub keep_ir: bool,
+    /// The CPU the native code is for.
+    pub cpu: Cpu,
 }
 
 /// Compiles a wasm binary or wat text into `.zwo` artifact bytes.
@@ -94,7 +127,7 @@ fn native_code(
     opts: &CompileOptions,
 ) -> Result<backend::NativeCode, CompileError> {
     use backend::Backend;
-    let x64 = backend::x64::X64::host();
+    let x64 = backend::x64::X64::new(opts.cpu.features());
     let mut info = backend::ModuleInfo::new(&compiled.meta, &compiled.code);
     info.hooks = opts.hooks();
     let selected = backend::select(&x64, &info, &opts.force_ir);

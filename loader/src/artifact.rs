@@ -396,6 +396,12 @@ impl Module {
         &self.inner.meta
     }
 
+    /// The CPU features (`zwasm_abi::native::cpu` bits) the native code uses:
+    /// a machine must have them all to run it.
+    pub fn cpu_features(&self) -> u64 {
+        self.inner.header.cpu_features
+    }
+
     /// The blake3 hash of the wasm this artifact was compiled from.
     pub fn source_hash(&self) -> [u8; 32] {
         self.inner.header.source_hash

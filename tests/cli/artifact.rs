@@ -271,3 +271,61 @@ fn a_flipped_header_bit_is_refused_or_harmless() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// `zwasm compile -o` writes an artifact for any x86_64 CPU (the baseline,
+/// SSE4.1) unless `--cpu native` asks for this machine's extensions; the
+/// summary lists what the code needs beyond the baseline.
+#[test]
+fn shipped_artifacts_are_for_the_baseline_cpu_unless_asked() {
+    let dir = scratch("cpu_targets");
+    let wat = dir.join("bits.wat");
+    std::fs::write(
+        &wat,
+        r#"(module
+  (func (export "popcnt") (param i64) (result i64) (i64.popcnt (local.get 0)))
+  (func (export "clz") (param i32) (result i32) (i32.clz (local.get 0))))"#,
+    )
+    .unwrap();
+    let features = |file: &std::path::Path| {
+        let o = zwasm(&["inspect", "--json", file.to_str().unwrap()]);
+        assert_exit(&o, 0);
+        let json = String::from_utf8(o.stdout).unwrap();
+        let at = json
+            .find("\"cpu_features\"")
+            .expect("cpu_features in the summary");
+        let list = &json[at..];
+        list[..list.find(']').unwrap()].to_string()
+    };
+    let (base, native) = (dir.join("base.zwo"), dir.join("native.zwo"));
+    for (out, extra) in [(&base, None), (&native, Some("native"))] {
+        let mut args = vec![
+            "compile",
+            wat.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra.map(|cpu| ["--cpu", cpu]).into_iter().flatten());
+        assert_exit(&zwasm(&args), 0);
+        let o = zwasm(&["run", out.to_str().unwrap(), "--invoke", "popcnt", "-1"]);
+        assert_exit(&o, 0);
+        assert_eq!(String::from_utf8(o.stdout).unwrap().trim(), "64");
+    }
+    let base = features(&base);
+    assert!(
+        !base.contains("popcnt") && !base.contains("lzcnt"),
+        "{base}"
+    );
+    let native = features(&native);
+    assert_eq!(native.contains("popcnt"), host_has(cpu::POPCNT), "{native}");
+    assert_eq!(native.contains("lzcnt"), host_has(cpu::LZCNT), "{native}");
+    // A bad target is a usage error.
+    let o = zwasm(&[
+        "compile",
+        "--cpu",
+        "pentium",
+        wat.to_str().unwrap(),
+        "-o",
+        "x.zwo",
+    ]);
+    assert_exit(&o, 2);
+}

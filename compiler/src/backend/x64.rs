@@ -33,20 +33,9 @@ pub(crate) struct X64 {
 }
 
 impl X64 {
-    /// A backend using what this machine's CPU has.
-    pub fn host() -> X64 {
-        X64 {
-            features: cpu::host(),
-        }
-    }
-
-    /// The CPU features this backend may use.
-    pub fn features(&self) -> u64 {
-        self.features
-    }
-
-    fn has(&self, f: u64) -> bool {
-        self.features & f != 0
+    /// A backend for a CPU with `features` (`zwasm_abi::native::cpu` bits).
+    pub fn new(features: u64) -> X64 {
+        X64 { features }
     }
 }
 
@@ -105,7 +94,6 @@ impl Backend for X64 {
             // Tail calls through an import or a table need a frame the
             // interpreter can replace; they stay IR.
             Op::ReturnCallImport | Op::ReturnCallIndirect => false,
-            Op::I32Popcnt | Op::I64Popcnt => self.has(cpu::POPCNT),
             _ => true,
         }
     }
@@ -1899,6 +1887,7 @@ impl FnGen<'_> {
         let src = self.src(i.b);
         let lz = self.features & cpu::LZCNT != 0;
         let tz = self.features & cpu::BMI1 != 0;
+        let pc = self.features & cpu::POPCNT != 0;
         macro_rules! one {
             ($mn:ident, $w:ident, $m:ident) => {
                 match src {
@@ -1913,8 +1902,35 @@ impl FnGen<'_> {
             I64Clz if lz => one!(lzcnt, Rq, QWORD),
             I32Ctz if tz => one!(tzcnt, Rd, DWORD),
             I64Ctz if tz => one!(tzcnt, Rq, QWORD),
-            I32Popcnt => one!(popcnt, Rd, DWORD),
-            I64Popcnt => one!(popcnt, Rq, QWORD),
+            I32Popcnt if pc => one!(popcnt, Rd, DWORD),
+            I64Popcnt if pc => one!(popcnt, Rq, QWORD),
+            // Without POPCNT: the bit-slicing count (pairs, nibbles, bytes,
+            // then a multiply sums the bytes into the top one).
+            I32Popcnt => {
+                one!(mov, Rd, DWORD);
+                asm!(self.asm
+                    ; mov ecx, eax ; shr ecx, 1 ; and ecx, 0x5555_5555 ; sub eax, ecx
+                    ; mov ecx, eax ; and eax, 0x3333_3333 ; shr ecx, 2 ; and ecx, 0x3333_3333
+                    ; add eax, ecx
+                    ; mov ecx, eax ; shr ecx, 4 ; add eax, ecx ; and eax, 0x0f0f_0f0f
+                    ; imul eax, eax, 0x0101_0101 ; shr eax, 24
+                );
+            }
+            I64Popcnt => {
+                // 64-bit masks need a register: borrow rdx (the source is in rax by then).
+                one!(mov, Rq, QWORD);
+                asm!(self.asm
+                    ; push rdx
+                    ; mov rcx, rax ; shr rcx, 1 ; mov rdx, QWORD 0x5555_5555_5555_5555
+                    ; and rcx, rdx ; sub rax, rcx
+                    ; mov rdx, QWORD 0x3333_3333_3333_3333
+                    ; mov rcx, rax ; and rax, rdx ; shr rcx, 2 ; and rcx, rdx ; add rax, rcx
+                    ; mov rcx, rax ; shr rcx, 4 ; add rax, rcx
+                    ; mov rdx, QWORD 0x0f0f_0f0f_0f0f_0f0f ; and rax, rdx
+                    ; mov rdx, QWORD 0x0101_0101_0101_0101 ; imul rax, rdx ; shr rax, 56
+                    ; pop rdx
+                );
+            }
             I32Clz => {
                 one!(bsr, Rd, DWORD);
                 asm!(self.asm; mov ecx, 63; cmovz eax, ecx; xor eax, 31);
@@ -1935,7 +1951,7 @@ impl FnGen<'_> {
         self.used |= match i.op {
             I32Clz | I64Clz if lz => cpu::LZCNT,
             I32Ctz | I64Ctz if tz => cpu::BMI1,
-            I32Popcnt | I64Popcnt => cpu::POPCNT,
+            I32Popcnt | I64Popcnt if pc => cpu::POPCNT,
             _ => 0,
         };
         self.set_gpr(i.a, RAX);
