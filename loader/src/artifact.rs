@@ -79,11 +79,20 @@ fn page_size() -> u64 {
     u64::try_from(n).unwrap_or(4096)
 }
 
-/// The bytes of an artifact: a copy aligned for in-place reads, or a
-/// read-only mapping of its file (page-aligned).
+/// The bytes of an artifact: a copy aligned for in-place reads, a read-only
+/// mapping of its file (page-aligned), or the embedder's own bytes (16-byte
+/// aligned, checked).
 enum Buffer {
     Owned(Vec<u128>, usize),
     Mapped(*mut u8, usize),
+    /// The bytes `owner.as_ref()` gave once, at load: whatever a later call
+    /// would return, these stay valid and unchanged while `owner` lives and
+    /// is only shared, which it is until this value drops.
+    Embedder {
+        _owner: Box<dyn AsRef<[u8]> + Send + Sync>,
+        ptr: *const u8,
+        len: usize,
+    },
 }
 
 // SAFETY: the mapping is read-only and owned by this value.
@@ -120,6 +129,9 @@ impl Buffer {
             },
             // SAFETY: the mapping is `len` readable bytes for this value's life.
             Buffer::Mapped(p, len) => unsafe { std::slice::from_raw_parts(*p, *len) },
+            // SAFETY: see `Buffer::Embedder`: `owner` keeps these bytes alive
+            // and unchanged for this value's life.
+            Buffer::Embedder { ptr, len, .. } => unsafe { std::slice::from_raw_parts(*ptr, *len) },
         }
     }
 }
@@ -186,6 +198,32 @@ impl Module {
             unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), bytes.len()) };
         raw.copy_from_slice(bytes);
         Module::load(Buffer::Owned(buf, bytes.len()), None)
+    }
+
+    /// Loads an artifact from bytes the embedder hands over (a `Vec<u8>`, an
+    /// `Arc<[u8]>`, a `&'static [u8]` from `include_bytes!`, a mapping...),
+    /// using them in place: the IR and metadata are read where they lie and
+    /// data segments copied from there. Only the native code is copied, into
+    /// executable memory. In place needs the bytes 16-byte aligned (as
+    /// `Vec<u8>`s from the system allocator are); others are copied first, as
+    /// by [`Module::from_bytes`].
+    pub fn from_owned(
+        bytes: impl AsRef<[u8]> + Send + Sync + 'static,
+    ) -> Result<Module, LoadError> {
+        let owner: Box<dyn AsRef<[u8]> + Send + Sync> = Box::new(bytes);
+        let slice = (*owner).as_ref();
+        if !(slice.as_ptr() as usize).is_multiple_of(16) {
+            return Module::from_bytes(slice);
+        }
+        let (ptr, len) = (slice.as_ptr(), slice.len());
+        Module::load(
+            Buffer::Embedder {
+                _owner: owner,
+                ptr,
+                len,
+            },
+            None,
+        )
     }
 
     /// Loads an artifact from a file. The file is mapped, not read: the IR is
@@ -752,6 +790,43 @@ mod tests {
             Err(e) => panic!("unexpected error {e}"),
             Ok(_) => panic!("accepted"),
         }
+    }
+
+    #[test]
+    fn embedder_bytes_are_used_in_place_when_aligned() {
+        let wat = r#"(module (func (export "f") (result i32) (i32.const 7)))"#;
+        let zwo = zwasm_compiler::compile(wat.as_bytes(), &Default::default()).unwrap();
+        let run = |m: &Module| {
+            let mut store = crate::Store::new();
+            let instance = crate::Linker::new().instantiate(&mut store, m).unwrap();
+            let f = store.get_func(instance, "f").unwrap();
+            store.call(f, &[]).unwrap()
+        };
+        // A vector from the system allocator is 16-byte aligned: no copy.
+        let v = zwo.clone();
+        let at = v.as_ptr();
+        assert!((at as usize).is_multiple_of(16));
+        let m = Module::from_owned(v).unwrap();
+        assert_eq!(m.inner.buf.bytes().as_ptr(), at);
+        assert_eq!(run(&m), vec![crate::Val::I32(7)]);
+        // Misaligned bytes are copied first.
+        struct Shifted(Vec<u8>);
+        impl AsRef<[u8]> for Shifted {
+            fn as_ref(&self) -> &[u8] {
+                &self.0[1..]
+            }
+        }
+        let mut shifted = vec![0u8; zwo.len() + 1];
+        shifted[1..].copy_from_slice(&zwo);
+        let at = shifted[1..].as_ptr();
+        let m = Module::from_owned(Shifted(shifted)).unwrap();
+        assert_ne!(m.inner.buf.bytes().as_ptr(), at);
+        assert_eq!(run(&m), vec![crate::Val::I32(7)]);
+        // Damage is refused as from a file.
+        let mut bad = zwo.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert!(Module::from_owned(bad).is_err());
     }
 
     #[test]
