@@ -87,9 +87,26 @@ impl Artifact {
         false
     }
 
-    /// Writes the `.zwo` file's bytes to `out`.
+    /// Writes the `.zwo` file's bytes to `out`, all pieces in one vectored
+    /// write where `out` takes them so (a file does).
     pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        self.parts().iter().try_for_each(|p| out.write_all(p))
+        use std::io::{ErrorKind, IoSlice};
+        let parts = self.parts();
+        let mut slices: Vec<IoSlice> = parts
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| IoSlice::new(p))
+            .collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match out.write_vectored(rest) {
+                Ok(0) => return Err(ErrorKind::WriteZero.into()),
+                Ok(n) => IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     /// The `.zwo` file's bytes.
