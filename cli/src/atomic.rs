@@ -51,18 +51,24 @@ fn replace(tmp: &Path, path: &Path) -> std::io::Result<()> {
         let is_file = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir());
         let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes());
         if let (true, Ok(from), Ok(to)) = (is_file, c(tmp), c(path)) {
-            // SAFETY: both paths are NUL-terminated strings that outlive the call.
-            let swapped = unsafe {
-                libc::renameat2(
-                    libc::AT_FDCWD,
-                    from.as_ptr(),
-                    libc::AT_FDCWD,
-                    to.as_ptr(),
-                    libc::RENAME_EXCHANGE,
-                )
-            } == 0;
-            if swapped {
-                return std::fs::remove_file(tmp);
+            let exchange = || {
+                // SAFETY: both paths are NUL-terminated strings that outlive the call.
+                unsafe {
+                    libc::renameat2(
+                        libc::AT_FDCWD,
+                        from.as_ptr(),
+                        libc::AT_FDCWD,
+                        to.as_ptr(),
+                        libc::RENAME_EXCHANGE,
+                    ) == 0
+                }
+            };
+            if exchange() {
+                return std::fs::remove_file(tmp).inspect_err(|_| {
+                    // What was swapped out cannot be removed (a directory put
+                    // there since the check): put it back.
+                    exchange();
+                });
             }
         }
     }
