@@ -70,18 +70,19 @@ impl Cache {
         })
     }
 
-    /// Where the artifact of `wasm` compiled with `opts` lives.
-    pub(crate) fn entry(&self, wasm: &[u8], opts: &CompileOptions) -> PathBuf {
-        let key = zwasm_compiler::cache_key(wasm, opts, &self.build);
+    /// Where the artifact of the wasm with blake3 hash `source` compiled
+    /// with `opts` lives.
+    pub(crate) fn entry(&self, source: &[u8; 32], opts: &CompileOptions) -> PathBuf {
+        let key = zwasm_compiler::cache_key_of(source, opts, &self.build);
         let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
         self.dir.join(format!("{hex}.zwo"))
     }
 
     /// The module cached at `entry`, if it is there, loads, and was compiled
-    /// from `wasm` (the source hash in its header).
-    pub(crate) fn get(&self, entry: &Path, wasm: &[u8]) -> Option<Module> {
+    /// from the wasm with hash `source` (the source hash in its header).
+    pub(crate) fn get(&self, entry: &Path, source: &[u8; 32]) -> Option<Module> {
         let module = Module::from_file(entry).ok()?;
-        (module.source_hash() == *blake3::hash(wasm).as_bytes()).then_some(module)
+        (module.source_hash() == *source).then_some(module)
     }
 
     /// Stores `zwo` at `entry`, creating the cache directory if needed

@@ -40,7 +40,7 @@ pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
                         .into(),
                 )
             })?;
-            let entry = cache.entry(&wasm, &opts);
+            let entry = cache.entry(blake3::hash(&wasm).as_bytes(), &opts);
             cache
                 .put(&entry, &zwo)
                 .map_err(|e| cannot_write(&entry, e))?;

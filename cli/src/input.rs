@@ -242,8 +242,9 @@ fn load_through_cache(
     opts: &CompileOptions,
     cache: &Cache,
 ) -> Result<Module, CliError> {
-    let entry = cache.entry(wasm, opts);
-    if let Some(module) = cache.get(&entry, wasm) {
+    let source = *blake3::hash(wasm).as_bytes();
+    let entry = cache.entry(&source, opts);
+    if let Some(module) = cache.get(&entry, &source) {
         return Ok(module);
     }
     let zwo = compile(path, wasm, opts)?;

@@ -6,7 +6,7 @@ use crate::CompileOptions;
 use zwasm_abi::artifact::{Isa, FORMAT_VERSION};
 
 /// Separates this hash from any other blake3 use of the same bytes.
-const CONTEXT: &str = "zwasm compile cache key v1";
+const CONTEXT: &str = "zwasm compile cache key v2";
 
 /// The cache key of `wasm` (a binary module: wat text is converted first, so a
 /// `.wat` and the `.wasm` it assembles to share an entry) compiled with
@@ -18,6 +18,12 @@ const CONTEXT: &str = "zwasm compile cache key v1";
 /// up its predecessor's artifacts). Each field is length-prefixed, so no two
 /// different inputs hash the same bytes.
 pub fn cache_key(wasm: &[u8], opts: &CompileOptions, build: &[u8]) -> [u8; 32] {
+    cache_key_of(blake3::hash(wasm).as_bytes(), opts, build)
+}
+
+/// [`cache_key`] from the wasm's blake3 hash (an artifact's source hash), for
+/// a caller that has it: the wasm is then hashed once, not twice.
+pub fn cache_key_of(source_hash: &[u8; 32], opts: &CompileOptions, build: &[u8]) -> [u8; 32] {
     // Destructured so that a new option cannot be left out of the key.
     let CompileOptions {
         engine,
@@ -33,7 +39,7 @@ pub fn cache_key(wasm: &[u8], opts: &CompileOptions, build: &[u8]) -> [u8; 32] {
     let forced: Vec<u8> = force_ir.iter().flat_map(|f| f.to_le_bytes()).collect();
     let mut h = blake3::Hasher::new_derive_key(CONTEXT);
     for field in [
-        wasm,
+        &source_hash[..],
         &FORMAT_VERSION.to_le_bytes(),
         zwasm_abi::COMPILER_VERSION.as_bytes(),
         Isa::host().name().as_bytes(),

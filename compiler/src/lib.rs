@@ -12,7 +12,7 @@ mod lower;
 mod module;
 
 pub use artifact::Artifact;
-pub use cache_key::cache_key;
+pub use cache_key::{cache_key, cache_key_of};
 pub use error::CompileError;
 pub use features::{features, Feature, FeatureStatus};
 
