@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::path::Path;
 use zwasm_abi::artifact::MAGIC;
 use zwasm_compiler::{CompileOptions, Engine};
-use zwasm_loader::Module;
+use zwasm_loader::{MappedFile, Module};
 
 /// What a file holds, judged by its first bytes (and, for a clearer message
 /// on garbage, by its extension).
@@ -64,46 +64,24 @@ pub(crate) fn read(path: &Path) -> Result<Bytes, CliError> {
 
 /// A file's contents, mapped or read.
 pub(crate) enum Bytes {
-    Mapped(*const u8, usize),
+    Mapped(MappedFile),
     Owned(Vec<u8>),
 }
 
 /// Maps `len` bytes of `file` read-only, or `None` (also for an empty file).
 fn map(file: &std::fs::File, len: usize) -> Option<Bytes> {
-    use std::os::fd::AsRawFd;
-    if len == 0 {
-        return None;
-    }
-    // SAFETY: a private read-only mapping of an open file; the result is checked.
-    let ptr = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ,
-            libc::MAP_PRIVATE,
-            file.as_raw_fd(),
-            0,
-        )
-    };
-    (ptr != libc::MAP_FAILED).then(|| Bytes::Mapped(ptr.cast(), len))
+    (len > 0)
+        .then(|| MappedFile::new(file, len).ok())
+        .flatten()
+        .map(Bytes::Mapped)
 }
 
 impl std::ops::Deref for Bytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
         match self {
-            // SAFETY: the mapping is `len` readable bytes until this value drops.
-            Bytes::Mapped(ptr, len) => unsafe { std::slice::from_raw_parts(*ptr, *len) },
+            Bytes::Mapped(m) => m,
             Bytes::Owned(v) => v,
-        }
-    }
-}
-
-impl Drop for Bytes {
-    fn drop(&mut self) {
-        if let Bytes::Mapped(ptr, len) = *self {
-            // SAFETY: the mapping was made by `map` and nothing borrows it now.
-            unsafe { libc::munmap(ptr as *mut libc::c_void, len) };
         }
     }
 }

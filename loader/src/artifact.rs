@@ -84,7 +84,7 @@ fn page_size() -> u64 {
 /// aligned, checked).
 enum Buffer {
     Owned(Vec<u128>, usize),
-    Mapped(*mut u8, usize),
+    Mapped(MappedFile),
     /// The bytes `owner.as_ref()` gave once, at load: whatever a later call
     /// would return, these stay valid and unchanged while `owner` lives and
     /// is only shared, which it is until this value drops.
@@ -95,14 +95,27 @@ enum Buffer {
     },
 }
 
-// SAFETY: the mapping is read-only and owned by this value.
+// SAFETY: the embedder's bytes are `Send + Sync` and only read through it.
 unsafe impl Send for Buffer {}
 // SAFETY: as above; only shared reads happen through it.
 unsafe impl Sync for Buffer {}
 
-impl Buffer {
-    /// Maps `len` bytes of `file` read-only.
-    fn map(file: &std::fs::File, len: usize) -> std::io::Result<Buffer> {
+/// The first `len` bytes of a file, mapped private and read-only (page
+/// aligned), unmapped on drop. A file truncated under the mapping makes
+/// reads past its new end fault (SIGBUS).
+pub struct MappedFile {
+    ptr: *mut u8,
+    len: usize,
+}
+
+// SAFETY: the mapping is read-only and owned by this value.
+unsafe impl Send for MappedFile {}
+// SAFETY: as above; only shared reads happen through it.
+unsafe impl Sync for MappedFile {}
+
+impl MappedFile {
+    /// Maps the first `len` bytes of `file` (`len` > 0).
+    pub fn new(file: &std::fs::File, len: usize) -> std::io::Result<MappedFile> {
         use std::os::fd::AsRawFd;
         // SAFETY: a private read-only mapping of an open file; the result is checked.
         let ptr = unsafe {
@@ -118,29 +131,39 @@ impl Buffer {
         if ptr == libc::MAP_FAILED {
             return Err(std::io::Error::last_os_error());
         }
-        Ok(Buffer::Mapped(ptr.cast(), len))
+        Ok(MappedFile {
+            ptr: ptr.cast(),
+            len,
+        })
     }
+}
 
+impl std::ops::Deref for MappedFile {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        // SAFETY: the mapping is `len` readable bytes for this value's life.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
+impl Drop for MappedFile {
+    fn drop(&mut self) {
+        // SAFETY: unmapping the mapping this value owns; nothing borrows it any more.
+        unsafe { libc::munmap(self.ptr.cast(), self.len) };
+    }
+}
+
+impl Buffer {
     fn bytes(&self) -> &[u8] {
         match self {
             // SAFETY: the vector owns at least `len` initialized bytes.
             Buffer::Owned(v, len) => unsafe {
                 std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), *len)
             },
-            // SAFETY: the mapping is `len` readable bytes for this value's life.
-            Buffer::Mapped(p, len) => unsafe { std::slice::from_raw_parts(*p, *len) },
+            Buffer::Mapped(m) => m,
             // SAFETY: see `Buffer::Embedder`: `owner` keeps these bytes alive
             // and unchanged for this value's life.
             Buffer::Embedder { ptr, len, .. } => unsafe { std::slice::from_raw_parts(*ptr, *len) },
-        }
-    }
-}
-
-impl Drop for Buffer {
-    fn drop(&mut self) {
-        if let Buffer::Mapped(p, len) = *self {
-            // SAFETY: unmapping the mapping this value owns; nothing borrows it any more.
-            unsafe { libc::munmap(p.cast(), len) };
         }
     }
 }
@@ -240,7 +263,7 @@ impl Module {
             // Too short to map usefully: the header check says what is wrong.
             return Module::from_bytes(&std::fs::read(path).map_err(io)?);
         }
-        let buffer = Buffer::map(&file, len as usize).map_err(io)?;
+        let buffer = Buffer::Mapped(MappedFile::new(&file, len as usize).map_err(io)?);
         Module::load(buffer, Some(&file))
     }
 

@@ -26,7 +26,7 @@ mod testutil;
 mod values;
 pub mod wasi;
 
-pub use artifact::{LoadError, Module};
+pub use artifact::{LoadError, MappedFile, Module};
 pub use error::{Error, FrameInfo, Trap};
 pub use linker::Linker;
 pub use memory::{
