@@ -134,6 +134,100 @@ pub(crate) struct Pools {
     pub preserved: u8,
 }
 
+/// What the allocator asks of every instruction, looked up once per op: which
+/// fields it reads and writes, the register class each of them wants, and
+/// whether it goes through memory.
+pub(crate) struct OpTable(Vec<u16>);
+
+impl OpTable {
+    // Bits 0 to 2: the fields read (`a`, `b`, `c`).
+    const WRITES_A: u16 = 1 << 3;
+    /// Reads or writes more than its fields say (calls, returns, `select`,
+    /// `struct.new`): ask [`Effects`]; every slot wants the class of `b`
+    /// when read and of `a` when written.
+    const SPECIAL: u16 = 1 << 4;
+    const BARRIER: u16 = 1 << 5;
+    /// Class votes (0 integer, 1 float, 2 either), two bits each, of a read
+    /// of `a`, `b`, `c` and of the write of `a`.
+    const CLASS_SHIFT: [u16; 4] = [6, 8, 10, 12];
+
+    /// The table of an ISA: `is_barrier` says which ops go through memory,
+    /// `class_of(op, field)` which class an op wants for field 0 (`a`), 1
+    /// (`b`) or 2 (`c`) read, or 3 (`a` written). When a slot is both a
+    /// store's address and its value, the address's class wins.
+    pub fn new(
+        is_barrier: impl Fn(Op) -> bool,
+        class_of: impl Fn(Op, usize) -> Option<Class>,
+    ) -> OpTable {
+        OpTable(
+            Op::ALL
+                .iter()
+                .map(|&op| {
+                    let fmt = op.fmt();
+                    let special = matches!(
+                        fmt,
+                        Fmt::Call | Fmt::CallIndirect | Fmt::Return | Fmt::Select
+                    ) || op == Op::StructNew;
+                    let mut bits = fmt.read_mask() as u16;
+                    if fmt.writes_a() {
+                        bits |= Self::WRITES_A;
+                    }
+                    if special {
+                        bits |= Self::SPECIAL;
+                    }
+                    if is_barrier(op) {
+                        bits |= Self::BARRIER;
+                    }
+                    for (field, shift) in Self::CLASS_SHIFT.iter().enumerate() {
+                        let vote = class_of(op, field).map_or(2, |c| c as u16);
+                        bits |= vote << shift;
+                    }
+                    bits
+                })
+                .collect(),
+        )
+    }
+
+    #[inline(always)]
+    fn get(&self, op: Op) -> u16 {
+        self.0[op as usize]
+    }
+
+    fn is_barrier(&self, op: Op) -> bool {
+        self.get(op) & Self::BARRIER != 0
+    }
+
+    /// The class vote (0 integer, 1 float, 2 either) for `field` of `op`.
+    fn vote(&self, op: Op, field: usize) -> usize {
+        (self.get(op) >> Self::CLASS_SHIFT[field] & 3) as usize
+    }
+
+    /// Calls `f(slot, vote, write)` with every slot `i` reads, then every
+    /// slot it writes, each with the class vote of that use.
+    #[inline(always)]
+    fn uses(&self, effects: &Effects, i: &Instr, mut f: impl FnMut(u16, usize, bool)) {
+        let bits = self.get(i.op);
+        let vote = |field: usize| (bits >> Self::CLASS_SHIFT[field] & 3) as usize;
+        if bits & Self::SPECIAL != 0 {
+            effects.reads(i, |s| f(s, vote(1), false));
+            effects.writes(i, |s| f(s, vote(3), true));
+            return;
+        }
+        if bits & 1 != 0 {
+            f(i.a, vote(0), false);
+        }
+        if bits & 2 != 0 {
+            f(i.b, vote(1), false);
+        }
+        if bits & 4 != 0 {
+            f(i.c, if i.c == i.b { vote(1) } else { vote(2) }, false);
+        }
+        if bits & Self::WRITES_A != 0 {
+            f(i.a, vote(3), true);
+        }
+    }
+}
+
 /// Reads and writes of an instruction, as slots.
 pub(crate) struct Effects<'a> {
     m: &'a ModuleInfo<'a>,
@@ -303,8 +397,7 @@ pub(crate) fn allocate(
     num_slots: usize,
     num_params: usize,
     effects: &Effects,
-    is_barrier: impl Fn(&Instr) -> bool,
-    class_of: impl Fn(&Instr, u16, bool) -> Option<Class>,
+    ops: &OpTable,
     pools: Pools,
 ) -> Allocation {
     let preserved = pools.preserved;
@@ -350,7 +443,7 @@ pub(crate) fn allocate(
             if matches!(i.op, Op::BrIfEqz | Op::BrIfNez) {
                 cond_at.push(pc as u32);
             }
-        } else if is_barrier(i) {
+        } else if ops.is_barrier(i.op) {
             barrier_at.push(pc);
             leader[pc + 1] = true;
         } else if ends_flow(i.op) {
@@ -364,17 +457,15 @@ pub(crate) fn allocate(
     // (reads and writes, weighted 8^loop depth). Loads and stores that may
     // take their address from the `const` before them, and adds that may
     // absorb the shift before them, are noted to be decided below.
+    let nb = leader[..n].iter().filter(|&&l| l).count();
+    if nb.saturating_mul(num_slots) > MAX_WORK {
+        return Allocation::all_memory(num_slots);
+    }
     let mut info = vec![SlotInfo::UNUSED; num_slots];
     let words = num_slots.div_ceil(64);
-    let mut gen = Rows {
-        words,
-        data: Vec::new(),
-    };
-    let mut kill = Rows {
-        words,
-        data: Vec::new(),
-    };
-    let mut starts: Vec<usize> = Vec::new();
+    let mut gen = Rows::new(nb, num_slots);
+    let mut kill = Rows::new(nb, num_slots);
+    let mut starts: Vec<usize> = Vec::with_capacity(nb);
     let mut block_of = vec![0u32; n + 1];
     // (position, spill weight there) of each candidate constant address.
     let mut addr_cands: Vec<(u32, u64)> = Vec::new();
@@ -383,11 +474,6 @@ pub(crate) fn allocate(
     for p in 0..n {
         if leader[p] {
             starts.push(p);
-            if starts.len().saturating_mul(num_slots) > MAX_WORK {
-                return Allocation::all_memory(num_slots);
-            }
-            gen.data.resize(gen.data.len() + words, 0);
-            kill.data.resize(kill.data.len() + words, 0);
         }
         let b = starts.len() - 1;
         block_of[p] = b as u32;
@@ -414,20 +500,17 @@ pub(crate) fn allocate(
         }
         let row = b * words;
         // (The entries after a `br_table` read and write nothing.)
-        effects.reads(i, |s| {
+        ops.uses(effects, i, |s, vote, write| {
             let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
-            if kill.data[wd] & bit == 0 {
+            if write {
+                kill.data[wd] |= bit;
+            } else if kill.data[wd] & bit == 0 {
                 gen.data[wd] |= bit;
             }
-            info[s as usize].use_at(p, class_of(i, s, false), w);
-        });
-        effects.writes(i, |s| {
-            kill.data[row + s as usize / 64] |= 1 << (s % 64);
-            info[s as usize].use_at(p, class_of(i, s, true), w);
+            info[s as usize].use_at(p, vote, w);
         });
     }
     drop((leader, depth_diff));
-    let nb = starts.len();
     let end_of = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
     // Successors of block b: succ_list[succ_at[b]..succ_at[b + 1]].
     let mut succ_at: Vec<u32> = Vec::with_capacity(nb + 1);
@@ -466,7 +549,20 @@ pub(crate) fn allocate(
     };
     let mut live_out = Rows::new(nb, num_slots);
     let mut changed = true;
-    while changed {
+    while changed && words == 1 {
+        // The same, for a function of at most 64 slots: one word per block.
+        changed = false;
+        let (inn, out) = (&mut live_in.data, &mut live_out.data);
+        for b in (0..nb).rev() {
+            let o = succs(b).iter().fold(0, |o, &s| o | inn[s as usize]);
+            out[b] = o;
+            let v = inn[b] | (o & !kill.data[b]) | gen.data[b];
+            changed |= v != inn[b];
+            inn[b] = v;
+        }
+        changed &= loops;
+    }
+    while changed && words != 1 {
         changed = false;
         for b in (0..nb).rev() {
             let out = &mut live_out.data[b * words..][..words];
@@ -526,8 +622,8 @@ pub(crate) fn allocate(
                     // The folded slot is neither read here nor written by the
                     // `const`: take back their votes and weights.
                     let k = &code[p - 1];
-                    info[i.b as usize].unuse(class_of(i, i.b, false), w);
-                    info[k.a as usize].unuse(class_of(k, k.a, true), w);
+                    info[i.b as usize].unuse(ops.vote(i.op, 1), w);
+                    info[k.a as usize].unuse(ops.vote(k.op, 3), w);
                 }
             }
             if cs.next_if(|&&c| c as usize == p).is_some() {
@@ -727,16 +823,18 @@ impl SlotInfo {
         self.last = self.last.max(p as u32);
     }
 
-    /// A read or write at `p` wanting `class`, with weight `w`.
-    fn use_at(&mut self, p: usize, class: Option<Class>, w: u64) {
+    /// A read or write at `p` voting for class `vote` (0 integer, 1 float,
+    /// 2 either), with weight `w`.
+    #[inline(always)]
+    fn use_at(&mut self, p: usize, vote: usize, w: u64) {
         self.touch(p);
-        self.votes[class.map_or(2, |c| c as usize)] += 1;
+        self.votes[vote] += 1;
         self.weight += w;
     }
 
     /// Takes back the vote and weight of a use that turned out not to be one.
-    fn unuse(&mut self, class: Option<Class>, w: u64) {
-        self.votes[class.map_or(2, |c| c as usize)] -= 1;
+    fn unuse(&mut self, vote: usize, w: u64) {
+        self.votes[vote] -= 1;
         self.weight -= w;
     }
 }

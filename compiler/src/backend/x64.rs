@@ -11,7 +11,7 @@
 // dynasm's register macros convert their argument with `.into()`.
 #![allow(clippy::useless_conversion)]
 
-use super::regalloc::{self, Allocation, Class, Effects, Loc, Pools};
+use super::regalloc::{self, Allocation, Class, Effects, Loc, OpTable, Pools};
 use super::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
@@ -30,12 +30,17 @@ macro_rules! asm {
 /// The x86_64 backend, for a set of CPU features.
 pub(crate) struct X64 {
     features: u64,
+    /// What the register allocator asks of each op.
+    ops: OpTable,
 }
 
 impl X64 {
     /// A backend for a CPU with `features` (`zwasm_abi::native::cpu` bits).
     pub fn new(features: u64) -> X64 {
-        X64 { features }
+        X64 {
+            features,
+            ops: OpTable::new(|op| is_barrier(op, features), class_of),
+        }
     }
 }
 
@@ -213,8 +218,7 @@ impl X64 {
                 f.num_slots as usize,
                 f.num_params as usize,
                 &effects,
-                |i: &Instr| is_barrier(i.op, features),
-                class_of,
+                &self.ops,
                 Pools {
                     int: INT_POOL.len() as u8,
                     float: XMM_POOL.len() as u8,
@@ -272,10 +276,12 @@ fn is_barrier(op: Op, features: u64) -> bool {
     ) || is_exec(op, features)
 }
 
-/// The register class an op wants for slot `s` (read, or written when `write`).
-fn class_of(i: &Instr, s: u16, write: bool) -> Option<Class> {
+/// The register class `op` wants for its field 0 (`a`), 1 (`b`) or 2 (`c`)
+/// read, or 3 (`a` written).
+fn class_of(op: Op, field: usize) -> Option<Class> {
     use Op::*;
-    let o = i.op as u16;
+    let write = field == 3;
+    let o = op as u16;
     let within = |a: Op, b: Op| (a as u16..=b as u16).contains(&o);
     if within(F32Add, F32Copysign) || within(F64Add, F64Copysign) {
         return Some(Class::Float);
@@ -283,7 +289,7 @@ fn class_of(i: &Instr, s: u16, write: bool) -> Option<Class> {
     if within(F32Eq, F32Ge) || within(F64Eq, F64Ge) {
         return Some(if write { Class::Int } else { Class::Float });
     }
-    Some(match i.op {
+    Some(match op {
         F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt | F64Abs
         | F64Neg | F64Ceil | F64Floor | F64Trunc | F64Nearest | F64Sqrt | F32DemoteF64
         | F64PromoteF32 => Class::Float,
@@ -306,7 +312,7 @@ fn class_of(i: &Instr, s: u16, write: bool) -> Option<Class> {
             }
         }
         F32Load | F64Load if write => Class::Float,
-        F32Store | F64Store if s == i.c && s != i.b => Class::Float,
+        F32Store | F64Store if field == 2 => Class::Float,
         Copy | Select | Const => return None,
         _ => Class::Int,
     })
