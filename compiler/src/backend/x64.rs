@@ -244,6 +244,12 @@ impl X64 {
             g.function();
             used |= g.used;
             funcs.push((def, start, asm.offset().0 - start));
+            // A function's jumps are all to its own labels: resolve them now,
+            // so that the lists of labels and of jumps to patch stay the size
+            // of one function rather than growing over the whole chunk.
+            asm.commit()
+                .map_err(|e| format!("x86_64 assembly failed: {e:?}"))?;
+            asm.labels_mut().clear();
         }
         let code = asm
             .finalize()
