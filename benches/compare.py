@@ -207,18 +207,21 @@ class Bench:
         file: Path,
         stdin: bytes | None = None,
         budget: float | None = None,
+        reps: int | None = None,
     ) -> Measure:
         """An untimed warm-up run (which gives the peak RSS, when GNU time is
-        there), then up to `reps` timed runs, fewer once all runs so far total
-        the time budget. The first wrong run ends the measurement as a failure."""
+        there), then up to `reps` (default: the bench's) timed runs, fewer once
+        all runs so far total the time budget. The first wrong run ends the
+        measurement as a failure."""
         budget = self.budget if budget is None else budget
+        reps = self.reps if reps is None else reps
         warm_up = self.run_once(argv, stdin, rss=GNU_TIME.exists())
         error = expect.check(warm_up, file, self.timeout)
         if error:
             return Measure(error=error)
         m = Measure(maxrss_kb=warm_up.maxrss_kb)
         spent = warm_up.seconds
-        for _ in range(self.reps):
+        for _ in range(reps):
             run = self.run_once(argv, stdin)
             error = expect.check(run, file, self.timeout)
             if error:
@@ -555,11 +558,14 @@ def compile_set(programs: list[Program]) -> list[Program]:
     return sorted(chosen, key=lambda p: -code_section_bytes(p.path))
 
 
-def bench_compile(b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None) -> CompileResult:
-    """`reps` compiles by each tool, however long they take."""
+def bench_compile(
+    b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None, reps: int
+) -> CompileResult:
+    """`reps` compiles by each tool, however long they take: first all of
+    zwasm's, then all of wasmtime's."""
 
     def timed(argv: list[str]) -> Measure:
-        return b.measure(argv, Expect(), p.path, budget=math.inf)
+        return b.measure(argv, Expect(), p.path, budget=math.inf, reps=reps)
 
     zwasm_m = timed(zwasm.compile_argv(p.path, b.work / "throughput.zwo"))
     wasmtime_m = timed(wasmtime.compile_argv(p.path, b.work / "throughput.cwasm")) if wasmtime else None
@@ -780,7 +786,8 @@ class Report:
             "## Compile throughput",
             "",
             "`zwasm compile --cpu native x.wasm -o x.zwo` vs `wasmtime compile x.wasm` (both for the host's CPU; Cranelift with its default parallel "
-            f"compilation on {os.cpu_count()} cores), whole process, median of {self.args.reps}. For each toolchain "
+            f"compilation on {os.cpu_count()} cores), whole process, median of {self.args.compile_reps} (after a "
+            "warm-up run; each tool's runs one after the other). For each toolchain "
             f"the module with the largest code section (at least {COMPILE_MIN_CODE_BYTES // 1000} KB). Throughput is "
             "MB (10^6 bytes) of code section per second: custom sections (names, debug info) are most of many "
             "modules' bytes but cost a compiler next to nothing.",
@@ -797,7 +804,8 @@ class Report:
             lines.append(
                 f"| {c.program.path.name} | {c.program.toolchain} "
                 f"| {fmt_bytes(c.program.path.stat().st_size)} / {fmt_bytes(code)} "
-                f"| {cell(c.zwasm, self.args.reps)} | {rate(code, c.zwasm)} | {cell(c.wasmtime, self.args.reps)} "
+                f"| {cell(c.zwasm, self.args.compile_reps)} | {rate(code, c.zwasm)} "
+                f"| {cell(c.wasmtime, self.args.compile_reps)} "
                 f"| {rate(code, c.wasmtime)} | {fmt_ratio(c.speedup, '×')} |"
             )
         lines.append(f"| **geomean** | | | | | | | **{fmt_ratio(self.compile_speedup, '×')}** |")
@@ -949,6 +957,13 @@ def main() -> int:
         "--reps", type=int, default=3, help="timed runs per measurement; the median counts (default 3)"
     )
     ap.add_argument(
+        "--compile-reps",
+        type=int,
+        default=9,
+        help="timed runs of each compile (default 9: a small module's compile takes milliseconds, "
+        "and from one run to the next wasmtime's varies by up to a fifth on a 2-core machine)",
+    )
+    ap.add_argument(
         "--budget",
         type=float,
         default=20,
@@ -1008,7 +1023,7 @@ def main() -> int:
     compiles = []
     for p in compile_set(programs):
         log(f"compile: {p.path.name}")
-        compiles.append(bench_compile(b, p, zwasm, wt))
+        compiles.append(bench_compile(b, p, zwasm, wt, args.compile_reps))
 
     log(f"start-up: {args.startup_runs} runs of each command")
     hello = next(p for p in programs if p.name == HELLO)
