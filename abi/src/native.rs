@@ -131,44 +131,80 @@ pub mod cpu {
         f
     }
 
-    /// Reads the features with `cpuid` directly, four leaves: std's detection
-    /// reads about twice as many, and in a virtual machine every `cpuid`
-    /// traps to the hypervisor (about 4 µs each here, a noticeable part of a
-    /// hello-world's start-up).
+    /// The `cpuid` words the features come from: leaf 1 `ecx`, leaf 7 `ebx`,
+    /// leaf 0x8000_0001 `ecx`.
+    #[cfg(target_arch = "x86_64")]
+    fn from_leaves(l1_ecx: u32, l7_ebx: u32, e1_ecx: u32) -> u64 {
+        let bit = |reg: u32, n: u32| reg >> n & 1 == 1;
+        [
+            (POPCNT, bit(l1_ecx, 23)),
+            (SSE41, bit(l1_ecx, 19)),
+            (BMI1, bit(l7_ebx, 3)),
+            (LZCNT, bit(e1_ecx, 5)),
+        ]
+        .into_iter()
+        .filter(|&(_, yes)| yes)
+        .fold(0, |f, (feature, _)| f | feature)
+    }
+
+    /// Reads the leaves glibc's dynamic loader read at start-up and keeps
+    /// (`<sys/platform/x86.h>`, glibc 2.33): in a virtual machine every
+    /// `cpuid` traps to the hypervisor, about 8 µs each here, and reading
+    /// three leaves again cost a hello-world's start-up 4% of its time.
+    #[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
     fn detect() -> u64 {
-        #[allow(unused_mut)]
-        let mut f = 0;
-        #[cfg(target_arch = "x86_64")]
-        {
-            use core::arch::x86_64::{__cpuid, __cpuid_count};
-            let bit = |reg: u32, n: u32| reg >> n & 1 == 1;
-            // `cpuid` exists on every x86_64 CPU, as do leaves 1 and
-            // 0x8000_0001 (which reports long mode); leaf 7 only on CPUs that
-            // report it in leaf 0.
-            #[allow(unused_unsafe)]
-            // SAFETY: `cpuid` is available on every x86_64 CPU and has no side effects.
-            let max = unsafe { __cpuid(0).eax };
-            #[allow(unused_unsafe)]
-            // SAFETY: as above; leaf 7 is read only when the CPU reports it.
-            let (l1, l7, e1) = unsafe {
-                (
-                    __cpuid(1),
-                    (max >= 7).then(|| __cpuid_count(7, 0)),
-                    __cpuid(0x8000_0001),
-                )
-            };
-            for (feature, yes) in [
-                (POPCNT, bit(l1.ecx, 23)),
-                (SSE41, bit(l1.ecx, 19)),
-                (BMI1, l7.is_some_and(|r| bit(r.ebx, 3))),
-                (LZCNT, bit(e1.ecx, 5)),
-            ] {
-                if yes {
-                    f |= feature;
-                }
-            }
+        /// glibc's `struct cpuid_feature`: the `cpuid` words of a leaf, then
+        /// which of its features are usable.
+        #[repr(C)]
+        struct CpuidFeature {
+            cpuid: [u32; 4],
+            active: [u32; 4],
         }
-        f
+        unsafe extern "C" {
+            fn __x86_get_cpuid_feature_leaf(index: u32) -> *const CpuidFeature;
+        }
+        // glibc's leaf indices (COMMON_CPUID_INDEX_*) and the word order of
+        // `struct cpuid_array` (eax, ebx, ecx, edx).
+        const LEAF_1: u32 = 0;
+        const LEAF_7: u32 = 1;
+        const LEAF_8000_0001: u32 = 2;
+        const EBX: usize = 1;
+        const ECX: usize = 2;
+        let word = |index: u32, reg: usize| {
+            // SAFETY: glibc returns a pointer to its static table (or to a
+            // zeroed entry for an index it does not know), valid for the
+            // whole process; the table is written once, before `main`.
+            unsafe { (*__x86_get_cpuid_feature_leaf(index)).cpuid[reg] }
+        };
+        from_leaves(
+            word(LEAF_1, ECX),
+            word(LEAF_7, EBX),
+            word(LEAF_8000_0001, ECX),
+        )
+    }
+
+    /// Reads the features with `cpuid` itself, four leaves.
+    #[cfg(all(
+        target_arch = "x86_64",
+        not(all(target_os = "linux", target_env = "gnu"))
+    ))]
+    fn detect() -> u64 {
+        use core::arch::x86_64::{__cpuid, __cpuid_count};
+        // `cpuid` exists on every x86_64 CPU, as do leaves 1 and 0x8000_0001
+        // (which reports long mode); leaf 7 only on CPUs that report it in
+        // leaf 0.
+        #[allow(unused_unsafe)]
+        // SAFETY: `cpuid` is available on every x86_64 CPU and has no side effects.
+        unsafe {
+            let max = __cpuid(0).eax;
+            let l7_ebx = if max >= 7 { __cpuid_count(7, 0).ebx } else { 0 };
+            from_leaves(__cpuid(1).ecx, l7_ebx, __cpuid(0x8000_0001).ecx)
+        }
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn detect() -> u64 {
+        0
     }
 
     #[cfg(all(test, target_arch = "x86_64"))]
