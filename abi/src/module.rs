@@ -5,7 +5,9 @@
 use rkyv::{Archive, Deserialize, Serialize};
 
 /// A wasm value type.
-#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub enum ValType {
     I32,
     I64,
@@ -20,7 +22,9 @@ pub enum ValType {
 }
 
 /// The heap type of a GC reference.
-#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub enum HeapType {
     /// A type index of the module.
     Concrete(u32),
@@ -56,7 +60,9 @@ impl HeapType {
 }
 
 /// A GC reference type: nullability and heap type.
-#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(
+    Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 pub struct RefType {
     pub nullable: bool,
     pub heap: HeapType,
@@ -145,7 +151,9 @@ pub struct StructType {
 }
 
 /// A function signature.
-#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+)]
 pub struct FuncType {
     pub params: Vec<ValType>,
     pub results: Vec<ValType>,

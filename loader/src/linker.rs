@@ -3,12 +3,13 @@
 use crate::error::Error;
 use crate::store::{Extern, Instance, Store};
 use crate::Module;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Maps `(module, name)` to the extern that satisfies such an import.
 #[derive(Clone, Debug, Default)]
 pub struct Linker {
-    defs: HashMap<(String, String), Extern>,
+    /// Module name, then name: looked up by `&str` without building keys.
+    defs: BTreeMap<String, BTreeMap<String, Extern>>,
 }
 
 impl Linker {
@@ -20,7 +21,9 @@ impl Linker {
     /// Defines (or replaces) one import.
     pub fn define(&mut self, module: &str, name: &str, item: Extern) -> &mut Linker {
         self.defs
-            .insert((module.to_string(), name.to_string()), item);
+            .entry(module.to_string())
+            .or_default()
+            .insert(name.to_string(), item);
         self
     }
 
@@ -39,9 +42,7 @@ impl Linker {
 
     /// The extern defined for `(module, name)`.
     pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
-        self.defs
-            .get(&(module.to_string(), name.to_string()))
-            .copied()
+        self.defs.get(module)?.get(name).copied()
     }
 
     /// Instantiates `module`, taking its imports from this linker, and runs its

@@ -6,7 +6,7 @@ use crate::error::{Error, Trap};
 use crate::memory::LinearMemory;
 use crate::values::Val;
 use crate::Module;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use zwasm_abi::module::{ExportKind, FuncType, GlobalType, MemoryType, TableType};
 
@@ -134,7 +134,9 @@ pub struct Store {
     #[allow(clippy::vec_box)]
     pub(crate) globals: Vec<Box<GlobalEntity>>,
     pub(crate) instances: Vec<InstanceEntity>,
-    sig_ids: HashMap<FuncType, u32>,
+    /// Ordered, not hashed: std's `HashMap` (SipHash under random keys) is
+    /// the slower choice for the few dozen signatures of a start-up.
+    sig_ids: BTreeMap<FuncType, u32>,
     pub(crate) sigs: Vec<Arc<FuncType>>,
     /// The interpreter's value stack, kept between calls.
     pub(crate) stack: Vec<u64>,
@@ -204,7 +206,7 @@ impl Store {
             tables: Vec::new(),
             globals: Vec::new(),
             instances: Vec::new(),
-            sig_ids: HashMap::new(),
+            sig_ids: BTreeMap::new(),
             sigs: Vec::new(),
             stack: Vec::new(),
             gc_types: Vec::new(),
