@@ -85,8 +85,12 @@ fn runtime_init() {
 }
 
 fn run_cli() -> u8 {
-    let cli = Cli::parse_from(implicit_run(std::env::args_os().collect()));
-    let result = match cli.command {
+    let argv = implicit_run(std::env::args_os().collect());
+    let command = match opts::plain_run(&argv) {
+        Some(o) => Command::Run(o),
+        None => Cli::parse_from(argv).command,
+    };
+    let result = match command {
         Command::Run(o) => run::run(&o),
         Command::Compile(o) => commands::compile(&o).map(|()| 0),
         Command::Validate(o) => commands::validate(&o).map(|()| 0),
@@ -166,6 +170,41 @@ mod tests {
             Command::Run(o) => o,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn plain_run_lines_read_as_clap_reads_them() {
+        let clap = |args: &[&str]| format!("{:?}", run_opts(args));
+        let plain = |args: &[&str]| {
+            let argv = implicit_run(args.iter().map(OsString::from).collect());
+            opts::plain_run(&argv).map(|o| format!("{o:?}"))
+        };
+        for args in [
+            &["zwasm", "x.wasm"][..],
+            &["zwasm", "run", "x.wasm"],
+            &["zwasm", "x.zwo", "a", "b c", ""],
+            &["zwasm", "run", "help", "run"],
+            &["zwasm", "dir/x.wat", "compile"],
+        ] {
+            assert_eq!(plain(args), Some(clap(args)), "{args:?}");
+        }
+        // Options, wherever they are, and other subcommands go to clap.
+        for args in [
+            &["zwasm"][..],
+            &["zwasm", "run"],
+            &["zwasm", "--dir", ".", "x.wasm"],
+            &["zwasm", "x.wasm", "--invoke", "f"],
+            &["zwasm", "x.wasm", "-"],
+            &["zwasm", "x.wasm", "--", "a"],
+            &["zwasm", "-x.wasm"],
+            &["zwasm", "compile", "x.wasm"],
+            &["zwasm", "--help"],
+        ] {
+            assert_eq!(plain(args), None, "{args:?}");
+        }
+        let non_utf8 = std::os::unix::ffi::OsStringExt::from_vec(vec![0xff]);
+        let argv: Vec<OsString> = vec!["zwasm".into(), "run".into(), "x.wasm".into(), non_utf8];
+        assert!(opts::plain_run(&argv).is_none());
     }
 
     #[test]
