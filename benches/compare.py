@@ -839,7 +839,8 @@ class Report:
             f"`{HELLO}` (prints four lines) from a precompiled artifact, {self.args.startup_runs} runs of each "
             "command, round-robin. `hello-min.cwasm` is compiled with `wasmtime compile -W threads=n -C "
             "collector=drc` to suit `wasmtime-min`. *Above floor* subtracts the `/bin/true` median; *CPU* is "
-            "user + system time from the process's rusage.",
+            "user + system time from the process's rusage. `run_zwo` is a plain Rust program (std's start-up, "
+            "`libgcc_s`), as an embedder's would be; `zwasm` trims its own start-up (docs/architecture.md).",
             "",
             "| command | median | p90 | above floor | CPU (median) |",
             "|---|---|---|---|---|",
