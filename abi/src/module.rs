@@ -344,6 +344,10 @@ pub struct Tables {
     /// Function names from the name section: (function index, name), sorted
     /// by index.
     pub func_names: Vec<(u32, String)>,
+    /// Small functions whose code native code has copies of (inlined into
+    /// their callers): (offset in the code section, length, defined
+    /// function), sorted by offset. A fault inside a copy is the callee's.
+    pub inlined: Vec<(u32, u32, u32)>,
 }
 
 /// The metadata section of an artifact: [`ModuleMeta`], deserialized on
@@ -362,6 +366,15 @@ impl ArchivedTables {
             .binary_search_by_key(&index, |n| n.0.to_native())
             .ok()
             .map(|i| names[i].1.as_str())
+    }
+
+    /// The defined function whose inlined copy holds code section offset
+    /// `offset`, if any.
+    pub fn inlined_at(&self, offset: u32) -> Option<u32> {
+        let copies = self.inlined.as_slice();
+        let i = copies.partition_point(|c| c.0.to_native() <= offset);
+        let c = copies.get(i.checked_sub(1)?)?;
+        (offset - c.0.to_native() < c.1.to_native()).then(|| c.2.to_native())
     }
 }
 

@@ -139,6 +139,7 @@ fn native_code(
         f.native_start = start;
         f.native_len = len;
     }
+    compiled.tables.inlined = std::mem::take(&mut out.inlined);
     if lay_out_ir(compiled, &mut out, opts.keep_ir) {
         out.flags |= zwasm_abi::native::flags::PARTIAL_IR;
     }

@@ -452,6 +452,23 @@ impl Module {
         (pc < start + len).then_some(def)
     }
 
+    /// How many copies of small functions native code holds inlined into
+    /// their callers.
+    pub fn inlined_copies(&self) -> usize {
+        self.tables().inlined.len()
+    }
+
+    /// The defined function whose inlined copy (inside another function's
+    /// native code) holds `pc`, if any.
+    pub(crate) fn inlined_at(&self, pc: usize) -> Option<u32> {
+        let code = self.inner.code.as_ref()?;
+        if !code.contains(pc) {
+            return None;
+        }
+        let def = self.tables().inlined_at((pc - code.base()) as u32)?;
+        ((def as usize) < self.inner.meta.funcs.len()).then_some(def)
+    }
+
     /// The module's metadata: types, imports, exports, functions, segments.
     pub fn meta(&self) -> &ModuleMeta {
         &self.inner.meta

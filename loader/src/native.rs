@@ -381,7 +381,10 @@ extern "C" fn record_trap(vm: *mut usize) {
     let (store, instance) = unsafe { context(vm) };
     let ctx = store.instances[instance as usize].vm.as_ref().unwrap();
     let (pc, fp) = (ctx.get(vmctx::TRAP_PC), ctx.get(vmctx::TRAP_FP));
-    let frames = backtrace(store, instance, pc, fp);
+    // A trap of the code itself (a fault, or a stub's): `pc` is where it
+    // happened. A pending trap comes from the runtime, through a stub too.
+    let own = ctx.get(vmctx::TRAP_CODE) as u32 != TRAP_PENDING;
+    let frames = backtrace(store, instance, pc, fp, own);
     store.instances[instance as usize]
         .vm
         .as_mut()
@@ -390,18 +393,35 @@ extern "C" fn record_trap(vm: *mut usize) {
 }
 
 /// Walks the frame-pointer chain from a trap in `instance`'s native code.
-fn backtrace(store: &Store, instance: u32, mut pc: usize, mut fp: usize) -> Vec<FrameInfo> {
+fn backtrace(
+    store: &Store,
+    instance: u32,
+    mut pc: usize,
+    mut fp: usize,
+    own_trap: bool,
+) -> Vec<FrameInfo> {
     let inst = &store.instances[instance as usize];
     let module = &inst.module;
     let meta = module.meta();
     let mut out = Vec::new();
-    while let Some(def) = module.native_func_at(pc) {
+    let frame = |def: u32| {
         let func_index = inst.num_imported_funcs + def;
-        out.push(FrameInfo {
+        FrameInfo {
             func_index,
             name: module.func_name(func_index).map(str::to_string),
             module: meta.name.clone(),
-        });
+        }
+    };
+    // A fault inside an inlined copy is its callee's, a frame of its own.
+    // Only a trap's own pc can be in one: copies make no calls, so no return
+    // address lies inside one (though one may be a copy's first byte).
+    if own_trap && module.native_func_at(pc).is_some() {
+        if let Some(callee) = module.inlined_at(pc) {
+            out.push(frame(callee));
+        }
+    }
+    while let Some(def) = module.native_func_at(pc) {
+        out.push(frame(def));
         if fp == 0 || out.len() > 100_000 {
             break;
         }

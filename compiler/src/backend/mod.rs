@@ -3,6 +3,7 @@
 //! rest as IR for the interpreter; native and interpreted functions call each
 //! other through the slot convention of `zwasm_abi::native`.
 
+pub(crate) mod inline;
 pub(crate) mod regalloc;
 pub(crate) mod x64;
 
@@ -83,6 +84,9 @@ pub(crate) struct NativeCode {
     /// in the artifact's IR, filled in by [`NativeCode::set_ir_index`] once
     /// the IR is laid out.
     pub ir_refs: Vec<(usize, u32, u32)>,
+    /// Copies of small functions inlined into their callers: (offset in
+    /// `code`, length, defined function), in offset order.
+    pub inlined: Vec<(u32, u32, u32)>,
     /// The CPU features the code uses (`zwasm_abi::native::cpu`).
     pub cpu_features: u64,
     /// What the code assumes of the runtime (`zwasm_abi::native::flags`).

@@ -12,7 +12,7 @@
 #![allow(clippy::useless_conversion)]
 
 use super::regalloc::{self, Allocation, Class, Effects, Loc, OpTable, Pools};
-use super::{Backend, ModuleInfo, NativeCode};
+use super::{inline, Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 use zwasm_abi::ir::{Instr, Op};
@@ -124,12 +124,16 @@ impl Backend for X64 {
             size += m.func_code(d).len();
             chunks.last_mut().unwrap().push(d);
         }
-        let results = crate::parallel_map(chunks, |c| self.compile_chunk(m, native, &c));
+        let features = self.features;
+        let inlinable = inline::inlinable(m, native, |op| is_exec(op, features));
+        let results =
+            crate::parallel_map(chunks, |c| self.compile_chunk(m, native, &inlinable, &c));
         let mut code = Vec::new();
         let mut funcs = vec![(0u32, 0u32); native.len()];
         let mut used = 0;
         let mut relocs = Vec::new();
         let mut ir_refs = Vec::new();
+        let mut inlined = Vec::new();
         for chunk in results {
             let chunk = chunk?;
             code.resize(code.len().next_multiple_of(LOOP_ALIGN), 0xcc);
@@ -138,6 +142,12 @@ impl Backend for X64 {
                 funcs[def] = ((base + start) as u32, len as u32);
             }
             relocs.extend(chunk.relocs.into_iter().map(|(at, def)| (base + at, def)));
+            inlined.extend(
+                chunk
+                    .inlined
+                    .into_iter()
+                    .map(|(start, len, callee)| ((base + start) as u32, len as u32, callee)),
+            );
             ir_refs.extend(
                 chunk
                     .ir_refs
@@ -163,6 +173,7 @@ impl Backend for X64 {
             code,
             funcs,
             ir_refs,
+            inlined,
             cpu_features: used,
             flags: m.hooks | if m.memory64 { 0 } else { flags::GUARD_PAGES },
         })
@@ -186,6 +197,8 @@ struct Chunk {
     relocs: Vec<(usize, usize)>,
     /// (offset just past an IR index immediate, defined function, pc).
     ir_refs: Vec<(usize, u32, u32)>,
+    /// Copies of inlined functions: (offset, length, defined function).
+    inlined: Vec<(usize, usize, u32)>,
     used: u64,
 }
 
@@ -194,6 +207,7 @@ impl X64 {
         &self,
         m: &ModuleInfo,
         native: &[bool],
+        inlinable: &[bool],
         defs: &[usize],
     ) -> Result<Chunk, String> {
         // About 12 bytes of code per IR instruction: room for all at once
@@ -203,19 +217,21 @@ impl X64 {
         let mut funcs = Vec::with_capacity(defs.len());
         let mut relocs = Vec::new();
         let mut ir_refs = Vec::new();
+        let mut inlined = Vec::new();
         let mut used = 0u64;
         for &def in defs {
             // Functions start on the loops' alignment, so that a chunk's
             // offsets keep it wherever the chunk is laid out.
             asm.align(LOOP_ALIGN, 0xcc);
             let start = asm.offset().0;
-            let code = m.func_code(def);
+            let expanded = inline::expand(m, def, inlinable);
+            let code: &[Instr] = &expanded.code;
             let f = &m.meta.funcs[def];
             let effects = Effects::new(m, def);
             let features = self.features;
             let alloc = regalloc::allocate(
                 code,
-                f.num_slots as usize,
+                expanded.num_slots,
                 f.num_params as usize,
                 &effects,
                 &self.ops,
@@ -230,6 +246,8 @@ impl X64 {
                 m,
                 def,
                 code,
+                expanded: &expanded,
+                inlined: &mut inlined,
                 ir_refs: &mut ir_refs,
                 labels: Vec::new(),
                 loop_heads: Vec::new(),
@@ -259,6 +277,7 @@ impl X64 {
             funcs,
             relocs,
             ir_refs,
+            inlined,
             used,
         })
     }
@@ -341,6 +360,11 @@ struct FnGen<'a> {
     m: &'a ModuleInfo<'a>,
     def: usize,
     code: &'a [Instr],
+    /// What `code` is made of: the function's own IR, with the bodies of
+    /// small leaf functions copied in.
+    expanded: &'a inline::Expanded<'a>,
+    /// Where the copies' code went: (offset, length, defined function).
+    inlined: &'a mut Vec<(usize, usize, u32)>,
     /// Instructions the code hands to a libcall by their IR index: (offset
     /// just past the 32-bit immediate to patch, defined function, pc).
     ir_refs: &'a mut Vec<(usize, u32, u32)>,
@@ -386,8 +410,9 @@ impl FnGen<'_> {
             ; push rbp
             ; mov rbp, rsp
         );
+        let num_slots = self.expanded.num_slots;
         // A leaf function's frames are covered by its caller's checks.
-        let leaf = f.num_slots <= LEAF_SLOTS
+        let leaf = num_slots <= LEAF_SLOTS as usize
             && !self.code.iter().any(|i| {
                 matches!(
                     i.op,
@@ -404,7 +429,7 @@ impl FnGen<'_> {
             asm!(self.asm
                 ; cmp rsp, [r15 + vmctx::STACK_LIMIT]
                 ; jb =>overflow
-                ; lea rax, [rbx + f.num_slots as i32 * 8]
+                ; lea rax, [rbx + num_slots as i32 * 8]
                 ; cmp rax, [r15 + vmctx::SLOTS_END]
                 ; ja =>overflow
             );
@@ -445,7 +470,29 @@ impl FnGen<'_> {
             self.reload(k);
         }
         let mut pc = 0;
-        while pc < self.code.len() {
+        // The copies not begun yet, and the one being emitted: (code offset
+        // of its start, callee, end pc).
+        let mut sites = self.expanded.sites.iter().peekable();
+        let mut open: Option<(usize, u32, usize)> = None;
+        loop {
+            if let Some((start, callee, end)) = open {
+                if pc >= end {
+                    self.inlined
+                        .push((start, self.asm.offset().0 - start, callee));
+                    open = None;
+                }
+            }
+            if pc >= self.code.len() {
+                break;
+            }
+            if let Some(&&(first, end, callee)) = sites.peek().filter(|_| open.is_none()) {
+                if pc >= first {
+                    sites.next();
+                    if end > pc {
+                        open = Some((self.asm.offset().0, callee, end));
+                    }
+                }
+            }
             if let Some(l) = self.labels[pc] {
                 // Another path arrives here: no register is known to hold a slot.
                 self.spilled = None;
@@ -839,7 +886,8 @@ impl FnGen<'_> {
     fn ir_index_to_edx(&mut self, pc: usize) {
         asm!(self.asm; mov edx, 0);
         let at = self.asm.offset().0;
-        self.ir_refs.push((at, self.def as u32, pc as u32));
+        let pc = self.expanded.orig_pc(pc);
+        self.ir_refs.push((at, self.def as u32, pc));
     }
 
     /// Emits instruction `pc`; returns the next pc to emit.

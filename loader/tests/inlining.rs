@@ -1,0 +1,100 @@
+//! Small leaf functions are copied into their callers in native code: the
+//! results, the locals a copy starts with, its early returns and branches,
+//! and the backtrace of a fault inside a copy (which names the callee) must
+//! be the interpreter's.
+
+use zwasm_compiler::{compile, CompileOptions, Engine};
+use zwasm_loader::{Linker, Module, Store, Val};
+
+const WAT: &str = r#"(module
+  (memory 1)
+  (global $g (mut i32) (i32.const 0))
+  ;; A leaf with a declared local that must start at zero in every copy.
+  (func $acc (param i32) (result i32) (local i32)
+    (local.set 1 (i32.add (local.get 1) (local.get 0)))
+    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+    (local.get 1))
+  ;; An early return, a branch and a select.
+  (func $clamp (param i32 i32) (result i32)
+    (if (i32.lt_s (local.get 0) (i32.const 0)) (then (return (i32.const 0))))
+    (select (local.get 1) (local.get 0) (i32.gt_s (local.get 0) (local.get 1))))
+  ;; Two results and a store through a pointer: the fault of a bad pointer
+  ;; is the leaf's.
+  (func $split (param i32 i64) (result i32 i32)
+    (i64.store (local.get 0) (local.get 1))
+    (i32.wrap_i64 (local.get 1))
+    (i32.wrap_i64 (i64.shr_u (local.get 1) (i64.const 32))))
+  (func (export "sum") (param i32) (result i32)
+    (i32.add (call $acc (local.get 0)) (call $acc (i32.mul (local.get 0) (i32.const 3)))))
+  (func (export "clamp") (param i32 i32) (result i32)
+    (call $clamp (local.get 0) (local.get 1)))
+  (func (export "split") (param i32 i64) (result i32)
+    (i32.sub (call $split (local.get 0) (local.get 1)))
+    (i32.add (global.get $g)))
+  (func (export "outer") (param i32) (result i32)
+    (call $split (local.get 0) (i64.const 5))
+    (drop)))"#;
+
+fn module(engine: Engine) -> Module {
+    let opts = CompileOptions {
+        engine,
+        ..CompileOptions::default()
+    };
+    Module::from_bytes(&compile(WAT.as_bytes(), &opts).unwrap()).unwrap()
+}
+
+/// Every export's results (or its trap's message and backtrace) over a few
+/// arguments, in order.
+fn outcomes(module: &Module) -> Vec<String> {
+    let mut store = Store::new();
+    let instance = Linker::new().instantiate(&mut store, module).unwrap();
+    let mut out = Vec::new();
+    for x in [0i32, 1, -7, 40, 65530, 70000, i32::MAX] {
+        for (name, args) in [
+            ("sum", vec![Val::I32(x)]),
+            ("clamp", vec![Val::I32(x), Val::I32(100)]),
+            ("split", vec![Val::I32(x), Val::I64((x as i64) << 33 | 9)]),
+            ("outer", vec![Val::I32(x)]),
+        ] {
+            let f = store.get_func(instance, name).unwrap();
+            out.push(match store.call(f, &args) {
+                Ok(r) => format!("{name}({x}) = {r:?}"),
+                Err(e) => format!("{name}({x}): {e}"),
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn inlined_copies_behave_as_calls() {
+    if !cfg!(target_arch = "x86_64") {
+        println!("skipped: no native backend for this ISA");
+        return;
+    }
+    let native = module(Engine::Native);
+    // $acc twice, $clamp and $split twice: the test would not test much
+    // without them.
+    assert_eq!(native.inlined_copies(), 5);
+    let interp = outcomes(&module(Engine::Interp));
+    assert_eq!(outcomes(&native), interp);
+    // By hand: a copy's local starts at zero each time; negative clamps to 0.
+    assert!(
+        interp.contains(&"sum(40) = [I32(160)]".to_string()),
+        "{interp:?}"
+    );
+    assert!(interp.contains(&"clamp(-7) = [I32(0)]".to_string()));
+    // A store past the memory faults inside the copy of $split (function 2),
+    // called from `outer` (function 6).
+    let fault = interp
+        .iter()
+        .find(|o| o.starts_with("outer(70000)"))
+        .unwrap();
+    assert!(fault.contains("out of bounds"), "{fault}");
+    let frames: Vec<&str> = fault.lines().skip(2).collect();
+    assert_eq!(frames.len(), 2, "{fault}");
+    assert!(
+        frames[0].contains("func 2") && frames[1].contains("func 6"),
+        "{fault}"
+    );
+}
