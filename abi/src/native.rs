@@ -148,10 +148,13 @@ pub mod cpu {
     }
 
     /// Reads the leaves glibc's dynamic loader read at start-up and keeps
-    /// (`<sys/platform/x86.h>`, glibc 2.33): in a virtual machine every
-    /// `cpuid` traps to the hypervisor, about 8 µs each here, and reading
-    /// three leaves again cost a hello-world's start-up 4% of its time.
-    #[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
+    /// (`<sys/platform/x86.h>`, glibc 2.33), when the C library has them,
+    /// and `cpuid` itself otherwise: in a virtual machine every `cpuid`
+    /// traps to the hypervisor, about 8 µs each here, and reading three
+    /// leaves again cost a hello-world's start-up 2% of its time. The
+    /// function is looked up at run time, so that zwasm still links against
+    /// older C libraries.
+    #[cfg(target_arch = "x86_64")]
     fn detect() -> u64 {
         /// glibc's `struct cpuid_feature`: the `cpuid` words of a leaf, then
         /// which of its features are usable.
@@ -160,9 +163,27 @@ pub mod cpu {
             cpuid: [u32; 4],
             active: [u32; 4],
         }
+        type GetLeaf = unsafe extern "C" fn(index: u32) -> *const CpuidFeature;
         unsafe extern "C" {
-            fn __x86_get_cpuid_feature_leaf(index: u32) -> *const CpuidFeature;
+            fn dlsym(
+                handle: *mut core::ffi::c_void,
+                symbol: *const core::ffi::c_char,
+            ) -> *mut core::ffi::c_void;
         }
+        // SAFETY: a null handle is `RTLD_DEFAULT` (every loaded object); the
+        // name is a NUL-terminated literal.
+        let found = unsafe {
+            dlsym(
+                core::ptr::null_mut(),
+                c"__x86_get_cpuid_feature_leaf".as_ptr(),
+            )
+        };
+        if found.is_null() {
+            return detect_with_cpuid();
+        }
+        // SAFETY: glibc's function of this name has this signature.
+        let get: GetLeaf =
+            unsafe { core::mem::transmute::<*mut core::ffi::c_void, GetLeaf>(found) };
         // glibc's leaf indices (COMMON_CPUID_INDEX_*) and the word order of
         // `struct cpuid_array` (eax, ebx, ecx, edx).
         const LEAF_1: u32 = 0;
@@ -174,7 +195,7 @@ pub mod cpu {
             // SAFETY: glibc returns a pointer to its static table (or to a
             // zeroed entry for an index it does not know), valid for the
             // whole process; the table is written once, before `main`.
-            unsafe { (*__x86_get_cpuid_feature_leaf(index)).cpuid[reg] }
+            unsafe { (*get(index)).cpuid[reg] }
         };
         from_leaves(
             word(LEAF_1, ECX),
@@ -184,11 +205,8 @@ pub mod cpu {
     }
 
     /// Reads the features with `cpuid` itself, four leaves.
-    #[cfg(all(
-        target_arch = "x86_64",
-        not(all(target_os = "linux", target_env = "gnu"))
-    ))]
-    fn detect() -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    fn detect_with_cpuid() -> u64 {
         use core::arch::x86_64::{__cpuid, __cpuid_count};
         // `cpuid` exists on every x86_64 CPU, as do leaves 1 and 0x8000_0001
         // (which reports long mode); leaf 7 only on CPUs that report it in
@@ -221,6 +239,8 @@ pub mod cpu {
         .filter(|&(_, yes)| yes)
         .fold(0, |f, (bit, _)| f | bit);
         assert_eq!(host(), expected);
+        // The C library's copy of the leaves and `cpuid` itself agree.
+        assert_eq!(detect_with_cpuid(), expected);
     }
 
     /// Every feature with its name.
