@@ -56,8 +56,10 @@ pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
 /// kernel (which zeroes it again, a page fault per page, when it is next
 /// needed), and buffers up to 1 MB come from the heap rather than from
 /// mappings of their own. `switch.wasm` compiles 7% faster. (A `run` keeps
-/// glibc's defaults: it may live long after compiling.)
+/// glibc's defaults: it may live long after compiling.) Other C libraries
+/// keep theirs.
 fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets allocator parameters; no memory is touched.
     unsafe {
         libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
