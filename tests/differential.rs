@@ -163,6 +163,9 @@ static FAILED: AtomicUsize = AtomicUsize::new(0);
 static SKIPS: Mutex<Vec<Report>> = Mutex::new(Vec::new());
 /// Every IR op the generated modules contain.
 static OPS_SEEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+/// Copies of small functions the native backend inlined into their callers
+/// in the generated modules (native configuration).
+static INLINED: AtomicUsize = AtomicUsize::new(0);
 
 fn main() {
     if !cfg!(target_arch = "x86_64") {
@@ -216,6 +219,12 @@ fn main() {
                 missing.join(", ")
             );
             reports.push(report("gen/coverage", Outcome::Fail(why), String::new()));
+        }
+        let inlined = INLINED.load(Ordering::Relaxed);
+        println!("inlined copies in the generated modules: {inlined}");
+        if inlined < 100 {
+            let why = format!("the generated modules gave only {inlined} inlined copies");
+            reports.push(report("gen/inlining", Outcome::Fail(why), String::new()));
         }
     }
     let totals = Totals::of(&reports);
@@ -372,6 +381,7 @@ fn check(case: &Case) -> Result<Vec<(String, String)>, Failure> {
     let native: Vec<usize> = modules[..4].iter().map(Module::native_funcs).collect();
     check_native_counts(&native, defined as usize, generated.as_ref()).map_err(keep)?;
     if generated.is_some() {
+        INLINED.fetch_add(modules[1].inlined_copies(), Ordering::Relaxed);
         let mut seen = OPS_SEEN.lock().unwrap();
         for def in 0..defined {
             seen.extend(modules[0].func_code(def).iter().map(|i| i.op as u16));

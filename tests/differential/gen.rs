@@ -334,12 +334,17 @@ pub fn module(seed: u64) -> Generated {
     let _ = writeln!(m, "  (elem (i32.const 0) func {})", names.join(" "));
     let mut tail_calls = false;
     for i in 0..n {
+        // About one function in three is a small leaf (no calls, a statement
+        // or two, shallow results), which the native backend copies into its
+        // callers: the copies must behave as the calls.
+        let small = rng.chance(35);
         let mut g = FuncGen {
             rng: &mut rng,
             index: i,
             results: &results,
             locals: Vec::new(),
-            calls_left: 2,
+            calls_left: if small { 0 } else { 2 },
+            small,
             loop_depth: 0,
             labels: 0,
             mem64,
@@ -376,6 +381,8 @@ struct FuncGen<'a> {
     /// Call sites left (calls sit outside loops, at most two per function,
     /// so the work of a call stays small).
     calls_left: usize,
+    /// A small leaf function: no calls, few statements, shallow results.
+    small: bool,
     loop_depth: usize,
     labels: usize,
     /// Whether memory 0 is a 64-bit memory (addresses and sizes are i64).
@@ -405,21 +412,25 @@ impl FuncGen<'_> {
             let _ = write!(head, " (local $c{k} i32)");
         }
         head.push('\n');
-        let n = 4 + self.rng.below(10);
-        let body = self.stmts(3, n);
+        let (n, depth) = if self.small {
+            (self.rng.below(2), 1)
+        } else {
+            (4 + self.rng.below(10), 3)
+        };
+        let body = self.stmts(depth, n);
         self.out.push_str(&body);
         // The results: a tail call to a lower function with the same
         // results, or one expression per result.
         let same: Vec<usize> = (0..i).filter(|&j| self.results[j] == ty).collect();
         let mut tail = false;
-        if !same.is_empty() && self.rng.chance(15) {
+        if !same.is_empty() && !self.small && self.rng.chance(15) {
             let j = *self.rng.pick(&same);
             let args = self.args(1);
             let _ = writeln!(self.out, "    (return_call $f{j} {args})");
             tail = true;
         } else {
             for t in RESULTS[ty] {
-                let v = self.expr(*t, 3);
+                let v = self.expr(*t, depth);
                 let v = self.canon(*t, v);
                 let _ = writeln!(self.out, "    {v}");
             }
