@@ -374,7 +374,8 @@ impl ArchivedTables {
         let copies = self.inlined.as_slice();
         let i = copies.partition_point(|c| c.0.to_native() <= offset);
         let c = copies.get(i.checked_sub(1)?)?;
-        (offset - c.0.to_native() < c.1.to_native()).then(|| c.2.to_native())
+        let into = offset.checked_sub(c.0.to_native())?;
+        (into < c.1.to_native()).then(|| c.2.to_native())
     }
 }
 
