@@ -116,7 +116,10 @@ pub(crate) fn expand<'a>(m: &ModuleInfo<'a>, def: usize, inlinable: &[bool]) -> 
         let fits = i.a as usize + m.meta.funcs.get(callee)?.num_slots as usize <= u16::MAX as usize;
         (callee != def && inlinable.get(callee) == Some(&true) && fits).then_some(callee)
     };
-    if m.hooks != 0 || !code.iter().any(|i| callee_of(i).is_some()) {
+    if m.hooks != 0
+        || !code.iter().any(|i| i.op == Op::Call)
+        || !code.iter().any(|i| callee_of(i).is_some())
+    {
         return Expanded {
             code: Cow::Borrowed(code),
             num_slots: own_slots,
