@@ -209,28 +209,23 @@ fn set_target(i: &mut Instr, at: usize, target: usize) {
     i.imm = (i.imm & !0xffff_ffff) | (offset as i32 as u32 as u64);
 }
 
-/// Instruction `i` of a callee whose frame starts at caller slot `base`.
+/// Instruction `i` of a callee whose frame starts at caller slot `base`:
+/// every field its format reads or writes as a slot moves up by `base`.
 fn rebase(mut i: Instr, base: u16) -> Instr {
-    let (a, b, c) = match i.op.fmt() {
-        Fmt::Unary | Fmt::BinaryImm | Fmt::Load => (true, true, false),
-        Fmt::Binary => (true, true, true),
-        Fmt::Const | Fmt::GlobalGet => (true, false, false),
-        Fmt::Select => {
-            i.imm = (i.imm as u16 + base) as u64;
-            (true, true, true)
-        }
-        Fmt::Store | Fmt::BrCmp => (false, true, true),
-        Fmt::GlobalSet | Fmt::BrIf | Fmt::BrCmpImm | Fmt::BrTable => (false, true, false),
-        _ => (false, false, false),
-    };
-    if a {
+    let fmt = i.op.fmt();
+    let mask = fmt.read_mask();
+    if mask & 1 != 0 || fmt.writes_a() {
         i.a += base;
     }
-    if b {
+    if mask & 2 != 0 {
         i.b += base;
     }
-    if c {
+    if mask & 4 != 0 {
         i.c += base;
+    }
+    if fmt == Fmt::Select {
+        // The condition slot.
+        i.imm = (i.imm as u16 + base) as u64;
     }
     i
 }
