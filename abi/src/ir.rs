@@ -155,7 +155,7 @@ impl Fmt {
 
     /// The fields this format reads as slots: bit 0 `a`, bit 1 `b`, bit 2 `c`.
     #[inline]
-    pub fn read_mask(self) -> u8 {
+    pub const fn read_mask(self) -> u8 {
         const B: u8 = 0b010;
         const BC: u8 = 0b110;
         match self {
@@ -172,7 +172,7 @@ impl Fmt {
     }
 
     /// Whether field `a` is a slot this format writes.
-    pub fn writes_a(self) -> bool {
+    pub const fn writes_a(self) -> bool {
         matches!(
             self,
             Fmt::Unary
@@ -199,310 +199,502 @@ impl Fmt {
     }
 }
 
-/// The op table: `$m!` is called once with every op as `Name "text" Fmt,`.
+/// What a slot operand of an op holds, as the op table's signature column
+/// spells it (one letter each).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// `i`: an i32.
+    I32,
+    /// `l`: an i64.
+    I64,
+    /// `f`: an f32.
+    F32,
+    /// `d`: an f64.
+    F64,
+    /// `v`: a v128.
+    V128,
+    /// `r`: a reference.
+    Ref,
+    /// `x`: an integer of either width (an address, an index, a global's bits).
+    Int,
+    /// `*`: any value (copies, constants, `select`).
+    Any,
+}
+
+/// The register file an operand wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegClass {
+    Int,
+    Float,
+    Vec,
+}
+
+impl Ty {
+    /// The register class that holds this operand; `None` for any.
+    pub const fn class(self) -> Option<RegClass> {
+        match self {
+            Ty::I32 | Ty::I64 | Ty::Ref | Ty::Int => Some(RegClass::Int),
+            Ty::F32 | Ty::F64 => Some(RegClass::Float),
+            Ty::V128 => Some(RegClass::Vec),
+            Ty::Any => None,
+        }
+    }
+
+    const fn from_letter(c: u8) -> Ty {
+        match c {
+            b'i' => Ty::I32,
+            b'l' => Ty::I64,
+            b'f' => Ty::F32,
+            b'd' => Ty::F64,
+            b'v' => Ty::V128,
+            b'r' => Ty::Ref,
+            b'x' => Ty::Int,
+            b'*' => Ty::Any,
+            _ => panic!("unknown operand letter in the op table"),
+        }
+    }
+}
+
+/// The slot operands of an op: what each field it reads holds (`a`, `b`,
+/// `c`), and what it writes to `a`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sig {
+    pub reads: [Option<Ty>; 3],
+    pub write: Option<Ty>,
+}
+
+impl Sig {
+    /// Reads the signature column: one letter per field the format reads,
+    /// in field order, then `>` and the letter of what it writes to `a`.
+    /// A column that disagrees with the format stops the build.
+    const fn parse(s: &str, fmt: Fmt) -> Sig {
+        let s = s.as_bytes();
+        let mask = fmt.read_mask();
+        let mut sig = Sig {
+            reads: [None; 3],
+            write: None,
+        };
+        let mut k = 0;
+        let mut field = 0;
+        while field < 3 {
+            if mask & (1 << field) != 0 {
+                assert!(k < s.len() && s[k] != b'>', "signature names too few reads");
+                sig.reads[field] = Some(Ty::from_letter(s[k]));
+                k += 1;
+            }
+            field += 1;
+        }
+        if fmt.writes_a() {
+            assert!(
+                k + 2 == s.len() && s[k] == b'>',
+                "signature must end in `>` and the write"
+            );
+            sig.write = Some(Ty::from_letter(s[k + 1]));
+        } else {
+            assert!(k == s.len(), "signature names more than the format uses");
+        }
+        sig
+    }
+
+    /// The class wanted for field 0 (`a`), 1 (`b`) or 2 (`c`) read, or 3
+    /// (`a` written). A field the signature does not name is an integer:
+    /// the operands of calls and returns, whose types are the callee's.
+    pub const fn class(&self, field: usize) -> Option<RegClass> {
+        let ty = if field == 3 {
+            self.write
+        } else {
+            self.reads[field]
+        };
+        match ty {
+            Some(t) => t.class(),
+            None => Some(RegClass::Int),
+        }
+    }
+}
+
+/// The condition of an integer compare, in the op table's order within each
+/// family of ten (eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntCmp {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+impl IntCmp {
+    /// The condition that holds exactly when this one does not.
+    pub const fn negate(self) -> IntCmp {
+        match self {
+            IntCmp::Eq => IntCmp::Ne,
+            IntCmp::Ne => IntCmp::Eq,
+            IntCmp::LtS => IntCmp::GeS,
+            IntCmp::LtU => IntCmp::GeU,
+            IntCmp::GtS => IntCmp::LeS,
+            IntCmp::GtU => IntCmp::LeU,
+            IntCmp::LeS => IntCmp::GtS,
+            IntCmp::LeU => IntCmp::GtU,
+            IntCmp::GeS => IntCmp::LtS,
+            IntCmp::GeU => IntCmp::LtU,
+        }
+    }
+}
+
+/// The op table: `$m!` is called once with every op as a row
+///
+/// `Name "text" Fmt "sig" facts...,`
+///
+/// - `Name` is the `Op` variant; `"text"` what `zwasm inspect --ir` prints;
+///   `Fmt` which fields are slots, targets or immediates.
+/// - `"sig"` what the slots hold ([`Sig`]): one letter per field read, in
+///   field order, then `>` and the letter written (`"ii>i"`: two i32s to an
+///   i32; `"xf"`: an address and an f32, nothing written). Letters: `i` i32,
+///   `l` i64, `f` f32, `d` f64, `v` v128, `r` reference, `x` an integer of
+///   either width, `*` anything. Register classes come from it.
+/// - facts, in any order: `exec` (native code runs it through the `exec`
+///   libcall, the interpreter's implementation of one instruction), `trap`
+///   (it may trap), `wasm` (it is the wasm operator of the same name, with
+///   the stack effect of its format: lowering maps it one to one),
+///   `imm(Op)` (its form with the right operand in `imm`), `br(Op)` (its
+///   fused compare-and-branch form), `neg(Op)` (the compare with the
+///   negated result) and `cmp(IntCmp)` (the condition of an integer
+///   compare).
+///
+/// Within a family the order is fixed by nothing: every link between ops is
+/// named in its row, never computed from opcode numbers.
 #[macro_export]
 macro_rules! for_each_op {
     ($m:ident) => {
         $m! {
-            Nop "nop" None,
-            Trap "trap" Trap,
-            Br "br" Br,
-            BrIfNez "br_if_nez" BrIf,
-            BrIfEqz "br_if_eqz" BrIf,
-            BrTable "br_table" BrTable,
-            Return "return" Return,
-            ReturnSlot "return_slot" ReturnSlot,
-            Call "call" Call,
-            CallImport "call_import" Call,
-            CallIndirect "call_indirect" CallIndirect,
-            Copy "copy" Unary,
-            Const "const" Const,
-            Select "select" Select,
-            GlobalGet "global.get" GlobalGet,
-            GlobalSet "global.set" GlobalSet,
+            Nop "nop" None "",
+            Trap "trap" Trap "" trap,
+            Br "br" Br "",
+            BrIfNez "br_if_nez" BrIf "i",
+            BrIfEqz "br_if_eqz" BrIf "i",
+            BrTable "br_table" BrTable "i",
+            Return "return" Return "",
+            ReturnSlot "return_slot" ReturnSlot "x",
+            Call "call" Call "",
+            CallImport "call_import" Call "",
+            CallIndirect "call_indirect" CallIndirect "x" trap,
+            Copy "copy" Unary "*>*",
+            Const "const" Const ">*",
+            Select "select" Select "**>*",
+            GlobalGet "global.get" GlobalGet ">x",
+            GlobalSet "global.set" GlobalSet "x",
 
-            BrIfI32Eq "br_if.i32.eq" BrCmp,
-            BrIfI32Ne "br_if.i32.ne" BrCmp,
-            BrIfI32LtS "br_if.i32.lt_s" BrCmp,
-            BrIfI32LtU "br_if.i32.lt_u" BrCmp,
-            BrIfI32GtS "br_if.i32.gt_s" BrCmp,
-            BrIfI32GtU "br_if.i32.gt_u" BrCmp,
-            BrIfI32LeS "br_if.i32.le_s" BrCmp,
-            BrIfI32LeU "br_if.i32.le_u" BrCmp,
-            BrIfI32GeS "br_if.i32.ge_s" BrCmp,
-            BrIfI32GeU "br_if.i32.ge_u" BrCmp,
-            BrIfI32EqImm "br_if.i32.eq_imm" BrCmpImm,
-            BrIfI32NeImm "br_if.i32.ne_imm" BrCmpImm,
-            BrIfI32LtSImm "br_if.i32.lt_s_imm" BrCmpImm,
-            BrIfI32LtUImm "br_if.i32.lt_u_imm" BrCmpImm,
-            BrIfI32GtSImm "br_if.i32.gt_s_imm" BrCmpImm,
-            BrIfI32GtUImm "br_if.i32.gt_u_imm" BrCmpImm,
-            BrIfI32LeSImm "br_if.i32.le_s_imm" BrCmpImm,
-            BrIfI32LeUImm "br_if.i32.le_u_imm" BrCmpImm,
-            BrIfI32GeSImm "br_if.i32.ge_s_imm" BrCmpImm,
-            BrIfI32GeUImm "br_if.i32.ge_u_imm" BrCmpImm,
-            BrIfI64Eq "br_if.i64.eq" BrCmp,
-            BrIfI64Ne "br_if.i64.ne" BrCmp,
-            BrIfI64LtS "br_if.i64.lt_s" BrCmp,
-            BrIfI64LtU "br_if.i64.lt_u" BrCmp,
-            BrIfI64GtS "br_if.i64.gt_s" BrCmp,
-            BrIfI64GtU "br_if.i64.gt_u" BrCmp,
-            BrIfI64LeS "br_if.i64.le_s" BrCmp,
-            BrIfI64LeU "br_if.i64.le_u" BrCmp,
-            BrIfI64GeS "br_if.i64.ge_s" BrCmp,
-            BrIfI64GeU "br_if.i64.ge_u" BrCmp,
+            BrIfI32Eq "br_if.i32.eq" BrCmp "ii" cmp(Eq) neg(BrIfI32Ne),
+            BrIfI32Ne "br_if.i32.ne" BrCmp "ii" cmp(Ne) neg(BrIfI32Eq),
+            BrIfI32LtS "br_if.i32.lt_s" BrCmp "ii" cmp(LtS) neg(BrIfI32GeS),
+            BrIfI32LtU "br_if.i32.lt_u" BrCmp "ii" cmp(LtU) neg(BrIfI32GeU),
+            BrIfI32GtS "br_if.i32.gt_s" BrCmp "ii" cmp(GtS) neg(BrIfI32LeS),
+            BrIfI32GtU "br_if.i32.gt_u" BrCmp "ii" cmp(GtU) neg(BrIfI32LeU),
+            BrIfI32LeS "br_if.i32.le_s" BrCmp "ii" cmp(LeS) neg(BrIfI32GtS),
+            BrIfI32LeU "br_if.i32.le_u" BrCmp "ii" cmp(LeU) neg(BrIfI32GtU),
+            BrIfI32GeS "br_if.i32.ge_s" BrCmp "ii" cmp(GeS) neg(BrIfI32LtS),
+            BrIfI32GeU "br_if.i32.ge_u" BrCmp "ii" cmp(GeU) neg(BrIfI32LtU),
+            BrIfI32EqImm "br_if.i32.eq_imm" BrCmpImm "i" cmp(Eq) neg(BrIfI32NeImm),
+            BrIfI32NeImm "br_if.i32.ne_imm" BrCmpImm "i" cmp(Ne) neg(BrIfI32EqImm),
+            BrIfI32LtSImm "br_if.i32.lt_s_imm" BrCmpImm "i" cmp(LtS) neg(BrIfI32GeSImm),
+            BrIfI32LtUImm "br_if.i32.lt_u_imm" BrCmpImm "i" cmp(LtU) neg(BrIfI32GeUImm),
+            BrIfI32GtSImm "br_if.i32.gt_s_imm" BrCmpImm "i" cmp(GtS) neg(BrIfI32LeSImm),
+            BrIfI32GtUImm "br_if.i32.gt_u_imm" BrCmpImm "i" cmp(GtU) neg(BrIfI32LeUImm),
+            BrIfI32LeSImm "br_if.i32.le_s_imm" BrCmpImm "i" cmp(LeS) neg(BrIfI32GtSImm),
+            BrIfI32LeUImm "br_if.i32.le_u_imm" BrCmpImm "i" cmp(LeU) neg(BrIfI32GtUImm),
+            BrIfI32GeSImm "br_if.i32.ge_s_imm" BrCmpImm "i" cmp(GeS) neg(BrIfI32LtSImm),
+            BrIfI32GeUImm "br_if.i32.ge_u_imm" BrCmpImm "i" cmp(GeU) neg(BrIfI32LtUImm),
+            BrIfI64Eq "br_if.i64.eq" BrCmp "ll" cmp(Eq) neg(BrIfI64Ne),
+            BrIfI64Ne "br_if.i64.ne" BrCmp "ll" cmp(Ne) neg(BrIfI64Eq),
+            BrIfI64LtS "br_if.i64.lt_s" BrCmp "ll" cmp(LtS) neg(BrIfI64GeS),
+            BrIfI64LtU "br_if.i64.lt_u" BrCmp "ll" cmp(LtU) neg(BrIfI64GeU),
+            BrIfI64GtS "br_if.i64.gt_s" BrCmp "ll" cmp(GtS) neg(BrIfI64LeS),
+            BrIfI64GtU "br_if.i64.gt_u" BrCmp "ll" cmp(GtU) neg(BrIfI64LeU),
+            BrIfI64LeS "br_if.i64.le_s" BrCmp "ll" cmp(LeS) neg(BrIfI64GtS),
+            BrIfI64LeU "br_if.i64.le_u" BrCmp "ll" cmp(LeU) neg(BrIfI64GtU),
+            BrIfI64GeS "br_if.i64.ge_s" BrCmp "ll" cmp(GeS) neg(BrIfI64LtS),
+            BrIfI64GeU "br_if.i64.ge_u" BrCmp "ll" cmp(GeU) neg(BrIfI64LtU),
 
-            I32Load "i32.load" Load,
-            I64Load "i64.load" Load,
-            F32Load "f32.load" Load,
-            F64Load "f64.load" Load,
-            I32Load8S "i32.load8_s" Load,
-            I32Load8U "i32.load8_u" Load,
-            I32Load16S "i32.load16_s" Load,
-            I32Load16U "i32.load16_u" Load,
-            I64Load8S "i64.load8_s" Load,
-            I64Load8U "i64.load8_u" Load,
-            I64Load16S "i64.load16_s" Load,
-            I64Load16U "i64.load16_u" Load,
-            I64Load32S "i64.load32_s" Load,
-            I64Load32U "i64.load32_u" Load,
-            I32Store "i32.store" Store,
-            I64Store "i64.store" Store,
-            F32Store "f32.store" Store,
-            F64Store "f64.store" Store,
-            I32Store8 "i32.store8" Store,
-            I32Store16 "i32.store16" Store,
-            I64Store8 "i64.store8" Store,
-            I64Store16 "i64.store16" Store,
-            I64Store32 "i64.store32" Store,
-            MemorySize "memory.size" Size,
-            MemoryGrow "memory.grow" MemGrow,
-            MemoryFill "memory.fill" Bulk,
-            MemoryCopy "memory.copy" Bulk,
-            MemoryInit "memory.init" Bulk,
-            DataDrop "data.drop" Drop,
+            I32Load "i32.load" Load "x>i" trap,
+            I64Load "i64.load" Load "x>l" trap,
+            F32Load "f32.load" Load "x>f" trap,
+            F64Load "f64.load" Load "x>d" trap,
+            I32Load8S "i32.load8_s" Load "x>i" trap,
+            I32Load8U "i32.load8_u" Load "x>i" trap,
+            I32Load16S "i32.load16_s" Load "x>i" trap,
+            I32Load16U "i32.load16_u" Load "x>i" trap,
+            I64Load8S "i64.load8_s" Load "x>l" trap,
+            I64Load8U "i64.load8_u" Load "x>l" trap,
+            I64Load16S "i64.load16_s" Load "x>l" trap,
+            I64Load16U "i64.load16_u" Load "x>l" trap,
+            I64Load32S "i64.load32_s" Load "x>l" trap,
+            I64Load32U "i64.load32_u" Load "x>l" trap,
+            I32Store "i32.store" Store "xi" trap,
+            I64Store "i64.store" Store "xl" trap,
+            F32Store "f32.store" Store "xf" trap,
+            F64Store "f64.store" Store "xd" trap,
+            I32Store8 "i32.store8" Store "xi" trap,
+            I32Store16 "i32.store16" Store "xi" trap,
+            I64Store8 "i64.store8" Store "xl" trap,
+            I64Store16 "i64.store16" Store "xl" trap,
+            I64Store32 "i64.store32" Store "xl" trap,
+            MemorySize "memory.size" Size ">x",
+            MemoryGrow "memory.grow" MemGrow "x>x" exec,
+            MemoryFill "memory.fill" Bulk "xxx" exec trap,
+            MemoryCopy "memory.copy" Bulk "xxx" exec trap,
+            MemoryInit "memory.init" Bulk "xxx" exec trap,
+            DataDrop "data.drop" Drop "" exec,
 
-            TableGet "table.get" TableGet,
-            TableSet "table.set" TableSet,
-            TableSize "table.size" Size,
-            TableGrow "table.grow" TableGrow,
-            TableFill "table.fill" Bulk,
-            TableCopy "table.copy" Bulk,
-            TableInit "table.init" Bulk,
-            ElemDrop "elem.drop" Drop,
-            RefFunc "ref.func" RefFunc,
-            RefIsNull "ref.is_null" Unary,
+            TableGet "table.get" TableGet "x>r" exec trap,
+            TableSet "table.set" TableSet "xr" exec trap,
+            TableSize "table.size" Size ">x" exec,
+            TableGrow "table.grow" TableGrow "rx>x" exec,
+            TableFill "table.fill" Bulk "xrx" exec trap,
+            TableCopy "table.copy" Bulk "xxx" exec trap,
+            TableInit "table.init" Bulk "xxx" exec trap,
+            ElemDrop "elem.drop" Drop "" exec,
+            RefFunc "ref.func" RefFunc ">r" exec,
+            RefIsNull "ref.is_null" Unary "r>i",
 
-            I32Eqz "i32.eqz" Unary,
-            I32Clz "i32.clz" Unary,
-            I32Ctz "i32.ctz" Unary,
-            I32Popcnt "i32.popcnt" Unary,
-            I32Extend8S "i32.extend8_s" Unary,
-            I32Extend16S "i32.extend16_s" Unary,
-            I64Eqz "i64.eqz" Unary,
-            I64Clz "i64.clz" Unary,
-            I64Ctz "i64.ctz" Unary,
-            I64Popcnt "i64.popcnt" Unary,
-            I64Extend8S "i64.extend8_s" Unary,
-            I64Extend16S "i64.extend16_s" Unary,
-            I64Extend32S "i64.extend32_s" Unary,
-            F32Abs "f32.abs" Unary,
-            F32Neg "f32.neg" Unary,
-            F32Ceil "f32.ceil" Unary,
-            F32Floor "f32.floor" Unary,
-            F32Trunc "f32.trunc" Unary,
-            F32Nearest "f32.nearest" Unary,
-            F32Sqrt "f32.sqrt" Unary,
-            F64Abs "f64.abs" Unary,
-            F64Neg "f64.neg" Unary,
-            F64Ceil "f64.ceil" Unary,
-            F64Floor "f64.floor" Unary,
-            F64Trunc "f64.trunc" Unary,
-            F64Nearest "f64.nearest" Unary,
-            F64Sqrt "f64.sqrt" Unary,
-            I32WrapI64 "i32.wrap_i64" Unary,
-            I32TruncF32S "i32.trunc_f32_s" Unary,
-            I32TruncF32U "i32.trunc_f32_u" Unary,
-            I32TruncF64S "i32.trunc_f64_s" Unary,
-            I32TruncF64U "i32.trunc_f64_u" Unary,
-            I64ExtendI32S "i64.extend_i32_s" Unary,
-            I64ExtendI32U "i64.extend_i32_u" Unary,
-            I64TruncF32S "i64.trunc_f32_s" Unary,
-            I64TruncF32U "i64.trunc_f32_u" Unary,
-            I64TruncF64S "i64.trunc_f64_s" Unary,
-            I64TruncF64U "i64.trunc_f64_u" Unary,
-            F32ConvertI32S "f32.convert_i32_s" Unary,
-            F32ConvertI32U "f32.convert_i32_u" Unary,
-            F32ConvertI64S "f32.convert_i64_s" Unary,
-            F32ConvertI64U "f32.convert_i64_u" Unary,
-            F32DemoteF64 "f32.demote_f64" Unary,
-            F64ConvertI32S "f64.convert_i32_s" Unary,
-            F64ConvertI32U "f64.convert_i32_u" Unary,
-            F64ConvertI64S "f64.convert_i64_s" Unary,
-            F64ConvertI64U "f64.convert_i64_u" Unary,
-            F64PromoteF32 "f64.promote_f32" Unary,
-            I32TruncSatF32S "i32.trunc_sat_f32_s" Unary,
-            I32TruncSatF32U "i32.trunc_sat_f32_u" Unary,
-            I32TruncSatF64S "i32.trunc_sat_f64_s" Unary,
-            I32TruncSatF64U "i32.trunc_sat_f64_u" Unary,
-            I64TruncSatF32S "i64.trunc_sat_f32_s" Unary,
-            I64TruncSatF32U "i64.trunc_sat_f32_u" Unary,
-            I64TruncSatF64S "i64.trunc_sat_f64_s" Unary,
-            I64TruncSatF64U "i64.trunc_sat_f64_u" Unary,
+            I32Eqz "i32.eqz" Unary "i>i" wasm,
+            I32Clz "i32.clz" Unary "i>i" wasm,
+            I32Ctz "i32.ctz" Unary "i>i" wasm,
+            I32Popcnt "i32.popcnt" Unary "i>i" wasm,
+            I32Extend8S "i32.extend8_s" Unary "i>i" wasm,
+            I32Extend16S "i32.extend16_s" Unary "i>i" wasm,
+            I64Eqz "i64.eqz" Unary "l>i" wasm,
+            I64Clz "i64.clz" Unary "l>l" wasm,
+            I64Ctz "i64.ctz" Unary "l>l" wasm,
+            I64Popcnt "i64.popcnt" Unary "l>l" wasm,
+            I64Extend8S "i64.extend8_s" Unary "l>l" wasm,
+            I64Extend16S "i64.extend16_s" Unary "l>l" wasm,
+            I64Extend32S "i64.extend32_s" Unary "l>l" wasm,
+            F32Abs "f32.abs" Unary "f>f" wasm,
+            F32Neg "f32.neg" Unary "f>f" wasm,
+            F32Ceil "f32.ceil" Unary "f>f" wasm,
+            F32Floor "f32.floor" Unary "f>f" wasm,
+            F32Trunc "f32.trunc" Unary "f>f" wasm,
+            F32Nearest "f32.nearest" Unary "f>f" wasm,
+            F32Sqrt "f32.sqrt" Unary "f>f" wasm,
+            F64Abs "f64.abs" Unary "d>d" wasm,
+            F64Neg "f64.neg" Unary "d>d" wasm,
+            F64Ceil "f64.ceil" Unary "d>d" wasm,
+            F64Floor "f64.floor" Unary "d>d" wasm,
+            F64Trunc "f64.trunc" Unary "d>d" wasm,
+            F64Nearest "f64.nearest" Unary "d>d" wasm,
+            F64Sqrt "f64.sqrt" Unary "d>d" wasm,
+            I32WrapI64 "i32.wrap_i64" Unary "l>i" wasm,
+            I32TruncF32S "i32.trunc_f32_s" Unary "f>i" exec trap wasm,
+            I32TruncF32U "i32.trunc_f32_u" Unary "f>i" exec trap wasm,
+            I32TruncF64S "i32.trunc_f64_s" Unary "d>i" exec trap wasm,
+            I32TruncF64U "i32.trunc_f64_u" Unary "d>i" exec trap wasm,
+            I64ExtendI32S "i64.extend_i32_s" Unary "i>l" wasm,
+            I64ExtendI32U "i64.extend_i32_u" Unary "i>l" wasm,
+            I64TruncF32S "i64.trunc_f32_s" Unary "f>l" exec trap wasm,
+            I64TruncF32U "i64.trunc_f32_u" Unary "f>l" exec trap wasm,
+            I64TruncF64S "i64.trunc_f64_s" Unary "d>l" exec trap wasm,
+            I64TruncF64U "i64.trunc_f64_u" Unary "d>l" exec trap wasm,
+            F32ConvertI32S "f32.convert_i32_s" Unary "i>f" wasm,
+            F32ConvertI32U "f32.convert_i32_u" Unary "i>f" wasm,
+            F32ConvertI64S "f32.convert_i64_s" Unary "l>f" wasm,
+            F32ConvertI64U "f32.convert_i64_u" Unary "l>f" wasm,
+            F32DemoteF64 "f32.demote_f64" Unary "d>f" wasm,
+            F64ConvertI32S "f64.convert_i32_s" Unary "i>d" wasm,
+            F64ConvertI32U "f64.convert_i32_u" Unary "i>d" wasm,
+            F64ConvertI64S "f64.convert_i64_s" Unary "l>d" wasm,
+            F64ConvertI64U "f64.convert_i64_u" Unary "l>d" wasm,
+            F64PromoteF32 "f64.promote_f32" Unary "f>d" wasm,
+            I32TruncSatF32S "i32.trunc_sat_f32_s" Unary "f>i" exec wasm,
+            I32TruncSatF32U "i32.trunc_sat_f32_u" Unary "f>i" exec wasm,
+            I32TruncSatF64S "i32.trunc_sat_f64_s" Unary "d>i" exec wasm,
+            I32TruncSatF64U "i32.trunc_sat_f64_u" Unary "d>i" exec wasm,
+            I64TruncSatF32S "i64.trunc_sat_f32_s" Unary "f>l" exec wasm,
+            I64TruncSatF32U "i64.trunc_sat_f32_u" Unary "f>l" exec wasm,
+            I64TruncSatF64S "i64.trunc_sat_f64_s" Unary "d>l" exec wasm,
+            I64TruncSatF64U "i64.trunc_sat_f64_u" Unary "d>l" exec wasm,
 
-            I32Add "i32.add" Binary,
-            I32Sub "i32.sub" Binary,
-            I32Mul "i32.mul" Binary,
-            I32DivS "i32.div_s" Binary,
-            I32DivU "i32.div_u" Binary,
-            I32RemS "i32.rem_s" Binary,
-            I32RemU "i32.rem_u" Binary,
-            I32And "i32.and" Binary,
-            I32Or "i32.or" Binary,
-            I32Xor "i32.xor" Binary,
-            I32Shl "i32.shl" Binary,
-            I32ShrS "i32.shr_s" Binary,
-            I32ShrU "i32.shr_u" Binary,
-            I32Rotl "i32.rotl" Binary,
-            I32Rotr "i32.rotr" Binary,
-            I32Eq "i32.eq" Binary,
-            I32Ne "i32.ne" Binary,
-            I32LtS "i32.lt_s" Binary,
-            I32LtU "i32.lt_u" Binary,
-            I32GtS "i32.gt_s" Binary,
-            I32GtU "i32.gt_u" Binary,
-            I32LeS "i32.le_s" Binary,
-            I32LeU "i32.le_u" Binary,
-            I32GeS "i32.ge_s" Binary,
-            I32GeU "i32.ge_u" Binary,
-            I64Add "i64.add" Binary,
-            I64Sub "i64.sub" Binary,
-            I64Mul "i64.mul" Binary,
-            I64DivS "i64.div_s" Binary,
-            I64DivU "i64.div_u" Binary,
-            I64RemS "i64.rem_s" Binary,
-            I64RemU "i64.rem_u" Binary,
-            I64And "i64.and" Binary,
-            I64Or "i64.or" Binary,
-            I64Xor "i64.xor" Binary,
-            I64Shl "i64.shl" Binary,
-            I64ShrS "i64.shr_s" Binary,
-            I64ShrU "i64.shr_u" Binary,
-            I64Rotl "i64.rotl" Binary,
-            I64Rotr "i64.rotr" Binary,
-            I64Eq "i64.eq" Binary,
-            I64Ne "i64.ne" Binary,
-            I64LtS "i64.lt_s" Binary,
-            I64LtU "i64.lt_u" Binary,
-            I64GtS "i64.gt_s" Binary,
-            I64GtU "i64.gt_u" Binary,
-            I64LeS "i64.le_s" Binary,
-            I64LeU "i64.le_u" Binary,
-            I64GeS "i64.ge_s" Binary,
-            I64GeU "i64.ge_u" Binary,
+            I32Add "i32.add" Binary "ii>i" imm(I32AddImm) wasm,
+            I32Sub "i32.sub" Binary "ii>i" imm(I32SubImm) wasm,
+            I32Mul "i32.mul" Binary "ii>i" imm(I32MulImm) wasm,
+            I32DivS "i32.div_s" Binary "ii>i" trap imm(I32DivSImm) wasm,
+            I32DivU "i32.div_u" Binary "ii>i" trap imm(I32DivUImm) wasm,
+            I32RemS "i32.rem_s" Binary "ii>i" trap imm(I32RemSImm) wasm,
+            I32RemU "i32.rem_u" Binary "ii>i" trap imm(I32RemUImm) wasm,
+            I32And "i32.and" Binary "ii>i" imm(I32AndImm) wasm,
+            I32Or "i32.or" Binary "ii>i" imm(I32OrImm) wasm,
+            I32Xor "i32.xor" Binary "ii>i" imm(I32XorImm) wasm,
+            I32Shl "i32.shl" Binary "ii>i" imm(I32ShlImm) wasm,
+            I32ShrS "i32.shr_s" Binary "ii>i" imm(I32ShrSImm) wasm,
+            I32ShrU "i32.shr_u" Binary "ii>i" imm(I32ShrUImm) wasm,
+            I32Rotl "i32.rotl" Binary "ii>i" imm(I32RotlImm) wasm,
+            I32Rotr "i32.rotr" Binary "ii>i" imm(I32RotrImm) wasm,
+            I32Eq "i32.eq" Binary "ii>i" imm(I32EqImm) br(BrIfI32Eq) neg(I32Ne) cmp(Eq) wasm,
+            I32Ne "i32.ne" Binary "ii>i" imm(I32NeImm) br(BrIfI32Ne) neg(I32Eq) cmp(Ne) wasm,
+            I32LtS "i32.lt_s" Binary "ii>i" imm(I32LtSImm) br(BrIfI32LtS) neg(I32GeS) cmp(LtS) wasm,
+            I32LtU "i32.lt_u" Binary "ii>i" imm(I32LtUImm) br(BrIfI32LtU) neg(I32GeU) cmp(LtU) wasm,
+            I32GtS "i32.gt_s" Binary "ii>i" imm(I32GtSImm) br(BrIfI32GtS) neg(I32LeS) cmp(GtS) wasm,
+            I32GtU "i32.gt_u" Binary "ii>i" imm(I32GtUImm) br(BrIfI32GtU) neg(I32LeU) cmp(GtU) wasm,
+            I32LeS "i32.le_s" Binary "ii>i" imm(I32LeSImm) br(BrIfI32LeS) neg(I32GtS) cmp(LeS) wasm,
+            I32LeU "i32.le_u" Binary "ii>i" imm(I32LeUImm) br(BrIfI32LeU) neg(I32GtU) cmp(LeU) wasm,
+            I32GeS "i32.ge_s" Binary "ii>i" imm(I32GeSImm) br(BrIfI32GeS) neg(I32LtS) cmp(GeS) wasm,
+            I32GeU "i32.ge_u" Binary "ii>i" imm(I32GeUImm) br(BrIfI32GeU) neg(I32LtU) cmp(GeU) wasm,
+            I64Add "i64.add" Binary "ll>l" imm(I64AddImm) wasm,
+            I64Sub "i64.sub" Binary "ll>l" imm(I64SubImm) wasm,
+            I64Mul "i64.mul" Binary "ll>l" imm(I64MulImm) wasm,
+            I64DivS "i64.div_s" Binary "ll>l" trap imm(I64DivSImm) wasm,
+            I64DivU "i64.div_u" Binary "ll>l" trap imm(I64DivUImm) wasm,
+            I64RemS "i64.rem_s" Binary "ll>l" trap imm(I64RemSImm) wasm,
+            I64RemU "i64.rem_u" Binary "ll>l" trap imm(I64RemUImm) wasm,
+            I64And "i64.and" Binary "ll>l" imm(I64AndImm) wasm,
+            I64Or "i64.or" Binary "ll>l" imm(I64OrImm) wasm,
+            I64Xor "i64.xor" Binary "ll>l" imm(I64XorImm) wasm,
+            I64Shl "i64.shl" Binary "ll>l" imm(I64ShlImm) wasm,
+            I64ShrS "i64.shr_s" Binary "ll>l" imm(I64ShrSImm) wasm,
+            I64ShrU "i64.shr_u" Binary "ll>l" imm(I64ShrUImm) wasm,
+            I64Rotl "i64.rotl" Binary "ll>l" imm(I64RotlImm) wasm,
+            I64Rotr "i64.rotr" Binary "ll>l" imm(I64RotrImm) wasm,
+            I64Eq "i64.eq" Binary "ll>i" imm(I64EqImm) br(BrIfI64Eq) neg(I64Ne) cmp(Eq) wasm,
+            I64Ne "i64.ne" Binary "ll>i" imm(I64NeImm) br(BrIfI64Ne) neg(I64Eq) cmp(Ne) wasm,
+            I64LtS "i64.lt_s" Binary "ll>i" imm(I64LtSImm) br(BrIfI64LtS) neg(I64GeS) cmp(LtS) wasm,
+            I64LtU "i64.lt_u" Binary "ll>i" imm(I64LtUImm) br(BrIfI64LtU) neg(I64GeU) cmp(LtU) wasm,
+            I64GtS "i64.gt_s" Binary "ll>i" imm(I64GtSImm) br(BrIfI64GtS) neg(I64LeS) cmp(GtS) wasm,
+            I64GtU "i64.gt_u" Binary "ll>i" imm(I64GtUImm) br(BrIfI64GtU) neg(I64LeU) cmp(GtU) wasm,
+            I64LeS "i64.le_s" Binary "ll>i" imm(I64LeSImm) br(BrIfI64LeS) neg(I64GtS) cmp(LeS) wasm,
+            I64LeU "i64.le_u" Binary "ll>i" imm(I64LeUImm) br(BrIfI64LeU) neg(I64GtU) cmp(LeU) wasm,
+            I64GeS "i64.ge_s" Binary "ll>i" imm(I64GeSImm) br(BrIfI64GeS) neg(I64LtS) cmp(GeS) wasm,
+            I64GeU "i64.ge_u" Binary "ll>i" imm(I64GeUImm) br(BrIfI64GeU) neg(I64LtU) cmp(GeU) wasm,
 
-            I32AddImm "i32.add_imm" BinaryImm,
-            I32SubImm "i32.sub_imm" BinaryImm,
-            I32MulImm "i32.mul_imm" BinaryImm,
-            I32DivSImm "i32.div_s_imm" BinaryImm,
-            I32DivUImm "i32.div_u_imm" BinaryImm,
-            I32RemSImm "i32.rem_s_imm" BinaryImm,
-            I32RemUImm "i32.rem_u_imm" BinaryImm,
-            I32AndImm "i32.and_imm" BinaryImm,
-            I32OrImm "i32.or_imm" BinaryImm,
-            I32XorImm "i32.xor_imm" BinaryImm,
-            I32ShlImm "i32.shl_imm" BinaryImm,
-            I32ShrSImm "i32.shr_s_imm" BinaryImm,
-            I32ShrUImm "i32.shr_u_imm" BinaryImm,
-            I32RotlImm "i32.rotl_imm" BinaryImm,
-            I32RotrImm "i32.rotr_imm" BinaryImm,
-            I32EqImm "i32.eq_imm" BinaryImm,
-            I32NeImm "i32.ne_imm" BinaryImm,
-            I32LtSImm "i32.lt_s_imm" BinaryImm,
-            I32LtUImm "i32.lt_u_imm" BinaryImm,
-            I32GtSImm "i32.gt_s_imm" BinaryImm,
-            I32GtUImm "i32.gt_u_imm" BinaryImm,
-            I32LeSImm "i32.le_s_imm" BinaryImm,
-            I32LeUImm "i32.le_u_imm" BinaryImm,
-            I32GeSImm "i32.ge_s_imm" BinaryImm,
-            I32GeUImm "i32.ge_u_imm" BinaryImm,
-            I64AddImm "i64.add_imm" BinaryImm,
-            I64SubImm "i64.sub_imm" BinaryImm,
-            I64MulImm "i64.mul_imm" BinaryImm,
-            I64DivSImm "i64.div_s_imm" BinaryImm,
-            I64DivUImm "i64.div_u_imm" BinaryImm,
-            I64RemSImm "i64.rem_s_imm" BinaryImm,
-            I64RemUImm "i64.rem_u_imm" BinaryImm,
-            I64AndImm "i64.and_imm" BinaryImm,
-            I64OrImm "i64.or_imm" BinaryImm,
-            I64XorImm "i64.xor_imm" BinaryImm,
-            I64ShlImm "i64.shl_imm" BinaryImm,
-            I64ShrSImm "i64.shr_s_imm" BinaryImm,
-            I64ShrUImm "i64.shr_u_imm" BinaryImm,
-            I64RotlImm "i64.rotl_imm" BinaryImm,
-            I64RotrImm "i64.rotr_imm" BinaryImm,
-            I64EqImm "i64.eq_imm" BinaryImm,
-            I64NeImm "i64.ne_imm" BinaryImm,
-            I64LtSImm "i64.lt_s_imm" BinaryImm,
-            I64LtUImm "i64.lt_u_imm" BinaryImm,
-            I64GtSImm "i64.gt_s_imm" BinaryImm,
-            I64GtUImm "i64.gt_u_imm" BinaryImm,
-            I64LeSImm "i64.le_s_imm" BinaryImm,
-            I64LeUImm "i64.le_u_imm" BinaryImm,
-            I64GeSImm "i64.ge_s_imm" BinaryImm,
-            I64GeUImm "i64.ge_u_imm" BinaryImm,
+            I32AddImm "i32.add_imm" BinaryImm "i>i",
+            I32SubImm "i32.sub_imm" BinaryImm "i>i",
+            I32MulImm "i32.mul_imm" BinaryImm "i>i",
+            I32DivSImm "i32.div_s_imm" BinaryImm "i>i" trap,
+            I32DivUImm "i32.div_u_imm" BinaryImm "i>i" trap,
+            I32RemSImm "i32.rem_s_imm" BinaryImm "i>i" trap,
+            I32RemUImm "i32.rem_u_imm" BinaryImm "i>i" trap,
+            I32AndImm "i32.and_imm" BinaryImm "i>i",
+            I32OrImm "i32.or_imm" BinaryImm "i>i",
+            I32XorImm "i32.xor_imm" BinaryImm "i>i",
+            I32ShlImm "i32.shl_imm" BinaryImm "i>i",
+            I32ShrSImm "i32.shr_s_imm" BinaryImm "i>i",
+            I32ShrUImm "i32.shr_u_imm" BinaryImm "i>i",
+            I32RotlImm "i32.rotl_imm" BinaryImm "i>i",
+            I32RotrImm "i32.rotr_imm" BinaryImm "i>i",
+            I32EqImm "i32.eq_imm" BinaryImm "i>i" br(BrIfI32EqImm) neg(I32NeImm) cmp(Eq),
+            I32NeImm "i32.ne_imm" BinaryImm "i>i" br(BrIfI32NeImm) neg(I32EqImm) cmp(Ne),
+            I32LtSImm "i32.lt_s_imm" BinaryImm "i>i" br(BrIfI32LtSImm) neg(I32GeSImm) cmp(LtS),
+            I32LtUImm "i32.lt_u_imm" BinaryImm "i>i" br(BrIfI32LtUImm) neg(I32GeUImm) cmp(LtU),
+            I32GtSImm "i32.gt_s_imm" BinaryImm "i>i" br(BrIfI32GtSImm) neg(I32LeSImm) cmp(GtS),
+            I32GtUImm "i32.gt_u_imm" BinaryImm "i>i" br(BrIfI32GtUImm) neg(I32LeUImm) cmp(GtU),
+            I32LeSImm "i32.le_s_imm" BinaryImm "i>i" br(BrIfI32LeSImm) neg(I32GtSImm) cmp(LeS),
+            I32LeUImm "i32.le_u_imm" BinaryImm "i>i" br(BrIfI32LeUImm) neg(I32GtUImm) cmp(LeU),
+            I32GeSImm "i32.ge_s_imm" BinaryImm "i>i" br(BrIfI32GeSImm) neg(I32LtSImm) cmp(GeS),
+            I32GeUImm "i32.ge_u_imm" BinaryImm "i>i" br(BrIfI32GeUImm) neg(I32LtUImm) cmp(GeU),
+            I64AddImm "i64.add_imm" BinaryImm "l>l",
+            I64SubImm "i64.sub_imm" BinaryImm "l>l",
+            I64MulImm "i64.mul_imm" BinaryImm "l>l",
+            I64DivSImm "i64.div_s_imm" BinaryImm "l>l" trap,
+            I64DivUImm "i64.div_u_imm" BinaryImm "l>l" trap,
+            I64RemSImm "i64.rem_s_imm" BinaryImm "l>l" trap,
+            I64RemUImm "i64.rem_u_imm" BinaryImm "l>l" trap,
+            I64AndImm "i64.and_imm" BinaryImm "l>l",
+            I64OrImm "i64.or_imm" BinaryImm "l>l",
+            I64XorImm "i64.xor_imm" BinaryImm "l>l",
+            I64ShlImm "i64.shl_imm" BinaryImm "l>l",
+            I64ShrSImm "i64.shr_s_imm" BinaryImm "l>l",
+            I64ShrUImm "i64.shr_u_imm" BinaryImm "l>l",
+            I64RotlImm "i64.rotl_imm" BinaryImm "l>l",
+            I64RotrImm "i64.rotr_imm" BinaryImm "l>l",
+            I64EqImm "i64.eq_imm" BinaryImm "l>i" neg(I64NeImm) cmp(Eq),
+            I64NeImm "i64.ne_imm" BinaryImm "l>i" neg(I64EqImm) cmp(Ne),
+            I64LtSImm "i64.lt_s_imm" BinaryImm "l>i" neg(I64GeSImm) cmp(LtS),
+            I64LtUImm "i64.lt_u_imm" BinaryImm "l>i" neg(I64GeUImm) cmp(LtU),
+            I64GtSImm "i64.gt_s_imm" BinaryImm "l>i" neg(I64LeSImm) cmp(GtS),
+            I64GtUImm "i64.gt_u_imm" BinaryImm "l>i" neg(I64LeUImm) cmp(GtU),
+            I64LeSImm "i64.le_s_imm" BinaryImm "l>i" neg(I64GtSImm) cmp(LeS),
+            I64LeUImm "i64.le_u_imm" BinaryImm "l>i" neg(I64GtUImm) cmp(LeU),
+            I64GeSImm "i64.ge_s_imm" BinaryImm "l>i" neg(I64LtSImm) cmp(GeS),
+            I64GeUImm "i64.ge_u_imm" BinaryImm "l>i" neg(I64LtUImm) cmp(GeU),
 
-            F32Add "f32.add" Binary,
-            F32Sub "f32.sub" Binary,
-            F32Mul "f32.mul" Binary,
-            F32Div "f32.div" Binary,
-            F32Min "f32.min" Binary,
-            F32Max "f32.max" Binary,
-            F32Copysign "f32.copysign" Binary,
-            F32Eq "f32.eq" Binary,
-            F32Ne "f32.ne" Binary,
-            F32Lt "f32.lt" Binary,
-            F32Gt "f32.gt" Binary,
-            F32Le "f32.le" Binary,
-            F32Ge "f32.ge" Binary,
-            F64Add "f64.add" Binary,
-            F64Sub "f64.sub" Binary,
-            F64Mul "f64.mul" Binary,
-            F64Div "f64.div" Binary,
-            F64Min "f64.min" Binary,
-            F64Max "f64.max" Binary,
-            F64Copysign "f64.copysign" Binary,
-            F64Eq "f64.eq" Binary,
-            F64Ne "f64.ne" Binary,
-            F64Lt "f64.lt" Binary,
-            F64Gt "f64.gt" Binary,
-            F64Le "f64.le" Binary,
-            F64Ge "f64.ge" Binary,
+            F32Add "f32.add" Binary "ff>f" wasm,
+            F32Sub "f32.sub" Binary "ff>f" wasm,
+            F32Mul "f32.mul" Binary "ff>f" wasm,
+            F32Div "f32.div" Binary "ff>f" wasm,
+            F32Min "f32.min" Binary "ff>f" wasm,
+            F32Max "f32.max" Binary "ff>f" wasm,
+            F32Copysign "f32.copysign" Binary "ff>f" wasm,
+            F32Eq "f32.eq" Binary "ff>i" wasm,
+            F32Ne "f32.ne" Binary "ff>i" wasm,
+            F32Lt "f32.lt" Binary "ff>i" wasm,
+            F32Gt "f32.gt" Binary "ff>i" wasm,
+            F32Le "f32.le" Binary "ff>i" wasm,
+            F32Ge "f32.ge" Binary "ff>i" wasm,
+            F64Add "f64.add" Binary "dd>d" wasm,
+            F64Sub "f64.sub" Binary "dd>d" wasm,
+            F64Mul "f64.mul" Binary "dd>d" wasm,
+            F64Div "f64.div" Binary "dd>d" wasm,
+            F64Min "f64.min" Binary "dd>d" wasm,
+            F64Max "f64.max" Binary "dd>d" wasm,
+            F64Copysign "f64.copysign" Binary "dd>d" wasm,
+            F64Eq "f64.eq" Binary "dd>i" wasm,
+            F64Ne "f64.ne" Binary "dd>i" wasm,
+            F64Lt "f64.lt" Binary "dd>i" wasm,
+            F64Gt "f64.gt" Binary "dd>i" wasm,
+            F64Le "f64.le" Binary "dd>i" wasm,
+            F64Ge "f64.ge" Binary "dd>i" wasm,
 
             // Wasm 3.0 ops are appended, so the opcodes of older artifacts keep
             // their meaning.
-            ReturnCall "return_call" Call,
-            ReturnCallImport "return_call_import" Call,
-            ReturnCallIndirect "return_call_indirect" CallIndirect,
+            ReturnCall "return_call" Call "",
+            ReturnCallImport "return_call_import" Call "",
+            ReturnCallIndirect "return_call_indirect" CallIndirect "x" trap,
 
             // Wasm GC (structs).
-            StructNew "struct.new" StructNew,
-            StructNewDefault "struct.new_default" StructNew,
-            StructGet "struct.get" StructGet,
-            StructGetS "struct.get_s" StructGet,
-            StructGetU "struct.get_u" StructGet,
-            StructSet "struct.set" StructSet,
-            RefCast "ref.cast" RefCast,
-            RefCastNull "ref.cast_null" RefCast,
-            RefTest "ref.test" RefCast,
-            RefTestNull "ref.test_null" RefCast,
-            RefAsNonNull "ref.as_non_null" Unary,
+            StructNew "struct.new" StructNew ">r" exec,
+            StructNewDefault "struct.new_default" StructNew ">r" exec,
+            StructGet "struct.get" StructGet "r>x" exec trap,
+            StructGetS "struct.get_s" StructGet "r>x" exec trap,
+            StructGetU "struct.get_u" StructGet "r>x" exec trap,
+            StructSet "struct.set" StructSet "rx" exec trap,
+            RefCast "ref.cast" RefCast "r>r" exec trap,
+            RefCastNull "ref.cast_null" RefCast "r>r" exec trap,
+            RefTest "ref.test" RefCast "r>i" exec,
+            RefTestNull "ref.test_null" RefCast "r>i" exec,
+            RefAsNonNull "ref.as_non_null" Unary "r>r" trap,
+
         }
     };
 }
 
+/// One fact of a row of the op table: `op_fact!(link KEY; facts...)` is
+/// `Some(Op::X)` for a row with `KEY(X)`, else `None`; `op_fact!(flag KEY;
+/// facts...)` whether the row has the flag `KEY`. A fact this does not know
+/// stops the build, so a misspelt one cannot be silently ignored.
+macro_rules! op_fact {
+    (link imm; imm($v:ident) $($rest:tt)*) => { Some(Op::$v) };
+    (link br; br($v:ident) $($rest:tt)*) => { Some(Op::$v) };
+    (link neg; neg($v:ident) $($rest:tt)*) => { Some(Op::$v) };
+    (link cmp; cmp($v:ident) $($rest:tt)*) => { Some(IntCmp::$v) };
+    (flag exec; exec $($rest:tt)*) => { true };
+    (flag trap; trap $($rest:tt)*) => { true };
+    (flag wasm; wasm $($rest:tt)*) => { true };
+    (link $key:ident;) => { None };
+    (flag $key:ident;) => { false };
+    ($kind:ident $key:ident; imm($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+    ($kind:ident $key:ident; br($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+    ($kind:ident $key:ident; neg($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+    ($kind:ident $key:ident; cmp($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+    ($kind:ident $key:ident; exec $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+    ($kind:ident $key:ident; trap $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+    ($kind:ident $key:ident; wasm $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+}
+
 macro_rules! define_ops {
-    ($($name:ident $text:literal $fmt:ident,)*) => {
+    ($($name:ident $text:literal $fmt:ident $sig:literal $($fact:ident $(($arg:ident))?)*,)*) => {
         /// An IR opcode. See the module docs for the operand scheme.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[repr(u16)]
@@ -519,15 +711,33 @@ macro_rules! define_ops {
 
             /// The op's text name, as `zwasm inspect --ir` prints it.
             pub fn name(self) -> &'static str {
-                match self { $(Op::$name => $text,)* }
+                Self::NAMES[self as usize]
             }
 
             /// The op's operand format.
             #[inline]
-            pub fn fmt(self) -> Fmt {
+            pub const fn fmt(self) -> Fmt {
                 const FMTS: &[Fmt] = &[$(Fmt::$fmt,)*];
                 FMTS[self as usize]
             }
+
+            /// What the op's slot operands hold.
+            #[inline]
+            pub const fn sig(self) -> Sig {
+                const SIGS: &[Sig] = &[$(Sig::parse($sig, Fmt::$fmt),)*];
+                SIGS[self as usize]
+            }
+
+            const FACTS: &'static [u8] = &[$(
+                (op_fact!(flag exec; $($fact $(($arg))?)*) as u8) * Self::EXEC
+                    | (op_fact!(flag trap; $($fact $(($arg))?)*) as u8) * Self::TRAP
+                    | (op_fact!(flag wasm; $($fact $(($arg))?)*) as u8) * Self::WASM,
+            )*];
+
+            const IMM: &'static [Option<Op>] = &[$(op_fact!(link imm; $($fact $(($arg))?)*),)*];
+            const BRANCH: &'static [Option<Op>] = &[$(op_fact!(link br; $($fact $(($arg))?)*),)*];
+            const NEGATED: &'static [Option<Op>] = &[$(op_fact!(link neg; $($fact $(($arg))?)*),)*];
+            const CMP: &'static [Option<IntCmp>] = &[$(op_fact!(link cmp; $($fact $(($arg))?)*),)*];
         }
     };
 }
@@ -538,57 +748,76 @@ impl Op {
     /// Number of opcodes; any stored value at or above it is invalid.
     pub const COUNT: u16 = Op::ALL.len() as u16;
 
+    const EXEC: u8 = 1;
+    const TRAP: u8 = 2;
+    const WASM: u8 = 4;
+
     /// Decodes a stored opcode.
     #[inline]
     pub fn from_u16(n: u16) -> Option<Op> {
         Op::ALL.get(n as usize).copied()
     }
 
+    /// Whether native code runs this op through the `exec` libcall (the
+    /// interpreter's implementation of one instruction).
+    #[inline]
+    pub const fn runs_through_exec(self) -> bool {
+        Self::FACTS[self as usize] & Self::EXEC != 0
+    }
+
+    /// Whether the op may trap.
+    #[inline]
+    pub const fn may_trap(self) -> bool {
+        Self::FACTS[self as usize] & Self::TRAP != 0
+    }
+
+    /// Whether the op is the wasm operator of the same name, lowered one to
+    /// one with the stack effect of its format.
+    #[inline]
+    pub const fn is_wasm(self) -> bool {
+        Self::FACTS[self as usize] & Self::WASM != 0
+    }
+
     /// The `...Imm` form of a binary integer op, if it has one.
-    pub fn with_imm(self) -> Option<Op> {
-        let i = self as u16;
-        let (a, b) = (Op::I32Add as u16, Op::I64GeU as u16);
-        (a..=b)
-            .contains(&i)
-            .then(|| Op::ALL[(i - a + Op::I32AddImm as u16) as usize])
+    #[inline]
+    pub const fn with_imm(self) -> Option<Op> {
+        Self::IMM[self as usize]
+    }
+
+    /// The op whose `...Imm` form this is (`I32AddImm` → `I32Add`).
+    pub const fn without_imm(self) -> Option<Op> {
+        const PLAIN: [Option<Op>; Op::COUNT as usize] = {
+            let mut t = [None; Op::COUNT as usize];
+            let mut k = 0;
+            while k < Op::ALL.len() {
+                if let Some(imm) = Op::IMM[k] {
+                    t[imm as usize] = Some(Op::ALL[k]);
+                }
+                k += 1;
+            }
+            t
+        };
+        PLAIN[self as usize]
     }
 
     /// The fused compare-and-branch form of an integer compare, if any. Given
     /// `I32LtS` returns `BrIfI32LtS`; given `I32LtSImm` returns `BrIfI32LtSImm`.
-    pub fn as_branch(self) -> Option<Op> {
-        let i = self as u16;
-        let map = |first: Op, count: u16, to: Op| {
-            let f = first as u16;
-            (f..f + count)
-                .contains(&i)
-                .then(|| Op::ALL[(i - f + to as u16) as usize])
-        };
-        map(Op::I32Eq, 10, Op::BrIfI32Eq)
-            .or_else(|| map(Op::I32EqImm, 10, Op::BrIfI32EqImm))
-            .or_else(|| map(Op::I64Eq, 10, Op::BrIfI64Eq))
+    #[inline]
+    pub const fn as_branch(self) -> Option<Op> {
+        Self::BRANCH[self as usize]
     }
 
     /// The compare whose result is the negation of this one (`lt_s` → `ge_s`),
     /// for integer compares and their branch forms.
-    pub fn negate_compare(self) -> Option<Op> {
-        // Within each group of ten the order is eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u.
-        const NEG: [u16; 10] = [1, 0, 8, 9, 6, 7, 4, 5, 2, 3];
-        let firsts = [
-            Op::I32Eq,
-            Op::I64Eq,
-            Op::I32EqImm,
-            Op::I64EqImm,
-            Op::BrIfI32Eq,
-            Op::BrIfI32EqImm,
-            Op::BrIfI64Eq,
-        ];
-        let i = self as u16;
-        firsts.iter().find_map(|f| {
-            let f = *f as u16;
-            (f..f + 10)
-                .contains(&i)
-                .then(|| Op::ALL[(f + NEG[(i - f) as usize]) as usize])
-        })
+    #[inline]
+    pub const fn negate_compare(self) -> Option<Op> {
+        Self::NEGATED[self as usize]
+    }
+
+    /// The condition of an integer compare or compare-and-branch.
+    #[inline]
+    pub const fn int_cmp(self) -> Option<IntCmp> {
+        Self::CMP[self as usize]
     }
 }
 
@@ -608,6 +837,7 @@ mod tests {
         assert_eq!(Op::I32Add.with_imm(), Some(Op::I32AddImm));
         assert_eq!(Op::I64GeU.with_imm(), Some(Op::I64GeUImm));
         assert_eq!(Op::F32Add.with_imm(), None);
+        assert_eq!(Op::I64ShrSImm.without_imm(), Some(Op::I64ShrS));
         assert_eq!(Op::I32LtU.as_branch(), Some(Op::BrIfI32LtU));
         assert_eq!(Op::I32GeSImm.as_branch(), Some(Op::BrIfI32GeSImm));
         assert_eq!(Op::I64Ne.as_branch(), Some(Op::BrIfI64Ne));
@@ -619,11 +849,61 @@ mod tests {
             if let Some(n) = op.negate_compare() {
                 assert_eq!(n.negate_compare(), Some(*op), "{op:?}");
                 assert_eq!(n.fmt(), op.fmt());
+                assert_eq!(n.sig(), op.sig());
+                let cmp = op.int_cmp().expect("a negated compare has a condition");
+                assert_eq!(n.int_cmp(), Some(cmp.negate()), "{op:?}");
             }
             if let Some(imm) = op.with_imm() {
                 assert_eq!(imm.name(), format!("{}_imm", op.name()));
+                assert_eq!(imm.fmt(), Fmt::BinaryImm);
+                assert_eq!(imm.without_imm(), Some(*op));
+                assert_eq!(imm.int_cmp(), op.int_cmp(), "{op:?}");
+                assert_eq!(imm.may_trap(), op.may_trap(), "{op:?}");
+            }
+            if let Some(br) = op.as_branch() {
+                assert_eq!(br.name(), format!("br_if.{}", op.name()));
+                assert!(br.fmt().is_branch());
+                assert_eq!(br.int_cmp(), op.int_cmp(), "{op:?}");
+                assert_eq!(br.sig().reads[1], op.sig().reads[1], "{op:?}");
+            }
+            if op.int_cmp().is_some() && op.fmt() == Fmt::Binary {
+                assert!(
+                    op.as_branch().is_some() && op.with_imm().is_some(),
+                    "{op:?}"
+                );
             }
         }
+    }
+
+    #[test]
+    fn signatures_give_register_classes() {
+        let class = |op: Op, field| op.sig().class(field);
+        assert_eq!(class(Op::F64Lt, 1), Some(RegClass::Float));
+        assert_eq!(class(Op::F64Lt, 3), Some(RegClass::Int));
+        assert_eq!(class(Op::F32ConvertI64U, 1), Some(RegClass::Int));
+        assert_eq!(class(Op::F32ConvertI64U, 3), Some(RegClass::Float));
+        assert_eq!(class(Op::F64Store, 1), Some(RegClass::Int));
+        assert_eq!(class(Op::F64Store, 2), Some(RegClass::Float));
+        assert_eq!(class(Op::Copy, 1), None);
+        // Calls name no operand: their values vote for integer registers.
+        assert_eq!(class(Op::Call, 1), Some(RegClass::Int));
+        assert_eq!(Op::I32Add.sig().reads, [None, Some(Ty::I32), Some(Ty::I32)]);
+        assert_eq!(Op::I64Load8U.sig().write, Some(Ty::I64));
+        // Every op the lowering maps one to one is unary or binary.
+        for op in Op::ALL {
+            if op.is_wasm() {
+                assert!(matches!(op.fmt(), Fmt::Unary | Fmt::Binary), "{op:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn facts_of_rare_ops() {
+        assert!(Op::StructGetS.runs_through_exec() && Op::StructGetS.may_trap());
+        assert!(Op::I64TruncSatF64U.runs_through_exec() && !Op::I64TruncSatF64U.may_trap());
+        assert!(Op::I32RemUImm.may_trap() && !Op::I32RemUImm.runs_through_exec());
+        assert!(!Op::I32Add.may_trap() && Op::I32Add.is_wasm());
+        assert!(!Op::I32AddImm.is_wasm());
     }
 
     #[test]

@@ -1186,8 +1186,8 @@ impl Lowerer<'_> {
             | O::I64ReinterpretF64
             | O::F64ReinterpretI64 => {}
             other => match numeric(&other) {
-                Some((op, true)) => self.binary(op),
-                Some((op, false)) => self.unary(op),
+                Some(op) if op.fmt() == Fmt::Binary => self.binary(op),
+                Some(op) => self.unary(op),
                 None => {
                     return Err(CompileError::Unsupported(format!(
                         "function {}: operator {other:?}{}",
@@ -1230,63 +1230,27 @@ fn proposal_of(op: &Operator) -> &'static str {
     }
 }
 
-/// The IR op of a numeric wasm operator and whether it is binary.
-fn numeric(op: &Operator) -> Option<(Op, bool)> {
-    use Operator as O;
-    macro_rules! table {
-        ($($wasm:ident => $ir:ident $bin:literal,)*) => {
-            match op { $(O::$wasm => Some((Op::$ir, $bin)),)* _ => None }
+/// The IR op of a wasm operator the op table marks `wasm` (lowered one to
+/// one, unary or binary by its format).
+fn numeric(op: &Operator) -> Option<Op> {
+    macro_rules! wasm_ops {
+        ($($name:ident $text:literal $fmt:ident $sig:literal $($fact:ident $(($arg:ident))?)*,)*) => {
+            $(wasm_row!(op; $name; $($fact)*);)*
         };
     }
-    table! {
-        I32Eqz => I32Eqz false, I32Clz => I32Clz false, I32Ctz => I32Ctz false,
-        I32Popcnt => I32Popcnt false, I32Extend8S => I32Extend8S false,
-        I32Extend16S => I32Extend16S false, I64Eqz => I64Eqz false, I64Clz => I64Clz false,
-        I64Ctz => I64Ctz false, I64Popcnt => I64Popcnt false, I64Extend8S => I64Extend8S false,
-        I64Extend16S => I64Extend16S false, I64Extend32S => I64Extend32S false,
-        F32Abs => F32Abs false, F32Neg => F32Neg false, F32Ceil => F32Ceil false,
-        F32Floor => F32Floor false, F32Trunc => F32Trunc false, F32Nearest => F32Nearest false,
-        F32Sqrt => F32Sqrt false, F64Abs => F64Abs false, F64Neg => F64Neg false,
-        F64Ceil => F64Ceil false, F64Floor => F64Floor false, F64Trunc => F64Trunc false,
-        F64Nearest => F64Nearest false, F64Sqrt => F64Sqrt false,
-        I32WrapI64 => I32WrapI64 false, I32TruncF32S => I32TruncF32S false,
-        I32TruncF32U => I32TruncF32U false, I32TruncF64S => I32TruncF64S false,
-        I32TruncF64U => I32TruncF64U false, I64ExtendI32S => I64ExtendI32S false,
-        I64ExtendI32U => I64ExtendI32U false, I64TruncF32S => I64TruncF32S false,
-        I64TruncF32U => I64TruncF32U false, I64TruncF64S => I64TruncF64S false,
-        I64TruncF64U => I64TruncF64U false, F32ConvertI32S => F32ConvertI32S false,
-        F32ConvertI32U => F32ConvertI32U false, F32ConvertI64S => F32ConvertI64S false,
-        F32ConvertI64U => F32ConvertI64U false, F32DemoteF64 => F32DemoteF64 false,
-        F64ConvertI32S => F64ConvertI32S false, F64ConvertI32U => F64ConvertI32U false,
-        F64ConvertI64S => F64ConvertI64S false, F64ConvertI64U => F64ConvertI64U false,
-        F64PromoteF32 => F64PromoteF32 false, I32TruncSatF32S => I32TruncSatF32S false,
-        I32TruncSatF32U => I32TruncSatF32U false, I32TruncSatF64S => I32TruncSatF64S false,
-        I32TruncSatF64U => I32TruncSatF64U false, I64TruncSatF32S => I64TruncSatF32S false,
-        I64TruncSatF32U => I64TruncSatF32U false, I64TruncSatF64S => I64TruncSatF64S false,
-        I64TruncSatF64U => I64TruncSatF64U false,
-        I32Add => I32Add true, I32Sub => I32Sub true, I32Mul => I32Mul true,
-        I32DivS => I32DivS true, I32DivU => I32DivU true, I32RemS => I32RemS true,
-        I32RemU => I32RemU true, I32And => I32And true, I32Or => I32Or true,
-        I32Xor => I32Xor true, I32Shl => I32Shl true, I32ShrS => I32ShrS true,
-        I32ShrU => I32ShrU true, I32Rotl => I32Rotl true, I32Rotr => I32Rotr true,
-        I32Eq => I32Eq true, I32Ne => I32Ne true, I32LtS => I32LtS true, I32LtU => I32LtU true,
-        I32GtS => I32GtS true, I32GtU => I32GtU true, I32LeS => I32LeS true,
-        I32LeU => I32LeU true, I32GeS => I32GeS true, I32GeU => I32GeU true,
-        I64Add => I64Add true, I64Sub => I64Sub true, I64Mul => I64Mul true,
-        I64DivS => I64DivS true, I64DivU => I64DivU true, I64RemS => I64RemS true,
-        I64RemU => I64RemU true, I64And => I64And true, I64Or => I64Or true,
-        I64Xor => I64Xor true, I64Shl => I64Shl true, I64ShrS => I64ShrS true,
-        I64ShrU => I64ShrU true, I64Rotl => I64Rotl true, I64Rotr => I64Rotr true,
-        I64Eq => I64Eq true, I64Ne => I64Ne true, I64LtS => I64LtS true, I64LtU => I64LtU true,
-        I64GtS => I64GtS true, I64GtU => I64GtU true, I64LeS => I64LeS true,
-        I64LeU => I64LeU true, I64GeS => I64GeS true, I64GeU => I64GeU true,
-        F32Add => F32Add true, F32Sub => F32Sub true, F32Mul => F32Mul true,
-        F32Div => F32Div true, F32Min => F32Min true, F32Max => F32Max true,
-        F32Copysign => F32Copysign true, F32Eq => F32Eq true, F32Ne => F32Ne true,
-        F32Lt => F32Lt true, F32Gt => F32Gt true, F32Le => F32Le true, F32Ge => F32Ge true,
-        F64Add => F64Add true, F64Sub => F64Sub true, F64Mul => F64Mul true,
-        F64Div => F64Div true, F64Min => F64Min true, F64Max => F64Max true,
-        F64Copysign => F64Copysign true, F64Eq => F64Eq true, F64Ne => F64Ne true,
-        F64Lt => F64Lt true, F64Gt => F64Gt true, F64Le => F64Le true, F64Ge => F64Ge true,
+    // One statement per row: a test of `Operator::Name` where the row has
+    // the `wasm` fact, nothing elsewhere.
+    macro_rules! wasm_row {
+        ($op:ident; $name:ident; wasm $($rest:ident)*) => {
+            if let Operator::$name = $op {
+                return Some(Op::$name);
+            }
+        };
+        ($op:ident; $name:ident; $other:ident $($rest:ident)*) => {
+            wasm_row!($op; $name; $($rest)*)
+        };
+        ($op:ident; $name:ident;) => {};
     }
+    zwasm_abi::for_each_op!(wasm_ops);
+    None
 }

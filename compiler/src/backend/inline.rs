@@ -69,38 +69,13 @@ pub(crate) fn inlinable(
                             | Fmt::ReturnSlot
                             | Fmt::GlobalGet
                             | Fmt::GlobalSet => true,
-                            Fmt::Unary | Fmt::Binary | Fmt::BinaryImm => !traps(i.op),
+                            Fmt::Unary | Fmt::Binary | Fmt::BinaryImm => !i.op.may_trap(),
                             Fmt::Load | Fmt::Store => !m.memory64,
                             _ => false,
                         }
                 })
         })
         .collect()
-}
-
-/// Arithmetic that can trap (through a trap stub).
-fn traps(op: Op) -> bool {
-    use Op::*;
-    matches!(
-        op,
-        I32DivS
-            | I32DivU
-            | I32RemS
-            | I32RemU
-            | I64DivS
-            | I64DivU
-            | I64RemS
-            | I64RemU
-            | I32DivSImm
-            | I32DivUImm
-            | I32RemSImm
-            | I32RemUImm
-            | I64DivSImm
-            | I64DivUImm
-            | I64RemSImm
-            | I64RemUImm
-            | RefAsNonNull
-    )
 }
 
 /// The code of `def` with every direct call of an `inlinable` function

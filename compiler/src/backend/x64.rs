@@ -15,7 +15,7 @@ use super::regalloc::{self, Allocation, Class, Effects, Loc, OpTable, Pools};
 use super::{inline, Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
-use zwasm_abi::ir::{Instr, Op};
+use zwasm_abi::ir::{Fmt, Instr, IntCmp, Op, RegClass, Ty};
 use zwasm_abi::native::{cpu, flags, funcref, libcall, vmctx, LEAF_SLOTS, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
@@ -44,7 +44,7 @@ impl X64 {
     }
 }
 
-/// Condition codes, in the IR's compare order where they line up.
+/// Condition codes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cc {
     E,
@@ -59,38 +59,40 @@ enum Cc {
     Ae,
 }
 
-/// The condition of the `k`-th integer compare (eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u).
-const INT_CC: [Cc; 10] = [
-    Cc::E,
-    Cc::Ne,
-    Cc::L,
-    Cc::B,
-    Cc::G,
-    Cc::A,
-    Cc::Le,
-    Cc::Be,
-    Cc::Ge,
-    Cc::Ae,
-];
+/// The condition code of an integer compare.
+fn int_cc(cmp: IntCmp) -> Cc {
+    match cmp {
+        IntCmp::Eq => Cc::E,
+        IntCmp::Ne => Cc::Ne,
+        IntCmp::LtS => Cc::L,
+        IntCmp::LtU => Cc::B,
+        IntCmp::GtS => Cc::G,
+        IntCmp::GtU => Cc::A,
+        IntCmp::LeS => Cc::Le,
+        IntCmp::LeU => Cc::Be,
+        IntCmp::GeS => Cc::Ge,
+        IntCmp::GeU => Cc::Ae,
+    }
+}
 
 /// Ops that run through the `exec` libcall (the interpreter's implementation
-/// of one instruction): rare or large ops, where a call costs little.
+/// of one instruction): those the op table marks, and rounding without
+/// SSE4.1's `roundss`/`roundsd`.
 fn is_exec(op: Op, features: u64) -> bool {
     use Op::*;
-    match op {
-        MemoryGrow | MemoryFill | MemoryCopy | MemoryInit | DataDrop | TableGet | TableSet
-        | TableSize | TableGrow | TableFill | TableCopy | TableInit | ElemDrop | RefFunc
-        | StructNew | StructNewDefault | StructGet | StructGetS | StructGetU | StructSet
-        | RefCast | RefCastNull | RefTest | RefTestNull => true,
-        I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S | I64TruncF32U
-        | I64TruncF64S | I64TruncF64U | I32TruncSatF32S | I32TruncSatF32U | I32TruncSatF64S
-        | I32TruncSatF64U | I64TruncSatF32S | I64TruncSatF32U | I64TruncSatF64S
-        | I64TruncSatF64U => true,
-        F32Ceil | F32Floor | F32Trunc | F32Nearest | F64Ceil | F64Floor | F64Trunc | F64Nearest => {
-            features & cpu::SSE41 == 0
-        }
-        _ => false,
-    }
+    op.runs_through_exec()
+        || (features & cpu::SSE41 == 0
+            && matches!(
+                op,
+                F32Ceil
+                    | F32Floor
+                    | F32Trunc
+                    | F32Nearest
+                    | F64Ceil
+                    | F64Floor
+                    | F64Trunc
+                    | F64Nearest
+            ))
 }
 
 impl Backend for X64 {
@@ -302,44 +304,11 @@ fn is_barrier(op: Op, features: u64) -> bool {
 }
 
 /// The register class `op` wants for its field 0 (`a`), 1 (`b`) or 2 (`c`)
-/// read, or 3 (`a` written).
+/// read, or 3 (`a` written), from the op table's signature column.
 fn class_of(op: Op, field: usize) -> Option<Class> {
-    use Op::*;
-    let write = field == 3;
-    let o = op as u16;
-    let within = |a: Op, b: Op| (a as u16..=b as u16).contains(&o);
-    if within(F32Add, F32Copysign) || within(F64Add, F64Copysign) {
-        return Some(Class::Float);
-    }
-    if within(F32Eq, F32Ge) || within(F64Eq, F64Ge) {
-        return Some(if write { Class::Int } else { Class::Float });
-    }
-    Some(match op {
-        F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt | F64Abs
-        | F64Neg | F64Ceil | F64Floor | F64Trunc | F64Nearest | F64Sqrt | F32DemoteF64
-        | F64PromoteF32 => Class::Float,
-        F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U | F64ConvertI32S
-        | F64ConvertI32U | F64ConvertI64S | F64ConvertI64U => {
-            if write {
-                Class::Float
-            } else {
-                Class::Int
-            }
-        }
-        I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S | I64TruncF32U
-        | I64TruncF64S | I64TruncF64U | I32TruncSatF32S | I32TruncSatF32U | I32TruncSatF64S
-        | I32TruncSatF64U | I64TruncSatF32S | I64TruncSatF32U | I64TruncSatF64S
-        | I64TruncSatF64U => {
-            if write {
-                Class::Int
-            } else {
-                Class::Float
-            }
-        }
-        F32Load | F64Load if write => Class::Float,
-        F32Store | F64Store if field == 2 => Class::Float,
-        Copy | Select | Const => return None,
-        _ => Class::Int,
+    op.sig().class(field).map(|c| match c {
+        RegClass::Int => Class::Int,
+        RegClass::Float | RegClass::Vec => Class::Float,
     })
 }
 
@@ -1372,47 +1341,34 @@ impl FnGen<'_> {
     fn op2(&mut self, pc: usize, i: &Instr) {
         use Op::*;
         let op = i.op;
-        let o = op as u16;
-        let within = |first: Op, n: u16| (first as u16..first as u16 + n).contains(&o);
-        if within(BrIfI32Eq, 10) || within(BrIfI64Eq, 10) {
-            let wide = within(BrIfI64Eq, 10);
-            let k = o - if wide {
-                BrIfI64Eq as u16
-            } else {
-                BrIfI32Eq as u16
-            };
-            let l = self.target(pc);
-            self.cmp_slots(wide, i.b, i.c);
-            self.jcc(INT_CC[k as usize], l);
-            return;
-        }
-        if within(BrIfI32EqImm, 10) {
-            let l = self.target(pc);
-            self.cmp_imm(false, i.b, i.branch_imm() as i64);
-            self.jcc(INT_CC[(o - BrIfI32EqImm as u16) as usize], l);
-            return;
-        }
-        if within(I32Eq, 10) || within(I64Eq, 10) {
-            let wide = within(I64Eq, 10);
-            let k = o - if wide { I64Eq as u16 } else { I32Eq as u16 };
-            self.cmp_slots(wide, i.b, i.c);
-            self.store_flag(INT_CC[k as usize], i.a);
-            return;
-        }
-        if within(I32EqImm, 10) || within(I64EqImm, 10) {
-            let wide = within(I64EqImm, 10);
-            let k = o - if wide {
-                I64EqImm as u16
-            } else {
-                I32EqImm as u16
-            };
-            let v = if wide {
-                i.imm as i64
-            } else {
-                i.imm as u32 as i32 as i64
-            };
-            self.cmp_imm(wide, i.b, v);
-            self.store_flag(INT_CC[k as usize], i.a);
+        if let Some(cmp) = op.int_cmp() {
+            let cc = int_cc(cmp);
+            let wide = op.sig().reads[1] == Some(Ty::I64);
+            match op.fmt() {
+                Fmt::BrCmp => {
+                    let l = self.target(pc);
+                    self.cmp_slots(wide, i.b, i.c);
+                    self.jcc(cc, l);
+                }
+                Fmt::BrCmpImm => {
+                    let l = self.target(pc);
+                    self.cmp_imm(wide, i.b, i.branch_imm() as i64);
+                    self.jcc(cc, l);
+                }
+                Fmt::Binary => {
+                    self.cmp_slots(wide, i.b, i.c);
+                    self.store_flag(cc, i.a);
+                }
+                _ => {
+                    let v = if wide {
+                        i.imm as i64
+                    } else {
+                        i.imm as u32 as i32 as i64
+                    };
+                    self.cmp_imm(wide, i.b, v);
+                    self.store_flag(cc, i.a);
+                }
+            }
             return;
         }
         let (a, b, c) = (i.a, i.b, i.c);
@@ -1445,11 +1401,11 @@ impl FnGen<'_> {
                 self.alu(op, true, a, b, Rhs::Slot(c))
             }
             I32AddImm | I32SubImm | I32MulImm | I32AndImm | I32OrImm | I32XorImm => {
-                let base = Op::ALL[(o - I32AddImm as u16 + I32Add as u16) as usize];
+                let base = op.without_imm().expect("an immediate form");
                 self.alu(base, false, a, b, Rhs::Imm(i.imm))
             }
             I64AddImm | I64SubImm | I64MulImm | I64AndImm | I64OrImm | I64XorImm => {
-                let base = Op::ALL[(o - I64AddImm as u16 + I64Add as u16) as usize];
+                let base = op.without_imm().expect("an immediate form");
                 self.alu(base, true, a, b, Rhs::Imm(i.imm))
             }
             I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr => {
@@ -1459,11 +1415,11 @@ impl FnGen<'_> {
                 self.shift(op, true, a, b, Rhs::Slot(c))
             }
             I32ShlImm | I32ShrSImm | I32ShrUImm | I32RotlImm | I32RotrImm => {
-                let base = Op::ALL[(o - I32AddImm as u16 + I32Add as u16) as usize];
+                let base = op.without_imm().expect("an immediate form");
                 self.shift(base, false, a, b, Rhs::Imm(i.imm))
             }
             I64ShlImm | I64ShrSImm | I64ShrUImm | I64RotlImm | I64RotrImm => {
-                let base = Op::ALL[(o - I64AddImm as u16 + I64Add as u16) as usize];
+                let base = op.without_imm().expect("an immediate form");
                 self.shift(base, true, a, b, Rhs::Imm(i.imm))
             }
             I32DivS | I32DivU | I32RemS | I32RemU => {
@@ -1478,7 +1434,7 @@ impl FnGen<'_> {
             }
             I32DivSImm | I32DivUImm | I32RemSImm | I32RemUImm => {
                 asm!(self.asm; mov ecx, i.imm as u32 as i32);
-                let base = Op::ALL[(o - I32AddImm as u16 + I32Add as u16) as usize];
+                let base = op.without_imm().expect("an immediate form");
                 self.div(base, false, a, b);
             }
             I64DivS | I64DivU | I64RemS | I64RemU => {
@@ -1493,7 +1449,7 @@ impl FnGen<'_> {
             }
             I64DivSImm | I64DivUImm | I64RemSImm | I64RemUImm => {
                 asm!(self.asm; mov rcx, QWORD i.imm as i64);
-                let base = Op::ALL[(o - I64AddImm as u16 + I64Add as u16) as usize];
+                let base = op.without_imm().expect("an immediate form");
                 self.div(base, true, a, b);
             }
             I32Eqz => {
@@ -2099,11 +2055,15 @@ impl FnGen<'_> {
     /// f32 op, with lt/le turned around so "above" means true.
     fn ucomis(&mut self, i: &Instr) -> Op {
         use Op::*;
-        let f32 = (F32Eq as u16..=F32Ge as u16).contains(&(i.op as u16));
-        let op = if f32 {
-            i.op
-        } else {
-            Op::ALL[(i.op as u16 - F64Eq as u16 + F32Eq as u16) as usize]
+        let f32 = i.op.sig().reads[1] == Some(Ty::F32);
+        let op = match i.op {
+            F64Eq => F32Eq,
+            F64Ne => F32Ne,
+            F64Lt => F32Lt,
+            F64Gt => F32Gt,
+            F64Le => F32Le,
+            F64Ge => F32Ge,
+            op => op,
         };
         // lt and le compare the operands swapped, so "above" means the right thing.
         let (x, y) = match op {
