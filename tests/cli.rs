@@ -228,6 +228,17 @@ fn malformed_input_is_an_error_naming_the_file() {
         ),
         ("text.wat", b"hello world", "expected `(`"),
         ("empty.wasm", b"", "file is empty"),
+        // A damaged magic is a binary, whatever the name: never read as text.
+        (
+            "damaged_magic.wasm",
+            b"\x00asX\x01\x00\x00\x00",
+            "not a wasm binary",
+        ),
+        (
+            "damaged_magic.bin",
+            b"\x00asX\x01\x00\x00\x00",
+            "not a wasm binary",
+        ),
     ];
     for &(name, bytes, _) in cases {
         std::fs::write(dir.join(name), bytes).unwrap();
@@ -242,6 +253,9 @@ fn malformed_input_is_an_error_naming_the_file() {
             assert!(err.starts_with(&prefix), "{cmd} {name}: {err}");
             assert!(err.contains(needle), "{cmd} {name}: {err}");
             assert_eq!(stdout(&o), "", "{cmd} {name}");
+            if name.starts_with("damaged") {
+                assert_eq!(err.lines().count(), 1, "{cmd} {name}: {err}");
+            }
         }
     }
     let o = zwasm(&["run", "no/such/file.wasm"]);
@@ -272,6 +286,24 @@ fn invalid_module_is_rejected() {
             "{cmd}: {err}"
         );
     }
+}
+
+#[test]
+fn memory64_limits_beyond_2_to_the_32_pages_are_valid() {
+    let dir = scratch("memory64_limit");
+    let file = dir.join("big.wat");
+    std::fs::write(
+        &file,
+        "(module (memory (export \"m\") i64 1 0x100000000) \
+         (func (export \"size\") (result i64) (memory.size)))",
+    )
+    .unwrap();
+    let o = zwasm(&["validate", file.to_str().unwrap()]);
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), format!("{}: valid\n", file.display()));
+    let o = zwasm(&["run", file.to_str().unwrap(), "--invoke", "size"]);
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "1\n");
 }
 
 #[test]

@@ -73,13 +73,12 @@ pub(crate) fn validate(o: &ValidateOpts) -> Result<(), CliError> {
     match Kind::of(&o.file, &bytes) {
         // An artifact is checked the way the loader checks it before running it.
         Kind::Zwo => input::load_artifact(&o.file, &bytes).map(|_| ())?,
-        Kind::Wasm if !bytes.starts_with(b"\0asm") => {
-            return Err(CliError::file(
-                &o.file,
-                "not a wasm binary (it does not start with \\0asm)",
-            ))
+        // The same reading of the input as `run` and `compile`, so a file
+        // that is neither wasm nor wat gets the same one-line error.
+        kind => {
+            let wasm = input::to_wasm(&o.file, kind, &bytes)?;
+            zwasm_compiler::validate(&wasm).map_err(|e| input::compile_error(&o.file, e))?
         }
-        _ => zwasm_compiler::validate(&bytes).map_err(|e| input::compile_error(&o.file, e))?,
     }
     crate::emit(&format!("{}: valid\n", o.file.display()));
     Ok(())

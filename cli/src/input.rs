@@ -28,6 +28,8 @@ impl Kind {
             // A file named .zwo goes to the loader, which says exactly what is wrong.
             Kind::Zwo
         } else if bytes.starts_with(b"\0asm")
+            // wat text never starts with a NUL: this is a binary whose magic is damaged.
+            || bytes.first() == Some(&0)
             || (ext.eq_ignore_ascii_case("wasm") && std::str::from_utf8(bytes).is_err())
         {
             Kind::Wasm

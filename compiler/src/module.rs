@@ -26,13 +26,14 @@ pub(crate) struct Compiled {
 ///
 /// With memory64 on, wasmparser reads every memory limit and memarg offset as
 /// a 64-bit LEB, which accepts encodings that Wasm 1.0 and 2.0 call malformed
-/// (a 32-bit LEB of more than 5 bytes). So a module is first read without
-/// memory64, and again with it only if it declares a 64-bit memory or table.
+/// (a 32-bit LEB of more than 5 bytes). So memory64 is on only for a module
+/// that declares a 64-bit memory or table, found by reading the sections
+/// before the code first, and the module is then validated in one pass.
 /// GC (with the function-references subset it implies) is treated the same
 /// way: added only when the error says the module needs it, so 1.0/2.0
 /// modules are judged exactly as before.
 pub(crate) fn validate(wasm: &[u8]) -> Result<WasmFeatures, CompileError> {
-    let mut features = base_features();
+    let mut features = base_features(wasm);
     loop {
         let Err(e) = validate_with(wasm, features) else {
             return Ok(features);
@@ -75,11 +76,48 @@ fn validate_with(wasm: &[u8], features: WasmFeatures) -> Result<(), CompileError
     Ok(())
 }
 
-/// The features a module is first read with: all zwasm supports but memory64
-/// and GC (see [`validate`]).
-fn base_features() -> WasmFeatures {
+/// The features a module is first read with: all zwasm supports but GC, and
+/// memory64 only for a module that declares a 64-bit memory or table (see
+/// [`validate`]).
+fn base_features(wasm: &[u8]) -> WasmFeatures {
     use wasmparser::WasmFeatures as F;
-    crate::features::wasm_features().difference(F::MEMORY64 | F::GC | F::FUNCTION_REFERENCES)
+    let mut features =
+        crate::features::wasm_features().difference(F::MEMORY64 | F::GC | F::FUNCTION_REFERENCES);
+    if declares_64_bit(wasm) {
+        features |= F::MEMORY64;
+    }
+    features
+}
+
+/// Whether the module imports or defines a 64-bit memory or table. Only the
+/// sections before the code are read, with memory64 on; a section that does
+/// not parse counts as not 64-bit (validation then reports it).
+fn declares_64_bit(wasm: &[u8]) -> bool {
+    let mut parser = Parser::new(0);
+    parser.set_features(crate::features::wasm_features() | WasmFeatures::MEMORY64);
+    for payload in parser.parse_all(wasm) {
+        let found = match payload {
+            Ok(Payload::ImportSection(imports)) => {
+                imports.into_imports().any(|i| match i.map(|i| i.ty) {
+                    Ok(TypeRef::Memory(m)) => m.memory64,
+                    Ok(TypeRef::Table(t)) => t.table64,
+                    _ => false,
+                })
+            }
+            Ok(Payload::MemorySection(memories)) => {
+                memories.into_iter().any(|m| m.is_ok_and(|m| m.memory64))
+            }
+            Ok(Payload::TableSection(tables)) => {
+                tables.into_iter().any(|t| t.is_ok_and(|t| t.ty.table64))
+            }
+            Ok(Payload::CodeSectionStart { .. }) | Err(_) => return false,
+            Ok(_) => false,
+        };
+        if found {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a validation error (without GC) says the module uses Wasm GC or
@@ -231,7 +269,7 @@ fn const_expr(e: &wasmparser::ConstExpr) -> Result<m::ConstExpr, CompileError> {
 /// (not, say, an unsupported feature met first), and a module that needs
 /// memory64 or GC is read again with them.
 pub(crate) fn translate(wasm: &[u8], _opts: &CompileOptions) -> Result<Compiled, CompileError> {
-    let first = base_features();
+    let first = base_features(wasm);
     match translate_with(wasm, first) {
         Ok(compiled) => Ok(compiled),
         Err(e) => {
