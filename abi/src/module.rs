@@ -90,6 +90,16 @@ impl RefType {
 }
 
 impl ValType {
+    /// How many 64-bit frame slots a value of this type takes: two for a
+    /// v128 (low half first), one for every other type.
+    #[inline]
+    pub const fn slots(self) -> u32 {
+        match self {
+            ValType::V128 => 2,
+            _ => 1,
+        }
+    }
+
     /// The wasm text name of the type; a GC reference type is shown in full by
     /// `Display`, and here only as `ref`.
     pub fn name(self) -> &'static str {
@@ -157,6 +167,18 @@ pub struct StructType {
 pub struct FuncType {
     pub params: Vec<ValType>,
     pub results: Vec<ValType>,
+}
+
+impl FuncType {
+    /// The frame slots the parameters take (a v128 takes two).
+    pub fn param_slots(&self) -> u32 {
+        self.params.iter().map(|t| t.slots()).sum()
+    }
+
+    /// The frame slots the results take (a v128 takes two).
+    pub fn result_slots(&self) -> u32 {
+        self.results.iter().map(|t| t.slots()).sum()
+    }
 }
 
 impl std::fmt::Display for FuncType {
@@ -300,8 +322,9 @@ pub struct DataSegment {
 pub struct FuncDef {
     /// Index into `ModuleMeta::types`.
     pub ty: u32,
+    /// Frame slots of the parameters (a v128 takes two).
     pub num_params: u32,
-    /// Parameters plus declared locals.
+    /// Frame slots of the parameters plus the declared locals.
     pub num_locals: u32,
     pub num_slots: u32,
     /// First instruction in the IR section and number of instructions.
