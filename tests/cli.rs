@@ -20,6 +20,8 @@ mod inspect;
 mod json;
 #[path = "cli/memory64.rs"]
 mod memory64;
+#[path = "cli/simd.rs"]
+mod simd;
 #[path = "cli/tail_calls.rs"]
 mod tail_calls;
 #[path = "cli/wasi.rs"]

@@ -12,7 +12,7 @@
 /// The first bytes of every `.zwo`.
 pub const MAGIC: [u8; 8] = *b"\0zwasm\x1a\n";
 /// Bumped whenever the layout of anything in an artifact changes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 /// Size of the fixed header.
 pub const HEADER_LEN: usize = 208;
 /// Alignment of each section's offset.

@@ -41,12 +41,36 @@ impl Instr {
         (self.imm >> 32) as u32 as i32
     }
 
+    /// The lane of a lane load or store (high 8 bits of `imm`).
+    #[inline]
+    pub fn lane(&self) -> u8 {
+        (self.imm >> 56) as u8
+    }
+
+    /// The memory offset of a lane load or store (low 56 bits of `imm`).
+    #[inline]
+    pub fn lane_offset(&self) -> u64 {
+        self.imm & LANE_OFFSET_MAX
+    }
+
+    /// Packs a lane and a memory offset (at most [`LANE_OFFSET_MAX`]) into an `imm`.
+    #[inline]
+    pub fn pack_lane(offset: u64, lane: u8) -> u64 {
+        debug_assert!(offset <= LANE_OFFSET_MAX);
+        offset | (lane as u64) << 56
+    }
+
     /// Packs a branch offset and a 32-bit constant into an `imm`.
     #[inline]
     pub fn pack_branch(offset: i32, k: i32) -> u64 {
         (offset as u32 as u64) | ((k as u32 as u64) << 32)
     }
 }
+
+/// The largest memory offset a lane load or store carries; the lowering
+/// turns a larger one (only a 64-bit memory has them, and no memory is that
+/// large) into an out-of-bounds trap.
+pub const LANE_OFFSET_MAX: u64 = (1 << 56) - 1;
 
 /// Which fields of an `Instr` an op uses, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +147,20 @@ pub enum Fmt {
     /// `a` = `b` checked against heap type `imm` (a type index below 2^32, else
     /// an abstract heap type, `ABSTRACT_HEAP | abstract_heap::*`).
     RefCast,
+    /// `a` = op(`a`, `b`, `c`): the first operand is also the destination.
+    Ternary,
+    /// `a` = `b` with lane `imm` replaced by `c`.
+    BinaryLane,
+    /// `a` = `c` with lane [`Instr::lane`] loaded from `b` + [`Instr::lane_offset`].
+    LoadLane,
+    /// Store lane [`Instr::lane`] of `c` to `b` + [`Instr::lane_offset`].
+    StoreLane,
+    /// `a` = the 128-bit constant whose low half is `imm` and high half the
+    /// `imm` of the next instruction, a `nop` that only carries it.
+    V128Const,
+    /// `a` = the bytes of `b` and `c` picked by the 16 lane indices in `imm`
+    /// (lanes 0-7) and the next instruction's `imm` (lanes 8-15), a `nop`.
+    Shuffle,
 }
 
 /// The `imm` of a `RefCast`-format op naming an abstract heap type.
@@ -166,7 +204,8 @@ impl Fmt {
             Fmt::StructGet | Fmt::RefCast => B,
             Fmt::StructSet => BC,
             Fmt::CallIndirect => B,
-            Fmt::Bulk => 0b111,
+            Fmt::BinaryLane | Fmt::LoadLane | Fmt::StoreLane | Fmt::Shuffle => BC,
+            Fmt::Bulk | Fmt::Ternary => 0b111,
             _ => 0,
         }
     }
@@ -190,7 +229,18 @@ impl Fmt {
                 | Fmt::StructNew
                 | Fmt::StructGet
                 | Fmt::RefCast
+                | Fmt::Ternary
+                | Fmt::BinaryLane
+                | Fmt::LoadLane
+                | Fmt::V128Const
+                | Fmt::Shuffle
         )
+    }
+
+    /// Whether the instruction is followed by a `nop` carrying 64 more bits
+    /// of its immediate (never executed, never a branch target).
+    pub const fn has_trailing_word(self) -> bool {
+        matches!(self, Fmt::V128Const | Fmt::Shuffle)
     }
 
     /// Whether `imm` holds a branch offset.
@@ -294,6 +344,20 @@ impl Sig {
             assert!(k == s.len(), "signature names more than the format uses");
         }
         sig
+    }
+
+    /// How many slots field 0 (`a`), 1 (`b`) or 2 (`c`) read, or 3 (`a`
+    /// written), spans: two for a v128, else one.
+    pub const fn width(&self, field: usize) -> u32 {
+        let ty = if field == 3 {
+            self.write
+        } else {
+            self.reads[field]
+        };
+        match ty {
+            Some(Ty::V128) => 2,
+            _ => 1,
+        }
     }
 
     /// The class wanted for field 0 (`a`), 1 (`b`) or 2 (`c`) read, or 3
@@ -666,6 +730,269 @@ macro_rules! for_each_op {
             RefTestNull "ref.test_null" RefCast "r>i" exec,
             RefAsNonNull "ref.as_non_null" Unary "r>r" trap,
 
+            // 128-bit SIMD and relaxed SIMD. A v128 takes two slots (low half
+            // first); moves of whole vectors have their own forms.
+            CopyV128 "copy.v128" Unary "v>v",
+            SelectV128 "select.v128" Select "vv>v",
+            GlobalGetV128 "global.get.v128" GlobalGet ">v",
+            GlobalSetV128 "global.set.v128" GlobalSet "v",
+            V128Load "v128.load" Load "x>v" trap,
+            V128Load8x8S "v128.load8x8_s" Load "x>v" trap,
+            V128Load8x8U "v128.load8x8_u" Load "x>v" trap,
+            V128Load16x4S "v128.load16x4_s" Load "x>v" trap,
+            V128Load16x4U "v128.load16x4_u" Load "x>v" trap,
+            V128Load32x2S "v128.load32x2_s" Load "x>v" trap,
+            V128Load32x2U "v128.load32x2_u" Load "x>v" trap,
+            V128Load8Splat "v128.load8_splat" Load "x>v" trap,
+            V128Load16Splat "v128.load16_splat" Load "x>v" trap,
+            V128Load32Splat "v128.load32_splat" Load "x>v" trap,
+            V128Load64Splat "v128.load64_splat" Load "x>v" trap,
+            V128Load32Zero "v128.load32_zero" Load "x>v" trap,
+            V128Load64Zero "v128.load64_zero" Load "x>v" trap,
+            V128Store "v128.store" Store "xv" trap,
+            V128Load8Lane "v128.load8_lane" LoadLane "xv>v" trap,
+            V128Load16Lane "v128.load16_lane" LoadLane "xv>v" trap,
+            V128Load32Lane "v128.load32_lane" LoadLane "xv>v" trap,
+            V128Load64Lane "v128.load64_lane" LoadLane "xv>v" trap,
+            V128Store8Lane "v128.store8_lane" StoreLane "xv" trap,
+            V128Store16Lane "v128.store16_lane" StoreLane "xv" trap,
+            V128Store32Lane "v128.store32_lane" StoreLane "xv" trap,
+            V128Store64Lane "v128.store64_lane" StoreLane "xv" trap,
+            V128Const "v128.const" V128Const ">v",
+            I8x16Shuffle "i8x16.shuffle" Shuffle "vv>v",
+            I8x16ExtractLaneS "i8x16.extract_lane_s" BinaryImm "v>i",
+            I8x16ExtractLaneU "i8x16.extract_lane_u" BinaryImm "v>i",
+            I8x16ReplaceLane "i8x16.replace_lane" BinaryLane "vi>v",
+            I16x8ExtractLaneS "i16x8.extract_lane_s" BinaryImm "v>i",
+            I16x8ExtractLaneU "i16x8.extract_lane_u" BinaryImm "v>i",
+            I16x8ReplaceLane "i16x8.replace_lane" BinaryLane "vi>v",
+            I32x4ExtractLane "i32x4.extract_lane" BinaryImm "v>i",
+            I32x4ReplaceLane "i32x4.replace_lane" BinaryLane "vi>v",
+            I64x2ExtractLane "i64x2.extract_lane" BinaryImm "v>l",
+            I64x2ReplaceLane "i64x2.replace_lane" BinaryLane "vl>v",
+            F32x4ExtractLane "f32x4.extract_lane" BinaryImm "v>f",
+            F32x4ReplaceLane "f32x4.replace_lane" BinaryLane "vf>v",
+            F64x2ExtractLane "f64x2.extract_lane" BinaryImm "v>d",
+            F64x2ReplaceLane "f64x2.replace_lane" BinaryLane "vd>v",
+            I8x16Swizzle "i8x16.swizzle" Binary "vv>v" wasm,
+            I8x16Splat "i8x16.splat" Unary "i>v" wasm,
+            I16x8Splat "i16x8.splat" Unary "i>v" wasm,
+            I32x4Splat "i32x4.splat" Unary "i>v" wasm,
+            I64x2Splat "i64x2.splat" Unary "l>v" wasm,
+            F32x4Splat "f32x4.splat" Unary "f>v" wasm,
+            F64x2Splat "f64x2.splat" Unary "d>v" wasm,
+            I8x16Eq "i8x16.eq" Binary "vv>v" wasm,
+            I8x16Ne "i8x16.ne" Binary "vv>v" wasm,
+            I8x16LtS "i8x16.lt_s" Binary "vv>v" wasm,
+            I8x16LtU "i8x16.lt_u" Binary "vv>v" wasm,
+            I8x16GtS "i8x16.gt_s" Binary "vv>v" wasm,
+            I8x16GtU "i8x16.gt_u" Binary "vv>v" wasm,
+            I8x16LeS "i8x16.le_s" Binary "vv>v" wasm,
+            I8x16LeU "i8x16.le_u" Binary "vv>v" wasm,
+            I8x16GeS "i8x16.ge_s" Binary "vv>v" wasm,
+            I8x16GeU "i8x16.ge_u" Binary "vv>v" wasm,
+            I16x8Eq "i16x8.eq" Binary "vv>v" wasm,
+            I16x8Ne "i16x8.ne" Binary "vv>v" wasm,
+            I16x8LtS "i16x8.lt_s" Binary "vv>v" wasm,
+            I16x8LtU "i16x8.lt_u" Binary "vv>v" wasm,
+            I16x8GtS "i16x8.gt_s" Binary "vv>v" wasm,
+            I16x8GtU "i16x8.gt_u" Binary "vv>v" wasm,
+            I16x8LeS "i16x8.le_s" Binary "vv>v" wasm,
+            I16x8LeU "i16x8.le_u" Binary "vv>v" wasm,
+            I16x8GeS "i16x8.ge_s" Binary "vv>v" wasm,
+            I16x8GeU "i16x8.ge_u" Binary "vv>v" wasm,
+            I32x4Eq "i32x4.eq" Binary "vv>v" wasm,
+            I32x4Ne "i32x4.ne" Binary "vv>v" wasm,
+            I32x4LtS "i32x4.lt_s" Binary "vv>v" wasm,
+            I32x4LtU "i32x4.lt_u" Binary "vv>v" wasm,
+            I32x4GtS "i32x4.gt_s" Binary "vv>v" wasm,
+            I32x4GtU "i32x4.gt_u" Binary "vv>v" wasm,
+            I32x4LeS "i32x4.le_s" Binary "vv>v" wasm,
+            I32x4LeU "i32x4.le_u" Binary "vv>v" wasm,
+            I32x4GeS "i32x4.ge_s" Binary "vv>v" wasm,
+            I32x4GeU "i32x4.ge_u" Binary "vv>v" wasm,
+            I64x2Eq "i64x2.eq" Binary "vv>v" wasm,
+            I64x2Ne "i64x2.ne" Binary "vv>v" wasm,
+            I64x2LtS "i64x2.lt_s" Binary "vv>v" wasm,
+            I64x2GtS "i64x2.gt_s" Binary "vv>v" wasm,
+            I64x2LeS "i64x2.le_s" Binary "vv>v" wasm,
+            I64x2GeS "i64x2.ge_s" Binary "vv>v" wasm,
+            F32x4Eq "f32x4.eq" Binary "vv>v" wasm,
+            F32x4Ne "f32x4.ne" Binary "vv>v" wasm,
+            F32x4Lt "f32x4.lt" Binary "vv>v" wasm,
+            F32x4Gt "f32x4.gt" Binary "vv>v" wasm,
+            F32x4Le "f32x4.le" Binary "vv>v" wasm,
+            F32x4Ge "f32x4.ge" Binary "vv>v" wasm,
+            F64x2Eq "f64x2.eq" Binary "vv>v" wasm,
+            F64x2Ne "f64x2.ne" Binary "vv>v" wasm,
+            F64x2Lt "f64x2.lt" Binary "vv>v" wasm,
+            F64x2Gt "f64x2.gt" Binary "vv>v" wasm,
+            F64x2Le "f64x2.le" Binary "vv>v" wasm,
+            F64x2Ge "f64x2.ge" Binary "vv>v" wasm,
+            V128Not "v128.not" Unary "v>v" wasm,
+            V128And "v128.and" Binary "vv>v" wasm,
+            V128AndNot "v128.andnot" Binary "vv>v" wasm,
+            V128Or "v128.or" Binary "vv>v" wasm,
+            V128Xor "v128.xor" Binary "vv>v" wasm,
+            V128Bitselect "v128.bitselect" Ternary "vvv>v" wasm,
+            V128AnyTrue "v128.any_true" Unary "v>i" wasm,
+            I8x16Abs "i8x16.abs" Unary "v>v" wasm,
+            I8x16Neg "i8x16.neg" Unary "v>v" wasm,
+            I8x16Popcnt "i8x16.popcnt" Unary "v>v" wasm,
+            I8x16AllTrue "i8x16.all_true" Unary "v>i" wasm,
+            I8x16Bitmask "i8x16.bitmask" Unary "v>i" wasm,
+            I8x16NarrowI16x8S "i8x16.narrow_i16x8_s" Binary "vv>v" wasm,
+            I8x16NarrowI16x8U "i8x16.narrow_i16x8_u" Binary "vv>v" wasm,
+            I8x16Shl "i8x16.shl" Binary "vi>v" wasm,
+            I8x16ShrS "i8x16.shr_s" Binary "vi>v" wasm,
+            I8x16ShrU "i8x16.shr_u" Binary "vi>v" wasm,
+            I8x16Add "i8x16.add" Binary "vv>v" wasm,
+            I8x16AddSatS "i8x16.add_sat_s" Binary "vv>v" wasm,
+            I8x16AddSatU "i8x16.add_sat_u" Binary "vv>v" wasm,
+            I8x16Sub "i8x16.sub" Binary "vv>v" wasm,
+            I8x16SubSatS "i8x16.sub_sat_s" Binary "vv>v" wasm,
+            I8x16SubSatU "i8x16.sub_sat_u" Binary "vv>v" wasm,
+            I8x16MinS "i8x16.min_s" Binary "vv>v" wasm,
+            I8x16MinU "i8x16.min_u" Binary "vv>v" wasm,
+            I8x16MaxS "i8x16.max_s" Binary "vv>v" wasm,
+            I8x16MaxU "i8x16.max_u" Binary "vv>v" wasm,
+            I8x16AvgrU "i8x16.avgr_u" Binary "vv>v" wasm,
+            I16x8ExtAddPairwiseI8x16S "i16x8.extadd_pairwise_i8x16_s" Unary "v>v" wasm,
+            I16x8ExtAddPairwiseI8x16U "i16x8.extadd_pairwise_i8x16_u" Unary "v>v" wasm,
+            I16x8Abs "i16x8.abs" Unary "v>v" wasm,
+            I16x8Neg "i16x8.neg" Unary "v>v" wasm,
+            I16x8Q15MulrSatS "i16x8.q15mulr_sat_s" Binary "vv>v" wasm,
+            I16x8AllTrue "i16x8.all_true" Unary "v>i" wasm,
+            I16x8Bitmask "i16x8.bitmask" Unary "v>i" wasm,
+            I16x8NarrowI32x4S "i16x8.narrow_i32x4_s" Binary "vv>v" wasm,
+            I16x8NarrowI32x4U "i16x8.narrow_i32x4_u" Binary "vv>v" wasm,
+            I16x8ExtendLowI8x16S "i16x8.extend_low_i8x16_s" Unary "v>v" wasm,
+            I16x8ExtendHighI8x16S "i16x8.extend_high_i8x16_s" Unary "v>v" wasm,
+            I16x8ExtendLowI8x16U "i16x8.extend_low_i8x16_u" Unary "v>v" wasm,
+            I16x8ExtendHighI8x16U "i16x8.extend_high_i8x16_u" Unary "v>v" wasm,
+            I16x8Shl "i16x8.shl" Binary "vi>v" wasm,
+            I16x8ShrS "i16x8.shr_s" Binary "vi>v" wasm,
+            I16x8ShrU "i16x8.shr_u" Binary "vi>v" wasm,
+            I16x8Add "i16x8.add" Binary "vv>v" wasm,
+            I16x8AddSatS "i16x8.add_sat_s" Binary "vv>v" wasm,
+            I16x8AddSatU "i16x8.add_sat_u" Binary "vv>v" wasm,
+            I16x8Sub "i16x8.sub" Binary "vv>v" wasm,
+            I16x8SubSatS "i16x8.sub_sat_s" Binary "vv>v" wasm,
+            I16x8SubSatU "i16x8.sub_sat_u" Binary "vv>v" wasm,
+            I16x8Mul "i16x8.mul" Binary "vv>v" wasm,
+            I16x8MinS "i16x8.min_s" Binary "vv>v" wasm,
+            I16x8MinU "i16x8.min_u" Binary "vv>v" wasm,
+            I16x8MaxS "i16x8.max_s" Binary "vv>v" wasm,
+            I16x8MaxU "i16x8.max_u" Binary "vv>v" wasm,
+            I16x8AvgrU "i16x8.avgr_u" Binary "vv>v" wasm,
+            I16x8ExtMulLowI8x16S "i16x8.extmul_low_i8x16_s" Binary "vv>v" wasm,
+            I16x8ExtMulHighI8x16S "i16x8.extmul_high_i8x16_s" Binary "vv>v" wasm,
+            I16x8ExtMulLowI8x16U "i16x8.extmul_low_i8x16_u" Binary "vv>v" wasm,
+            I16x8ExtMulHighI8x16U "i16x8.extmul_high_i8x16_u" Binary "vv>v" wasm,
+            I32x4ExtAddPairwiseI16x8S "i32x4.extadd_pairwise_i16x8_s" Unary "v>v" wasm,
+            I32x4ExtAddPairwiseI16x8U "i32x4.extadd_pairwise_i16x8_u" Unary "v>v" wasm,
+            I32x4Abs "i32x4.abs" Unary "v>v" wasm,
+            I32x4Neg "i32x4.neg" Unary "v>v" wasm,
+            I32x4AllTrue "i32x4.all_true" Unary "v>i" wasm,
+            I32x4Bitmask "i32x4.bitmask" Unary "v>i" wasm,
+            I32x4ExtendLowI16x8S "i32x4.extend_low_i16x8_s" Unary "v>v" wasm,
+            I32x4ExtendHighI16x8S "i32x4.extend_high_i16x8_s" Unary "v>v" wasm,
+            I32x4ExtendLowI16x8U "i32x4.extend_low_i16x8_u" Unary "v>v" wasm,
+            I32x4ExtendHighI16x8U "i32x4.extend_high_i16x8_u" Unary "v>v" wasm,
+            I32x4Shl "i32x4.shl" Binary "vi>v" wasm,
+            I32x4ShrS "i32x4.shr_s" Binary "vi>v" wasm,
+            I32x4ShrU "i32x4.shr_u" Binary "vi>v" wasm,
+            I32x4Add "i32x4.add" Binary "vv>v" wasm,
+            I32x4Sub "i32x4.sub" Binary "vv>v" wasm,
+            I32x4Mul "i32x4.mul" Binary "vv>v" wasm,
+            I32x4MinS "i32x4.min_s" Binary "vv>v" wasm,
+            I32x4MinU "i32x4.min_u" Binary "vv>v" wasm,
+            I32x4MaxS "i32x4.max_s" Binary "vv>v" wasm,
+            I32x4MaxU "i32x4.max_u" Binary "vv>v" wasm,
+            I32x4DotI16x8S "i32x4.dot_i16x8_s" Binary "vv>v" wasm,
+            I32x4ExtMulLowI16x8S "i32x4.extmul_low_i16x8_s" Binary "vv>v" wasm,
+            I32x4ExtMulHighI16x8S "i32x4.extmul_high_i16x8_s" Binary "vv>v" wasm,
+            I32x4ExtMulLowI16x8U "i32x4.extmul_low_i16x8_u" Binary "vv>v" wasm,
+            I32x4ExtMulHighI16x8U "i32x4.extmul_high_i16x8_u" Binary "vv>v" wasm,
+            I64x2Abs "i64x2.abs" Unary "v>v" wasm,
+            I64x2Neg "i64x2.neg" Unary "v>v" wasm,
+            I64x2AllTrue "i64x2.all_true" Unary "v>i" wasm,
+            I64x2Bitmask "i64x2.bitmask" Unary "v>i" wasm,
+            I64x2ExtendLowI32x4S "i64x2.extend_low_i32x4_s" Unary "v>v" wasm,
+            I64x2ExtendHighI32x4S "i64x2.extend_high_i32x4_s" Unary "v>v" wasm,
+            I64x2ExtendLowI32x4U "i64x2.extend_low_i32x4_u" Unary "v>v" wasm,
+            I64x2ExtendHighI32x4U "i64x2.extend_high_i32x4_u" Unary "v>v" wasm,
+            I64x2Shl "i64x2.shl" Binary "vi>v" wasm,
+            I64x2ShrS "i64x2.shr_s" Binary "vi>v" wasm,
+            I64x2ShrU "i64x2.shr_u" Binary "vi>v" wasm,
+            I64x2Add "i64x2.add" Binary "vv>v" wasm,
+            I64x2Sub "i64x2.sub" Binary "vv>v" wasm,
+            I64x2Mul "i64x2.mul" Binary "vv>v" wasm,
+            I64x2ExtMulLowI32x4S "i64x2.extmul_low_i32x4_s" Binary "vv>v" wasm,
+            I64x2ExtMulHighI32x4S "i64x2.extmul_high_i32x4_s" Binary "vv>v" wasm,
+            I64x2ExtMulLowI32x4U "i64x2.extmul_low_i32x4_u" Binary "vv>v" wasm,
+            I64x2ExtMulHighI32x4U "i64x2.extmul_high_i32x4_u" Binary "vv>v" wasm,
+            F32x4Ceil "f32x4.ceil" Unary "v>v" wasm,
+            F32x4Floor "f32x4.floor" Unary "v>v" wasm,
+            F32x4Trunc "f32x4.trunc" Unary "v>v" wasm,
+            F32x4Nearest "f32x4.nearest" Unary "v>v" wasm,
+            F32x4Abs "f32x4.abs" Unary "v>v" wasm,
+            F32x4Neg "f32x4.neg" Unary "v>v" wasm,
+            F32x4Sqrt "f32x4.sqrt" Unary "v>v" wasm,
+            F32x4Add "f32x4.add" Binary "vv>v" wasm,
+            F32x4Sub "f32x4.sub" Binary "vv>v" wasm,
+            F32x4Mul "f32x4.mul" Binary "vv>v" wasm,
+            F32x4Div "f32x4.div" Binary "vv>v" wasm,
+            F32x4Min "f32x4.min" Binary "vv>v" wasm,
+            F32x4Max "f32x4.max" Binary "vv>v" wasm,
+            F32x4PMin "f32x4.pmin" Binary "vv>v" wasm,
+            F32x4PMax "f32x4.pmax" Binary "vv>v" wasm,
+            F64x2Ceil "f64x2.ceil" Unary "v>v" wasm,
+            F64x2Floor "f64x2.floor" Unary "v>v" wasm,
+            F64x2Trunc "f64x2.trunc" Unary "v>v" wasm,
+            F64x2Nearest "f64x2.nearest" Unary "v>v" wasm,
+            F64x2Abs "f64x2.abs" Unary "v>v" wasm,
+            F64x2Neg "f64x2.neg" Unary "v>v" wasm,
+            F64x2Sqrt "f64x2.sqrt" Unary "v>v" wasm,
+            F64x2Add "f64x2.add" Binary "vv>v" wasm,
+            F64x2Sub "f64x2.sub" Binary "vv>v" wasm,
+            F64x2Mul "f64x2.mul" Binary "vv>v" wasm,
+            F64x2Div "f64x2.div" Binary "vv>v" wasm,
+            F64x2Min "f64x2.min" Binary "vv>v" wasm,
+            F64x2Max "f64x2.max" Binary "vv>v" wasm,
+            F64x2PMin "f64x2.pmin" Binary "vv>v" wasm,
+            F64x2PMax "f64x2.pmax" Binary "vv>v" wasm,
+            I32x4TruncSatF32x4S "i32x4.trunc_sat_f32x4_s" Unary "v>v" wasm,
+            I32x4TruncSatF32x4U "i32x4.trunc_sat_f32x4_u" Unary "v>v" wasm,
+            F32x4ConvertI32x4S "f32x4.convert_i32x4_s" Unary "v>v" wasm,
+            F32x4ConvertI32x4U "f32x4.convert_i32x4_u" Unary "v>v" wasm,
+            I32x4TruncSatF64x2SZero "i32x4.trunc_sat_f64x2_s_zero" Unary "v>v" wasm,
+            I32x4TruncSatF64x2UZero "i32x4.trunc_sat_f64x2_u_zero" Unary "v>v" wasm,
+            F64x2ConvertLowI32x4S "f64x2.convert_low_i32x4_s" Unary "v>v" wasm,
+            F64x2ConvertLowI32x4U "f64x2.convert_low_i32x4_u" Unary "v>v" wasm,
+            F32x4DemoteF64x2Zero "f32x4.demote_f64x2_zero" Unary "v>v" wasm,
+            F64x2PromoteLowF32x4 "f64x2.promote_low_f32x4" Unary "v>v" wasm,
+            I8x16RelaxedSwizzle "i8x16.relaxed_swizzle" Binary "vv>v" wasm,
+            I32x4RelaxedTruncF32x4S "i32x4.relaxed_trunc_f32x4_s" Unary "v>v" wasm,
+            I32x4RelaxedTruncF32x4U "i32x4.relaxed_trunc_f32x4_u" Unary "v>v" wasm,
+            I32x4RelaxedTruncF64x2SZero "i32x4.relaxed_trunc_f64x2_s_zero" Unary "v>v" wasm,
+            I32x4RelaxedTruncF64x2UZero "i32x4.relaxed_trunc_f64x2_u_zero" Unary "v>v" wasm,
+            F32x4RelaxedMadd "f32x4.relaxed_madd" Ternary "vvv>v" wasm,
+            F32x4RelaxedNmadd "f32x4.relaxed_nmadd" Ternary "vvv>v" wasm,
+            F64x2RelaxedMadd "f64x2.relaxed_madd" Ternary "vvv>v" wasm,
+            F64x2RelaxedNmadd "f64x2.relaxed_nmadd" Ternary "vvv>v" wasm,
+            I8x16RelaxedLaneselect "i8x16.relaxed_laneselect" Ternary "vvv>v" wasm,
+            I16x8RelaxedLaneselect "i16x8.relaxed_laneselect" Ternary "vvv>v" wasm,
+            I32x4RelaxedLaneselect "i32x4.relaxed_laneselect" Ternary "vvv>v" wasm,
+            I64x2RelaxedLaneselect "i64x2.relaxed_laneselect" Ternary "vvv>v" wasm,
+            F32x4RelaxedMin "f32x4.relaxed_min" Binary "vv>v" wasm,
+            F32x4RelaxedMax "f32x4.relaxed_max" Binary "vv>v" wasm,
+            F64x2RelaxedMin "f64x2.relaxed_min" Binary "vv>v" wasm,
+            F64x2RelaxedMax "f64x2.relaxed_max" Binary "vv>v" wasm,
+            I16x8RelaxedQ15mulrS "i16x8.relaxed_q15mulr_s" Binary "vv>v" wasm,
+            I16x8RelaxedDotI8x16I7x16S "i16x8.relaxed_dot_i8x16_i7x16_s" Binary "vv>v" wasm,
+            I32x4RelaxedDotI8x16I7x16AddS "i32x4.relaxed_dot_i8x16_i7x16_add_s" Ternary "vvv>v" wasm,
+
         }
     };
 }
@@ -892,7 +1219,10 @@ mod tests {
         // Every op the lowering maps one to one is unary or binary.
         for op in Op::ALL {
             if op.is_wasm() {
-                assert!(matches!(op.fmt(), Fmt::Unary | Fmt::Binary), "{op:?}");
+                assert!(
+                    matches!(op.fmt(), Fmt::Unary | Fmt::Binary | Fmt::Ternary),
+                    "{op:?}"
+                );
             }
         }
     }

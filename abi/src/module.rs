@@ -262,6 +262,9 @@ pub enum ConstOp {
     I64(i64),
     F32(u32),
     F64(u64),
+    /// `v128.const`: lane 0 in the least significant bits (the value's
+    /// little-endian bytes read as one `u128`).
+    V128(u128),
     /// A null reference of the given type.
     RefNull(ValType),
     RefFunc(u32),
@@ -410,6 +413,7 @@ impl ArchivedConstOp {
             ArchivedConstOp::I64(x) => ConstOp::I64(x.to_native()),
             ArchivedConstOp::F32(x) => ConstOp::F32(x.to_native()),
             ArchivedConstOp::F64(x) => ConstOp::F64(x.to_native()),
+            ArchivedConstOp::V128(x) => ConstOp::V128(x.to_native()),
             ArchivedConstOp::RefNull(t) => {
                 // A `ValType` has nothing to allocate or check: its
                 // deserialization cannot fail.

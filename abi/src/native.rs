@@ -54,7 +54,9 @@ pub mod vmctx {
     /// `[usize; libcall::COUNT]`: the libcalls, C ABI.
     pub const LIBCALLS: i32 = 128;
     /// `[*mut u64; globals]`: where each global of the instance's global
-    /// space keeps its value, after the libcall table. The store-wide
+    /// space keeps its value, after the libcall table. A value is 16 bytes,
+    /// low half first: a scalar is the 8 bytes at the pointer (the next 8
+    /// are 0), a v128 all 16. The store-wide
     /// signature id of each type index follows, one `u64` each.
     pub const GLOBALS: i32 = LIBCALLS + 8 * super::libcall::COUNT as i32;
 }

@@ -11,6 +11,8 @@ pub fn instr(pc: usize, i: &Instr) -> String {
     let mut s = format!("{pc:5}: {:<22}", i.op.name());
     let (a, b, c, imm) = (i.a, i.b, i.c, i.imm);
     let _ = match i.op.fmt() {
+        // A `nop` after a 128-bit immediate carries its high half.
+        Fmt::None if imm != 0 => write!(s, "{imm:#018x}"),
         Fmt::None | Fmt::Return => Ok(()),
         Fmt::Br => write!(s, "-> {}", target(i.offset())),
         Fmt::BrIf => write!(s, "s{b} -> {}", target(i.offset())),
@@ -48,6 +50,20 @@ pub fn instr(pc: usize, i: &Instr) -> String {
             write!(s, "s{a} = s{b} as abstract {}", imm as u32)
         }
         Fmt::RefCast => write!(s, "s{a} = s{b} as type {imm}"),
+        Fmt::Ternary => write!(s, "s{a} = s{a}, s{b}, s{c}"),
+        Fmt::BinaryLane => write!(s, "s{a} = s{b}, s{c} at lane {imm}"),
+        Fmt::LoadLane => write!(
+            s,
+            "s{a} = s{c} with lane {} from [s{b} + {}]",
+            i.lane(),
+            i.lane_offset()
+        ),
+        Fmt::StoreLane => write!(s, "[s{b} + {}] = s{c} lane {}", i.lane_offset(), i.lane()),
+        Fmt::V128Const => write!(s, "s{a} = low {imm:#018x}, high in the next word"),
+        Fmt::Shuffle => write!(
+            s,
+            "s{a} = s{b}, s{c} by lanes {imm:#018x} and the next word"
+        ),
     };
     s.truncate(s.trim_end().len());
     s

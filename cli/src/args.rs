@@ -1,7 +1,9 @@
 //! `--invoke` values: parsing a command-line argument as a wasm value of a
 //! given type, and printing results. Integers take decimal, `0x` hex and a
 //! sign; floats also take `nan`, `nan:0xPAYLOAD`, `inf`, `-0` and hex floats
-//! (`0x1.8p3`), all parsed with correct rounding.
+//! (`0x1.8p3`), all parsed with correct rounding. A v128 is written as in the
+//! text format: a shape (`i32x4`, `f64x2`, ...) and that many lanes, lane 0
+//! first, each lane parsed as a scalar of the lane's type.
 
 use zwasm_loader::{Val, ValType};
 
@@ -33,9 +35,70 @@ pub(crate) fn parse(text: &str, ty: ValType) -> Result<Val, String> {
             "null" => Val::Ref(None),
             _ => return Err(format!("`{text}`: a {ty} argument can only be `null`")),
         },
-        ValType::V128 => return Err("v128 arguments are not supported by --invoke".into()),
+        ValType::V128 => return parse_v128(&[text.to_string()]).map(|(v, _)| v),
     };
     Ok(val)
+}
+
+/// The lane shapes of a v128, as the text format names them: name, lane
+/// width in bits, and whether lanes are floats.
+const SHAPES: &[(&str, u32, bool)] = &[
+    ("i8x16", 8, false),
+    ("i16x8", 16, false),
+    ("i32x4", 32, false),
+    ("i64x2", 64, false),
+    ("f32x4", 32, true),
+    ("f64x2", 64, true),
+];
+
+/// Parses a v128 from the start of `texts`: a shape and its lanes, either
+/// all in the first argument (`"i32x4 1 2 3 4"`) or as the shape followed
+/// by one argument per lane. Returns the value and how many arguments it
+/// took.
+pub(crate) fn parse_v128(texts: &[String]) -> Result<(Val, usize), String> {
+    let first = texts.first().map_or("", |t| t.trim());
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let shape_name = words.first().copied().unwrap_or("");
+    let Some(&(shape, bits, float)) = SHAPES.iter().find(|s| s.0 == shape_name) else {
+        let names: Vec<&str> = SHAPES.iter().map(|s| s.0).collect();
+        return Err(format!(
+            "`{first}` is not a valid v128: expected a shape ({}) and its lanes",
+            names.join(", ")
+        ));
+    };
+    let count = (128 / bits) as usize;
+    let (lanes, used): (Vec<&str>, usize) = if words.len() > 1 {
+        // Shape and lanes in one argument: it must hold them all.
+        if words.len() - 1 != count {
+            return Err(format!(
+                "`{first}`: {shape} takes {count} lanes, {} given",
+                words.len() - 1
+            ));
+        }
+        (words[1..].to_vec(), 1)
+    } else {
+        let lanes: Vec<&str> = texts[1..].iter().take(count).map(String::as_str).collect();
+        if lanes.len() < count {
+            return Err(format!(
+                "{shape} takes {count} lanes, {} given",
+                lanes.len()
+            ));
+        }
+        (lanes, 1 + count)
+    };
+    let mut v = 0u128;
+    for (i, lane) in lanes.iter().enumerate() {
+        let lane_ty = format!("{}{bits}", if float { 'f' } else { 'i' });
+        let bad = || format!("lane {i} of {shape}: `{lane}` is not a valid {lane_ty}");
+        let raw = match (float, bits) {
+            (true, 32) => parse_float(lane, F32),
+            (true, _) => parse_float(lane, F64),
+            (false, _) => parse_int(lane, bits),
+        }
+        .ok_or_else(bad)?;
+        v |= (raw as u128) << (i as u32 * bits);
+    }
+    Ok((Val::V128(v), used))
 }
 
 /// Prints a result value: integers signed, floats as Rust prints them
@@ -63,6 +126,8 @@ pub(crate) fn format(val: &Val) -> String {
         Val::Ref(Some(_)) => "ref.struct".into(),
         Val::FuncRef(Some(_)) => "ref.func".into(),
         Val::ExternRef(Some(n)) => format!("ref.extern {n}"),
+        // The text format's `i32x4` form, four hex lanes, lane 0 first.
+        Val::V128(_) => val.to_string(),
     }
 }
 
@@ -319,6 +384,79 @@ mod tests {
         assert_eq!(parse("nan:0x1", ValType::F32), Ok(Val::F32(0x7f80_0001)));
     }
 
+    fn v128_of(args: &[&str]) -> Result<(u128, usize), String> {
+        let texts: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        parse_v128(&texts).map(|(v, n)| match v {
+            Val::V128(x) => (x, n),
+            v => panic!("{v:?}"),
+        })
+    }
+
+    #[test]
+    fn v128_lanes_in_one_argument_or_several() {
+        let want = 0x0000_0004_0000_0003_0000_0002_0000_0001u128;
+        assert_eq!(v128_of(&["i32x4 1 2 3 4"]), Ok((want, 1)));
+        assert_eq!(v128_of(&["  i32x4  1 2 3 4 "]), Ok((want, 1)));
+        assert_eq!(v128_of(&["i32x4", "1", "2", "3", "4", "5"]), Ok((want, 5)));
+        assert_eq!(parse("i32x4 1 2 3 4", ValType::V128), Ok(Val::V128(want)));
+        // Lane 0 is the low byte; negative, hex and unsigned lanes.
+        let bytes: Vec<String> = (0..16).map(|i| format!("{}", i as i8 - 8)).collect();
+        let one = format!("i8x16 {}", bytes.join(" "));
+        let x = v128_of(&[one.as_str()]).unwrap().0;
+        assert_eq!(
+            x.to_le_bytes(),
+            std::array::from_fn(|i| (i as i8 - 8) as u8)
+        );
+        assert_eq!(
+            v128_of(&["i16x8", "-1", "0xffff", "0", "1", "2", "3", "4", "0x8000"]).map(|r| r.0),
+            Ok(0x8000_0004_0003_0002_0001_0000_ffff_ffffu128)
+        );
+        assert_eq!(
+            v128_of(&["i64x2 -1 0x1"]).map(|r| r.0),
+            Ok(1u128 << 64 | u64::MAX as u128)
+        );
+        // Float lanes take every scalar float form.
+        let x = v128_of(&["f32x4 nan -0 inf 0x1p-149"]).unwrap().0;
+        assert_eq!(x, 0x0000_0001_7f80_0000_8000_0000_7fc0_0000u128, "{x:#x}");
+        let x = v128_of(&["f64x2", "-nan:0x1", "1.5"]).unwrap().0;
+        assert_eq!(x as u64, 0xfff0_0000_0000_0001);
+        assert_eq!((x >> 64) as u64, 1.5f64.to_bits());
+    }
+
+    #[test]
+    fn bad_v128_arguments_are_errors() {
+        let err = |args: &[&str]| v128_of(args).unwrap_err();
+        assert!(err(&["1"]).contains("is not a valid v128: expected a shape (i8x16"));
+        assert!(err(&[]).contains("is not a valid v128"));
+        assert!(err(&["i32x5 1 2 3 4 5"]).contains("not a valid v128"));
+        assert_eq!(
+            err(&["i32x4 1 2 3"]),
+            "`i32x4 1 2 3`: i32x4 takes 4 lanes, 3 given"
+        );
+        assert_eq!(
+            err(&["i32x4 1 2 3 4 5"]),
+            "`i32x4 1 2 3 4 5`: i32x4 takes 4 lanes, 5 given"
+        );
+        assert_eq!(err(&["i64x2", "1"]), "i64x2 takes 2 lanes, 1 given");
+        assert_eq!(
+            err(&["i8x16 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 256"]),
+            "lane 15 of i8x16: `256` is not a valid i8"
+        );
+        assert_eq!(
+            err(&["i16x8", "0", "-32769", "0", "0", "0", "0", "0", "0"]),
+            "lane 1 of i16x8: `-32769` is not a valid i16"
+        );
+        assert_eq!(
+            err(&["i32x4 1 2 x 4"]),
+            "lane 2 of i32x4: `x` is not a valid i32"
+        );
+        assert_eq!(
+            err(&["f32x4 1 2 3 1.5.5"]),
+            "lane 3 of f32x4: `1.5.5` is not a valid f32"
+        );
+        assert!(err(&["i32x4 1.5 2 3 4"]).contains("not a valid i32"));
+    }
+
     #[test]
     fn formatting() {
         assert_eq!(format(&Val::I32(-1)), "-1");
@@ -339,6 +477,10 @@ mod tests {
         assert_eq!(format(&Val::F64(1.5e-6f64.to_bits())), "0.0000015");
         assert_eq!(format(&Val::F64((-2.5e-7f64).to_bits())), "-2.5e-7");
         assert_eq!(format(&Val::FuncRef(None)), "null");
+        assert_eq!(
+            format(&Val::V128(0x0000_0004_0000_0003_0000_0002_ffff_ffff)),
+            "i32x4 0xffffffff 0x00000002 0x00000003 0x00000004"
+        );
         for s in ["nan", "nan:0x1234", "inf", "-0", "2.5"] {
             assert_eq!(format(&parse(s, ValType::F32).unwrap()), s);
         }

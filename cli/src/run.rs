@@ -8,7 +8,7 @@ use crate::input;
 use crate::opts::RunOpts;
 use std::path::{Path, PathBuf};
 use zwasm_loader::wasi::{self, Wasi, WasiConfig};
-use zwasm_loader::{Extern, Func, Linker, Module, Store, Val};
+use zwasm_loader::{Extern, Func, Linker, Module, Store, Val, ValType};
 
 /// What the guest program sees of the host: its command line, environment
 /// and directories, all granted on the command line.
@@ -199,25 +199,42 @@ fn exported_func(
     }
 }
 
-/// Parses the `--invoke` arguments by the function's parameter types.
+/// Parses the `--invoke` arguments by the function's parameter types. A
+/// v128 takes its shape and lanes as one argument or as several.
 fn parse_args(store: &Store, func: Func, name: &str, texts: &[String]) -> Result<Vec<Val>, String> {
     let ty = store.func_type(func);
-    if texts.len() != ty.params.len() {
+    let count_error = |given: usize| {
         let types: Vec<&str> = ty.params.iter().map(|t| t.name()).collect();
         let plural = if ty.params.len() == 1 { "" } else { "s" };
-        return Err(format!(
-            "function `{name}` takes {} argument{plural} ({}), {} given",
+        format!(
+            "function `{name}` takes {} argument{plural} ({}), {given} given",
             ty.params.len(),
             types.join(" "),
-            texts.len()
-        ));
+        )
+    };
+    // Without a v128, one argument is one value: the count comes first.
+    if !ty.params.contains(&ValType::V128) && texts.len() != ty.params.len() {
+        return Err(count_error(texts.len()));
     }
-    texts
-        .iter()
-        .zip(&ty.params)
-        .enumerate()
-        .map(|(i, (text, &t))| {
-            args::parse(text, t).map_err(|m| format!("argument {} of `{name}`: {m}", i + 1))
-        })
-        .collect()
+    let mut vals = Vec::with_capacity(ty.params.len());
+    let mut rest = texts;
+    for (i, &t) in ty.params.iter().enumerate() {
+        let Some(text) = rest.first() else {
+            return Err(count_error(i));
+        };
+        let at = |m: String| format!("argument {} of `{name}`: {m}", i + 1);
+        let used = if t == ValType::V128 {
+            let (v, used) = args::parse_v128(rest).map_err(at)?;
+            vals.push(v);
+            used
+        } else {
+            vals.push(args::parse(text, t).map_err(at)?);
+            1
+        };
+        rest = &rest[used..];
+    }
+    if !rest.is_empty() {
+        return Err(count_error(ty.params.len() + rest.len()));
+    }
+    Ok(vals)
 }

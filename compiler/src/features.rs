@@ -52,7 +52,7 @@ static FEATURES: &[Feature] = &[
     f("multi-value", "2.0", Supported),
     f("bulk-memory", "2.0", Supported),
     f("reference-types", "2.0", Supported),
-    f("simd", "2.0", Planned),
+    f("simd", "2.0", Supported),
     f("extended-const", "3.0", Planned),
     f("tail-call", "3.0", Supported),
     f("function-references", "3.0", Planned),
@@ -65,7 +65,7 @@ static FEATURES: &[Feature] = &[
     f("multi-memory", "3.0", Planned),
     f("memory64", "3.0", Supported),
     f("table64", "3.0", Planned),
-    f("relaxed-simd", "3.0", Planned),
+    f("relaxed-simd", "3.0", Supported),
     f("threads", "proposal", Planned),
     f("wide-arithmetic", "proposal", Planned),
     f("custom-page-sizes", "proposal", Planned),
@@ -86,6 +86,8 @@ pub(crate) fn wasm_features() -> wasmparser::WasmFeatures {
         | F::BULK_MEMORY
         | F::REFERENCE_TYPES
         | F::TAIL_CALL
+        | F::SIMD
+        | F::RELAXED_SIMD
         | F::MEMORY64
         | F::FLOATS
         | F::GC_TYPES

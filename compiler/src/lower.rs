@@ -21,6 +21,9 @@ use zwasm_abi::TrapCode;
 /// What lowering needs to know about the module.
 pub(crate) struct Env<'a> {
     pub types: &'a [FuncType],
+    /// Which globals (imported ones first) are v128, as a bit set; empty
+    /// when none is.
+    pub v128_globals: Vec<u64>,
     /// Struct types (type index, definition), sorted by index.
     pub structs: &'a [(u32, StructType)],
     /// Type index of every function, imported ones first.
@@ -31,6 +34,9 @@ pub(crate) struct Env<'a> {
 /// A lowered function (its code is appended to the caller's buffer).
 pub(crate) struct Lowered {
     pub code_len: u32,
+    /// Slots of the parameters, and of the parameters plus the declared
+    /// locals (a v128 takes two).
+    pub num_params: u32,
     pub num_locals: u32,
     pub num_slots: u32,
 }
@@ -59,6 +65,8 @@ enum Kind {
 
 struct Ctrl {
     kind: Kind,
+    /// The block's type (`None` for the function's own frame).
+    ty: Option<BlockType>,
     /// Operand-stack height below the block's parameters.
     height: u32,
     params: u32,
@@ -76,6 +84,18 @@ struct Ctrl {
     /// Where, in [`Lowerer::saved`], an `if` keeps its parameters as they
     /// were, to restore for its else arm.
     saved_at: u32,
+}
+
+impl Env<'_> {
+    /// Whether global `index` holds a v128.
+    fn v128_global(&self, index: u32) -> bool {
+        let word = self
+            .v128_globals
+            .get(index as usize / 64)
+            .copied()
+            .unwrap_or(0);
+        word >> (index % 64) & 1 != 0
+    }
 }
 
 impl Ctrl {
@@ -97,14 +117,85 @@ impl Ctrl {
 /// The end of a patch list.
 const NIL: u32 = u32::MAX;
 
+/// The operand stack, with the frame offset of every position: a v128
+/// takes two slots, every other value one, so position `p` owns the slots
+/// from `at[p]` (relative to the first temporary) to `at[p + 1]`.
+#[derive(Default)]
+struct Stack {
+    ops: Vec<Operand>,
+    /// One more entry than `ops`: `at[len]` is the first free slot.
+    at: Vec<u32>,
+}
+
+impl Stack {
+    fn clear(&mut self) {
+        self.ops.clear();
+        self.at.clear();
+        self.at.push(0);
+    }
+
+    fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// The frame offset of position `pos` (at most `len`).
+    fn at(&self, pos: usize) -> u32 {
+        self.at[pos]
+    }
+
+    /// How many slots the value at `pos` takes.
+    fn width(&self, pos: usize) -> u32 {
+        self.at[pos + 1] - self.at[pos]
+    }
+
+    fn push(&mut self, o: Operand, width: u32) {
+        self.ops.push(o);
+        let top = self.at[self.at.len() - 1];
+        self.at.push(top + width);
+    }
+
+    fn pop(&mut self) -> Option<(Operand, u32)> {
+        let o = self.ops.pop()?;
+        let top = self.at.pop().expect("one offset per operand");
+        Some((o, top - self.at[self.at.len() - 1]))
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.ops.truncate(len);
+        self.at.truncate(len + 1);
+    }
+}
+
+impl std::ops::Index<usize> for Stack {
+    type Output = Operand;
+    fn index(&self, pos: usize) -> &Operand {
+        &self.ops[pos]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Stack {
+    fn index_mut(&mut self, pos: usize) -> &mut Operand {
+        &mut self.ops[pos]
+    }
+}
+
+/// The slots a value of type `t` takes.
+fn width_of(t: wasmparser::ValType) -> u32 {
+    match t {
+        wasmparser::ValType::V128 => 2,
+        _ => 1,
+    }
+}
+
 /// Buffers one function's lowering leaves for the next to reuse.
 #[derive(Default)]
 pub(crate) struct Scratch {
     code: Vec<Instr>,
-    stack: Vec<Operand>,
+    stack: Stack,
     ctrls: Vec<Ctrl>,
     patches: Vec<(u32, u32)>,
-    saved: Vec<Operand>,
+    saved: Vec<(Operand, u32)>,
+    local_at: Vec<u32>,
 }
 
 /// A source of a parallel move.
@@ -114,17 +205,30 @@ enum Src {
     Const(u64),
 }
 
+/// One move of a parallel move: `width` slots from `src` to `dst`.
+#[derive(Clone, Copy)]
+struct Move {
+    dst: u16,
+    src: Src,
+    width: u32,
+}
+
 struct Lowerer<'a> {
     env: &'a Env<'a>,
     func: u32,
     code: Vec<Instr>,
-    stack: Vec<Operand>,
+    stack: Stack,
     ctrls: Vec<Ctrl>,
     /// The branches waiting for a label, as linked lists of
     /// (instruction, next entry), one list per pending label of `ctrls`.
     patches: Vec<(u32, u32)>,
-    /// The parameters of open `if`s (see [`Ctrl::saved_at`]).
-    saved: Vec<Operand>,
+    /// The parameters of open `if`s (see [`Ctrl::saved_at`]), with widths.
+    saved: Vec<(Operand, u32)>,
+    /// The slot of every local and one past the last, when some local is a
+    /// v128 (two slots); empty when local `i` is slot `i`.
+    local_at: Vec<u32>,
+    /// The function's type.
+    ty: &'a FuncType,
     /// First temporary slot: parameters plus locals.
     base: usize,
     max_height: usize,
@@ -148,8 +252,12 @@ pub(crate) fn lower(
     scratch: &mut Scratch,
 ) -> Result<Lowered, CompileError> {
     let ty = &env.types[env.func_types[func as usize] as usize];
-    let (declared, ops) = read_locals(body, validator)?;
-    let num_locals = ty.params.len() + declared;
+    let mut local_at = take_cleared(&mut scratch.local_at);
+    let (declared, ops) = read_locals(body, validator, Some((ty, &mut local_at)))?;
+    let num_locals = match local_at.last() {
+        Some(&end) => end as usize,
+        None => ty.params.len() + declared,
+    };
     if num_locals > MAX_SLOTS {
         return Err(CompileError::Limit {
             func,
@@ -165,19 +273,26 @@ pub(crate) fn lower(
             code.reserve(body.as_bytes().len() / 2);
             code
         },
-        stack: take_cleared(&mut scratch.stack),
+        stack: {
+            let mut stack = std::mem::take(&mut scratch.stack);
+            stack.clear();
+            stack
+        },
         ctrls: take_cleared(&mut scratch.ctrls),
         patches: take_cleared(&mut scratch.patches),
         saved: take_cleared(&mut scratch.saved),
+        local_at,
+        ty,
         base: num_locals,
         max_height: 0,
         unreachable: false,
         skip_depth: 0,
         last_result: None,
-        results: ty.results.len(),
+        results: ty.result_slots() as usize,
     };
     l.ctrls.push(Ctrl {
         kind: Kind::Func,
+        ty: None,
         height: 0,
         params: 0,
         results: ty.results.len() as u32,
@@ -191,15 +306,18 @@ pub(crate) fn lower(
     let num_slots = (l.base + l.max_height + 1).max(l.results) as u32;
     out.extend_from_slice(&l.code);
     let code_len = l.code.len() as u32;
+    let num_params = ty.param_slots();
     *scratch = Scratch {
         code: l.code,
         stack: l.stack,
         ctrls: l.ctrls,
         patches: l.patches,
         saved: l.saved,
+        local_at: l.local_at,
     };
     Ok(Lowered {
         code_len,
+        num_params,
         num_locals: num_locals as u32,
         num_slots,
     })
@@ -217,23 +335,48 @@ pub(crate) fn validate_body(
     body: &FunctionBody,
     validator: &mut FuncValidator<ValidatorResources>,
 ) -> Result<(), CompileError> {
-    let (_, ops) = read_locals(body, validator)?;
+    let (_, ops) = read_locals(body, validator, None)?;
     visit_operators(ops, validator, None)
 }
 
 /// Defines the body's declared locals in `validator`; returns how many there
-/// are and a reader at the body's first operator.
+/// are and a reader at the body's first operator. Given the function's type
+/// and a buffer, fills it with every local's slot and the end of the last
+/// when some parameter or local is a v128 (else leaves it empty).
 fn read_locals<'a>(
     body: &FunctionBody<'a>,
     validator: &mut FuncValidator<ValidatorResources>,
+    mut slots: Option<(&FuncType, &mut Vec<u32>)>,
 ) -> Result<(usize, wasmparser::BinaryReader<'a>), CompileError> {
     let mut locals = body.get_locals_reader()?;
     let mut declared = 0;
+    let mut wide = slots
+        .as_ref()
+        .is_some_and(|(ty, _)| ty.params.contains(&zwasm_abi::module::ValType::V128));
+    let start = locals.original_position();
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read()?;
         validator.define_locals(offset, count, ty)?;
         declared += count as usize;
+        wide |= ty == wasmparser::ValType::V128;
+    }
+    if let (true, Some((ty, at))) = (wide, slots.as_mut()) {
+        let mut next = 0u32;
+        for t in &ty.params {
+            at.push(next);
+            next += t.slots();
+        }
+        let mut again = body.get_locals_reader()?;
+        debug_assert_eq!(again.original_position(), start);
+        for _ in 0..again.get_count() {
+            let (count, t) = again.read()?;
+            for _ in 0..count {
+                at.push(next);
+                next += width_of(t);
+            }
+        }
+        at.push(next);
     }
     let mut ops = locals.get_binary_reader();
     ops.set_features(*validator.features());
@@ -294,7 +437,41 @@ where
     V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
 {
     type Output = Result<(), CompileError>;
+
+    fn simd_visitor(
+        &mut self,
+    ) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+
     wasmparser::for_each_visit_operator!(define_validate_and_lower);
+}
+
+/// As `define_validate_and_lower`, for the SIMD operators, which the
+/// validator visits through its SIMD visitor.
+macro_rules! define_validate_and_lower_simd {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            #[allow(clippy::clone_on_copy)]
+            fn $visit(&mut self $($(,$arg: $argty)*)?) -> Self::Output {
+                let Some(validator) = self.validator.simd_visitor() else {
+                    return Err(CompileError::Unsupported("SIMD".into()));
+                };
+                validator.$visit($($($arg.clone()),*)?)?;
+                match &mut self.lowerer {
+                    Some(l) => l.op(Operator::$op $({ $($arg),* })?),
+                    None => Ok(()),
+                }
+            }
+        )*
+    };
+}
+
+impl<'a, V> wasmparser::VisitSimdOperator<'a> for ValidateAndLower<'_, '_, V>
+where
+    V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
+{
+    wasmparser::for_each_visit_simd_operator!(define_validate_and_lower_simd);
 }
 
 impl<V: wasmparser::FrameStack> wasmparser::FrameStack for ValidateAndLower<'_, '_, V> {
@@ -320,22 +497,56 @@ impl Lowerer<'_> {
     }
 
     fn slot(&self, pos: usize) -> u16 {
-        (self.base + pos) as u16
+        (self.base + self.stack.at(pos) as usize) as u16
     }
 
+    /// The slot of local `index`.
+    fn local(&self, index: u32) -> u16 {
+        match self.local_at.get(index as usize) {
+            Some(&at) => at as u16,
+            None => index as u16,
+        }
+    }
+
+    /// How many slots local `index` takes.
+    fn local_width(&self, index: u32) -> u32 {
+        match self.local_at.get(index as usize + 1) {
+            Some(&end) => end - self.local_at[index as usize],
+            None => 1,
+        }
+    }
+
+    /// Pushes a one-slot operand.
     fn push(&mut self, o: Operand) {
-        self.stack.push(o);
-        self.max_height = self.max_height.max(self.stack.len());
+        self.push_wide(o, 1);
     }
 
-    /// Pushes a temporary produced by the instruction at `pc`.
+    fn push_wide(&mut self, o: Operand, width: u32) {
+        self.stack.push(o, width);
+        self.max_height = self
+            .max_height
+            .max(self.stack.at(self.stack.len()) as usize);
+    }
+
+    /// Pushes a temporary produced by the instruction at `pc`, as wide as
+    /// what the op writes. An op followed by a data word is never
+    /// retargeted or fused, so it is not remembered.
     fn push_result(&mut self, pc: usize) {
-        self.push(Operand::Temp);
-        self.last_result = Some(pc);
+        let op = self.code[pc].op;
+        self.push_wide(Operand::Temp, op.sig().width(3));
+        if !op.fmt().has_trailing_word() {
+            self.last_result = Some(pc);
+        }
     }
 
     fn pop(&mut self) -> Operand {
-        self.stack.pop().expect("validated stack")
+        self.stack.pop().expect("validated stack").0
+    }
+
+    /// Copies a value of `width` slots.
+    fn copy(&mut self, dst: u16, src: u16, width: u32) -> usize {
+        let op = if width == 2 { Op::CopyV128 } else { Op::Copy };
+        self.emit_op(op, dst, src, 0, 0)
     }
 
     /// The slot holding the operand at `pos`, materializing a constant into
@@ -358,7 +569,7 @@ impl Lowerer<'_> {
         let s = self.slot(pos);
         match self.stack[pos] {
             Operand::Local(l) => {
-                self.emit_op(Op::Copy, s, l, 0, 0);
+                self.copy(s, l, self.stack.width(pos));
             }
             Operand::Const(v) => {
                 self.emit_op(Op::Const, s, 0, 0, v);
@@ -391,51 +602,75 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Emits copies so that each `dst` gets its `src`, all read before any is
-    /// written (cycles go through a scratch slot above the stack).
-    fn parallel_move(&mut self, mut moves: Vec<(u16, Src)>) {
-        moves.retain(|(d, s)| *s != Src::Slot(*d));
+    /// Emits copies so that each `dst` gets its `src` (of `width` slots),
+    /// all read before any is written (cycles go through scratch slots above
+    /// the stack).
+    fn parallel_move(&mut self, mut moves: Vec<Move>) {
+        moves.retain(|m| m.src != Src::Slot(m.dst));
+        // Whether a move's source overlaps the destination of move `i`.
+        let reads = |m: &Move, d: u16, w: u32| match m.src {
+            Src::Slot(s) => (s as u32) < d as u32 + w && (d as u32) < s as u32 + m.width,
+            Src::Const(_) => false,
+        };
         while !moves.is_empty() {
-            let free =
-                (0..moves.len()).find(|&i| !moves.iter().any(|(_, s)| *s == Src::Slot(moves[i].0)));
+            let free = (0..moves.len()).find(|&i| {
+                let (d, w) = (moves[i].dst, moves[i].width);
+                !moves
+                    .iter()
+                    .enumerate()
+                    .any(|(k, m)| k != i && reads(m, d, w))
+            });
             match free {
                 Some(i) => {
-                    let (d, s) = moves.remove(i);
-                    match s {
-                        Src::Slot(s) => self.emit_op(Op::Copy, d, s, 0, 0),
-                        Src::Const(v) => self.emit_op(Op::Const, d, 0, 0, v),
+                    let m = moves.remove(i);
+                    match m.src {
+                        Src::Slot(s) => self.copy(m.dst, s, m.width),
+                        Src::Const(v) => self.emit_op(Op::Const, m.dst, 0, 0, v),
                     };
                 }
                 None => {
-                    let scratch = self.slot(self.stack.len());
-                    self.max_height = self.max_height.max(self.stack.len() + 1);
-                    if let (d, Src::Slot(s)) = moves[0] {
-                        self.emit_op(Op::Copy, scratch, s, 0, 0);
-                        moves[0] = (d, Src::Slot(scratch));
+                    let top = self.stack.at(self.stack.len()) as usize;
+                    let scratch = (self.base + top) as u16;
+                    let width = moves[0].width;
+                    self.max_height = self.max_height.max(top + width as usize);
+                    if let Src::Slot(s) = moves[0].src {
+                        self.copy(scratch, s, width);
+                        moves[0].src = Src::Slot(scratch);
                     }
                 }
             }
         }
     }
 
+    /// Moves of the top `arity` operands to the slots from `height`'s on,
+    /// laid out as they are at the top.
+    fn moves_to(&self, height: usize, arity: usize) -> Vec<Move> {
+        let top = self.stack.len() - arity;
+        let base = self.slot(height);
+        let from = self.stack.at(top);
+        (0..arity)
+            .map(|i| Move {
+                dst: base + (self.stack.at(top + i) - from) as u16,
+                src: self.src_of(top + i),
+                width: self.stack.width(top + i),
+            })
+            .collect()
+    }
+
     /// Moves for a branch to the control frame at `depth`: the top operands to
     /// the label's slots. Empty when all are in place.
-    fn branch_moves(&self, depth: usize) -> Vec<(u16, Src)> {
+    fn branch_moves(&self, depth: usize) -> Vec<Move> {
         let ctrl = &self.ctrls[self.ctrls.len() - 1 - depth];
-        let arity = ctrl.label_arity();
-        let top = self.stack.len() - arity;
-        let mut moves: Vec<(u16, Src)> = (0..arity)
-            .map(|i| (self.slot(ctrl.height() + i), self.src_of(top + i)))
-            .collect();
-        moves.retain(|(d, s)| *s != Src::Slot(*d));
+        let mut moves = self.moves_to(ctrl.height(), ctrl.label_arity());
+        moves.retain(|m| m.src != Src::Slot(m.dst));
         moves
     }
 
     /// Emits the moves and returns of a `return` (or a branch to the function's label).
     fn emit_return(&mut self) {
-        let n = self.results;
+        let n = self.ty.results.len();
         let top = self.stack.len() - n;
-        if n == 1 {
+        if n == 1 && self.stack.width(top) == 1 {
             match self.src_of(top) {
                 Src::Slot(s) => {
                     self.emit_op(Op::ReturnSlot, 0, s, 0, 0);
@@ -447,7 +682,14 @@ impl Lowerer<'_> {
             }
             return;
         }
-        let moves = (0..n).map(|i| (i as u16, self.src_of(top + i))).collect();
+        let from = self.stack.at(top);
+        let moves = (0..n)
+            .map(|i| Move {
+                dst: (self.stack.at(top + i) - from) as u16,
+                src: self.src_of(top + i),
+                width: self.stack.width(top + i),
+            })
+            .collect();
         self.parallel_move(moves);
         self.emit_op(Op::Return, 0, 0, 0, 0);
     }
@@ -623,10 +865,13 @@ impl Lowerer<'_> {
         let height = self.stack.len() - params;
         let saved_at = self.saved.len() as u32;
         if kind == Kind::If {
-            self.saved.extend_from_slice(&self.stack[height..]);
+            for pos in height..self.stack.len() {
+                self.saved.push((self.stack[pos], self.stack.width(pos)));
+            }
         }
         self.ctrls.push(Ctrl {
             kind,
+            ty: Some(bt),
             height: height as u32,
             params: params as u32,
             results: results as u32,
@@ -648,8 +893,8 @@ impl Lowerer<'_> {
     }
 
     fn binary(&mut self, op: Op) {
-        let rhs = self.pop();
-        let lhs = self.pop();
+        let (rhs, rw) = self.stack.pop().expect("validated stack");
+        let (lhs, lw) = self.stack.pop().expect("validated stack");
         let pos = self.stack.len();
         if let (Operand::Const(a), Operand::Const(b)) = (lhs, rhs) {
             if let Some(v) = fold::binary(op, a, b) {
@@ -657,8 +902,8 @@ impl Lowerer<'_> {
                 return;
             }
         }
-        self.stack.push(lhs);
-        self.stack.push(rhs);
+        self.stack.push(lhs, lw);
+        self.stack.push(rhs, rw);
         let d = self.slot(pos);
         let pc = match (op.with_imm(), lhs, rhs) {
             (Some(imm_op), _, Operand::Const(k)) => {
@@ -677,6 +922,65 @@ impl Lowerer<'_> {
         };
         self.stack.truncate(pos);
         self.push_result(pc);
+    }
+
+    /// `a` = op(`a`, `b`, `c`): the first operand gets its own slot, which
+    /// the op reads and then overwrites.
+    fn ternary(&mut self, op: Op) {
+        let pos = self.stack.len() - 3;
+        self.materialize(pos);
+        let a = self.slot(pos);
+        let b = self.use_at(pos + 1);
+        let c = self.use_at(pos + 2);
+        let pc = self.emit_op(op, a, b, c, 0);
+        self.stack.truncate(pos);
+        self.push_result(pc);
+    }
+
+    /// An op on two operands whose `imm` is given (a lane index): `a` =
+    /// op(`b`, `c`) at `imm`.
+    fn binary_at(&mut self, op: Op, imm: u64) {
+        let pos = self.stack.len() - 2;
+        let b = self.use_at(pos);
+        let c = self.use_at(pos + 1);
+        let d = self.slot(pos);
+        let pc = self.emit_op(op, d, b, c, imm);
+        self.stack.truncate(pos);
+        self.push_result(pc);
+    }
+
+    /// Pushes an op followed by the data word carrying the high half of its
+    /// 128-bit immediate.
+    fn with_data_word(&mut self, op: Op, operands: usize, value: u128) {
+        let pos = self.stack.len() - operands;
+        let (b, c) = match operands {
+            2 => (self.use_at(pos), self.use_at(pos + 1)),
+            _ => (0, 0),
+        };
+        let d = self.slot(pos);
+        let pc = self.emit_op(op, d, b, c, value as u64);
+        self.emit_op(Op::Nop, 0, 0, 0, (value >> 64) as u64);
+        self.stack.truncate(pos);
+        self.push_result(pc);
+    }
+
+    /// A lane load (`store`: a lane store): the memory offset and the lane
+    /// share `imm`; an offset too large for it is out of bounds of any
+    /// memory there can be, so the access becomes a trap.
+    fn lane_access(&mut self, op: Op, offset: u64, lane: u8, store: bool) {
+        let pos = self.stack.len() - 2;
+        let addr = self.use_at(pos);
+        let vec = self.use_at(pos + 1);
+        if offset > zwasm_abi::ir::LANE_OFFSET_MAX {
+            self.emit_op(Op::Trap, 0, 0, 0, TrapCode::MemoryOutOfBounds as u64);
+        }
+        let imm = Instr::pack_lane(offset.min(zwasm_abi::ir::LANE_OFFSET_MAX), lane);
+        let d = self.slot(pos);
+        let pc = self.emit_op(op, if store { 0 } else { d }, addr, vec, imm);
+        self.stack.truncate(pos);
+        if !store {
+            self.push_result(pc);
+        }
     }
 
     fn load(&mut self, op: Op, offset: u64) {
@@ -711,8 +1015,9 @@ impl Lowerer<'_> {
 
     /// A call (`tail`: a `return_call`, after which code is unreachable).
     fn call(&mut self, func: u32, tail: bool) {
-        let ty = &self.env.types[self.env.func_types[func as usize] as usize];
-        let (np, nr) = (ty.params.len(), ty.results.len());
+        let env = self.env;
+        let ty = &env.types[env.func_types[func as usize] as usize];
+        let np = ty.params.len();
         let pos = self.stack.len() - np;
         for p in pos..pos + np {
             self.materialize(p);
@@ -726,12 +1031,13 @@ impl Lowerer<'_> {
         let base = self.slot(pos);
         self.emit_op(op, base, 0, 0, func as u64);
         self.stack.truncate(pos);
-        self.after_call(nr, tail);
+        self.after_call(ty, tail);
     }
 
     fn call_indirect(&mut self, type_index: u32, table: u32, tail: bool) {
-        let ty = &self.env.types[type_index as usize];
-        let (np, nr) = (ty.params.len(), ty.results.len());
+        let env = self.env;
+        let ty = &env.types[type_index as usize];
+        let np = ty.params.len();
         let idx_pos = self.stack.len() - 1;
         let idx = self.use_at(idx_pos);
         let pos = idx_pos - np;
@@ -746,29 +1052,30 @@ impl Lowerer<'_> {
         };
         self.emit_op(op, base, idx, table as u16, type_index as u64);
         self.stack.truncate(pos);
-        self.after_call(nr, tail);
+        self.after_call(ty, tail);
     }
 
     /// Pushes a call's results, or ends the code path after a tail call (its
     /// callee returns straight to our caller).
-    fn after_call(&mut self, results: usize, tail: bool) {
+    fn after_call(&mut self, ty: &FuncType, tail: bool) {
         if tail {
             self.unreachable = true;
             return;
         }
-        for _ in 0..results {
-            self.push(Operand::Temp);
+        for t in &ty.results {
+            self.push_wide(Operand::Temp, t.slots());
         }
     }
 
     fn local_set(&mut self, local: u32) {
-        let x = local as u16;
+        let x = self.local(local);
         let preserved = self.preserve_locals(Some(x));
         let pos = self.stack.len() - 1;
+        let width = self.stack.width(pos);
         match self.stack[pos] {
             Operand::Local(y) => {
                 if y != x {
-                    self.emit_op(Op::Copy, x, y, 0, 0);
+                    self.copy(x, y, width);
                 }
             }
             Operand::Const(v) => {
@@ -777,11 +1084,17 @@ impl Lowerer<'_> {
             Operand::Temp => {
                 let s = self.slot(pos);
                 match self.last_result {
-                    Some(pc) if !preserved && pc + 1 == self.code.len() && self.code[pc].a == s => {
+                    // An op that also reads `a` (`a` = op(`a`, ...)) keeps it.
+                    Some(pc)
+                        if !preserved
+                            && pc + 1 == self.code.len()
+                            && self.code[pc].a == s
+                            && self.code[pc].op.fmt().read_mask() & 1 == 0 =>
+                    {
                         self.code[pc].a = x;
                     }
                     _ => {
-                        self.emit_op(Op::Copy, x, s, 0, 0);
+                        self.copy(x, s, width);
                     }
                 }
             }
@@ -804,10 +1117,7 @@ impl Lowerer<'_> {
             return;
         }
         if reachable_end {
-            let top = self.stack.len() - ctrl.results();
-            let moves = (0..ctrl.results())
-                .map(|i| (self.slot(ctrl.height() + i), self.src_of(top + i)))
-                .collect();
+            let moves = self.moves_to(ctrl.height(), ctrl.results());
             self.parallel_move(moves);
         }
         let end = self.code.len();
@@ -818,10 +1128,28 @@ impl Lowerer<'_> {
             self.bind_label();
         }
         self.stack.truncate(ctrl.height());
-        for _ in 0..ctrl.results() {
-            self.push(Operand::Temp);
-        }
+        self.push_block_results(ctrl.ty);
         self.unreachable = !(reachable_end || targeted) || !ctrl.reachable;
+    }
+
+    /// Pushes a block's results as temporaries, each as wide as its type.
+    fn push_block_results(&mut self, bt: Option<BlockType>) {
+        match bt {
+            Some(BlockType::Empty) => {}
+            Some(BlockType::Type(t)) => self.push_wide(Operand::Temp, width_of(t)),
+            Some(BlockType::FuncType(i)) => {
+                let env = self.env;
+                for t in &env.types[i as usize].results {
+                    self.push_wide(Operand::Temp, t.slots());
+                }
+            }
+            None => {
+                let ty = self.ty;
+                for t in &ty.results {
+                    self.push_wide(Operand::Temp, t.slots());
+                }
+            }
+        }
     }
 
     fn else_(&mut self) {
@@ -829,10 +1157,7 @@ impl Lowerer<'_> {
         let idx = self.ctrls.len() - 1;
         if reachable_then {
             let ctrl = &self.ctrls[idx];
-            let top = self.stack.len() - ctrl.results();
-            let moves = (0..ctrl.results())
-                .map(|i| (self.slot(ctrl.height() + i), self.src_of(top + i)))
-                .collect();
+            let moves = self.moves_to(ctrl.height(), ctrl.results());
             self.parallel_move(moves);
             let pc = self.emit_op(Op::Br, 0, 0, 0, 0);
             self.add_patch(idx, pc, false);
@@ -845,8 +1170,10 @@ impl Lowerer<'_> {
         ctrl.kind = Kind::Else;
         let (height, saved) = (ctrl.height(), ctrl.saved_at as usize);
         self.stack.truncate(height);
-        self.stack
-            .extend_from_slice(&self.saved[saved..saved + ctrl.params as usize]);
+        for k in saved..saved + ctrl.params as usize {
+            let (o, w) = self.saved[k];
+            self.push_wide(o, w);
+        }
         self.unreachable = false;
     }
 
@@ -881,7 +1208,8 @@ impl Lowerer<'_> {
     }
 
     fn struct_type(&self, index: u32) -> Result<&StructType, CompileError> {
-        self.env
+        let st = self
+            .env
             .structs
             .binary_search_by_key(&index, |(i, _)| *i)
             .map(|i| &self.env.structs[i].1)
@@ -890,7 +1218,15 @@ impl Lowerer<'_> {
                     "function {}: type {index} is not a struct",
                     self.func
                 ))
-            })
+            })?;
+        let v128 = zwasm_abi::module::StorageType::Val(zwasm_abi::module::ValType::V128);
+        if st.fields.iter().any(|f| f.storage == v128) {
+            return Err(CompileError::Unsupported(format!(
+                "function {}: struct type {index} has a v128 field (gc proposal)",
+                self.func
+            )));
+        }
+        Ok(st)
     }
 
     /// `struct.get` and its packed forms: `c` carries a packed field's width.
@@ -978,7 +1314,7 @@ impl Lowerer<'_> {
                 for p in self.stack.len() - params..self.stack.len() {
                     self.materialize(p);
                 }
-                self.stack.push(cond);
+                self.stack.push(cond, 1);
                 if self.code.len() == last.map_or(usize::MAX, |pc| pc + 1) {
                     self.last_result = last;
                 }
@@ -997,9 +1333,9 @@ impl Lowerer<'_> {
                 let idx = self.ctrls.len() - 1 - depth;
                 let is_func = self.ctrls[idx].kind == Kind::Func;
                 // Moves are computed without the condition on the stack.
-                let cond = self.stack.pop().expect("validated stack");
+                let (cond, _) = self.stack.pop().expect("validated stack");
                 let simple = !is_func && self.branch_moves(depth).is_empty();
-                self.stack.push(cond);
+                self.stack.push(cond, 1);
                 if simple {
                     let pc = self.cond_branch(true);
                     self.link(pc, idx);
@@ -1034,25 +1370,46 @@ impl Lowerer<'_> {
             }
             O::Select | O::TypedSelect { .. } => {
                 let pos = self.stack.len() - 3;
+                let op = if self.stack.width(pos) == 2 {
+                    Op::SelectV128
+                } else {
+                    Op::Select
+                };
                 let a = self.use_at(pos);
                 let b = self.use_at(pos + 1);
                 let c = self.use_at(pos + 2);
                 let d = self.slot(pos);
-                let pc = self.emit_op(Op::Select, d, a, b, c as u64);
+                let pc = self.emit_op(op, d, a, b, c as u64);
                 self.stack.truncate(pos);
                 self.push_result(pc);
             }
-            O::LocalGet { local_index } => self.push(Operand::Local(local_index as u16)),
+            O::LocalGet { local_index } => {
+                let (slot, width) = (self.local(local_index), self.local_width(local_index));
+                self.push_wide(Operand::Local(slot), width);
+            }
             O::LocalSet { local_index } => self.local_set(local_index),
             O::LocalTee { local_index } => {
                 self.local_set(local_index);
-                self.push(Operand::Local(local_index as u16));
+                let (slot, width) = (self.local(local_index), self.local_width(local_index));
+                self.push_wide(Operand::Local(slot), width);
             }
-            O::GlobalGet { global_index } => self.nullary(Op::GlobalGet, global_index as u64),
+            O::GlobalGet { global_index } => {
+                let op = if self.env.v128_global(global_index) {
+                    Op::GlobalGetV128
+                } else {
+                    Op::GlobalGet
+                };
+                self.nullary(op, global_index as u64)
+            }
             O::GlobalSet { global_index } => {
+                let op = if self.env.v128_global(global_index) {
+                    Op::GlobalSetV128
+                } else {
+                    Op::GlobalSet
+                };
                 let pos = self.stack.len() - 1;
                 let s = self.use_at(pos);
-                self.emit_op(Op::GlobalSet, 0, s, 0, global_index as u64);
+                self.emit_op(op, 0, s, 0, global_index as u64);
                 self.stack.pop();
             }
             O::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
@@ -1108,6 +1465,86 @@ impl Lowerer<'_> {
             O::RefTestNullable { hty } => self.ref_cast(Op::RefTestNull, hty)?,
             O::RefFunc { function_index } => self.nullary(Op::RefFunc, function_index as u64),
 
+            O::V128Load { memarg } => self.load(Op::V128Load, memarg.offset),
+            O::V128Load8x8S { memarg } => self.load(Op::V128Load8x8S, memarg.offset),
+            O::V128Load8x8U { memarg } => self.load(Op::V128Load8x8U, memarg.offset),
+            O::V128Load16x4S { memarg } => self.load(Op::V128Load16x4S, memarg.offset),
+            O::V128Load16x4U { memarg } => self.load(Op::V128Load16x4U, memarg.offset),
+            O::V128Load32x2S { memarg } => self.load(Op::V128Load32x2S, memarg.offset),
+            O::V128Load32x2U { memarg } => self.load(Op::V128Load32x2U, memarg.offset),
+            O::V128Load8Splat { memarg } => self.load(Op::V128Load8Splat, memarg.offset),
+            O::V128Load16Splat { memarg } => self.load(Op::V128Load16Splat, memarg.offset),
+            O::V128Load32Splat { memarg } => self.load(Op::V128Load32Splat, memarg.offset),
+            O::V128Load64Splat { memarg } => self.load(Op::V128Load64Splat, memarg.offset),
+            O::V128Load32Zero { memarg } => self.load(Op::V128Load32Zero, memarg.offset),
+            O::V128Load64Zero { memarg } => self.load(Op::V128Load64Zero, memarg.offset),
+            O::V128Store { memarg } => self.store(Op::V128Store, memarg.offset),
+            O::V128Load8Lane { memarg, lane } => {
+                self.lane_access(Op::V128Load8Lane, memarg.offset, lane, false)
+            }
+            O::V128Load16Lane { memarg, lane } => {
+                self.lane_access(Op::V128Load16Lane, memarg.offset, lane, false)
+            }
+            O::V128Load32Lane { memarg, lane } => {
+                self.lane_access(Op::V128Load32Lane, memarg.offset, lane, false)
+            }
+            O::V128Load64Lane { memarg, lane } => {
+                self.lane_access(Op::V128Load64Lane, memarg.offset, lane, false)
+            }
+            O::V128Store8Lane { memarg, lane } => {
+                self.lane_access(Op::V128Store8Lane, memarg.offset, lane, true)
+            }
+            O::V128Store16Lane { memarg, lane } => {
+                self.lane_access(Op::V128Store16Lane, memarg.offset, lane, true)
+            }
+            O::V128Store32Lane { memarg, lane } => {
+                self.lane_access(Op::V128Store32Lane, memarg.offset, lane, true)
+            }
+            O::V128Store64Lane { memarg, lane } => {
+                self.lane_access(Op::V128Store64Lane, memarg.offset, lane, true)
+            }
+            O::V128Const { value } => self.with_data_word(Op::V128Const, 0, value.i128() as u128),
+            O::I8x16Shuffle { lanes } => {
+                self.with_data_word(Op::I8x16Shuffle, 2, u128::from_le_bytes(lanes))
+            }
+            O::I8x16ExtractLaneS { lane } => {
+                self.unary(Op::I8x16ExtractLaneS);
+                self.code.last_mut().unwrap().imm = lane as u64;
+            }
+            O::I8x16ExtractLaneU { lane } => {
+                self.unary(Op::I8x16ExtractLaneU);
+                self.code.last_mut().unwrap().imm = lane as u64;
+            }
+            O::I16x8ExtractLaneS { lane } => {
+                self.unary(Op::I16x8ExtractLaneS);
+                self.code.last_mut().unwrap().imm = lane as u64;
+            }
+            O::I16x8ExtractLaneU { lane } => {
+                self.unary(Op::I16x8ExtractLaneU);
+                self.code.last_mut().unwrap().imm = lane as u64;
+            }
+            O::I32x4ExtractLane { lane } => {
+                self.unary(Op::I32x4ExtractLane);
+                self.code.last_mut().unwrap().imm = lane as u64;
+            }
+            O::I64x2ExtractLane { lane } => {
+                self.unary(Op::I64x2ExtractLane);
+                self.code.last_mut().unwrap().imm = lane as u64;
+            }
+            O::F32x4ExtractLane { lane } => {
+                self.unary(Op::F32x4ExtractLane);
+                self.code.last_mut().unwrap().imm = lane as u64;
+            }
+            O::F64x2ExtractLane { lane } => {
+                self.unary(Op::F64x2ExtractLane);
+                self.code.last_mut().unwrap().imm = lane as u64;
+            }
+            O::I8x16ReplaceLane { lane } => self.binary_at(Op::I8x16ReplaceLane, lane as u64),
+            O::I16x8ReplaceLane { lane } => self.binary_at(Op::I16x8ReplaceLane, lane as u64),
+            O::I32x4ReplaceLane { lane } => self.binary_at(Op::I32x4ReplaceLane, lane as u64),
+            O::I64x2ReplaceLane { lane } => self.binary_at(Op::I64x2ReplaceLane, lane as u64),
+            O::F32x4ReplaceLane { lane } => self.binary_at(Op::F32x4ReplaceLane, lane as u64),
+            O::F64x2ReplaceLane { lane } => self.binary_at(Op::F64x2ReplaceLane, lane as u64),
             O::I32Load { memarg } => self.load(Op::I32Load, memarg.offset),
             O::I64Load { memarg } => self.load(Op::I64Load, memarg.offset),
             O::F32Load { memarg } => self.load(Op::F32Load, memarg.offset),
@@ -1187,6 +1624,7 @@ impl Lowerer<'_> {
             | O::F64ReinterpretI64 => {}
             other => match numeric(&other) {
                 Some(op) if op.fmt() == Fmt::Binary => self.binary(op),
+                Some(op) if op.fmt() == Fmt::Ternary => self.ternary(op),
                 Some(op) => self.unary(op),
                 None => {
                     return Err(CompileError::Unsupported(format!(

@@ -228,6 +228,7 @@ fn const_expr(e: &wasmparser::ConstExpr) -> Result<m::ConstExpr, CompileError> {
             Operator::I64Const { value } => m::ConstOp::I64(value),
             Operator::F32Const { value } => m::ConstOp::F32(value.bits()),
             Operator::F64Const { value } => m::ConstOp::F64(value.bits()),
+            Operator::V128Const { value } => m::ConstOp::V128(value.i128() as u128),
             Operator::RefNull { hty } => {
                 let ty = match hty {
                     wasmparser::HeapType::Abstract {
@@ -464,7 +465,7 @@ fn translate_with(wasm: &[u8], features: WasmFeatures) -> Result<Compiled, Compi
                     func_types.push(ty);
                     meta.funcs.push(m::FuncDef {
                         ty,
-                        num_params: meta.types[ty as usize].params.len() as u32,
+                        num_params: meta.types[ty as usize].param_slots(),
                         num_locals: 0,
                         num_slots: 0,
                         code_start: 0,
@@ -585,7 +586,23 @@ fn translate_with(wasm: &[u8], features: WasmFeatures) -> Result<Compiled, Compi
         }
     }
     let ranges: Vec<_> = bodies.iter().map(|(_, body)| body.range()).collect();
+    let global_types = meta
+        .imports
+        .iter()
+        .filter_map(|i| match &i.kind {
+            m::ImportKind::Global(g) => Some(g.ty),
+            _ => None,
+        })
+        .chain(meta.globals.iter().map(|g| g.ty.ty));
+    let mut v128_globals = Vec::new();
+    for (k, t) in global_types.enumerate() {
+        if t == m::ValType::V128 {
+            v128_globals.resize(v128_globals.len().max(k / 64 + 1), 0u64);
+            v128_globals[k / 64] |= 1 << (k % 64);
+        }
+    }
     let env = Env {
+        v128_globals,
         types: &meta.types,
         structs: &meta.structs,
         func_types: &func_types,
@@ -594,6 +611,7 @@ fn translate_with(wasm: &[u8], features: WasmFeatures) -> Result<Compiled, Compi
     let (code, lowered) = lower_all(&env, bodies)?;
     let mut start = 0;
     for (def, (l, range)) in meta.funcs.iter_mut().zip(lowered.iter().zip(&ranges)) {
+        debug_assert_eq!(def.num_params, l.num_params);
         def.num_locals = l.num_locals;
         def.num_slots = l.num_slots;
         def.code_start = start;

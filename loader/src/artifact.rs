@@ -577,9 +577,11 @@ impl Module {
                 return Err(bad(0, "bad type or frame size"));
             }
             let ty = &meta.types[f.ty as usize];
-            if f.num_params as usize != ty.params.len()
+            // Counts are in slots: a v128 parameter or result takes two.
+            if f.num_params != ty.param_slots()
+                || f.num_locals < f.num_params
                 || f.num_slots < f.num_locals
-                || (f.num_slots as usize) < ty.results.len()
+                || f.num_slots < ty.result_slots()
             {
                 return Err(bad(0, "bad frame layout"));
             }
@@ -591,20 +593,25 @@ impl Module {
                 !matches!(
                     ins.op,
                     Op::ReturnCall | Op::ReturnCallImport | Op::ReturnCallIndirect
-                ) || (ins.a as usize + callee.params.len() <= slots as usize
+                ) || (ins.a as usize + callee.param_slots() as usize <= slots as usize
                     && callee.results == ty.results)
             };
+            // Where the data words of ops with a 128-bit immediate are, in order.
+            let mut data_words = Vec::new();
             let mut pc = 0;
             while pc < code.len() {
                 let ins = &code[pc];
                 let fmt = ins.op.fmt();
-                // Slot fields read (bits 0-2 for a, b, c), and `a` when written.
-                let fields = fmt.read_mask() | u8::from(fmt.writes_a());
-                if (fields & 1 != 0 && ins.a as u32 >= slots)
-                    || (fields & 2 != 0 && ins.b as u32 >= slots)
-                    || (fields & 4 != 0 && ins.c as u32 >= slots)
-                {
+                if !slots_in_frame(ins, slots) {
                     return Err(bad(pc, "slot out of range"));
+                }
+                // The executors read the data word after such an op: it must
+                // be there, inside the function, as the `nop` that carries it.
+                if fmt.has_trailing_word() {
+                    if code.get(pc + 1).is_none_or(|w| w.op != Op::Nop) {
+                        return Err(bad(pc, "missing data word"));
+                    }
+                    data_words.push(pc + 1);
                 }
                 if partial && (fmt.is_branch() || fmt == Fmt::BrTable) {
                     return Err(bad(pc, "branch in a native function's IR"));
@@ -631,6 +638,11 @@ impl Module {
                     }
                     Fmt::Select if ins.imm >= slots as u64 => {
                         return Err(bad(pc, "slot out of range"));
+                    }
+                    // It returns one slot: the whole result only when that
+                    // is one value of one slot (not a v128).
+                    Fmt::ReturnSlot if ty.result_slots() != 1 => {
+                        return Err(bad(pc, "return_slot for results that are not one slot"));
                     }
                     Fmt::Call => {
                         // `call` and `return_call` name defined functions,
@@ -705,7 +717,18 @@ impl Module {
                     }
                     _ => {}
                 }
-                pc += 1;
+                pc += if fmt.has_trailing_word() { 2 } else { 1 };
+            }
+            // A data word is no instruction: no branch may land on one.
+            if !data_words.is_empty() {
+                for (k, ins) in code.iter().enumerate() {
+                    if ins.op.fmt().is_branch() {
+                        let target = (k as i64 + 1 + ins.offset() as i64) as usize;
+                        if data_words.binary_search(&target).is_ok() {
+                            return Err(bad(k, "branch into a data word"));
+                        }
+                    }
+                }
             }
             if partial {
                 continue;
@@ -728,6 +751,19 @@ impl Module {
         }
         Ok(())
     }
+}
+
+/// Whether every slot operand of `ins` lies in a frame of `slots` slots: each
+/// field the op reads (bits 0-2 of the format's read mask for `a`, `b`, `c`)
+/// or writes (`a`), over as many slots as the op table says the operand
+/// takes (two for a v128).
+fn slots_in_frame(ins: &Instr, slots: u32) -> bool {
+    let fmt = ins.op.fmt();
+    let sig = ins.op.sig();
+    let fields = [ins.a, ins.b, ins.c];
+    let fits = |field: u16, k: usize| field as u32 + sig.width(k) <= slots;
+    (0..3).all(|k| fmt.read_mask() & (1 << k) == 0 || fits(fields[k], k))
+        && (!fmt.writes_a() || fits(ins.a, 3))
 }
 
 #[cfg(test)]
@@ -917,5 +953,228 @@ mod tests {
         // Without a tail call or return at the end, execution could run off the code.
         let m = damage(load(&[i(Op::Call, 2, 1)]));
         assert!(m.contains("does not end in a return"), "{m}");
+    }
+
+    /// One defined function of type `(param v128 i32) (result v128)` (three
+    /// parameter slots, two result slots) with the given frame counts, and an
+    /// imported function of type `(param v128 v128) (result v128)`.
+    fn load_v128(
+        num_params: u32,
+        num_locals: u32,
+        num_slots: u32,
+        code: &[Instr],
+    ) -> Result<Module, LoadError> {
+        let meta = ModuleMeta {
+            types: vec![
+                FuncType {
+                    params: vec![ValType::V128, ValType::I32],
+                    results: vec![ValType::V128],
+                },
+                FuncType {
+                    params: vec![ValType::V128, ValType::V128],
+                    results: vec![ValType::V128],
+                },
+            ],
+            imports: vec![Import {
+                module: "m".into(),
+                name: "f".into(),
+                kind: ImportKind::Func(1),
+            }],
+            funcs: vec![FuncDef {
+                ty: 0,
+                num_params,
+                num_locals,
+                num_slots,
+                code_start: 0,
+                code_len: code.len() as u32,
+                wasm_size: 0,
+                native_start: 0,
+                native_len: 0,
+            }],
+            ..ModuleMeta::default()
+        };
+        Module::from_bytes(&artifact(&meta, code))
+    }
+
+    #[test]
+    fn frames_are_counted_in_slots() {
+        let ret = [Instr::new(Op::Return, 0, 0, 0, 0)];
+        assert!(load_v128(3, 3, 3, &ret).is_ok());
+        assert!(load_v128(3, 5, 8, &ret).is_ok());
+        // Parameters counted as values, not slots.
+        let m = damage(load_v128(2, 3, 3, &ret));
+        assert!(m.contains("bad frame layout"), "{m}");
+        // Fewer locals than parameters, or a frame too small for the locals.
+        let m = damage(load_v128(3, 2, 3, &ret));
+        assert!(m.contains("bad frame layout"), "{m}");
+        let m = damage(load_v128(3, 4, 3, &ret));
+        assert!(m.contains("bad frame layout"), "{m}");
+        // A v128 result needs two slots in the frame.
+        let meta_results_only = |slots| {
+            let mut meta = ModuleMeta {
+                types: vec![FuncType {
+                    params: vec![],
+                    results: vec![ValType::V128],
+                }],
+                ..ModuleMeta::default()
+            };
+            meta.funcs.push(FuncDef {
+                ty: 0,
+                num_params: 0,
+                num_locals: 0,
+                num_slots: slots,
+                code_start: 0,
+                code_len: 1,
+                wasm_size: 0,
+                native_start: 0,
+                native_len: 0,
+            });
+            Module::from_bytes(&artifact(&meta, &ret))
+        };
+        assert!(meta_results_only(2).is_ok());
+        let m = damage(meta_results_only(1));
+        assert!(m.contains("bad frame layout"), "{m}");
+        // `return_slot` returns one slot: not a whole v128.
+        let m = damage(load_v128(
+            3,
+            3,
+            3,
+            &[Instr::new(Op::ReturnSlot, 0, 0, 0, 0)],
+        ));
+        assert!(m.contains("return_slot"), "{m}");
+    }
+
+    #[test]
+    fn tail_call_windows_are_counted_in_slots() {
+        // The callee takes two v128s: four slots from the window's start.
+        let call = |a| [Instr::new(Op::ReturnCallImport, a, 0, 0, 0)];
+        assert!(load_v128(3, 3, 6, &call(2)).is_ok());
+        let m = damage(load_v128(3, 3, 6, &call(3)));
+        assert!(m.contains("bad tail call"), "{m}");
+    }
+
+    #[test]
+    fn v128_operands_need_both_slots_in_the_frame() {
+        // Every op the table says reads or writes a v128 in some field: the
+        // field may not name the frame's last slot, whose pair lies outside.
+        for &op in Op::ALL {
+            let fmt = op.fmt();
+            let sig = op.sig();
+            let fields = (0..3)
+                .filter(|&k| fmt.read_mask() & (1 << k) != 0 && sig.width(k) == 2)
+                .chain((fmt.writes_a() && sig.width(3) == 2).then_some(0));
+            for k in fields {
+                let at = |slot: u16| {
+                    let mut f = [0u16; 3];
+                    f[k] = slot;
+                    [
+                        Instr::new(op, f[0], f[1], f[2], 0),
+                        Instr::new(Op::Return, 0, 0, 0, 0),
+                    ]
+                };
+                // Frame of 8 slots: 7 is the last one.
+                let m = damage(load_v128(3, 3, 8, &at(7)));
+                assert!(m.contains("slot out of range"), "{op:?} field {k}: {m}");
+                if let Err(LoadError::Damaged(m)) = load_v128(3, 3, 8, &at(6)) {
+                    assert!(!m.contains("slot out of range"), "{op:?} field {k}: {m}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn v128_globals_hold_both_halves() {
+        use zwasm_abi::module::{ConstExpr, ConstOp, Export, ExportKind, GlobalDef, GlobalType};
+        let v128 = |mutable| GlobalType {
+            ty: ValType::V128,
+            mutable,
+        };
+        let x = 0x0f0e_0d0c_0b0a_0908_0706_0504_0302_0100u128;
+        let meta = ModuleMeta {
+            imports: vec![Import {
+                module: "m".into(),
+                name: "g".into(),
+                kind: ImportKind::Global(v128(false)),
+            }],
+            globals: vec![
+                GlobalDef {
+                    ty: v128(true),
+                    init: ConstExpr(vec![ConstOp::V128(x)]),
+                },
+                GlobalDef {
+                    ty: v128(false),
+                    init: ConstExpr(vec![ConstOp::GlobalGet(0)]),
+                },
+                GlobalDef {
+                    ty: GlobalType {
+                        ty: ValType::I64,
+                        mutable: true,
+                    },
+                    init: ConstExpr(vec![ConstOp::I64(-1), ConstOp::I64(3), ConstOp::I64Add]),
+                },
+            ],
+            exports: (1..4)
+                .map(|index| Export {
+                    name: format!("g{index}"),
+                    kind: ExportKind::Global,
+                    index,
+                })
+                .collect(),
+            ..ModuleMeta::default()
+        };
+        let m = Module::from_bytes(&artifact(&meta, &[])).unwrap();
+        let mut store = crate::Store::new();
+        let imported = u128::MAX ^ 1 << 64;
+        let g = store
+            .new_global(v128(false), crate::Val::V128(imported))
+            .unwrap();
+        let mut linker = crate::Linker::new();
+        linker.define("m", "g", crate::Extern::Global(g));
+        let inst = linker.instantiate(&mut store, &m).unwrap();
+        let global = |store: &crate::Store, name: &str| match store.get_export(inst, name) {
+            Some(crate::Extern::Global(g)) => g,
+            _ => panic!("no global {name}"),
+        };
+        let (g1, g2, g3) = (
+            global(&store, "g1"),
+            global(&store, "g2"),
+            global(&store, "g3"),
+        );
+        assert_eq!(store.global_get(g1), crate::Val::V128(x));
+        assert_eq!(
+            store.globals[g1.0 as usize].value,
+            [0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908]
+        );
+        assert_eq!(store.global_get(g2), crate::Val::V128(imported));
+        assert_eq!(store.global_get(g3), crate::Val::I64(2));
+        // A scalar global keeps its value in the low half; the high half is 0.
+        assert_eq!(store.globals[g3.0 as usize].value, [2, 0]);
+        store.global_set(g1, crate::Val::V128(u128::MAX)).unwrap();
+        assert_eq!(store.global_get(g1), crate::Val::V128(u128::MAX));
+        assert!(store.global_set(g1, crate::Val::I64(0)).is_err());
+        assert!(store.global_set(g2, crate::Val::V128(0)).is_err());
+        // A table never holds v128s.
+        let ty = zwasm_abi::module::TableType {
+            elem: ValType::V128,
+            min: 1,
+            max: None,
+        };
+        assert!(store.new_table(ty, crate::Val::V128(0)).is_err());
+    }
+
+    #[test]
+    fn data_words_follow_their_ops() {
+        let k = Instr::new(Op::V128Const, 0, 0, 0, 1);
+        let word = Instr::new(Op::Nop, 0, 0, 0, 2);
+        let ret = Instr::new(Op::Return, 0, 0, 0, 0);
+        let br = |offset: i32| Instr::new(Op::Br, 0, 0, 0, Instr::pack_branch(offset, 0));
+        assert!(load_v128(3, 3, 8, &[k, word, ret]).is_ok());
+        assert!(load_v128(3, 3, 8, &[br(2), k, word, ret]).is_ok());
+        let m = damage(load_v128(3, 3, 8, &[k, ret]));
+        assert!(m.contains("missing data word at instruction 0"), "{m}");
+        let m = damage(load_v128(3, 3, 8, &[ret, k]));
+        assert!(m.contains("missing data word at instruction 1"), "{m}");
+        let m = damage(load_v128(3, 3, 8, &[br(1), k, word, ret]));
+        assert!(m.contains("branch into a data word"), "{m}");
     }
 }

@@ -114,19 +114,28 @@ pub(crate) fn instantiate(
         let value = eval(store, &inst, &global.init);
         store.globals.push(Box::new(GlobalEntity {
             ty: global.ty,
-            value,
+            // Low half first; a scalar's high half is 0.
+            value: [value as u64, (value >> 64) as u64],
         }));
         inst.globals.push(store.globals.len() as u32 - 1);
     }
     for table in &meta.tables {
-        let init = table.init.as_ref().map_or(0, |e| eval(store, &inst, e));
+        let init = table
+            .init
+            .as_ref()
+            .map_or(0, |e| eval(store, &inst, e) as u64);
         let t = store.push_table(table.ty, init)?;
         inst.tables.push(t.0);
     }
     inst.elems = meta
         .elems
         .iter()
-        .map(|seg| seg.items.iter().map(|e| eval(store, &inst, e)).collect())
+        .map(|seg| {
+            seg.items
+                .iter()
+                .map(|e| eval(store, &inst, e) as u64)
+                .collect()
+        })
         .collect();
 
     // Code without bounds checks needs memory 0 inside a guarded reservation;
@@ -155,10 +164,11 @@ pub(crate) fn instantiate(
         });
     }
     if native {
+        // Native code reads a global at the address of its low half.
         let globals: Vec<*mut u64> = inst
             .globals
             .iter()
-            .map(|&g| &mut store.globals[g as usize].value as *mut u64)
+            .map(|&g| store.globals[g as usize].value.as_mut_ptr())
             .collect();
         let mut vm = crate::native::VmCtx::new(id, &globals, &inst.sigs);
         let vm_ptr = vm.ptr() as usize;
@@ -197,7 +207,7 @@ pub(crate) fn instantiate(
     for (i, seg) in module.tables().datas.iter().enumerate() {
         if let ArchivedSegmentMode::Active { index, offset } = &seg.mode {
             let inst = &store.instances[id as usize];
-            let offset = eval_ops(store, inst, offset.0.iter().map(|op| op.get()));
+            let offset = eval_ops(store, inst, offset.0.iter().map(|op| op.get())) as u64;
             let mem = inst.memories[index.to_native() as usize] as usize;
             store.instances[id as usize].dropped_datas[i] = true;
             let memory = &mut store.memories[mem];
@@ -233,15 +243,17 @@ fn limits_match(size: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) 
         }
 }
 
-/// Evaluates a constant expression to a slot value.
-pub(crate) fn eval(store: &Store, inst: &InstanceEntity, expr: &ConstExpr) -> u64 {
+/// Evaluates a constant expression to its value's 128 bits: a v128 whole,
+/// any other value in the low 64 bits as its slot holds it.
+pub(crate) fn eval(store: &Store, inst: &InstanceEntity, expr: &ConstExpr) -> u128 {
     eval_ops(store, inst, expr.0.iter().copied())
 }
 
 /// Evaluates a constant expression given as its ops. The operand stack lives
 /// on the machine stack up to 16 values (a module may have tens of thousands
-/// of segments, each with an offset to evaluate).
-fn eval_ops(store: &Store, inst: &InstanceEntity, ops: impl Iterator<Item = ConstOp>) -> u64 {
+/// of segments, each with an offset to evaluate). Values are 128 bits wide so
+/// that a v128 fits; the integer ops use the low bits.
+fn eval_ops(store: &Store, inst: &InstanceEntity, ops: impl Iterator<Item = ConstOp>) -> u128 {
     let mut stack = Stack {
         inline: [0; 16],
         len: 0,
@@ -249,24 +261,28 @@ fn eval_ops(store: &Store, inst: &InstanceEntity, ops: impl Iterator<Item = Cons
     };
     for op in ops {
         let v = match op {
-            ConstOp::I32(x) => x as u32 as u64,
-            ConstOp::I64(x) => x as u64,
-            ConstOp::F32(x) => x as u64,
-            ConstOp::F64(x) => x,
+            ConstOp::I32(x) => x as u32 as u128,
+            ConstOp::I64(x) => x as u64 as u128,
+            ConstOp::F32(x) => x as u128,
+            ConstOp::F64(x) => x as u128,
+            ConstOp::V128(x) => x,
             ConstOp::RefNull(_) => 0,
-            ConstOp::RefFunc(i) => inst.funcs[i as usize] as u64 + 1,
-            ConstOp::GlobalGet(i) => store.globals[inst.globals[i as usize] as usize].value,
+            ConstOp::RefFunc(i) => inst.funcs[i as usize] as u128 + 1,
+            ConstOp::GlobalGet(i) => {
+                let [lo, hi] = store.globals[inst.globals[i as usize] as usize].value;
+                lo as u128 | (hi as u128) << 64
+            }
             bin => {
-                let b = stack.pop().unwrap_or(0);
-                let a = stack.pop().unwrap_or(0);
-                match bin {
+                let b = stack.pop().unwrap_or(0) as u64;
+                let a = stack.pop().unwrap_or(0) as u64;
+                (match bin {
                     ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
                     ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
                     ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
                     ConstOp::I64Add => a.wrapping_add(b),
                     ConstOp::I64Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                }
+                }) as u128
             }
         };
         stack.push(v);
@@ -276,14 +292,14 @@ fn eval_ops(store: &Store, inst: &InstanceEntity, ops: impl Iterator<Item = Cons
 
 /// A value stack that spills to the heap past 16 values.
 struct Stack {
-    inline: [u64; 16],
+    inline: [u128; 16],
     len: usize,
-    more: Vec<u64>,
+    more: Vec<u128>,
 }
 
 impl Stack {
     #[inline]
-    fn push(&mut self, v: u64) {
+    fn push(&mut self, v: u128) {
         match self.inline.get_mut(self.len) {
             Some(slot) => *slot = v,
             None => self.more.push(v),
@@ -292,7 +308,7 @@ impl Stack {
     }
 
     #[inline]
-    fn pop(&mut self) -> Option<u64> {
+    fn pop(&mut self) -> Option<u128> {
         self.len = self.len.checked_sub(1)?;
         Some(match self.inline.get(self.len) {
             Some(&v) => v,
@@ -315,8 +331,8 @@ mod tests {
         for v in 0..40 {
             s.push(v);
         }
-        let popped: Vec<u64> = std::iter::from_fn(|| s.pop()).collect();
-        assert_eq!(popped, (0..40).rev().collect::<Vec<u64>>());
+        let popped: Vec<u128> = std::iter::from_fn(|| s.pop()).collect();
+        assert_eq!(popped, (0..40).rev().collect::<Vec<u128>>());
         assert_eq!(s.pop(), None);
     }
 }

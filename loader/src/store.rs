@@ -82,9 +82,14 @@ pub(crate) struct TableEntity {
     pub(crate) elems: Vec<u64>,
 }
 
+/// A global. Its value is 128 bits, low half first: a v128 uses both
+/// halves, any other type only `value[0]` (the other half stays 0). Native
+/// code reaches a global through the VMContext's pointer to `value[0]`
+/// (`zwasm_abi::native::vmctx::GLOBALS`), reading 8 bytes for a scalar and
+/// 16 for a v128.
 pub(crate) struct GlobalEntity {
     pub(crate) ty: GlobalType,
-    pub(crate) value: u64,
+    pub(crate) value: [u64; 2],
 }
 
 pub(crate) struct InstanceEntity {
@@ -275,7 +280,9 @@ impl Store {
 
     /// Creates a table owned by the host, every element set to `init`.
     pub fn new_table(&mut self, ty: TableType, init: Val) -> Result<Table, Error> {
-        if init.ty() != ty.elem {
+        // A table holds references, one slot each; a table of any other
+        // element type cannot exist in wasm.
+        if init.ty() != ty.elem || ty.elem.slots() != 1 {
             return Err(Error::Usage(format!(
                 "table of {} cannot hold {}",
                 ty.elem,
@@ -308,7 +315,7 @@ impl Store {
         }
         self.globals.push(Box::new(GlobalEntity {
             ty,
-            value: value.to_raw(),
+            value: value.to_slots(),
         }));
         Ok(Global(self.globals.len() as u32 - 1))
     }
@@ -361,7 +368,7 @@ impl Store {
     /// A global's value.
     pub fn global_get(&self, global: Global) -> Val {
         let g = &self.globals[global.0 as usize];
-        Val::from_raw(g.value, g.ty.ty)
+        Val::from_slots(g.value, g.ty.ty)
     }
 
     /// Sets a mutable global.
@@ -372,7 +379,7 @@ impl Store {
                 "global is immutable or of another type".into(),
             ));
         }
-        g.value = value.to_raw();
+        g.value = value.to_slots();
         Ok(())
     }
 
@@ -423,13 +430,10 @@ impl Store {
                     .join(" ")
             )));
         }
-        let raw: Vec<u64> = args.iter().map(|a| a.to_raw()).collect();
+        // Arguments and results sit in slots, a v128 taking two.
+        let raw = crate::values::vals_to_slots(args);
         let out = crate::interp::call(self, func.0, &raw)?;
-        Ok(out
-            .iter()
-            .zip(&ty.results)
-            .map(|(r, t)| Val::from_raw(*r, *t))
-            .collect())
+        Ok(crate::values::vals_from_slots(&out, &ty.results))
     }
 }
 

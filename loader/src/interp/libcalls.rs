@@ -3,9 +3,10 @@
 //! calls it cannot make directly and ops it leaves to the interpreter's
 //! implementation.
 
-use super::{bulk, call_host, gc, run};
+use super::{bulk, gc, run};
 use crate::error::Trap;
-use crate::store::{FuncEntity, Store};
+use crate::store::{Caller, FuncEntity, Store};
+use crate::values::{read_vals, write_results, Val};
 use zwasm_abi::ir::{Instr, Op};
 use zwasm_abi::num;
 use zwasm_abi::TrapCode;
@@ -57,13 +58,67 @@ pub(crate) fn call_at(
         }
         FuncEntity::Host { .. } => {
             let ty = &store.sigs[store.funcs[fid as usize].sig() as usize];
-            let n = ty.params.len().max(ty.results.len());
+            let n = host_window(ty);
             if n > len {
                 return Err(Trap::new(TrapCode::StackOverflow));
             }
             call_host(store, Some(caller), fid, &mut slots[..n])
         }
     }
+}
+
+/// The slots a call to a function of type `ty` uses at its frame's start:
+/// its arguments in, then its results out (a v128 takes two).
+#[inline]
+pub(super) fn host_window(ty: &zwasm_abi::module::FuncType) -> usize {
+    ty.param_slots().max(ty.result_slots()) as usize
+}
+
+/// Calls a host function with its arguments in `slots` from slot 0, each
+/// taking its type's slots, and writes its results there the same way.
+/// `slots` is at least [`host_window`] long.
+pub(super) fn call_host(
+    store: &mut Store,
+    instance: Option<u32>,
+    func: u32,
+    slots: &mut [u64],
+) -> Result<(), Trap> {
+    let FuncEntity::Host { sig, f } = &store.funcs[func as usize] else {
+        return Err(Trap::host(format!(
+            "function {func} called as a host function"
+        )));
+    };
+    let f = f.clone();
+    let ty = store.sigs[*sig as usize].clone();
+    // Arguments and results live on the Rust stack for the common case of a
+    // few values (every WASI function), so a host call allocates nothing.
+    const INLINE: usize = 16;
+    let mut args_inline = [Val::I32(0); INLINE];
+    let mut results_inline = [Val::I32(0); INLINE];
+    let mut args_heap;
+    let mut results_heap;
+    let args: &mut [Val] = if ty.params.len() <= INLINE {
+        &mut args_inline[..ty.params.len()]
+    } else {
+        args_heap = vec![Val::I32(0); ty.params.len()];
+        &mut args_heap
+    };
+    read_vals(slots, &ty.params, args);
+    let results: &mut [Val] = if ty.results.len() <= INLINE {
+        &mut results_inline[..ty.results.len()]
+    } else {
+        results_heap = vec![Val::I32(0); ty.results.len()];
+        &mut results_heap
+    };
+    for (v, t) in results.iter_mut().zip(&ty.results) {
+        *v = Val::default_for(*t);
+    }
+    let mut caller = Caller {
+        store,
+        instance: instance.map(crate::store::Instance),
+    };
+    f(&mut caller, args, results)?;
+    write_results(results, &ty.results, slots)
 }
 
 /// The `call_indirect` at IR instruction `ir_index` of `instance`'s module,

@@ -10,13 +10,13 @@
 mod bulk;
 mod gc;
 mod libcalls;
+mod simd;
 
 pub(crate) use libcalls::{call_at, call_indirect_at, exec_one};
-use libcalls::{exec_instr, native_entry, run_entry};
+use libcalls::{call_host, exec_instr, host_window, native_entry, run_entry};
 
 use crate::error::{FrameInfo, Trap};
-use crate::store::{Caller, FuncEntity, InstanceEntity, Store};
-use crate::values::Val;
+use crate::store::{FuncEntity, InstanceEntity, Store};
 use zwasm_abi::ir::{Instr, Op};
 use zwasm_abi::num;
 use zwasm_abi::TrapCode;
@@ -39,11 +39,10 @@ pub(crate) fn call(store: &mut Store, func: u32, args: &[u64]) -> Result<Vec<u64
     let (instance, def) = match &store.funcs[func as usize] {
         FuncEntity::Wasm { instance, def, .. } => (*instance, *def),
         FuncEntity::Host { .. } => {
+            let ty = &store.sigs[store.funcs[func as usize].sig() as usize];
+            let n = ty.result_slots() as usize;
             let mut slots = args.to_vec();
-            let n = store.sigs[store.funcs[func as usize].sig() as usize]
-                .results
-                .len();
-            slots.resize(slots.len().max(n), 0);
+            slots.resize(slots.len().max(host_window(ty)), 0);
             call_host(store, None, func, &mut slots)?;
             slots.truncate(n);
             return Ok(slots);
@@ -55,67 +54,10 @@ pub(crate) fn call(store: &mut Store, func: u32, args: &[u64]) -> Result<Vec<u64
     }
     stack[..args.len()].copy_from_slice(args);
     let result = run_entry(store, &mut stack, instance, def);
-    let n = store.sigs[store.funcs[func as usize].sig() as usize]
-        .results
-        .len();
+    let n = store.sigs[store.funcs[func as usize].sig() as usize].result_slots() as usize;
     let out = stack[..n].to_vec();
     store.stack = stack;
     result.map(|()| out)
-}
-
-/// Calls a host function with its arguments in `slots[0..params]`, writing its
-/// results to `slots[0..results]`.
-fn call_host(
-    store: &mut Store,
-    instance: Option<u32>,
-    func: u32,
-    slots: &mut [u64],
-) -> Result<(), Trap> {
-    let FuncEntity::Host { sig, f } = &store.funcs[func as usize] else {
-        unreachable!("call_host on a wasm function")
-    };
-    let f = f.clone();
-    let ty = store.sigs[*sig as usize].clone();
-    // Arguments and results live on the Rust stack for the common case of a
-    // few values (every WASI function), so a host call allocates nothing.
-    const INLINE: usize = 16;
-    let mut args_inline = [Val::I32(0); INLINE];
-    let mut results_inline = [Val::I32(0); INLINE];
-    let mut args_heap;
-    let mut results_heap;
-    let args: &mut [Val] = if ty.params.len() <= INLINE {
-        &mut args_inline[..ty.params.len()]
-    } else {
-        args_heap = vec![Val::I32(0); ty.params.len()];
-        &mut args_heap
-    };
-    for ((a, t), r) in args.iter_mut().zip(&ty.params).zip(slots.iter()) {
-        *a = Val::from_raw(*r, *t);
-    }
-    let results: &mut [Val] = if ty.results.len() <= INLINE {
-        &mut results_inline[..ty.results.len()]
-    } else {
-        results_heap = vec![Val::I32(0); ty.results.len()];
-        &mut results_heap
-    };
-    for (v, t) in results.iter_mut().zip(&ty.results) {
-        *v = Val::default_for(*t);
-    }
-    let mut caller = Caller {
-        store,
-        instance: instance.map(crate::store::Instance),
-    };
-    f(&mut caller, args, results)?;
-    for ((slot, v), t) in slots.iter_mut().zip(results.iter()).zip(&ty.results) {
-        if v.ty() != *t {
-            return Err(Trap::host(format!(
-                "host function returned {} for a {t} result",
-                v.ty()
-            )));
-        }
-        *slot = v.to_raw();
-    }
-    Ok(())
 }
 
 /// The wasm backtrace: the trapping function, then its callers.
@@ -411,8 +353,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 }
                 FuncEntity::Host { .. } => {
                     let new_base = base + $a as usize;
-                    let ty = &store.sigs[store.funcs[fid as usize].sig() as usize];
-                    let n = ty.params.len().max(ty.results.len());
+                    let n = host_window(&store.sigs[store.funcs[fid as usize].sig() as usize]);
                     if new_base + n > stack_len {
                         trap!(TrapCode::StackOverflow);
                     }
@@ -516,8 +457,8 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                     // The host function runs in place of the current frame: its
                     // arguments move to slot 0, where its results are our results.
                     let ty = &store.sigs[store.funcs[fid as usize].sig() as usize];
-                    let np = ty.params.len();
-                    let n = np.max(ty.results.len());
+                    let np = ty.param_slots() as usize;
+                    let n = host_window(ty);
                     if base + n > stack_len {
                         trap!(TrapCode::StackOverflow);
                     }
@@ -661,12 +602,24 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::GlobalGet => {
                 // SAFETY: `inst` is current; the index was checked against the global space.
                 let g = unsafe { (&(*inst).globals)[i.imm as usize] };
-                w!(i.a, store.globals[g as usize].value)
+                w!(i.a, store.globals[g as usize].value[0])
             }
             Op::GlobalSet => {
                 // SAFETY: as for `GlobalGet`.
                 let g = unsafe { (&(*inst).globals)[i.imm as usize] };
-                store.globals[g as usize].value = r!(i.b);
+                store.globals[g as usize].value[0] = r!(i.b);
+            }
+            Op::GlobalGetV128 => {
+                // SAFETY: as for `GlobalGet`.
+                let g = unsafe { (&(*inst).globals)[i.imm as usize] };
+                let [lo, hi] = store.globals[g as usize].value;
+                w!(i.a, lo);
+                w!(i.a + 1, hi);
+            }
+            Op::GlobalSetV128 => {
+                // SAFETY: as for `GlobalGet`.
+                let g = unsafe { (&(*inst).globals)[i.imm as usize] };
+                store.globals[g as usize].value = [r!(i.b), r!(i.b + 1)];
             }
 
             Op::BrIfI32Eq => br_cmp!(i, u32, |a, b| a == b),
@@ -956,6 +909,18 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             // Every other op is one the op table sends through `exec`: the
             // implementation native code shares.
             _ => {
+                // SAFETY: the frame and memory are the current ones; a data
+                // word follows every op that has one (checked at load).
+                match unsafe { simd::exec(i, ip, fp, mem, mem_len) } {
+                    simd::Step::Next => continue,
+                    simd::Step::SkipWord => {
+                        // SAFETY: the data word is inside the function.
+                        ip = unsafe { ip.add(1) };
+                        continue;
+                    }
+                    simd::Step::Trap(code) => trap!(code),
+                    simd::Step::NotSimd => {}
+                }
                 debug_assert!(i.op.runs_through_exec(), "{} has no semantics", i.op.name());
                 if let Err(mut t) = exec_instr(store, cur_inst, i, fp) {
                     t.backtrace = backtrace(store, &frames, cur_inst, cur_def);

@@ -180,7 +180,8 @@ fn rounding<F: Float>(f: impl Fn(F) -> F) -> impl Fn(F) -> F {
     move |x| if x.is_nan() { x + x } else { f(x) }
 }
 
-// Generators for the one-line-per-instruction tables below.
+// Generators for the one-line-per-instruction tables below: each entry `name: lane => f;`
+// defines `pub(crate) fn name` with the signature of its table (see the macro).
 
 macro_rules! unary {
     ($($name:ident: $t:ident => $f:expr;)*) => {$(
@@ -721,24 +722,24 @@ pub(crate) fn f64x2_promote_low_f32x4(a: u128) -> u128 {
 
 // ---------------------------------------------------------------------------
 // Relaxed SIMD
-//
-// Each relaxed instruction has one fixed, deterministic behaviour here, the same
-// on every host:
-// - `i8x16.relaxed_swizzle` = `i8x16.swizzle` (index >= 16 gives 0).
-// - `i32x4.relaxed_trunc_*` = the matching `trunc_sat` (saturating, NaN to 0).
-// - `relaxed_madd(a, b, c)` = `a * b + c` and `relaxed_nmadd(a, b, c)` =
-//   `-(a * b) + c`, both unfused (two roundings).
-// - `relaxed_laneselect(a, b, m)` = `v128.bitselect(a, b, m)` (bitwise).
-// - `relaxed_min(a, b)` = `a < b ? a : b` and `relaxed_max(a, b)` = `a > b ? a : b`
-//   (x86 `minps`/`maxps`: `b` when either is NaN or both are zero).
-// - `i16x8.relaxed_q15mulr_s` = `i16x8.q15mulr_sat_s`.
-// - `i16x8.relaxed_dot_i8x16_i7x16_s(a, b)` = x86 `pmaddubsw` with `b` unsigned:
-//   lane k = sat_i16(u8(b[2k]) * i8(a[2k]) + u8(b[2k+1]) * i8(a[2k+1])).
-// - `i32x4.relaxed_dot_i8x16_i7x16_add_s(a, b, c)`: lane k = the two i16 lanes
-//   2k, 2k+1 of that dot, sign-extended and summed, plus c[k], wrapping.
 // ---------------------------------------------------------------------------
 
-/// Relaxed: same as `i8x16_swizzle`.
+/// Relaxed SIMD: each relaxed instruction has one fixed, deterministic behaviour here,
+/// the same on every host:
+/// - `i8x16.relaxed_swizzle` = `i8x16.swizzle` (index >= 16 gives 0).
+/// - `i32x4.relaxed_trunc_*` = the matching `trunc_sat` (saturating, NaN to 0).
+/// - `relaxed_madd(a, b, c)` = `a * b + c` and `relaxed_nmadd(a, b, c)` =
+///   `-(a * b) + c`, both unfused (two roundings).
+/// - `relaxed_laneselect(a, b, m)` = `v128.bitselect(a, b, m)` (bitwise).
+/// - `relaxed_min(a, b)` = `a < b ? a : b` and `relaxed_max(a, b)` = `a > b ? a : b`
+///   (x86 `minps`/`maxps`: `b` when either is NaN or both are zero).
+/// - `i16x8.relaxed_q15mulr_s` = `i16x8.q15mulr_sat_s`.
+/// - `i16x8.relaxed_dot_i8x16_i7x16_s(a, b)` = x86 `pmaddubsw` with `b` unsigned:
+///   lane k = sat_i16(u8(b[2k]) * i8(a[2k]) + u8(b[2k+1]) * i8(a[2k+1])).
+/// - `i32x4.relaxed_dot_i8x16_i7x16_add_s(a, b, c)`: lane k = the two i16 lanes
+///   2k, 2k+1 of that dot, sign-extended and summed, plus c[k], wrapping.
+///
+/// This one: same as `i8x16_swizzle`.
 pub(crate) fn i8x16_relaxed_swizzle(a: u128, s: u128) -> u128 {
     i8x16_swizzle(a, s)
 }
@@ -1450,7 +1451,7 @@ mod tests {
         assert_eq!(i32x4_extract_lane(v, 3), 0xffff_ffff);
         assert_eq!(i64x2_extract_lane(pack([1u64, u64::MAX]), 1), u64::MAX);
         let v = pack([1.0f32, -0.5, f32::INFINITY, -0.0]);
-        assert_eq!(f32x4_extract_lane(v, 1), (-0.5f32).to_bits().into());
+        assert_eq!(f32x4_extract_lane(v, 1), (-0.5f32).to_bits() as u64);
         assert_eq!(f32x4_extract_lane(v, 3), 0x8000_0000);
         assert_eq!(f64x2_extract_lane(pack([1.0f64, -0.0]), 1), 1 << 63);
         let nan = f32::from_bits(0x7fa0_0001);
