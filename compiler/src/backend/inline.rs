@@ -56,6 +56,7 @@ pub(crate) fn inlinable(
                 && m.meta.funcs[def].code_len as usize <= MAX_CALLEE
                 && m.func_code(def).iter().all(|i| {
                     !goes_to_runtime(i.op)
+                        && !super::is_vector(i.op)
                         && match i.op.fmt() {
                             Fmt::None
                             | Fmt::Br
@@ -91,8 +92,10 @@ pub(crate) fn expand<'a>(m: &ModuleInfo<'a>, def: usize, inlinable: &[bool]) -> 
         let fits = i.a as usize + m.meta.funcs.get(callee)?.num_slots as usize <= u16::MAX as usize;
         (callee != def && inlinable.get(callee) == Some(&true) && fits).then_some(callee)
     };
+    // A function with vectors keeps its frame (see `MAX_VECTOR_SLOTS`).
     if m.hooks != 0
         || !code.iter().any(|i| i.op == Op::Call)
+        || code.iter().any(|i| super::is_vector(i.op))
         || !code.iter().any(|i| callee_of(i).is_some())
     {
         return Expanded {

@@ -100,6 +100,16 @@ impl NativeCode {
     }
 }
 
+/// Whether an op reads or writes a v128.
+pub(crate) fn is_vector(op: Op) -> bool {
+    let sig = op.sig();
+    sig.write == Some(zwasm_abi::ir::Ty::V128) || sig.reads.contains(&Some(zwasm_abi::ir::Ty::V128))
+}
+
+/// The most frame slots a function with vector values may have natively:
+/// the allocator numbers a vector at slot `s` as value `slots + s`, in 16 bits.
+pub(crate) const MAX_VECTOR_SLOTS: u32 = 1 << 14;
+
 /// An ISA backend.
 pub(crate) trait Backend {
     /// Whether the backend can compile this op on its own (a function with
@@ -120,7 +130,11 @@ pub(crate) fn select(backend: &dyn Backend, m: &ModuleInfo, forced_ir: &[u32]) -
     let mut native: Vec<bool> = (0..n)
         .map(|def| {
             let index = m.num_imported_funcs + def as u32;
-            !forced_ir.contains(&index) && m.func_code(def).iter().all(|i| backend.covers(i.op))
+            let code = m.func_code(def);
+            !forced_ir.contains(&index)
+                && code.iter().all(|i| backend.covers(i.op))
+                && (m.meta.funcs[def].num_slots <= MAX_VECTOR_SLOTS
+                    || !code.iter().any(|i| is_vector(i.op)))
         })
         .collect();
     loop {

@@ -13,7 +13,8 @@
 //! reloads those live out of it; [`Allocation::barrier`] lists them.
 
 use super::ModuleInfo;
-use zwasm_abi::ir::{Fmt, Instr, Op};
+use zwasm_abi::ir::{Fmt, Instr, Op, Ty};
+use zwasm_abi::module::ValType;
 
 /// The register file a slot wants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,19 +138,22 @@ pub(crate) struct Pools {
 /// What the allocator asks of every instruction, looked up once per op: which
 /// fields it reads and writes, the register class each of them wants, and
 /// whether it goes through memory.
-pub(crate) struct OpTable(Vec<u16>);
+pub(crate) struct OpTable(Vec<u32>);
 
 impl OpTable {
     // Bits 0 to 2: the fields read (`a`, `b`, `c`).
-    const WRITES_A: u16 = 1 << 3;
+    const WRITES_A: u32 = 1 << 3;
     /// Reads or writes more than its fields say (calls, returns, `select`,
     /// `struct.new`): ask [`Effects`]; every slot wants the class of `b`
     /// when read and of `a` when written.
-    const SPECIAL: u16 = 1 << 4;
-    const BARRIER: u16 = 1 << 5;
+    const SPECIAL: u32 = 1 << 4;
+    const BARRIER: u32 = 1 << 5;
     /// Class votes (0 integer, 1 float, 2 either), two bits each, of a read
     /// of `a`, `b`, `c` and of the write of `a`.
-    const CLASS_SHIFT: [u16; 4] = [6, 8, 10, 12];
+    const CLASS_SHIFT: [u32; 4] = [6, 8, 10, 12];
+    /// Bits 14 to 17: the read of `a`, `b`, `c` and the write of `a` is a
+    /// v128, a value of its own (see [`Effects`]).
+    const WIDE_SHIFT: u32 = 14;
 
     /// The table of an ISA: `is_barrier` says which ops go through memory,
     /// `class_of(op, field)` which class an op wants for field 0 (`a`), 1
@@ -168,7 +172,7 @@ impl OpTable {
                         fmt,
                         Fmt::Call | Fmt::CallIndirect | Fmt::Return | Fmt::Select
                     ) || op == Op::StructNew;
-                    let mut bits = fmt.read_mask() as u16;
+                    let mut bits = fmt.read_mask() as u32;
                     if fmt.writes_a() {
                         bits |= Self::WRITES_A;
                     }
@@ -179,8 +183,11 @@ impl OpTable {
                         bits |= Self::BARRIER;
                     }
                     for (field, shift) in Self::CLASS_SHIFT.iter().enumerate() {
-                        let vote = class_of(op, field).map_or(2, |c| c as u16);
+                        let vote = class_of(op, field).map_or(2, |c| c as u32);
                         bits |= vote << shift;
+                        if op.sig().width(field) == 2 {
+                            bits |= 1 << (Self::WIDE_SHIFT + field as u32);
+                        }
                     }
                     bits
                 })
@@ -189,7 +196,7 @@ impl OpTable {
     }
 
     #[inline(always)]
-    fn get(&self, op: Op) -> u16 {
+    fn get(&self, op: Op) -> u32 {
         self.0[op as usize]
     }
 
@@ -213,61 +220,114 @@ impl OpTable {
             effects.writes(i, |s| f(s, vote(3), true));
             return;
         }
+        // The value a field names: a v128 is numbered apart from the slot's
+        // scalars.
+        let v = |field: u32, slot: u16| {
+            if bits >> (Self::WIDE_SHIFT + field) & 1 != 0 {
+                effects.vector(slot)
+            } else {
+                slot
+            }
+        };
         if bits & 1 != 0 {
-            f(i.a, vote(0), false);
+            f(v(0, i.a), vote(0), false);
         }
         if bits & 2 != 0 {
-            f(i.b, vote(1), false);
+            f(v(1, i.b), vote(1), false);
         }
         if bits & 4 != 0 {
-            f(i.c, if i.c == i.b { vote(1) } else { vote(2) }, false);
+            let wide = |field: u32| bits >> (Self::WIDE_SHIFT + field) & 1;
+            let same = i.c == i.b && wide(1) == wide(2);
+            f(v(2, i.c), if same { vote(1) } else { vote(2) }, false);
         }
         if bits & Self::WRITES_A != 0 {
-            f(i.a, vote(3), true);
+            f(v(3, i.a), vote(3), true);
         }
     }
 }
 
-/// Reads and writes of an instruction, as slots.
+/// Reads and writes of an instruction, as values: a scalar is named by its
+/// slot; a v128 at slot `s` (which takes slots `s` and `s + 1` in memory) is a
+/// value of its own, numbered `vector_base + s`, so that it can live in one
+/// vector register while the slots' scalars at other times live elsewhere.
 pub(crate) struct Effects<'a> {
     m: &'a ModuleInfo<'a>,
-    /// Number of results of the function being compiled.
-    results: u16,
+    /// The result types of the function being compiled.
+    results: &'a [ValType],
+    /// The number of the first vector value (the frame's slot count), when
+    /// the function has vector values.
+    vector_base: Option<u16>,
 }
 
 impl<'a> Effects<'a> {
-    pub fn new(m: &'a ModuleInfo<'a>, def: usize) -> Effects<'a> {
+    /// The effects for function `def`, whose frame (with inlined copies) has
+    /// `num_slots` slots; `vectors`: whether it has vector values, which
+    /// then take numbers from `num_slots` on.
+    pub fn new(m: &'a ModuleInfo<'a>, def: usize, num_slots: usize, vectors: bool) -> Effects<'a> {
         let ty = m.meta.funcs[def].ty;
         Effects {
             m,
-            results: m.meta.types[ty as usize].results.len() as u16,
+            results: &m.meta.types[ty as usize].results,
+            vector_base: vectors.then_some(num_slots as u16),
         }
     }
 
-    /// (params, results) of a call's callee.
-    fn call_shape(&self, i: &Instr) -> (u16, u16) {
+    /// How many values there are: slots, and as many vectors with vectors.
+    pub fn num_values(&self, num_slots: usize) -> usize {
+        num_slots * if self.vector_base.is_some() { 2 } else { 1 }
+    }
+
+    /// The value of a v128 at `slot`.
+    #[inline(always)]
+    pub fn vector(&self, slot: u16) -> u16 {
+        self.vector_base.map_or(slot, |base| base + slot)
+    }
+
+    /// Calls `f` with the values of a window of `types` laid out from `at`.
+    fn window(&self, at: u16, types: &[ValType], f: &mut impl FnMut(u16)) {
+        let mut slot = at;
+        for t in types {
+            f(if *t == ValType::V128 {
+                self.vector(slot)
+            } else {
+                slot
+            });
+            slot += t.slots() as u16;
+        }
+    }
+
+    /// The type of a call's callee.
+    fn callee(&self, i: &Instr) -> Option<&'a zwasm_abi::module::FuncType> {
         let ty = match i.op.fmt() {
             Fmt::CallIndirect => Some(i.imm as u32),
             _ => self.m.func_types.get(i.imm as usize).copied(),
         };
         ty.and_then(|t| self.m.meta.types.get(t as usize))
-            .map_or((0, 0), |t| (t.params.len() as u16, t.results.len() as u16))
     }
 
-    /// Calls `f` with every slot `i` reads.
+    /// Calls `f` with every value `i` reads.
     pub fn reads(&self, i: &Instr, mut f: impl FnMut(u16)) {
+        let sig = i.op.sig();
+        let v = |k: usize, slot: u16| {
+            if sig.reads[k] == Some(Ty::V128) {
+                self.vector(slot)
+            } else {
+                slot
+            }
+        };
         match i.op.fmt() {
             Fmt::Call | Fmt::CallIndirect => {
                 if i.op.fmt() == Fmt::CallIndirect {
                     f(i.b);
                 }
-                let (params, _) = self.call_shape(i);
-                (0..params).for_each(|k| f(i.a + k));
+                if let Some(callee) = self.callee(i) {
+                    self.window(i.a, &callee.params, &mut f);
+                }
             }
-            Fmt::Return => (0..self.results).for_each(f),
+            Fmt::Return => self.window(0, self.results, &mut f),
             Fmt::Select => {
-                f(i.b);
-                f(i.c);
+                f(v(1, i.b));
+                f(v(2, i.c));
                 f(i.imm as u16);
             }
             Fmt::StructNew if i.op == Op::StructNew => {
@@ -281,28 +341,33 @@ impl<'a> Effects<'a> {
             fmt => {
                 let mask = fmt.read_mask();
                 if mask & 1 != 0 {
-                    f(i.a);
+                    f(v(0, i.a));
                 }
                 if mask & 2 != 0 {
-                    f(i.b);
+                    f(v(1, i.b));
                 }
                 if mask & 4 != 0 {
-                    f(i.c);
+                    f(v(2, i.c));
                 }
             }
         }
     }
 
-    /// Calls `f` with every slot `i` writes.
+    /// Calls `f` with every value `i` writes.
     pub fn writes(&self, i: &Instr, mut f: impl FnMut(u16)) {
         match i.op.fmt() {
             Fmt::Call | Fmt::CallIndirect => {
                 if matches!(i.op, Op::Call | Op::CallImport | Op::CallIndirect) {
-                    let (_, results) = self.call_shape(i);
-                    (0..results).for_each(|k| f(i.a + k));
+                    if let Some(callee) = self.callee(i) {
+                        self.window(i.a, &callee.results, &mut f);
+                    }
                 }
             }
-            fmt if fmt.writes_a() => f(i.a),
+            fmt if fmt.writes_a() => f(if i.op.sig().write == Some(Ty::V128) {
+                self.vector(i.a)
+            } else {
+                i.a
+            }),
             _ => {}
         }
     }
@@ -403,6 +468,20 @@ pub(crate) fn allocate(
     let preserved = pools.preserved;
     let pools = (pools.int, pools.float);
     let n = code.len();
+    // From here on a "slot" is a value: a frame slot's scalar, or a vector
+    // (see `Effects`), which the parameters have too.
+    let frame_slots = num_slots;
+    let num_slots = effects.num_values(frame_slots);
+    let param_values = |k: usize| {
+        let k = k as u16;
+        if k < num_params as u16 {
+            Some(k)
+        } else if num_slots > frame_slots && k - (num_params as u16) < num_params as u16 {
+            Some(effects.vector(k - num_params as u16))
+        } else {
+            None
+        }
+    };
     // One pass over the code: basic block leaders, barriers, conditional
     // branches, and the loops (a backward branch closes one). An instruction that goes through memory
     // ends its block, so a barrier is always the last of its block.
@@ -658,7 +737,8 @@ pub(crate) fn allocate(
         }
     }
     // Parameters are live from the entry (they arrive in memory).
-    for e in info.iter_mut().take(num_params) {
+    for k in (0..2 * num_params).map_while(param_values) {
+        let e = &mut info[k as usize];
         if e.is_used() {
             e.first = 0;
         }
@@ -769,8 +849,9 @@ pub(crate) fn allocate(
         );
     }
     cond_at.retain(|&p| !live_out.get(block_of[p as usize] as usize, code[p as usize].b));
-    let entry_loads = (0..num_params.min(num_slots) as u16)
-        .filter(|&s| loc[s as usize] != Loc::Mem && live_in.get(0, s))
+    let entry_loads = (0..2 * num_params)
+        .map_while(param_values)
+        .filter(|&s| (s as usize) < num_slots && loc[s as usize] != Loc::Mem && live_in.get(0, s))
         .collect();
     let mut preserved_used: Vec<u8> = loc
         .iter()

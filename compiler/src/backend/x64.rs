@@ -11,6 +11,13 @@
 // dynasm's register macros convert their argument with `.into()`.
 #![allow(clippy::useless_conversion)]
 
+#[path = "x64_simd.rs"]
+mod simd;
+#[path = "x64_simd_float.rs"]
+mod simd_float;
+#[path = "x64_simd_int.rs"]
+mod simd_int;
+
 use super::regalloc::{self, Allocation, Class, Effects, Loc, OpTable, Pools};
 use super::{inline, Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
@@ -97,10 +104,8 @@ fn is_exec(op: Op, features: u64) -> bool {
 
 impl Backend for X64 {
     fn covers(&self, op: Op) -> bool {
-        // Vector ops run on the interpreter for now.
-        let sig = op.sig();
-        if sig.write == Some(Ty::V128) || sig.reads.contains(&Some(Ty::V128)) {
-            return false;
+        if super::is_vector(op) {
+            return simd::covers(op);
         }
         match op {
             // Tail calls through an import or a table need a frame the
@@ -234,7 +239,8 @@ impl X64 {
             let expanded = inline::expand(m, def, inlinable);
             let code: &[Instr] = &expanded.code;
             let f = &m.meta.funcs[def];
-            let effects = Effects::new(m, def);
+            let vectors = code.iter().any(|i| super::is_vector(i.op));
+            let effects = Effects::new(m, def, expanded.num_slots, vectors);
             let features = self.features;
             let alloc = regalloc::allocate(
                 code,
@@ -265,6 +271,7 @@ impl X64 {
                 used: 0,
                 alloc,
                 spilled: None,
+                vector_base: vectors.then_some(expanded.num_slots as u16),
             };
             g.function();
             used |= g.used;
@@ -357,6 +364,9 @@ struct FnGen<'a> {
     /// (slot, register, code offset just after): the register a slot living
     /// in its frame cell was last stored from.
     spilled: Option<(u16, u8, usize)>,
+    /// The number of the first vector value (see `regalloc::Effects`), when
+    /// the function has vectors.
+    vector_base: Option<u16>,
 }
 
 /// The frame offset of slot `s`.
@@ -438,6 +448,18 @@ impl FnGen<'_> {
                 L::G(r) => asm!(self.asm; xor Rd(r), Rd(r)),
                 L::X(x) => asm!(self.asm; xorps Rx(x), Rx(x)),
                 L::M(_) => {}
+            }
+        }
+        // Vector locals read before written: both cells, or the register.
+        if let Some(base) = self.vector_base {
+            for k in (p..l).filter(|&k| self.alloc.live_at_entry(base + k)) {
+                match self.vloc(k) {
+                    L::X(x) => asm!(self.asm; xorps Rx(x), Rx(x)),
+                    _ => asm!(self.asm
+                        ; mov QWORD [rbx + s(k)], 0
+                        ; mov QWORD [rbx + s(k) + 8], 0
+                    ),
+                }
             }
         }
         for k in std::mem::take(&mut self.alloc.entry_loads) {
@@ -551,8 +573,15 @@ impl FnGen<'_> {
         }
     }
 
-    /// Writes an allocated slot's register to its frame cell.
+    /// Writes an allocated slot's register to its frame cell (a vector's to
+    /// its two).
     fn spill(&mut self, slot: u16) {
+        if let Some(v) = self.vector_slot(slot) {
+            if let L::X(x) = self.vloc(v) {
+                asm!(self.asm; movdqu [rbx + s(v)], Rx(x));
+            }
+            return;
+        }
         let d = s(slot);
         match self.loc(slot) {
             L::G(r) => asm!(self.asm; mov [rbx + d], Rq(r)),
@@ -561,8 +590,15 @@ impl FnGen<'_> {
         }
     }
 
-    /// Loads an allocated slot's register from its frame cell.
+    /// Loads an allocated slot's register from its frame cell (a vector's
+    /// from its two).
     fn reload(&mut self, slot: u16) {
+        if let Some(v) = self.vector_slot(slot) {
+            if let L::X(x) = self.vloc(v) {
+                asm!(self.asm; movdqu Rx(x), [rbx + s(v)]);
+            }
+            return;
+        }
         let d = s(slot);
         match self.loc(slot) {
             L::G(r) => asm!(self.asm; mov Rq(r), [rbx + d]),
@@ -949,8 +985,14 @@ impl FnGen<'_> {
             ReturnCall => {
                 let d = i.imm as u32 - self.m.num_imported_funcs;
                 let callee = &self.m.meta.funcs[d as usize];
-                for k in 0..callee.num_params as u16 {
-                    self.put_cell(k, i.a + k);
+                let mut k = 0u16;
+                for t in &self.m.meta.types[callee.ty as usize].params {
+                    if *t == zwasm_abi::module::ValType::V128 {
+                        self.put_vector_cell(k, i.a + k);
+                    } else {
+                        self.put_cell(k, i.a + k);
+                    }
+                    k += t.slots() as u16;
                 }
                 self.epilogue();
                 self.direct(0xe9, d as usize);
@@ -1019,6 +1061,7 @@ impl FnGen<'_> {
                 self.fcmp_branch(pc);
                 return pc + 2;
             }
+            _ if super::is_vector(i.op) => return self.simd(pc, &i),
             _ => self.op2(pc, &i),
         }
         pc + 1

@@ -87,6 +87,12 @@ impl Ctx {
 /// against every slot `i` names (both slots of a v128); `next` points at the
 /// instruction after `i` when `i` has a data word; `mem` and `mem_len` are
 /// memory 0's base and length (null and 0 without one).
+///
+/// Never inlined: the interpreter's loop reaches it only for ops it does not
+/// run itself, and inlining this dispatch there costs every scalar op
+/// (registers and code layout of the hot loop): a scalar program ran 50%
+/// slower with it inlined.
+#[inline(never)]
 pub(super) unsafe fn exec(
     i: &Instr,
     next: *const Instr,

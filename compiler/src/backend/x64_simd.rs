@@ -1,0 +1,588 @@
+//! Vector ops on x86_64 with SSE4.1 (the baseline). A v128 is one value of
+//! the register allocator (see `regalloc::Effects`): it lives in an xmm
+//! register of the float pool or in its two frame cells, `[rbx + 8 * slot]`,
+//! sixteen bytes, low half first. `xmm0` and `xmm1` are scratch.
+//!
+//! Only the ops `covers` lists are compiled; a function with any other
+//! vector op stays on the interpreter, which runs all of them.
+
+use super::{s, FnGen, L, RAX, RCX};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use zwasm_abi::ir::{Instr, Op};
+use zwasm_abi::native::vmctx;
+
+macro_rules! asm {
+    ($ops:expr; $($t:tt)*) => {
+        dynasm!($ops ; .arch x64 ; $($t)*)
+    };
+}
+
+/// Whether the backend compiles vector op `op` (the others stay IR).
+pub(super) fn covers(op: Op) -> bool {
+    use Op::*;
+    super::simd_int::covers(op)
+        || super::simd_float::covers(op)
+        || matches!(
+        op,
+        CopyV128
+            | SelectV128
+            | V128Const
+            | GlobalGetV128
+            | GlobalSetV128
+            | V128Load
+            | V128Store
+            | V128Load32Zero
+            | V128Load64Zero
+            | V128Load8x8S
+            | V128Load8x8U
+            | V128Load16x4S
+            | V128Load16x4U
+            | V128Load32x2S
+            | V128Load32x2U
+            | V128Load32Splat
+            | V128Load64Splat
+            | I32x4Splat
+            | I64x2Splat
+            | F32x4Splat
+            | F64x2Splat
+            | I32x4ExtractLane
+            | I64x2ExtractLane
+            | V128And
+            | V128Or
+            | V128Xor
+            | V128AndNot
+            | V128Not
+            | V128AnyTrue
+            | I8x16Bitmask
+            | I32x4Bitmask
+            | I64x2Bitmask
+            | I8x16Add
+            | I8x16Sub
+            | I8x16AddSatS
+            | I8x16AddSatU
+            | I8x16SubSatS
+            | I8x16SubSatU
+            | I8x16MinS
+            | I8x16MinU
+            | I8x16MaxS
+            | I8x16MaxU
+            | I8x16AvgrU
+            | I8x16Eq
+            | I8x16GtS
+            | I8x16Abs
+            | I16x8Add
+            | I16x8Sub
+            | I16x8Mul
+            | I16x8AddSatS
+            | I16x8AddSatU
+            | I16x8SubSatS
+            | I16x8SubSatU
+            | I16x8MinS
+            | I16x8MinU
+            | I16x8MaxS
+            | I16x8MaxU
+            | I16x8AvgrU
+            | I16x8Eq
+            | I16x8GtS
+            | I16x8Abs
+            | I32x4Add
+            | I32x4Sub
+            | I32x4Mul
+            | I32x4MinS
+            | I32x4MinU
+            | I32x4MaxS
+            | I32x4MaxU
+            | I32x4Eq
+            | I32x4GtS
+            | I32x4Abs
+            | I32x4DotI16x8S
+            | I64x2Add
+            | I64x2Sub
+            | I64x2Eq
+            | I8x16NarrowI16x8S
+            | I8x16NarrowI16x8U
+            | I16x8NarrowI32x4S
+            | I16x8NarrowI32x4U
+            | I16x8ExtendLowI8x16S
+            | I16x8ExtendLowI8x16U
+            | I32x4ExtendLowI16x8S
+            | I32x4ExtendLowI16x8U
+            | I64x2ExtendLowI32x4S
+            | I64x2ExtendLowI32x4U
+            | F32x4Add
+            | F32x4Sub
+            | F32x4Mul
+            | F32x4Div
+            | F32x4Sqrt
+            | F32x4PMin
+            | F32x4PMax
+            | F32x4Ceil
+            | F32x4Floor
+            | F32x4Trunc
+            | F32x4Nearest
+            | F64x2Add
+            | F64x2Sub
+            | F64x2Mul
+            | F64x2Div
+            | F64x2Sqrt
+            | F64x2PMin
+            | F64x2PMax
+            | F64x2Ceil
+            | F64x2Floor
+            | F64x2Trunc
+            | F64x2Nearest
+            | F32x4ConvertI32x4S
+            | F64x2ConvertLowI32x4S
+            | F64x2PromoteLowF32x4
+            | F32x4DemoteF64x2Zero
+            | I16x8Shl
+            | I16x8ShrS
+            | I16x8ShrU
+            | I32x4Shl
+            | I32x4ShrS
+            | I32x4ShrU
+            | I64x2Shl
+            | I64x2ShrU
+            | V128Bitselect
+            | I8x16RelaxedLaneselect
+            | I16x8RelaxedLaneselect
+            | I32x4RelaxedLaneselect
+            | I64x2RelaxedLaneselect
+    )
+}
+
+/// `a` = op(`b`, `c`) with a two-operand SSE instruction `$mn d, s`.
+macro_rules! binary {
+    ($g:ident, $i:ident, $mn:ident) => {{
+        let (d, c) = $g.binary_operands($i.a, $i.b, $i.c);
+        asm!($g.asm; $mn Rx(d), Rx(c));
+        $g.vset($i.a, d);
+    }};
+}
+
+/// `a` = op(`c`, `b`): the same with the operands swapped.
+macro_rules! swapped {
+    ($g:ident, $i:ident, $mn:ident) => {{
+        let (d, b) = $g.binary_operands($i.a, $i.c, $i.b);
+        asm!($g.asm; $mn Rx(d), Rx(b));
+        $g.vset($i.a, d);
+    }};
+}
+
+/// `a` = op(`b`) with an SSE instruction `$mn d, s` that reads only `s`.
+macro_rules! unary {
+    ($g:ident, $i:ident, $mn:ident $(, $imm:expr)?) => {{
+        let b = $g.vsrc($i.b, 1);
+        let d = $g.vdst($i.a);
+        asm!($g.asm; $mn Rx(d), Rx(b) $(, $imm)?);
+        $g.vset($i.a, d);
+    }};
+}
+
+/// A load of `$size` bytes into a vector with `$mn d, [address]`.
+macro_rules! load {
+    ($g:ident, $i:ident, $pc:ident, $size:expr, $mn:ident $($w:ident)?) => {{
+        let (x, disp) = $g.address($i, $size, $pc);
+        let d = $g.vdst($i.a);
+        asm!($g.asm; $mn Rx(d), $($w)? [r14 + Rq(x) + disp]);
+        d
+    }};
+}
+
+impl FnGen<'_> {
+    /// The value number of vector `slot`'s value, if `value` is one.
+    pub(super) fn vector_slot(&self, value: u16) -> Option<u16> {
+        let base = self.vector_base?;
+        value.checked_sub(base)
+    }
+
+    /// Where the vector at `slot` is.
+    pub(super) fn vloc(&self, slot: u16) -> L {
+        let base = self.vector_base.expect("a function with vectors");
+        match self.alloc.loc[(base + slot) as usize] {
+            super::Loc::Reg(_, r) => L::X(super::XMM_POOL[r as usize]),
+            super::Loc::Mem => L::M(s(slot)),
+        }
+    }
+
+    /// The vector at `slot` in an xmm register: its own, or `scratch`.
+    pub(super) fn vsrc(&mut self, slot: u16, scratch: u8) -> u8 {
+        match self.vloc(slot) {
+            L::X(x) => x,
+            L::M(d) => {
+                asm!(self.asm; movdqu Rx(scratch), [rbx + d]);
+                scratch
+            }
+            L::G(_) => unreachable!("vectors live in xmm registers or memory"),
+        }
+    }
+
+    /// The register to compute the vector for `slot` in: its own, or `xmm0`.
+    pub(super) fn vdst(&self, slot: u16) -> u8 {
+        match self.vloc(slot) {
+            L::X(x) => x,
+            _ => 0,
+        }
+    }
+
+    /// Puts the vector in `x` into `slot`.
+    pub(super) fn vset(&mut self, slot: u16, x: u8) {
+        match self.vloc(slot) {
+            L::X(d) if d == x => {}
+            L::X(d) => asm!(self.asm; movdqa Rx(d), Rx(x)),
+            L::M(d) => asm!(self.asm; movdqu [rbx + d], Rx(x)),
+            L::G(_) => unreachable!("vectors live in xmm registers or memory"),
+        }
+    }
+
+    /// Puts the vector at `slot` into frame cells `cell` and `cell + 1`.
+    pub(super) fn put_vector_cell(&mut self, cell: u16, slot: u16) {
+        match self.vloc(slot) {
+            L::M(d) if d == s(cell) => {}
+            _ => {
+                let x = self.vsrc(slot, 0);
+                asm!(self.asm; movdqu [rbx + s(cell)], Rx(x));
+            }
+        }
+    }
+
+    /// The registers for `a` = op(`b`, `c`) computed in place: the register
+    /// holding `b` (the destination's own, or `xmm0`) and one holding `c`
+    /// (never the first unless `c` is `b`).
+    pub(super) fn binary_operands(&mut self, a: u16, b: u16, c: u16) -> (u8, u8) {
+        let d = self.vdst(a);
+        let mut rc = self.vsrc(c, 1);
+        if rc == d && b != c {
+            asm!(self.asm; movdqa xmm1, Rx(d));
+            rc = 1;
+        }
+        match self.vloc(b) {
+            L::X(x) if x == d => {}
+            L::X(x) => asm!(self.asm; movdqa Rx(d), Rx(x)),
+            L::M(m) => asm!(self.asm; movdqu Rx(d), [rbx + m]),
+            L::G(_) => unreachable!("vectors live in xmm registers or memory"),
+        }
+        if b == c {
+            rc = d;
+        }
+        (d, rc)
+    }
+
+    /// `xmm1` = all ones.
+    pub(super) fn ones_in_xmm1(&mut self) {
+        asm!(self.asm; pcmpeqd xmm1, xmm1);
+    }
+
+    /// Emits vector instruction `pc`; returns the next pc to emit.
+    pub(super) fn simd(&mut self, pc: usize, i: &Instr) -> usize {
+        use Op::*;
+        match i.op {
+            CopyV128 => {
+                let x = self.vsrc(i.b, 0);
+                self.vset(i.a, x);
+            }
+            SelectV128 => {
+                // xmm0 = c; if cond != 0 then xmm0 = b.
+                let c = self.vsrc(i.c, 0);
+                if c != 0 {
+                    asm!(self.asm; movdqa xmm0, Rx(c));
+                }
+                let skip = self.asm.new_dynamic_label();
+                let cond = self.gpr(i.imm as u16, RAX);
+                asm!(self.asm; test Rd(cond), Rd(cond); jz =>skip);
+                let b = self.vsrc(i.b, 0);
+                if b != 0 {
+                    asm!(self.asm; movdqa xmm0, Rx(b));
+                }
+                asm!(self.asm; =>skip);
+                self.vset(i.a, 0);
+            }
+            V128Const => {
+                let hi = self.code[pc + 1].imm;
+                let d = self.vdst(i.a);
+                if i.imm == 0 && hi == 0 {
+                    asm!(self.asm; pxor Rx(d), Rx(d));
+                } else {
+                    asm!(self.asm
+                        ; mov rax, QWORD i.imm as i64
+                        ; movq Rx(d), rax
+                        ; mov rax, QWORD hi as i64
+                        ; pinsrq Rx(d), rax, 1
+                    );
+                }
+                self.vset(i.a, d);
+                return pc + 2;
+            }
+            GlobalGetV128 => {
+                let g = vmctx::GLOBALS + 8 * i.imm as i32;
+                let d = self.vdst(i.a);
+                asm!(self.asm; mov rax, [r15 + g]; movdqu Rx(d), [rax]);
+                self.vset(i.a, d);
+            }
+            GlobalSetV128 => {
+                let g = vmctx::GLOBALS + 8 * i.imm as i32;
+                let x = self.vsrc(i.b, 0);
+                asm!(self.asm; mov rax, [r15 + g]; movdqu [rax], Rx(x));
+            }
+            V128Load => {
+                let d = load!(self, i, pc, 16, movdqu);
+                self.vset(i.a, d);
+            }
+            V128Load32Zero => {
+                let d = load!(self, i, pc, 4, movd DWORD);
+                self.vset(i.a, d);
+            }
+            V128Load64Zero => {
+                let d = load!(self, i, pc, 8, movq QWORD);
+                self.vset(i.a, d);
+            }
+            V128Load8x8S => {
+                let d = load!(self, i, pc, 8, pmovsxbw QWORD);
+                self.vset(i.a, d);
+            }
+            V128Load8x8U => {
+                let d = load!(self, i, pc, 8, pmovzxbw QWORD);
+                self.vset(i.a, d);
+            }
+            V128Load16x4S => {
+                let d = load!(self, i, pc, 8, pmovsxwd QWORD);
+                self.vset(i.a, d);
+            }
+            V128Load16x4U => {
+                let d = load!(self, i, pc, 8, pmovzxwd QWORD);
+                self.vset(i.a, d);
+            }
+            V128Load32x2S => {
+                let d = load!(self, i, pc, 8, pmovsxdq QWORD);
+                self.vset(i.a, d);
+            }
+            V128Load32x2U => {
+                let d = load!(self, i, pc, 8, pmovzxdq QWORD);
+                self.vset(i.a, d);
+            }
+            V128Load32Splat => {
+                let d = load!(self, i, pc, 4, movd DWORD);
+                asm!(self.asm; pshufd Rx(d), Rx(d), 0);
+                self.vset(i.a, d);
+            }
+            V128Load64Splat => {
+                let d = load!(self, i, pc, 8, movq QWORD);
+                asm!(self.asm; punpcklqdq Rx(d), Rx(d));
+                self.vset(i.a, d);
+            }
+            V128Store => {
+                let (x, disp) = self.address(i, 16, pc);
+                let v = self.vsrc(i.c, 0);
+                asm!(self.asm; movdqu [r14 + Rq(x) + disp], Rx(v));
+            }
+
+            I32x4Splat | I64x2Splat => {
+                let r = self.gpr(i.b, RAX);
+                let d = self.vdst(i.a);
+                if i.op == I32x4Splat {
+                    asm!(self.asm; movd Rx(d), Rd(r); pshufd Rx(d), Rx(d), 0);
+                } else {
+                    asm!(self.asm; movq Rx(d), Rq(r); punpcklqdq Rx(d), Rx(d));
+                }
+                self.vset(i.a, d);
+            }
+            F32x4Splat | F64x2Splat => {
+                let x = self.xmm(i.b, 1);
+                let d = self.vdst(i.a);
+                if i.op == F32x4Splat {
+                    asm!(self.asm; pshufd Rx(d), Rx(x), 0);
+                } else {
+                    asm!(self.asm; pshufd Rx(d), Rx(x), 0x44);
+                }
+                self.vset(i.a, d);
+            }
+            I32x4ExtractLane => {
+                let v = self.vsrc(i.b, 0);
+                let t = self.dst(i.a);
+                asm!(self.asm; pextrd Rd(t), Rx(v), (i.imm & 3) as i8);
+                self.set_gpr(i.a, t);
+            }
+            I64x2ExtractLane => {
+                let v = self.vsrc(i.b, 0);
+                let t = self.dst(i.a);
+                asm!(self.asm; pextrq Rq(t), Rx(v), (i.imm & 1) as i8);
+                self.set_gpr(i.a, t);
+            }
+
+            V128And => binary!(self, i, pand),
+            V128Or => binary!(self, i, por),
+            V128Xor => binary!(self, i, pxor),
+            // a & !b = pandn(b, a)
+            V128AndNot => swapped!(self, i, pandn),
+            V128Not => {
+                let b = self.vsrc(i.b, 0);
+                let d = self.vdst(i.a);
+                self.ones_in_xmm1();
+                if d != b {
+                    asm!(self.asm; movdqa Rx(d), Rx(b));
+                }
+                asm!(self.asm; pxor Rx(d), xmm1);
+                self.vset(i.a, d);
+            }
+            V128AnyTrue => {
+                let v = self.vsrc(i.b, 0);
+                asm!(self.asm; xor eax, eax; ptest Rx(v), Rx(v); setnz al);
+                self.set_gpr(i.a, RAX);
+            }
+            I8x16Bitmask => {
+                let v = self.vsrc(i.b, 0);
+                asm!(self.asm; pmovmskb eax, Rx(v));
+                self.set_gpr(i.a, RAX);
+            }
+            I32x4Bitmask => {
+                let v = self.vsrc(i.b, 0);
+                asm!(self.asm; movmskps eax, Rx(v));
+                self.set_gpr(i.a, RAX);
+            }
+            I64x2Bitmask => {
+                let v = self.vsrc(i.b, 0);
+                asm!(self.asm; movmskpd eax, Rx(v));
+                self.set_gpr(i.a, RAX);
+            }
+
+            I8x16Add => binary!(self, i, paddb),
+            I8x16Sub => binary!(self, i, psubb),
+            I8x16AddSatS => binary!(self, i, paddsb),
+            I8x16AddSatU => binary!(self, i, paddusb),
+            I8x16SubSatS => binary!(self, i, psubsb),
+            I8x16SubSatU => binary!(self, i, psubusb),
+            I8x16MinS => binary!(self, i, pminsb),
+            I8x16MinU => binary!(self, i, pminub),
+            I8x16MaxS => binary!(self, i, pmaxsb),
+            I8x16MaxU => binary!(self, i, pmaxub),
+            I8x16AvgrU => binary!(self, i, pavgb),
+            I8x16Eq => binary!(self, i, pcmpeqb),
+            I8x16GtS => binary!(self, i, pcmpgtb),
+            I8x16Abs => unary!(self, i, pabsb),
+            I16x8Add => binary!(self, i, paddw),
+            I16x8Sub => binary!(self, i, psubw),
+            I16x8Mul => binary!(self, i, pmullw),
+            I16x8AddSatS => binary!(self, i, paddsw),
+            I16x8AddSatU => binary!(self, i, paddusw),
+            I16x8SubSatS => binary!(self, i, psubsw),
+            I16x8SubSatU => binary!(self, i, psubusw),
+            I16x8MinS => binary!(self, i, pminsw),
+            I16x8MinU => binary!(self, i, pminuw),
+            I16x8MaxS => binary!(self, i, pmaxsw),
+            I16x8MaxU => binary!(self, i, pmaxuw),
+            I16x8AvgrU => binary!(self, i, pavgw),
+            I16x8Eq => binary!(self, i, pcmpeqw),
+            I16x8GtS => binary!(self, i, pcmpgtw),
+            I16x8Abs => unary!(self, i, pabsw),
+            I32x4Add => binary!(self, i, paddd),
+            I32x4Sub => binary!(self, i, psubd),
+            I32x4Mul => binary!(self, i, pmulld),
+            I32x4MinS => binary!(self, i, pminsd),
+            I32x4MinU => binary!(self, i, pminud),
+            I32x4MaxS => binary!(self, i, pmaxsd),
+            I32x4MaxU => binary!(self, i, pmaxud),
+            I32x4Eq => binary!(self, i, pcmpeqd),
+            I32x4GtS => binary!(self, i, pcmpgtd),
+            I32x4Abs => unary!(self, i, pabsd),
+            I32x4DotI16x8S => binary!(self, i, pmaddwd),
+            I64x2Add => binary!(self, i, paddq),
+            I64x2Sub => binary!(self, i, psubq),
+            I64x2Eq => binary!(self, i, pcmpeqq),
+            I8x16NarrowI16x8S => binary!(self, i, packsswb),
+            I8x16NarrowI16x8U => binary!(self, i, packuswb),
+            I16x8NarrowI32x4S => binary!(self, i, packssdw),
+            I16x8NarrowI32x4U => binary!(self, i, packusdw),
+            I16x8ExtendLowI8x16S => unary!(self, i, pmovsxbw),
+            I16x8ExtendLowI8x16U => unary!(self, i, pmovzxbw),
+            I32x4ExtendLowI16x8S => unary!(self, i, pmovsxwd),
+            I32x4ExtendLowI16x8U => unary!(self, i, pmovzxwd),
+            I64x2ExtendLowI32x4S => unary!(self, i, pmovsxdq),
+            I64x2ExtendLowI32x4U => unary!(self, i, pmovzxdq),
+
+            F32x4Add => binary!(self, i, addps),
+            F32x4Sub => binary!(self, i, subps),
+            F32x4Mul => binary!(self, i, mulps),
+            F32x4Div => binary!(self, i, divps),
+            F32x4Sqrt => unary!(self, i, sqrtps),
+            // pmin(a, b) = b < a ? b : a = minps(b, a); pmax likewise.
+            F32x4PMin => swapped!(self, i, minps),
+            F32x4PMax => swapped!(self, i, maxps),
+            F32x4Ceil => unary!(self, i, roundps, 0x0a),
+            F32x4Floor => unary!(self, i, roundps, 0x09),
+            F32x4Trunc => unary!(self, i, roundps, 0x0b),
+            F32x4Nearest => unary!(self, i, roundps, 0x08),
+            F64x2Add => binary!(self, i, addpd),
+            F64x2Sub => binary!(self, i, subpd),
+            F64x2Mul => binary!(self, i, mulpd),
+            F64x2Div => binary!(self, i, divpd),
+            F64x2Sqrt => unary!(self, i, sqrtpd),
+            F64x2PMin => swapped!(self, i, minpd),
+            F64x2PMax => swapped!(self, i, maxpd),
+            F64x2Ceil => unary!(self, i, roundpd, 0x0a),
+            F64x2Floor => unary!(self, i, roundpd, 0x09),
+            F64x2Trunc => unary!(self, i, roundpd, 0x0b),
+            F64x2Nearest => unary!(self, i, roundpd, 0x08),
+            F32x4ConvertI32x4S => unary!(self, i, cvtdq2ps),
+            F64x2ConvertLowI32x4S => unary!(self, i, cvtdq2pd),
+            F64x2PromoteLowF32x4 => unary!(self, i, cvtps2pd),
+            F32x4DemoteF64x2Zero => unary!(self, i, cvtpd2ps),
+
+            I16x8Shl | I16x8ShrS | I16x8ShrU | I32x4Shl | I32x4ShrS | I32x4ShrU | I64x2Shl
+            | I64x2ShrU => self.lane_shift(i),
+
+            V128Bitselect
+            | I8x16RelaxedLaneselect
+            | I16x8RelaxedLaneselect
+            | I32x4RelaxedLaneselect
+            | I64x2RelaxedLaneselect => {
+                // a = ((a ^ b) & c) ^ b, with `a` both the first operand
+                // and the destination; computed in xmm0, each operand read
+                // from its register or loaded into xmm1 when needed.
+                let a = self.vsrc(i.a, 0);
+                if a != 0 {
+                    asm!(self.asm; movdqa xmm0, Rx(a));
+                }
+                let b = self.vsrc(i.b, 1);
+                asm!(self.asm; pxor xmm0, Rx(b));
+                let c = self.vsrc(i.c, 1);
+                asm!(self.asm; pand xmm0, Rx(c));
+                let b = self.vsrc(i.b, 1);
+                asm!(self.asm; pxor xmm0, Rx(b));
+                self.vset(i.a, 0);
+            }
+            op if super::simd_int::covers(op) => return self.simd_int(pc, i),
+            op if super::simd_float::covers(op) => return self.simd_float(pc, i),
+            other => unreachable!("{} is not covered", other.name()),
+        }
+        pc + 1
+    }
+
+    /// Lane shifts by a count modulo the lane width: the count goes to the
+    /// low bits of `xmm1`.
+    fn lane_shift(&mut self, i: &Instr) {
+        use Op::*;
+        let bits = match i.op {
+            I16x8Shl | I16x8ShrS | I16x8ShrU => 15,
+            I32x4Shl | I32x4ShrS | I32x4ShrU => 31,
+            _ => 63,
+        };
+        let n = self.gpr(i.c, RCX);
+        asm!(self.asm; mov eax, Rd(n); and eax, bits; movd xmm1, eax);
+        let b = self.vsrc(i.b, 0);
+        let d = self.vdst(i.a);
+        if d != b {
+            asm!(self.asm; movdqa Rx(d), Rx(b));
+        }
+        match i.op {
+            I16x8Shl => asm!(self.asm; psllw Rx(d), xmm1),
+            I16x8ShrS => asm!(self.asm; psraw Rx(d), xmm1),
+            I16x8ShrU => asm!(self.asm; psrlw Rx(d), xmm1),
+            I32x4Shl => asm!(self.asm; pslld Rx(d), xmm1),
+            I32x4ShrS => asm!(self.asm; psrad Rx(d), xmm1),
+            I32x4ShrU => asm!(self.asm; psrld Rx(d), xmm1),
+            I64x2Shl => asm!(self.asm; psllq Rx(d), xmm1),
+            _ => asm!(self.asm; psrlq Rx(d), xmm1),
+        }
+        self.vset(i.a, d);
+    }
+}
