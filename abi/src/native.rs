@@ -115,6 +115,11 @@ pub mod cpu {
     pub const BMI1: u64 = 1 << 2;
     /// `roundss`/`roundsd` (SSE4.1).
     pub const SSE41: u64 = 1 << 3;
+    /// The VEX encodings (three-operand forms) of the 128-bit vector
+    /// instructions, with the OS saving the vector state (AVX).
+    pub const AVX: u64 = 1 << 4;
+    /// AVX2.
+    pub const AVX2: u64 = 1 << 5;
     /// What every x86_64 CPU zwasm supports has: the target of artifacts
     /// compiled for any machine (`zwasm compile --cpu baseline`).
     pub const BASELINE: u64 = SSE41;
@@ -134,15 +139,19 @@ pub mod cpu {
     }
 
     /// The `cpuid` words the features come from: leaf 1 `ecx`, leaf 7 `ebx`,
-    /// leaf 0x8000_0001 `ecx`.
+    /// leaf 0x8000_0001 `ecx`; `os_avx`: whether the OS saves the vector
+    /// registers' upper halves (without it, AVX instructions fault).
     #[cfg(target_arch = "x86_64")]
-    fn from_leaves(l1_ecx: u32, l7_ebx: u32, e1_ecx: u32) -> u64 {
+    fn from_leaves(l1_ecx: u32, l7_ebx: u32, e1_ecx: u32, os_avx: bool) -> u64 {
         let bit = |reg: u32, n: u32| reg >> n & 1 == 1;
+        let avx = os_avx && bit(l1_ecx, 28);
         [
             (POPCNT, bit(l1_ecx, 23)),
             (SSE41, bit(l1_ecx, 19)),
             (BMI1, bit(l7_ebx, 3)),
             (LZCNT, bit(e1_ecx, 5)),
+            (AVX, avx),
+            (AVX2, avx && bit(l7_ebx, 5)),
         ]
         .into_iter()
         .filter(|&(_, yes)| yes)
@@ -199,11 +208,31 @@ pub mod cpu {
             // whole process; the table is written once, before `main`.
             unsafe { (*get(index)).cpuid[reg] }
         };
+        // glibc marks AVX usable only when the OS saves the vector state.
+        // SAFETY: as for `word`.
+        let os_avx = unsafe { (*get(LEAF_1)).active[ECX] } >> 28 & 1 == 1;
         from_leaves(
             word(LEAF_1, ECX),
             word(LEAF_7, EBX),
             word(LEAF_8000_0001, ECX),
+            os_avx,
         )
+    }
+
+    /// Whether the OS saves the SSE and AVX state (`xgetbv`, when `cpuid`
+    /// leaf 1 `ecx` reports OSXSAVE).
+    #[cfg(target_arch = "x86_64")]
+    fn os_saves_avx(l1_ecx: u32) -> bool {
+        if l1_ecx >> 27 & 1 == 0 {
+            return false;
+        }
+        let (lo, _hi): (u32, u32);
+        // SAFETY: `xgetbv` with ecx = 0 is available when OSXSAVE is set
+        // (checked above); it reads XCR0 and has no side effects.
+        unsafe {
+            core::arch::asm!("xgetbv", in("ecx") 0, out("eax") lo, out("edx") _hi, options(nomem, nostack));
+        }
+        lo & 0b110 == 0b110
     }
 
     /// Reads the features with `cpuid` itself, four leaves.
@@ -218,7 +247,8 @@ pub mod cpu {
         unsafe {
             let max = __cpuid(0).eax;
             let l7_ebx = if max >= 7 { __cpuid_count(7, 0).ebx } else { 0 };
-            from_leaves(__cpuid(1).ecx, l7_ebx, __cpuid(0x8000_0001).ecx)
+            let l1_ecx = __cpuid(1).ecx;
+            from_leaves(l1_ecx, l7_ebx, __cpuid(0x8000_0001).ecx, os_saves_avx(l1_ecx))
         }
     }
 
@@ -236,6 +266,8 @@ pub mod cpu {
             (LZCNT, has!("lzcnt")),
             (BMI1, has!("bmi1")),
             (SSE41, has!("sse4.1")),
+            (AVX, has!("avx")),
+            (AVX2, has!("avx2")),
         ]
         .into_iter()
         .filter(|&(_, yes)| yes)
@@ -251,6 +283,8 @@ pub mod cpu {
         (LZCNT, "lzcnt"),
         (BMI1, "bmi1"),
         (SSE41, "sse4.1"),
+        (AVX, "avx"),
+        (AVX2, "avx2"),
     ];
 }
 
@@ -310,7 +344,7 @@ pub const ABI_FINGERPRINT: u64 = {
         TRAP_PENDING as u64 | (NO_TRAP as u64) << 32,
         TRAP_BASE as u64 | GUARDED_RESERVATION << 8 | (LEAF_SLOTS as u64) << 48,
         flags::ALL,
-        cpu::POPCNT | cpu::LZCNT | cpu::BMI1 | cpu::SSE41,
+        cpu::POPCNT | cpu::LZCNT | cpu::BMI1 | cpu::SSE41 | cpu::AVX | cpu::AVX2,
     ];
     // FNV-1a over the words, then over every op name in opcode order.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -9,7 +9,7 @@
 use super::{s, FnGen, L, RAX, RCX};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Instr, Op};
-use zwasm_abi::native::vmctx;
+use zwasm_abi::native::{cpu, vmctx};
 
 macro_rules! asm {
     ($ops:expr; $($t:tt)*) => {
@@ -23,149 +23,162 @@ pub(super) fn covers(op: Op) -> bool {
     super::simd_int::covers(op)
         || super::simd_float::covers(op)
         || matches!(
-        op,
-        CopyV128
-            | SelectV128
-            | V128Const
-            | GlobalGetV128
-            | GlobalSetV128
-            | V128Load
-            | V128Store
-            | V128Load32Zero
-            | V128Load64Zero
-            | V128Load8x8S
-            | V128Load8x8U
-            | V128Load16x4S
-            | V128Load16x4U
-            | V128Load32x2S
-            | V128Load32x2U
-            | V128Load32Splat
-            | V128Load64Splat
-            | I32x4Splat
-            | I64x2Splat
-            | F32x4Splat
-            | F64x2Splat
-            | I32x4ExtractLane
-            | I64x2ExtractLane
-            | V128And
-            | V128Or
-            | V128Xor
-            | V128AndNot
-            | V128Not
-            | V128AnyTrue
-            | I8x16Bitmask
-            | I32x4Bitmask
-            | I64x2Bitmask
-            | I8x16Add
-            | I8x16Sub
-            | I8x16AddSatS
-            | I8x16AddSatU
-            | I8x16SubSatS
-            | I8x16SubSatU
-            | I8x16MinS
-            | I8x16MinU
-            | I8x16MaxS
-            | I8x16MaxU
-            | I8x16AvgrU
-            | I8x16Eq
-            | I8x16GtS
-            | I8x16Abs
-            | I16x8Add
-            | I16x8Sub
-            | I16x8Mul
-            | I16x8AddSatS
-            | I16x8AddSatU
-            | I16x8SubSatS
-            | I16x8SubSatU
-            | I16x8MinS
-            | I16x8MinU
-            | I16x8MaxS
-            | I16x8MaxU
-            | I16x8AvgrU
-            | I16x8Eq
-            | I16x8GtS
-            | I16x8Abs
-            | I32x4Add
-            | I32x4Sub
-            | I32x4Mul
-            | I32x4MinS
-            | I32x4MinU
-            | I32x4MaxS
-            | I32x4MaxU
-            | I32x4Eq
-            | I32x4GtS
-            | I32x4Abs
-            | I32x4DotI16x8S
-            | I64x2Add
-            | I64x2Sub
-            | I64x2Eq
-            | I8x16NarrowI16x8S
-            | I8x16NarrowI16x8U
-            | I16x8NarrowI32x4S
-            | I16x8NarrowI32x4U
-            | I16x8ExtendLowI8x16S
-            | I16x8ExtendLowI8x16U
-            | I32x4ExtendLowI16x8S
-            | I32x4ExtendLowI16x8U
-            | I64x2ExtendLowI32x4S
-            | I64x2ExtendLowI32x4U
-            | F32x4Add
-            | F32x4Sub
-            | F32x4Mul
-            | F32x4Div
-            | F32x4Sqrt
-            | F32x4PMin
-            | F32x4PMax
-            | F32x4Ceil
-            | F32x4Floor
-            | F32x4Trunc
-            | F32x4Nearest
-            | F64x2Add
-            | F64x2Sub
-            | F64x2Mul
-            | F64x2Div
-            | F64x2Sqrt
-            | F64x2PMin
-            | F64x2PMax
-            | F64x2Ceil
-            | F64x2Floor
-            | F64x2Trunc
-            | F64x2Nearest
-            | F32x4ConvertI32x4S
-            | F64x2ConvertLowI32x4S
-            | F64x2PromoteLowF32x4
-            | F32x4DemoteF64x2Zero
-            | I16x8Shl
-            | I16x8ShrS
-            | I16x8ShrU
-            | I32x4Shl
-            | I32x4ShrS
-            | I32x4ShrU
-            | I64x2Shl
-            | I64x2ShrU
-            | V128Bitselect
-            | I8x16RelaxedLaneselect
-            | I16x8RelaxedLaneselect
-            | I32x4RelaxedLaneselect
-            | I64x2RelaxedLaneselect
-    )
+            op,
+            CopyV128
+                | SelectV128
+                | V128Const
+                | GlobalGetV128
+                | GlobalSetV128
+                | V128Load
+                | V128Store
+                | V128Load32Zero
+                | V128Load64Zero
+                | V128Load8x8S
+                | V128Load8x8U
+                | V128Load16x4S
+                | V128Load16x4U
+                | V128Load32x2S
+                | V128Load32x2U
+                | V128Load32Splat
+                | V128Load64Splat
+                | I32x4Splat
+                | I64x2Splat
+                | F32x4Splat
+                | F64x2Splat
+                | I32x4ExtractLane
+                | I64x2ExtractLane
+                | V128And
+                | V128Or
+                | V128Xor
+                | V128AndNot
+                | V128Not
+                | V128AnyTrue
+                | I8x16Bitmask
+                | I32x4Bitmask
+                | I64x2Bitmask
+                | I8x16Add
+                | I8x16Sub
+                | I8x16AddSatS
+                | I8x16AddSatU
+                | I8x16SubSatS
+                | I8x16SubSatU
+                | I8x16MinS
+                | I8x16MinU
+                | I8x16MaxS
+                | I8x16MaxU
+                | I8x16AvgrU
+                | I8x16Eq
+                | I8x16GtS
+                | I8x16Abs
+                | I16x8Add
+                | I16x8Sub
+                | I16x8Mul
+                | I16x8AddSatS
+                | I16x8AddSatU
+                | I16x8SubSatS
+                | I16x8SubSatU
+                | I16x8MinS
+                | I16x8MinU
+                | I16x8MaxS
+                | I16x8MaxU
+                | I16x8AvgrU
+                | I16x8Eq
+                | I16x8GtS
+                | I16x8Abs
+                | I32x4Add
+                | I32x4Sub
+                | I32x4Mul
+                | I32x4MinS
+                | I32x4MinU
+                | I32x4MaxS
+                | I32x4MaxU
+                | I32x4Eq
+                | I32x4GtS
+                | I32x4Abs
+                | I32x4DotI16x8S
+                | I64x2Add
+                | I64x2Sub
+                | I64x2Eq
+                | I8x16NarrowI16x8S
+                | I8x16NarrowI16x8U
+                | I16x8NarrowI32x4S
+                | I16x8NarrowI32x4U
+                | I16x8ExtendLowI8x16S
+                | I16x8ExtendLowI8x16U
+                | I32x4ExtendLowI16x8S
+                | I32x4ExtendLowI16x8U
+                | I64x2ExtendLowI32x4S
+                | I64x2ExtendLowI32x4U
+                | F32x4Add
+                | F32x4Sub
+                | F32x4Mul
+                | F32x4Div
+                | F32x4Sqrt
+                | F32x4PMin
+                | F32x4PMax
+                | F32x4Ceil
+                | F32x4Floor
+                | F32x4Trunc
+                | F32x4Nearest
+                | F64x2Add
+                | F64x2Sub
+                | F64x2Mul
+                | F64x2Div
+                | F64x2Sqrt
+                | F64x2PMin
+                | F64x2PMax
+                | F64x2Ceil
+                | F64x2Floor
+                | F64x2Trunc
+                | F64x2Nearest
+                | F32x4ConvertI32x4S
+                | F64x2ConvertLowI32x4S
+                | F64x2PromoteLowF32x4
+                | F32x4DemoteF64x2Zero
+                | I16x8Shl
+                | I16x8ShrS
+                | I16x8ShrU
+                | I32x4Shl
+                | I32x4ShrS
+                | I32x4ShrU
+                | I64x2Shl
+                | I64x2ShrU
+                | V128Bitselect
+                | I8x16RelaxedLaneselect
+                | I16x8RelaxedLaneselect
+                | I32x4RelaxedLaneselect
+                | I64x2RelaxedLaneselect
+        )
 }
 
-/// `a` = op(`b`, `c`) with a two-operand SSE instruction `$mn d, s`.
+/// `a` = op(`b`, `c`) with a two-operand SSE instruction `$mn d, s`, or,
+/// with AVX, its three-operand VEX form `$vmn d, b, c` (no copy of `b`).
 macro_rules! binary {
-    ($g:ident, $i:ident, $mn:ident) => {{
-        let (d, c) = $g.binary_operands($i.a, $i.b, $i.c);
-        asm!($g.asm; $mn Rx(d), Rx(c));
-        $g.vset($i.a, d);
+    ($g:ident, $i:ident, $mn:ident, $vmn:ident) => {{
+        if $g.avx() {
+            let (d, b, c) = $g.vex_operands($i.a, $i.b, $i.c);
+            asm!($g.asm; $vmn Rx(d), Rx(b), Rx(c));
+            $g.vset($i.a, d);
+        } else {
+            let (d, c) = $g.binary_operands($i.a, $i.b, $i.c);
+            asm!($g.asm; $mn Rx(d), Rx(c));
+            $g.vset($i.a, d);
+        }
     }};
 }
 
 /// `a` = op(`c`, `b`): the same with the operands swapped.
 macro_rules! swapped {
-    ($g:ident, $i:ident, $mn:ident) => {{
-        let (d, b) = $g.binary_operands($i.a, $i.c, $i.b);
-        asm!($g.asm; $mn Rx(d), Rx(b));
-        $g.vset($i.a, d);
+    ($g:ident, $i:ident, $mn:ident, $vmn:ident) => {{
+        if $g.avx() {
+            let (d, c, b) = $g.vex_operands($i.a, $i.c, $i.b);
+            asm!($g.asm; $vmn Rx(d), Rx(c), Rx(b));
+            $g.vset($i.a, d);
+        } else {
+            let (d, b) = $g.binary_operands($i.a, $i.c, $i.b);
+            asm!($g.asm; $mn Rx(d), Rx(b));
+            $g.vset($i.a, d);
+        }
     }};
 }
 
@@ -266,6 +279,25 @@ impl FnGen<'_> {
             rc = d;
         }
         (d, rc)
+    }
+
+    /// Whether the code may use AVX's VEX encodings (`--cpu native` on a
+    /// machine with AVX); using them records the feature in the artifact.
+    pub(super) fn avx(&mut self) -> bool {
+        let yes = self.features & cpu::AVX != 0;
+        if yes {
+            self.used |= cpu::AVX;
+        }
+        yes
+    }
+
+    /// The registers for `a` = op(`b`, `c`) in a VEX form: the destination
+    /// (`a`'s own register or `xmm0`), and registers holding `b` (its own or
+    /// `xmm0`) and `c` (its own or `xmm1`).
+    fn vex_operands(&mut self, a: u16, b: u16, c: u16) -> (u8, u8, u8) {
+        let rb = self.vsrc(b, 0);
+        let rc = self.vsrc(c, 1);
+        (self.vdst(a), rb, rc)
     }
 
     /// `xmm1` = all ones.
@@ -409,11 +441,11 @@ impl FnGen<'_> {
                 self.set_gpr(i.a, t);
             }
 
-            V128And => binary!(self, i, pand),
-            V128Or => binary!(self, i, por),
-            V128Xor => binary!(self, i, pxor),
+            V128And => binary!(self, i, pand, vpand),
+            V128Or => binary!(self, i, por, vpor),
+            V128Xor => binary!(self, i, pxor, vpxor),
             // a & !b = pandn(b, a)
-            V128AndNot => swapped!(self, i, pandn),
+            V128AndNot => swapped!(self, i, pandn, vpandn),
             V128Not => {
                 let b = self.vsrc(i.b, 0);
                 let d = self.vdst(i.a);
@@ -445,53 +477,53 @@ impl FnGen<'_> {
                 self.set_gpr(i.a, RAX);
             }
 
-            I8x16Add => binary!(self, i, paddb),
-            I8x16Sub => binary!(self, i, psubb),
-            I8x16AddSatS => binary!(self, i, paddsb),
-            I8x16AddSatU => binary!(self, i, paddusb),
-            I8x16SubSatS => binary!(self, i, psubsb),
-            I8x16SubSatU => binary!(self, i, psubusb),
-            I8x16MinS => binary!(self, i, pminsb),
-            I8x16MinU => binary!(self, i, pminub),
-            I8x16MaxS => binary!(self, i, pmaxsb),
-            I8x16MaxU => binary!(self, i, pmaxub),
-            I8x16AvgrU => binary!(self, i, pavgb),
-            I8x16Eq => binary!(self, i, pcmpeqb),
-            I8x16GtS => binary!(self, i, pcmpgtb),
+            I8x16Add => binary!(self, i, paddb, vpaddb),
+            I8x16Sub => binary!(self, i, psubb, vpsubb),
+            I8x16AddSatS => binary!(self, i, paddsb, vpaddsb),
+            I8x16AddSatU => binary!(self, i, paddusb, vpaddusb),
+            I8x16SubSatS => binary!(self, i, psubsb, vpsubsb),
+            I8x16SubSatU => binary!(self, i, psubusb, vpsubusb),
+            I8x16MinS => binary!(self, i, pminsb, vpminsb),
+            I8x16MinU => binary!(self, i, pminub, vpminub),
+            I8x16MaxS => binary!(self, i, pmaxsb, vpmaxsb),
+            I8x16MaxU => binary!(self, i, pmaxub, vpmaxub),
+            I8x16AvgrU => binary!(self, i, pavgb, vpavgb),
+            I8x16Eq => binary!(self, i, pcmpeqb, vpcmpeqb),
+            I8x16GtS => binary!(self, i, pcmpgtb, vpcmpgtb),
             I8x16Abs => unary!(self, i, pabsb),
-            I16x8Add => binary!(self, i, paddw),
-            I16x8Sub => binary!(self, i, psubw),
-            I16x8Mul => binary!(self, i, pmullw),
-            I16x8AddSatS => binary!(self, i, paddsw),
-            I16x8AddSatU => binary!(self, i, paddusw),
-            I16x8SubSatS => binary!(self, i, psubsw),
-            I16x8SubSatU => binary!(self, i, psubusw),
-            I16x8MinS => binary!(self, i, pminsw),
-            I16x8MinU => binary!(self, i, pminuw),
-            I16x8MaxS => binary!(self, i, pmaxsw),
-            I16x8MaxU => binary!(self, i, pmaxuw),
-            I16x8AvgrU => binary!(self, i, pavgw),
-            I16x8Eq => binary!(self, i, pcmpeqw),
-            I16x8GtS => binary!(self, i, pcmpgtw),
+            I16x8Add => binary!(self, i, paddw, vpaddw),
+            I16x8Sub => binary!(self, i, psubw, vpsubw),
+            I16x8Mul => binary!(self, i, pmullw, vpmullw),
+            I16x8AddSatS => binary!(self, i, paddsw, vpaddsw),
+            I16x8AddSatU => binary!(self, i, paddusw, vpaddusw),
+            I16x8SubSatS => binary!(self, i, psubsw, vpsubsw),
+            I16x8SubSatU => binary!(self, i, psubusw, vpsubusw),
+            I16x8MinS => binary!(self, i, pminsw, vpminsw),
+            I16x8MinU => binary!(self, i, pminuw, vpminuw),
+            I16x8MaxS => binary!(self, i, pmaxsw, vpmaxsw),
+            I16x8MaxU => binary!(self, i, pmaxuw, vpmaxuw),
+            I16x8AvgrU => binary!(self, i, pavgw, vpavgw),
+            I16x8Eq => binary!(self, i, pcmpeqw, vpcmpeqw),
+            I16x8GtS => binary!(self, i, pcmpgtw, vpcmpgtw),
             I16x8Abs => unary!(self, i, pabsw),
-            I32x4Add => binary!(self, i, paddd),
-            I32x4Sub => binary!(self, i, psubd),
-            I32x4Mul => binary!(self, i, pmulld),
-            I32x4MinS => binary!(self, i, pminsd),
-            I32x4MinU => binary!(self, i, pminud),
-            I32x4MaxS => binary!(self, i, pmaxsd),
-            I32x4MaxU => binary!(self, i, pmaxud),
-            I32x4Eq => binary!(self, i, pcmpeqd),
-            I32x4GtS => binary!(self, i, pcmpgtd),
+            I32x4Add => binary!(self, i, paddd, vpaddd),
+            I32x4Sub => binary!(self, i, psubd, vpsubd),
+            I32x4Mul => binary!(self, i, pmulld, vpmulld),
+            I32x4MinS => binary!(self, i, pminsd, vpminsd),
+            I32x4MinU => binary!(self, i, pminud, vpminud),
+            I32x4MaxS => binary!(self, i, pmaxsd, vpmaxsd),
+            I32x4MaxU => binary!(self, i, pmaxud, vpmaxud),
+            I32x4Eq => binary!(self, i, pcmpeqd, vpcmpeqd),
+            I32x4GtS => binary!(self, i, pcmpgtd, vpcmpgtd),
             I32x4Abs => unary!(self, i, pabsd),
-            I32x4DotI16x8S => binary!(self, i, pmaddwd),
-            I64x2Add => binary!(self, i, paddq),
-            I64x2Sub => binary!(self, i, psubq),
-            I64x2Eq => binary!(self, i, pcmpeqq),
-            I8x16NarrowI16x8S => binary!(self, i, packsswb),
-            I8x16NarrowI16x8U => binary!(self, i, packuswb),
-            I16x8NarrowI32x4S => binary!(self, i, packssdw),
-            I16x8NarrowI32x4U => binary!(self, i, packusdw),
+            I32x4DotI16x8S => binary!(self, i, pmaddwd, vpmaddwd),
+            I64x2Add => binary!(self, i, paddq, vpaddq),
+            I64x2Sub => binary!(self, i, psubq, vpsubq),
+            I64x2Eq => binary!(self, i, pcmpeqq, vpcmpeqq),
+            I8x16NarrowI16x8S => binary!(self, i, packsswb, vpacksswb),
+            I8x16NarrowI16x8U => binary!(self, i, packuswb, vpackuswb),
+            I16x8NarrowI32x4S => binary!(self, i, packssdw, vpackssdw),
+            I16x8NarrowI32x4U => binary!(self, i, packusdw, vpackusdw),
             I16x8ExtendLowI8x16S => unary!(self, i, pmovsxbw),
             I16x8ExtendLowI8x16U => unary!(self, i, pmovzxbw),
             I32x4ExtendLowI16x8S => unary!(self, i, pmovsxwd),
@@ -499,25 +531,25 @@ impl FnGen<'_> {
             I64x2ExtendLowI32x4S => unary!(self, i, pmovsxdq),
             I64x2ExtendLowI32x4U => unary!(self, i, pmovzxdq),
 
-            F32x4Add => binary!(self, i, addps),
-            F32x4Sub => binary!(self, i, subps),
-            F32x4Mul => binary!(self, i, mulps),
-            F32x4Div => binary!(self, i, divps),
+            F32x4Add => binary!(self, i, addps, vaddps),
+            F32x4Sub => binary!(self, i, subps, vsubps),
+            F32x4Mul => binary!(self, i, mulps, vmulps),
+            F32x4Div => binary!(self, i, divps, vdivps),
             F32x4Sqrt => unary!(self, i, sqrtps),
             // pmin(a, b) = b < a ? b : a = minps(b, a); pmax likewise.
-            F32x4PMin => swapped!(self, i, minps),
-            F32x4PMax => swapped!(self, i, maxps),
+            F32x4PMin => swapped!(self, i, minps, vminps),
+            F32x4PMax => swapped!(self, i, maxps, vmaxps),
             F32x4Ceil => unary!(self, i, roundps, 0x0a),
             F32x4Floor => unary!(self, i, roundps, 0x09),
             F32x4Trunc => unary!(self, i, roundps, 0x0b),
             F32x4Nearest => unary!(self, i, roundps, 0x08),
-            F64x2Add => binary!(self, i, addpd),
-            F64x2Sub => binary!(self, i, subpd),
-            F64x2Mul => binary!(self, i, mulpd),
-            F64x2Div => binary!(self, i, divpd),
+            F64x2Add => binary!(self, i, addpd, vaddpd),
+            F64x2Sub => binary!(self, i, subpd, vsubpd),
+            F64x2Mul => binary!(self, i, mulpd, vmulpd),
+            F64x2Div => binary!(self, i, divpd, vdivpd),
             F64x2Sqrt => unary!(self, i, sqrtpd),
-            F64x2PMin => swapped!(self, i, minpd),
-            F64x2PMax => swapped!(self, i, maxpd),
+            F64x2PMin => swapped!(self, i, minpd, vminpd),
+            F64x2PMax => swapped!(self, i, maxpd, vmaxpd),
             F64x2Ceil => unary!(self, i, roundpd, 0x0a),
             F64x2Floor => unary!(self, i, roundpd, 0x09),
             F64x2Trunc => unary!(self, i, roundpd, 0x0b),
