@@ -248,7 +248,12 @@ pub mod cpu {
             let max = __cpuid(0).eax;
             let l7_ebx = if max >= 7 { __cpuid_count(7, 0).ebx } else { 0 };
             let l1_ecx = __cpuid(1).ecx;
-            from_leaves(l1_ecx, l7_ebx, __cpuid(0x8000_0001).ecx, os_saves_avx(l1_ecx))
+            from_leaves(
+                l1_ecx,
+                l7_ebx,
+                __cpuid(0x8000_0001).ecx,
+                os_saves_avx(l1_ecx),
+            )
         }
     }
 
