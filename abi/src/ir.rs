@@ -1038,7 +1038,25 @@ macro_rules! define_ops {
 
             /// The op's text name, as `zwasm inspect --ir` prints it.
             pub fn name(self) -> &'static str {
-                Self::NAMES[self as usize]
+                // Every name in one string, cut at offsets computed at
+                // compile time: a table of `&str` would cost the loader a
+                // relocation (24 bytes, applied at every start-up) and 16
+                // bytes per op.
+                const TEXT: &str = concat!($($text,)*);
+                const ENDS: [u16; Op::ALL.len()] = {
+                    let mut ends = [0u16; Op::ALL.len()];
+                    let mut end = 0;
+                    let mut k = 0;
+                    while k < Op::ALL.len() {
+                        end += Op::NAMES[k].len();
+                        ends[k] = end as u16;
+                        k += 1;
+                    }
+                    ends
+                };
+                let k = self as usize;
+                let start = if k == 0 { 0 } else { ENDS[k - 1] as usize };
+                &TEXT[start..ENDS[k] as usize]
             }
 
             /// The op's operand format.
@@ -1240,6 +1258,7 @@ mod tests {
     fn opcodes_decode() {
         for (i, op) in Op::ALL.iter().enumerate() {
             assert_eq!(Op::from_u16(i as u16), Some(*op));
+            assert_eq!(op.name(), Op::NAMES[i]);
         }
         assert_eq!(Op::from_u16(Op::COUNT), None);
     }
