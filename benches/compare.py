@@ -46,6 +46,17 @@ GOAL_STARTUP_MS = 1.0
 GOAL_LOADER_BYTES = 600 * 1000
 GOAL_CLI_BYTES = 3 * 1000 * 1000
 GOAL_FIB_RSS_BYTES = 4 * 1000 * 1000
+# The SIMD section: native SIMD at or below wasmtime's time (geomean of the
+# programs wasmtime runs for at least SIMD_MIN_SECONDS: shorter runs measure
+# process start-up rather than code).
+GOAL_SIMD_RATIO = 1.0
+SIMD_MIN_SECONDS = 0.050
+# Real programs with a scalar and a vector build of the same kernel, and the
+# iteration counts tests/simd-programs/README.md gives for benchmarking (its
+# expected/<name>.stdout is the output at the program's default count).
+SIMD_PROGRAMS_DIR = REPO / "tests" / "simd-programs"
+SIMD_PROGRAM_COUNTS = {"imgfilter": "1000", "mandel": "128", "matmul": "5000"}
+SIMD_BUILDS = ("scalar", "simd")
 
 
 # ---------------------------------------------------------------------------
@@ -312,13 +323,13 @@ def guest_flags(dirs: list[str], env: dict[str, str], invoke: str | None) -> lis
     return flags
 
 
-def build_zwasm(engine: str) -> Zwasm:
+def build_zwasm(engine: str, with_loader: bool = True) -> Zwasm:
     # The `dist` profile is what ships (see Cargo.toml): measure that.
-    log("building zwasm and the loader-only example run_zwo (profile dist) ...")
-    for cmd in (
-        ["cargo", "build", "--profile", "dist", "-p", "zwasm"],
-        ["cargo", "build", "--profile", "dist", "-p", "zwasm-loader", "--example", "run_zwo"],
-    ):
+    log(f"building zwasm{' and the loader-only example run_zwo' if with_loader else ''} (profile dist) ...")
+    commands = [["cargo", "build", "--profile", "dist", "-p", "zwasm"]]
+    if with_loader:
+        commands.append(["cargo", "build", "--profile", "dist", "-p", "zwasm-loader", "--example", "run_zwo"])
+    for cmd in commands:
         subprocess.run(cmd, cwd=REPO, check=True)
     # Measured from copies, as installed: a file the linker has just written
     # starts about 0.07 ms slower per process than a copy of it (how the page
@@ -329,7 +340,8 @@ def build_zwasm(engine: str) -> Zwasm:
     bin_dir.mkdir(parents=True)
     cli, loader = bin_dir / "zwasm", bin_dir / "run_zwo"
     shutil.copy2(release / "zwasm", cli)
-    shutil.copy2(release / "examples" / "run_zwo", loader)
+    if with_loader:
+        shutil.copy2(release / "examples" / "run_zwo", loader)
 
     def has_flag(subcommand: str, flag: str) -> bool:
         help_text = subprocess.run([str(cli), subcommand, "--help"], capture_output=True, text=True).stdout
@@ -433,6 +445,7 @@ class Program:
     stdin: bytes | None
     expect: Expect
     toolchain: str
+    needs: list[str] = field(default_factory=list)  # the proposals it uses beyond MVP
 
 
 def load_corpus(corpus: Path) -> list[Program]:
@@ -458,6 +471,7 @@ def load_corpus(corpus: Path) -> list[Program]:
                     argv0=path.name,
                 ),
                 toolchain=p.get("toolchain", ""),
+                needs=p.get("needs", []),
             )
         )
     return programs
@@ -494,7 +508,9 @@ def compile_artifact(b: Bench, argv: list[str], out: Path) -> str | None:
     return "timeout" if run.status is None else first_line(run.stderr)
 
 
-def bench_program(b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None) -> ProgramResult:
+def bench_program(
+    b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None, precompiled_only: bool = False
+) -> ProgramResult:
     r = ProgramResult(p)
     zwo = b.work / f"{p.name}.zwo"
     error = compile_artifact(b, zwasm.compile_argv(p.path, zwo), zwo)
@@ -506,9 +522,10 @@ def bench_program(b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None)
         r.runs["zwasm_zwo"] = b.measure(
             zwasm.run_argv(zwo, p.dirs, p.env, p.invoke, p.args), p.expect, zwo, p.stdin
         )
-        r.runs["zwasm_wasm"] = b.measure(
-            zwasm.run_argv(p.path, p.dirs, p.env, p.invoke, p.args, no_cache=True), p.expect, p.path, p.stdin
-        )
+        if not precompiled_only:
+            r.runs["zwasm_wasm"] = b.measure(
+                zwasm.run_argv(p.path, p.dirs, p.env, p.invoke, p.args, no_cache=True), p.expect, p.path, p.stdin
+            )
     if wasmtime:
         cwasm = b.work / f"{p.name}.cwasm"
         error = compile_artifact(b, wasmtime.compile_argv(p.path, cwasm), cwasm)
@@ -522,12 +539,13 @@ def bench_program(b: Bench, p: Program, zwasm: Zwasm, wasmtime: Wasmtime | None)
                 cwasm,
                 p.stdin,
             )
-        r.runs["wasmtime_wasm"] = b.measure(
-            wasmtime.run_argv(p.path, p.dirs, p.env, p.invoke, p.args, precompiled=False),
-            p.expect,
-            p.path,
-            p.stdin,
-        )
+        if not precompiled_only:
+            r.runs["wasmtime_wasm"] = b.measure(
+                wasmtime.run_argv(p.path, p.dirs, p.env, p.invoke, p.args, precompiled=False),
+                p.expect,
+                p.path,
+                p.stdin,
+            )
     return r
 
 
@@ -653,6 +671,213 @@ def bench_startup(
 
 
 # ---------------------------------------------------------------------------
+# SIMD
+
+
+@dataclass
+class Coverage:
+    """How many of a .zwo's defined functions have native code: `zwasm
+    inspect` gives a function that stayed IR (it runs on the interpreter,
+    for an op the backend does not cover yet) no native bytes."""
+
+    native: int
+    total: int
+    ir_names: list[str]
+
+    def text(self) -> str:
+        if self.native == self.total:
+            return f"all {self.total} native" if self.total > 1 else "native"
+        names = ", ".join(f"`{n}`" for n in self.ir_names[:3])
+        if len(self.ir_names) > 3:
+            names += f" and {len(self.ir_names) - 3} more"
+        return f"{self.native} of {self.total} native; IR: {names}"
+
+
+def short_name(name: str | None, index: int) -> str:
+    """A function's name for the table: a legacy-mangled Rust name
+    (`_ZN6matmul4main17h…E`) as `matmul::main`."""
+    if not name:
+        return f"func {index}"
+    mangled = re.fullmatch(r"_ZN(.+)E", name)
+    if mangled:
+        parts, rest = [], mangled.group(1)
+        while digits := re.match(r"\d+", rest):
+            end = digits.end() + int(digits.group())
+            parts.append(rest[digits.end() : end])
+            rest = rest[end:]
+        if parts and re.fullmatch(r"h[0-9a-f]{16}", parts[-1]):
+            parts.pop()
+        if parts and not rest:
+            name = "::".join(parts)
+    return name.replace("|", "/").replace("`", "'")
+
+
+def native_coverage(zwasm: Zwasm, zwo: Path) -> Coverage | None:
+    """From `zwasm inspect --json`; None when that fails."""
+    if not zwo.exists():
+        return None
+    proc = subprocess.run([str(zwasm.cli), "inspect", "--json", str(zwo)], capture_output=True, text=True)
+    try:
+        defined = json.loads(proc.stdout)["functions"]["defined"]
+        ir = [short_name(f.get("name"), f["index"]) for f in defined if not f["native_bytes"]]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return Coverage(len(defined) - len(ir), len(defined), ir)
+
+
+@dataclass
+class SimdRun:
+    """One SIMD program (or one build of one), precompiled on both runtimes."""
+
+    name: str
+    args: list[str]
+    zwasm: Measure
+    wasmtime: Measure | None
+    coverage: Coverage | None  # of the .zwo
+
+    @property
+    def ratio(self) -> float | None:
+        return ratio(self.zwasm, self.wasmtime)
+
+    @property
+    def long_enough(self) -> bool:
+        """Whether wasmtime runs it long enough for the time to be the code's."""
+        return bool(self.wasmtime and self.wasmtime.ok and self.wasmtime.median >= SIMD_MIN_SECONDS)
+
+
+@dataclass
+class SimdPair:
+    """A program of tests/simd-programs: its scalar and its vector build."""
+
+    name: str
+    count: str
+    scalar: SimdRun
+    simd: SimdRun
+    reference: str  # where the expected output at the benchmark count came from
+
+
+@dataclass
+class SimdResults:
+    rows: list[SimdRun]  # the vector builds of the pairs, then the corpus's SIMD programs
+    pairs: list[SimdPair]
+
+    def goal(self) -> tuple[float | None, list[SimdRun], list[SimdRun]]:
+        """The geomean of zwasm/wasmtime over the programs wasmtime runs for
+        at least SIMD_MIN_SECONDS, those programs, and which of them have no
+        ratio (failed or refused on a runtime)."""
+        counted = [r for r in self.rows if r.long_enough]
+        return (
+            geomean([r.ratio for r in counted if r.ratio]),
+            counted,
+            [r for r in counted if r.ratio is None],
+        )
+
+
+def bench_simd_pair(b: Bench, name: str, zwasm: Zwasm, wasmtime: Wasmtime | None) -> SimdPair:
+    """Both builds of one program, precompiled, on both runtimes, at the
+    benchmark count. Every artifact first runs once at the program's default
+    count, where its stdout must be `expected/<name>.stdout`; at the benchmark
+    count, every run must print exactly what the first correct artifact
+    printed (scalar build on wasmtime, when there is one): both builds and
+    both runtimes compute the same bytes."""
+    count = SIMD_PROGRAM_COUNTS[name]
+    default = Expect(stdout=(SIMD_PROGRAMS_DIR / "expected" / f"{name}.stdout").read_bytes())
+    tools = ["wasmtime", "zwasm"] if wasmtime else ["zwasm"]
+
+    def run_argv(tool: str, file: Path, args: list[str]) -> list[str]:
+        if tool == "zwasm":
+            return zwasm.run_argv(file, [], {}, None, args)
+        return wasmtime.run_argv(file, [], {}, None, args, precompiled=True)
+
+    files: dict[tuple[str, str], Path] = {}
+    done: dict[tuple[str, str], Measure] = {}  # failures before the timed runs
+    for build in SIMD_BUILDS:
+        wasm = SIMD_PROGRAMS_DIR / f"{name}_{build}.wasm"
+        for tool in tools:
+            key = (build, tool)
+            if tool == "zwasm":
+                out = b.work / f"{name}_{build}.zwo"
+                error = compile_artifact(b, zwasm.compile_argv(wasm, out), out)
+                if error:
+                    done[key] = Measure(error=error, unsupported=True)
+                    continue
+            else:
+                out = b.work / f"{name}_{build}.cwasm"
+                error = compile_artifact(b, wasmtime.compile_argv(wasm, out), out)
+                if error:
+                    done[key] = Measure(error=f"wasmtime compile: {error}")
+                    continue
+            error = default.check(b.run_once(run_argv(tool, out, [])), out, b.timeout)
+            if error:
+                done[key] = Measure(error=f"at the default count: {error}")
+                continue
+            files[key] = out
+
+    expect, reference = None, "none: no artifact ran correctly"
+    for key in [(build, tool) for build in SIMD_BUILDS for tool in tools]:
+        if key in files and expect is None:
+            run = b.run_once(run_argv(key[1], files[key], [count]))
+            error = Expect().check(run, files[key], b.timeout)
+            if error:
+                done[key] = Measure(error=error)
+            else:
+                expect = Expect(stdout=run.stdout)
+                reference = f"{key[0]} build on {key[1]}"
+    for key, file in files.items():
+        if key not in done:
+            done[key] = b.measure(run_argv(key[1], file, [count]), expect, file)
+            log(f"    {key[0]:6} {key[1]:8} {cell(done[key], b.reps)}")
+
+    def build_run(build: str) -> SimdRun:
+        return SimdRun(
+            name=f"{name}_{build}",
+            args=[count],
+            zwasm=done[build, "zwasm"],
+            wasmtime=done.get((build, "wasmtime")),
+            coverage=native_coverage(zwasm, b.work / f"{name}_{build}.zwo"),
+        )
+
+    return SimdPair(name, count, build_run("scalar"), build_run("simd"), reference)
+
+
+def bench_simd(
+    b: Bench,
+    corpus_simd: list[Program],
+    measured: dict[str, ProgramResult],
+    name_filter: str,
+    zwasm: Zwasm,
+    wasmtime: Wasmtime | None,
+) -> SimdResults:
+    """The SIMD section: the pairs of tests/simd-programs, then the corpus's
+    SIMD programs; those the execution section has measured already (from
+    `measured`, with their .zwo still in the work folder) are not run again."""
+    pairs = []
+    for name in SIMD_PROGRAM_COUNTS:
+        if any(re.search(name_filter, f"{name}_{build}") for build in SIMD_BUILDS):
+            log(f"simd: {name} {SIMD_PROGRAM_COUNTS[name]}")
+            pairs.append(bench_simd_pair(b, name, zwasm, wasmtime))
+    rows = [pair.simd for pair in pairs]
+    for p in corpus_simd:
+        r = measured.get(p.name)
+        if r is None:
+            log(f"simd: {p.name}")
+            r = bench_program(b, p, zwasm, wasmtime, precompiled_only=True)
+            for mode, m in r.runs.items():
+                if mode in ("zwasm_zwo", "wasmtime_cwasm"):
+                    log(f"    {mode:15} {cell(m, b.reps)}")
+        rows.append(
+            SimdRun(
+                name=p.name,
+                args=p.args,
+                zwasm=r.runs["zwasm_zwo"],
+                wasmtime=r.runs.get("wasmtime_cwasm"),
+                coverage=native_coverage(zwasm, b.work / f"{p.name}.zwo"),
+            )
+        )
+    return SimdResults(rows, pairs)
+
+
+# ---------------------------------------------------------------------------
 # The report
 
 
@@ -717,17 +942,23 @@ class Report:
     results: list[ProgramResult]
     compiles: list[CompileResult]
     startup: list[Startup]
+    simd: SimdResults | None = None
+    only: str | None = None  # the one section measured (`--only`), or None for all
 
     def render(self) -> str:
-        sections = [
-            self.header(),
-            self.execution(),
-            self.compile_throughput(),
-            self.startup_times(),
-            self.binary_sizes(),
-            self.artifacts_and_memory(),
-            self.goals(),
-        ]
+        if self.only == "simd":
+            sections = [self.header(), self.simd_section(), self.goals()]
+        else:
+            sections = [
+                self.header(),
+                self.execution(),
+                *([self.simd_section()] if self.simd else []),
+                self.compile_throughput(),
+                self.startup_times(),
+                self.binary_sizes(),
+                self.artifacts_and_memory(),
+                self.goals(),
+            ]
         return "\n\n".join("\n".join(s) for s in sections) + "\n"
 
     def header(self) -> list[str]:
@@ -800,6 +1031,82 @@ class Report:
             f"Unsupported by zwasm (refused at compile time): {len(unsupported)} "
             f"({', '.join(unsupported) or 'none'}). Failed: {len(failed)} ({', '.join(failed) or 'none'}).",
         ]
+        return lines
+
+    def simd_section(self) -> list[str]:
+        simd, reps = self.simd, self.args.reps
+        floor_ms = f"{SIMD_MIN_SECONDS * 1000:g} ms"
+        counts = ", ".join(f"`{p.name} {p.count}`" for p in simd.pairs) or "none"
+        lines = [
+            "## SIMD",
+            "",
+            "Programs using 128-bit SIMD, precompiled: `zwasm run x.zwo` (from `zwasm compile --cpu native`) vs "
+            "`wasmtime run --allow-precompiled x.cwasm` (from `wasmtime compile`), timed as in *Execution*. "
+            "The real programs of `tests/simd-programs` run with their benchmark counts "
+            f"({counts}); each artifact first runs once at the program's default count, where its stdout must be "
+            "`tests/simd-programs/expected/<name>.stdout`, and at the benchmark count every run, of either build "
+            "on either runtime, must print the same bytes (the reference: the first artifact that ran correctly, "
+            "the scalar build on wasmtime when it did). The corpus's `bench/simd` programs (one SIMD op in a loop) "
+            "are checked against the manifest. A wrong output or exit status is a **FAIL**, never a time.",
+            "",
+            "### Native SIMD vs wasmtime",
+            "",
+            f"Ratios are zwasm/wasmtime: below 1.0 zwasm is faster. The geomean counts the programs wasmtime runs "
+            f"for at least {floor_ms} (*counted*); a shorter run measures process start-up more than code. "
+            "*zwasm native code* counts the .zwo's defined functions with native code (`zwasm inspect`); a "
+            "function listed as IR uses an op the native backend does not cover yet and runs on the interpreter.",
+            "",
+            "| program | argument | zwasm .zwo | wasmtime .cwasm | ratio | counted | zwasm native code |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in simd.rows:
+            lines.append(
+                f"| {r.name} | {' '.join(r.args) or '—'} | {cell(r.zwasm, reps)} | {cell(r.wasmtime, reps)} "
+                f"| {fmt_ratio(r.ratio)} | {'yes' if r.long_enough else 'no'} "
+                f"| {r.coverage.text() if r.coverage else '—'} |"
+            )
+        value, counted, failed = simd.goal()
+        ratios = [(r.ratio, r.name) for r in counted if r.ratio]
+        worst = max(ratios) if ratios else None
+        lines.append(
+            f"| **geomean** ({len(ratios)} of {len(simd.rows)} programs: wasmtime ≥ {floor_ms}) "
+            f"| | | | **{fmt_ratio(value)}** | | worst: {f'{worst[1]} ({fmt_ratio(worst[0])})' if worst else '—'} |"
+        )
+        everything = [r.ratio for r in simd.rows if r.ratio]
+        fallback = [r.name for r in simd.rows if r.coverage and r.coverage.native < r.coverage.total]
+        lines += [
+            "",
+            f"Over all {len(everything)} programs with a ratio, start-up included: {fmt_ratio(geomean(everything))}. "
+            f"Counted but without a ratio (failed or refused): {', '.join(r.name for r in failed) or 'none'}. "
+            f"With functions on the interpreter: {len(fallback)} ({', '.join(fallback) or 'none'}).",
+        ]
+        if not simd.pairs:
+            return lines
+        lines += [
+            "",
+            "### Vector build vs scalar build",
+            "",
+            "The same kernel built without SIMD and with it (tests/simd-programs/README.md), both precompiled. "
+            "*vector/scalar* is the vector build's time over the scalar build's: below 1.0 the vector build is "
+            "faster. wasmtime's for reference.",
+            "",
+            "| program | argument | zwasm scalar | zwasm vector | vector/scalar | wasmtime scalar | wasmtime vector "
+            "| vector/scalar | zwasm native code (scalar / vector) | reference output |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for pair in simd.pairs:
+            sc, ve = pair.scalar, pair.simd
+            coverage = " / ".join(r.coverage.text() if r.coverage else "—" for r in (sc, ve))
+            lines.append(
+                f"| {pair.name} | {pair.count} | {cell(sc.zwasm, reps)} | {cell(ve.zwasm, reps)} "
+                f"| {fmt_ratio(ratio(ve.zwasm, sc.zwasm))} | {cell(sc.wasmtime, reps)} | {cell(ve.wasmtime, reps)} "
+                f"| {fmt_ratio(ratio(ve.wasmtime, sc.wasmtime))} | {coverage} | {pair.reference} |"
+            )
+        zwasm_gm = geomean([v for p in simd.pairs if (v := ratio(p.simd.zwasm, p.scalar.zwasm))])
+        wasmtime_gm = geomean([v for p in simd.pairs if (v := ratio(p.simd.wasmtime, p.scalar.wasmtime))])
+        lines.append(
+            f"| **geomean** | | | | **{fmt_ratio(zwasm_gm)}** | | | **{fmt_ratio(wasmtime_gm)}** | | |"
+        )
         return lines
 
     def compile_throughput(self) -> list[str]:
@@ -892,7 +1199,47 @@ class Report:
     def compile_speedup(self) -> float | None:
         return geomean([c.speedup for c in self.compiles if c.speedup])
 
+    def simd_goal_row(self, row) -> str:
+        value, counted, failed = self.simd.goal()
+        ratios = [(r.ratio, r.name) for r in counted if r.ratio]
+        measured = fmt_ratio(value)
+        if ratios:
+            worst = max(ratios)
+            measured += (
+                f" over {len(ratios)} program{'s' if len(ratios) != 1 else ''} "
+                f"(worst: {worst[1]}, {fmt_ratio(worst[0])})"
+            )
+        if failed:
+            measured += f"; no ratio for {', '.join(r.name for r in failed)}"
+        met = None if value is None and not failed else (not failed and value <= GOAL_SIMD_RATIO)
+        return row(
+            f"SIMD execution (the SIMD work's goal): geomean of zwasm .zwo / wasmtime .cwasm, programs with wasmtime ≥ "
+            f"{SIMD_MIN_SECONDS * 1000:g} ms",
+            f"≤ {GOAL_SIMD_RATIO:.1f}",
+            measured,
+            met,
+        )
+
     def goals(self) -> list[str]:
+        def row(goal: str, target: str, measured: str, met: bool | None) -> str:
+            verdict = "not measured" if met is None else ("**met**" if met else "not met")
+            return f"| {goal} | {target} | {measured} | {verdict} |"
+
+        head = [
+            "## Goals",
+            "",
+            "The SIMD goal (this report measured the SIMD section alone)."
+            if self.only == "simd"
+            else "DESIGN.md's performance targets.",
+            "",
+            "| goal | target | measured | verdict |",
+            "|---|---|---|---|",
+        ]
+        if self.only == "simd":
+            return [*head, self.simd_goal_row(row)]
+        return [*head, *self.full_goals(row), *([self.simd_goal_row(row)] if self.simd else [])]
+
+    def full_goals(self, row) -> list[str]:
         execution = geomean([r.ratio_precompiled for r in self.results if r.ratio_precompiled])
         speedup = self.compile_speedup
         zwasm_start, floor = self.startup[0], self.startup[-1]
@@ -905,20 +1252,10 @@ class Report:
         fib_rss, fib_name = max(fib) if fib else (None, "")
         loader, cli = self.sizes[LOADER_LABEL], self.sizes["zwasm"]
 
-        def row(goal: str, target: str, measured: str, met: bool | None) -> str:
-            verdict = "not measured" if met is None else ("**met**" if met else "not met")
-            return f"| {goal} | {target} | {measured} | {verdict} |"
-
         def check(value, test) -> bool | None:
             return None if value is None else test(value)
 
         return [
-            "## Goals",
-            "",
-            "DESIGN.md's performance targets.",
-            "",
-            "| goal | target | measured | verdict |",
-            "|---|---|---|---|",
             row(
                 "execution: geomean of zwasm .zwo / wasmtime .cwasm",
                 f"≤ {GOAL_RATIO:.1f}",
@@ -958,14 +1295,15 @@ class Report:
         ]
 
 
-def git_revision(out: Path) -> str:
+def git_revision(out: Path | None) -> str:
     """HEAD, and whether the tree differs from it (other than the report)."""
     git = ["git", "-C", str(REPO)]
     rev = subprocess.run(
         [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
+    exclude = [f":!{out.resolve()}"] if out else []
     dirty = subprocess.run(
-        [*git, "status", "--porcelain", "--", ".", f":!{out.resolve()}"], capture_output=True, text=True
+        [*git, "status", "--porcelain", "--", ".", *exclude], capture_output=True, text=True
     ).stdout.strip()
     return f"{rev}{' (with uncommitted changes)' if dirty else ''}"
 
@@ -992,7 +1330,12 @@ def main() -> int:
         help="stop repeating a measurement once its runs total this many seconds (default 20)",
     )
     ap.add_argument("--timeout", type=float, default=300, help="per-run timeout in seconds (default 300)")
-    ap.add_argument("--filter", default="", help="only the bench programs whose name matches this regex")
+    ap.add_argument(
+        "--filter",
+        default="",
+        help="only the bench programs whose name matches this regex (a program of tests/simd-programs "
+        "matches as NAME_scalar or NAME_simd)",
+    )
     ap.add_argument(
         "--startup-runs", type=int, default=200, help="runs of each start-up command (default 200)"
     )
@@ -1002,8 +1345,20 @@ def main() -> int:
     ap.add_argument(
         "--corpus", type=Path, default=REPO.parent / "shared" / "corpus", help="the corpus folder"
     )
-    ap.add_argument("--out", type=Path, default=REPO / "benches" / "RESULTS.md", help="the report to write")
+    ap.add_argument(
+        "--only",
+        choices=["simd"],
+        help="measure one section alone: `simd` (SIMD programs vs wasmtime and vs their scalar builds, "
+        "precompiled); the report, with that section and its goal, goes to stdout unless --out is given",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        help="the report to write (default benches/RESULTS.md; with --only, stdout)",
+    )
     args = ap.parse_args()
+    if args.out is None and not args.only:
+        args.out = REPO / "benches" / "RESULTS.md"
     script = os.path.relpath(Path(sys.argv[0]).resolve(), REPO)
     command = "python3 " + shlex.join([script, *sys.argv[1:]])
     load_average = os.getloadavg()[0]
@@ -1013,6 +1368,7 @@ def main() -> int:
         return 1
     programs = load_corpus(args.corpus)
     benches = [p for p in programs if p.kind == "bench" and re.search(args.filter, p.name)]
+    corpus_simd = [p for p in benches if "simd" in p.needs]
 
     target = cargo_target_dir()
     target.mkdir(parents=True, exist_ok=True)
@@ -1020,7 +1376,7 @@ def main() -> int:
     wt = wasmtime if isinstance(wasmtime, Wasmtime) else None
     if wt is None:
         log(f"WARNING: wasmtime is not available, measuring zwasm alone: {wasmtime}")
-    zwasm = build_zwasm(args.engine)
+    zwasm = build_zwasm(args.engine, with_loader=not args.only)
     if not GNU_TIME.exists():
         log(f"WARNING: no {GNU_TIME} (Debian package `time`): peak RSS is not measured")
 
@@ -1028,6 +1384,11 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     b = Bench(work, args.reps, args.budget, args.timeout)
+
+    if args.only == "simd":
+        simd = bench_simd(b, corpus_simd, {}, args.filter, zwasm, wt)
+        report = Report(args, command, zwasm, wasmtime, load_average, {}, [], [], [], simd, args.only)
+        return write_report(args, report, work)
 
     sizes = {"zwasm": stripped_size(zwasm.cli, work), LOADER_LABEL: stripped_size(zwasm.loader, work)}
     if wt:
@@ -1051,9 +1412,21 @@ def main() -> int:
     hello = next(p for p in programs if p.name == HELLO)
     startup = bench_startup(b, hello, zwasm, wt, args.startup_runs)
 
-    report = Report(args, command, zwasm, wasmtime, load_average, sizes, results, compiles, startup)
-    args.out.write_text(report.render())
-    log(f"wrote {args.out}")
+    # Last, so that the sections above run as they did before it; the corpus's
+    # SIMD programs come from the execution section's runs.
+    simd = bench_simd(b, corpus_simd, {r.program.name: r for r in results}, args.filter, zwasm, wt)
+
+    report = Report(args, command, zwasm, wasmtime, load_average, sizes, results, compiles, startup, simd)
+    return write_report(args, report, work)
+
+
+def write_report(args: argparse.Namespace, report: Report, work: Path) -> int:
+    text = report.render()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text)
+        log(f"wrote {args.out}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
