@@ -17,6 +17,8 @@ mod simd;
 mod simd_float;
 #[path = "x64_simd_int.rs"]
 mod simd_int;
+#[path = "x64_simd_shuffle.rs"]
+mod simd_shuffle;
 
 use super::regalloc::{self, Allocation, Class, Effects, Loc, OpTable, Pools};
 use super::{inline, Backend, ModuleInfo, NativeCode};
