@@ -1,6 +1,8 @@
 //! The shared corpus of real WASI programs (`../shared/corpus`, contract in its
 //! README) run through the `zwasm` CLI: every `[[program]]` of `kind =
-//! "realworld"` in `manifest.toml`, in a fresh empty working directory that is
+//! "realworld"` in `manifest.toml`, and the SIMD benchmarks (`kind = "bench"`
+//! with `needs = ["simd"]`, short loops of one vector op, so that every SIMD
+//! program of the corpus runs on both engines), in a fresh empty working directory that is
 //! preopened as each guest path in `dirs`, with exactly the manifest's
 //! environment, arguments and stdin; the exit status and stdout must match
 //! wasmtime's byte for byte.
@@ -96,7 +98,7 @@ fn main() {
         })
         .collect();
     println!(
-        "{SUITE}: {} runs of the realworld programs from {} (engines: {})",
+        "{SUITE}: {} runs of the realworld and SIMD programs from {} (engines: {})",
         programs.len(),
         manifest.display(),
         support::ENGINES.join(", ")
@@ -138,7 +140,9 @@ fn load_manifest(base: &Path, manifest: &Path) -> Result<Vec<Program>, String> {
         let t = entry.as_table().ok_or("[[program]] is not a table")?;
         let name = str_field(t, "name")?.unwrap_or_default();
         let p = (|| -> Result<Option<Program>, String> {
-            if str_field(t, "kind")?.as_deref() != Some("realworld") {
+            let simd_bench = str_field(t, "kind")?.as_deref() == Some("bench")
+                && str_list(t, "needs")?.iter().any(|n| n == "simd");
+            if str_field(t, "kind")?.as_deref() != Some("realworld") && !simd_bench {
                 return Ok(None);
             }
             let path = str_field(t, "path")?.ok_or("no `path`")?;

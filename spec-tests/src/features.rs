@@ -10,12 +10,6 @@
 /// arguments, results and per-lane NaN patterns are already handled.
 pub(crate) const SIMD_ENABLED: bool = true;
 
-/// Whether the native backend compiles v128 ops. While `false`, a module
-/// whose text uses SIMD may leave functions to the interpreter on the native
-/// engine; every other Wasm 1.0 and 2.0 module must still run natively in
-/// full.
-pub(crate) const SIMD_NATIVE: bool = false;
-
 /// Tokens that only occur in modules or values using the SIMD proposal.
 const SIMD_TOKENS: &[&str] = &["v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2"];
 

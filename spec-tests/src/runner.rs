@@ -420,12 +420,9 @@ impl<'t> Runner<'t> {
     }
 
     /// Whether the module at `offset` must run natively in full: as the
-    /// suite asks, unless it uses SIMD, which the native backend leaves to
-    /// the interpreter until [`features::SIMD_NATIVE`].
-    fn all_native_at(&self, offset: usize) -> bool {
+    /// suite asks (SIMD modules too: the backend covers every vector op).
+    fn all_native_at(&self, _offset: usize) -> bool {
         self.all_native
-            && (features::SIMD_NATIVE
-                || !features::uses_simd(features::directive_text(self.text, offset)))
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {

@@ -3,8 +3,9 @@
 //! register of the float pool or in its two frame cells, `[rbx + 8 * slot]`,
 //! sixteen bytes, low half first. `xmm0` and `xmm1` are scratch.
 //!
-//! Only the ops `covers` lists are compiled; a function with any other
-//! vector op stays on the interpreter, which runs all of them.
+//! Every vector op is compiled: this file has the moves, plain memory
+//! accesses and the one-instruction ops; `x64_simd_int.rs`,
+//! `x64_simd_shuffle.rs` and `x64_simd_float.rs` the longer sequences.
 
 use super::{s, FnGen, L, RAX, RCX};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};

@@ -16,10 +16,12 @@ trait Lane: Copy {
     fn put(self, i: usize) -> u128;
 }
 
-/// What wasm `min`/`max` and the NaN-quieting rounding wrapper need from a float lane.
+/// What wasm `min`/`max`, the NaN-quieting rounding wrapper and `sse` need from a float lane.
 trait Float: Lane + PartialOrd + Add<Output = Self> {
     fn is_nan(self) -> bool;
     fn is_sign_negative(self) -> bool;
+    /// The same bits with the quiet bit (the top mantissa bit) set.
+    fn quiet(self) -> Self;
 }
 
 fn shift_of<T: Lane>(i: usize) -> u32 {
@@ -63,6 +65,9 @@ macro_rules! float_lane {
             }
             fn is_sign_negative(self) -> bool {
                 $t::is_sign_negative(self)
+            }
+            fn quiet(self) -> Self {
+                $t::from_bits(self.to_bits() | 1 << ($t::MANTISSA_DIGITS - 2))
             }
         }
     )*};
@@ -153,10 +158,31 @@ fn sat_i16(x: i32) -> i16 {
     x.clamp(i16::MIN.into(), i16::MAX.into()) as i16
 }
 
-/// wasm `min`: NaN if either operand is NaN, and -0 < +0.
+/// The NaN x86's SSE arithmetic gives for `x op y` when `x` or `y` is a NaN: `x` if it is
+/// one, else `y`, made quiet. Written out because Rust's `x + y` may take it from either
+/// operand (the compiler commutes `+` and `*`, differently in debug and release builds);
+/// the native backend emits the operands in this order, so both engines agree bit for bit.
+fn nan_of<F: Float>(x: F, y: F) -> F {
+    if x.is_nan() {
+        x.quiet()
+    } else {
+        y.quiet()
+    }
+}
+
+/// `f(x, y)`, an arithmetic op, with the NaN operand rule of x86's SSE (see `nan_of`).
+fn sse<F: Float>(x: F, y: F, f: impl Fn(F, F) -> F) -> F {
+    if x.is_nan() || y.is_nan() {
+        nan_of(x, y)
+    } else {
+        f(x, y)
+    }
+}
+
+/// wasm `min`: NaN if either operand is NaN (`nan_of(a, b)`), and -0 < +0.
 fn wasm_min<F: Float>(a: F, b: F) -> F {
     if a.is_nan() || b.is_nan() {
-        a + b
+        nan_of(a, b)
     } else if a < b || (a == b && a.is_sign_negative()) {
         a
     } else {
@@ -164,10 +190,10 @@ fn wasm_min<F: Float>(a: F, b: F) -> F {
     }
 }
 
-/// wasm `max`: NaN if either operand is NaN, and -0 < +0.
+/// wasm `max`: NaN if either operand is NaN (`nan_of(a, b)`), and -0 < +0.
 fn wasm_max<F: Float>(a: F, b: F) -> F {
     if a.is_nan() || b.is_nan() {
-        a + b
+        nan_of(a, b)
     } else if a > b || (a == b && !a.is_sign_negative()) {
         a
     } else {
@@ -660,19 +686,19 @@ unary! {
 }
 
 binary! {
-    f32x4_add: f32 => |x, y| x + y;
-    f32x4_sub: f32 => |x, y| x - y;
-    f32x4_mul: f32 => |x, y| x * y;
-    f32x4_div: f32 => |x, y| x / y;
+    f32x4_add: f32 => |x, y| sse(x, y, |p, q| p + q);
+    f32x4_sub: f32 => |x, y| sse(x, y, |p, q| p - q);
+    f32x4_mul: f32 => |x, y| sse(x, y, |p, q| p * q);
+    f32x4_div: f32 => |x, y| sse(x, y, |p, q| p / q);
     f32x4_min: f32 => wasm_min;
     f32x4_max: f32 => wasm_max;
     f32x4_pmin: f32 => |x, y| if y < x { y } else { x };
     f32x4_pmax: f32 => |x, y| if x < y { y } else { x };
 
-    f64x2_add: f64 => |x, y| x + y;
-    f64x2_sub: f64 => |x, y| x - y;
-    f64x2_mul: f64 => |x, y| x * y;
-    f64x2_div: f64 => |x, y| x / y;
+    f64x2_add: f64 => |x, y| sse(x, y, |p, q| p + q);
+    f64x2_sub: f64 => |x, y| sse(x, y, |p, q| p - q);
+    f64x2_mul: f64 => |x, y| sse(x, y, |p, q| p * q);
+    f64x2_div: f64 => |x, y| sse(x, y, |p, q| p / q);
     f64x2_min: f64 => wasm_min;
     f64x2_max: f64 => wasm_max;
     f64x2_pmin: f64 => |x, y| if y < x { y } else { x };
@@ -729,7 +755,8 @@ pub(crate) fn f64x2_promote_low_f32x4(a: u128) -> u128 {
 /// - `i8x16.relaxed_swizzle` = `i8x16.swizzle` (index >= 16 gives 0).
 /// - `i32x4.relaxed_trunc_*` = the matching `trunc_sat` (saturating, NaN to 0).
 /// - `relaxed_madd(a, b, c)` = `a * b + c` and `relaxed_nmadd(a, b, c)` =
-///   `-(a * b) + c`, both unfused (two roundings).
+///   `-(a * b) + c`, both unfused (two roundings); a NaN result is the one x86 gives
+///   for `(a * b) + c` and for `c - (a * b)` (see `sse`).
 /// - `relaxed_laneselect(a, b, m)` = `v128.bitselect(a, b, m)` (bitwise).
 /// - `relaxed_min(a, b)` = `a < b ? a : b` and `relaxed_max(a, b)` = `a > b ? a : b`
 ///   (x86 `minps`/`maxps`: `b` when either is NaN or both are zero).
@@ -764,24 +791,34 @@ pub(crate) fn i32x4_relaxed_trunc_f64x2_u_zero(a: u128) -> u128 {
     i32x4_trunc_sat_f64x2_u_zero(a)
 }
 
-/// Relaxed: `a * b + c`, unfused.
+/// Relaxed: `a * b + c`, unfused; a NaN result is `a`'s, `b`'s, then `c`'s.
 pub(crate) fn f32x4_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
-    zip3(a, b, c, |x: f32, y, z| x * y + z)
+    zip3(a, b, c, |x: f32, y, z| {
+        sse(sse(x, y, |p, q| p * q), z, |p, q| p + q)
+    })
 }
 
-/// Relaxed: `-(a * b) + c`, unfused.
+/// Relaxed: `-(a * b) + c`, unfused, as `c - a * b` (equal but for the sign of a NaN); a
+/// NaN result is `c`'s, `a`'s, then `b`'s.
 pub(crate) fn f32x4_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
-    zip3(a, b, c, |x: f32, y, z| -(x * y) + z)
+    zip3(a, b, c, |x: f32, y, z| {
+        sse(z, sse(x, y, |p, q| p * q), |p, q| p - q)
+    })
 }
 
-/// Relaxed: `a * b + c`, unfused.
+/// Relaxed: `a * b + c`, unfused; a NaN result is `a`'s, `b`'s, then `c`'s.
 pub(crate) fn f64x2_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
-    zip3(a, b, c, |x: f64, y, z| x * y + z)
+    zip3(a, b, c, |x: f64, y, z| {
+        sse(sse(x, y, |p, q| p * q), z, |p, q| p + q)
+    })
 }
 
-/// Relaxed: `-(a * b) + c`, unfused.
+/// Relaxed: `-(a * b) + c`, unfused, as `c - a * b` (equal but for the sign of a NaN); a
+/// NaN result is `c`'s, `a`'s, then `b`'s.
 pub(crate) fn f64x2_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
-    zip3(a, b, c, |x: f64, y, z| -(x * y) + z)
+    zip3(a, b, c, |x: f64, y, z| {
+        sse(z, sse(x, y, |p, q| p * q), |p, q| p - q)
+    })
 }
 
 /// Relaxed: bitwise, same as `v128_bitselect`.
@@ -1862,5 +1899,35 @@ mod tests {
         assert_eq!(bits64(r), bits64([0.0, 10.0]));
         let r = unpack::<f64, 2>(f64x2_relaxed_nmadd(a, b, pack([1.0f64, 4.0])));
         assert_eq!(bits64(r), bits64([0.0, -2.0]));
+    }
+
+    #[test]
+    fn nan_bits_follow_sse() {
+        // min/max: the first NaN operand, quiet; madd: a, b, then c; nmadd: c, a, then b.
+        let n = |x: u32| f32::from_bits(x);
+        let (p, q, r) = (0x7fc0_0001, 0xffa0_0002, 0x7f80_0003);
+        let a = pack([n(p), 1.0, n(p), 1.0]);
+        let b = pack([n(q), n(q), 1.0, 1.0]);
+        let c = pack([n(r), n(r), n(r), n(r)]);
+        let bits = |v| unpack::<u32, 4>(v);
+        for f in [f32x4_min, f32x4_max] {
+            assert_eq!(bits(f(a, b))[..3], [p, 0xffe0_0002, p]);
+        }
+        assert_eq!(
+            bits(f32x4_relaxed_madd(a, b, c)),
+            [p, 0xffe0_0002, p, 0x7fc0_0003]
+        );
+        assert_eq!(bits(f32x4_relaxed_nmadd(a, b, c)), [0x7fc0_0003; 4]);
+        let c = pack([1.0f32; 4]);
+        assert_eq!(bits(f32x4_relaxed_nmadd(a, b, c))[..3], [p, 0xffe0_0002, p]);
+        let d = pack([f64::from_bits(0xfff0_0000_0000_0001), 2.0]);
+        let e = pack([f64::from_bits(0x7ff8_0000_0000_0002); 2]);
+        let bits = |v| unpack::<u64, 2>(v);
+        assert_eq!(
+            bits(f64x2_min(d, e)),
+            [0xfff8_0000_0000_0001, 0x7ff8_0000_0000_0002]
+        );
+        assert_eq!(bits(f64x2_relaxed_madd(d, e, e))[0], 0xfff8_0000_0000_0001);
+        assert_eq!(bits(f64x2_relaxed_nmadd(d, d, e))[0], 0x7ff8_0000_0000_0002);
     }
 }
