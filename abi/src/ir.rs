@@ -1073,6 +1073,22 @@ macro_rules! define_ops {
                 SIGS[self as usize]
             }
 
+            /// Which fields are v128 (two slots): bit `k` for the read of
+            /// field `k` (`a`, `b`, `c`), bit 3 for the write of `a`. One
+            /// byte per op, for the loader, which needs no more of `sig`.
+            const WIDE: &'static [u8] = &[$({
+                let sig = Sig::parse($sig, Fmt::$fmt);
+                let mut bits = 0u8;
+                let mut k = 0;
+                while k < 4 {
+                    if sig.width(k) == 2 {
+                        bits |= 1 << k;
+                    }
+                    k += 1;
+                }
+                bits
+            },)*];
+
             const FACTS: &'static [u8] = &[$(
                 (op_fact!(flag exec; $($fact $(($arg))?)*) as u8) * Self::EXEC
                     | (op_fact!(flag trap; $($fact $(($arg))?)*) as u8) * Self::TRAP
@@ -1108,6 +1124,14 @@ impl Op {
     #[inline]
     pub const fn runs_through_exec(self) -> bool {
         Self::FACTS[self as usize] & Self::EXEC != 0
+    }
+
+    /// Whether field 0 (`a`), 1 (`b`) or 2 (`c`) read, or 3 (`a` written),
+    /// is a v128 (two slots): `sig().width(field) == 2`, from a table of one
+    /// byte per op.
+    #[inline]
+    pub const fn is_wide(self, field: usize) -> bool {
+        Self::WIDE[self as usize] >> field & 1 != 0
     }
 
     /// Whether the op may trap.
@@ -1243,6 +1267,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn wide_fields_follow_the_signatures() {
+        for op in Op::ALL {
+            for field in 0..4 {
+                assert_eq!(
+                    op.is_wide(field),
+                    op.sig().width(field) == 2,
+                    "{op:?} {field}"
+                );
+            }
+        }
+        assert!(Op::I8x16Shl.is_wide(1) && !Op::I8x16Shl.is_wide(2) && Op::I8x16Shl.is_wide(3));
     }
 
     #[test]

@@ -759,9 +759,9 @@ impl Module {
 /// takes (two for a v128).
 fn slots_in_frame(ins: &Instr, slots: u32) -> bool {
     let fmt = ins.op.fmt();
-    let sig = ins.op.sig();
     let fields = [ins.a, ins.b, ins.c];
-    let fits = |field: u16, k: usize| field as u32 + sig.width(k) <= slots;
+    let width = |k: usize| if ins.op.is_wide(k) { 2 } else { 1 };
+    let fits = |field: u16, k: usize| field as u32 + width(k) <= slots;
     (0..3).all(|k| fmt.read_mask() & (1 << k) == 0 || fits(fields[k], k))
         && (!fmt.writes_a() || fits(ins.a, 3))
 }

@@ -8,12 +8,17 @@ use std::ops::Add;
 // Lane plumbing
 // ---------------------------------------------------------------------------
 
-/// One lane type: `BITS` wide, `N` of them per v128, lane `i` at bits `i * BITS ..`.
+/// One lane type: `BITS` wide, `N` of them per v128, lane `i` at bits `i * BITS ..`,
+/// that is at bytes `i * BITS / 8 ..` of the value's little-endian bytes. Lanes are read
+/// and written as bytes: a loop over lanes then indexes memory, where shifting a `u128`
+/// by a variable amount took a dozen instructions per lane.
 trait Lane: Copy {
     const BITS: u32;
     const N: usize = (128 / Self::BITS) as usize;
-    fn get(v: u128, i: usize) -> Self;
-    fn put(self, i: usize) -> u128;
+    /// Lane `i` of the little-endian bytes of a v128.
+    fn read(b: &[u8; 16], i: usize) -> Self;
+    /// Writes lane `i` into the little-endian bytes of a v128.
+    fn write(self, b: &mut [u8; 16], i: usize);
 }
 
 /// What wasm `min`/`max`, the NaN-quieting rounding wrapper and `sse` need from a float lane.
@@ -24,24 +29,27 @@ trait Float: Lane + PartialOrd + Add<Output = Self> {
     fn quiet(self) -> Self;
 }
 
-fn shift_of<T: Lane>(i: usize) -> u32 {
-    i as u32 * T::BITS
-}
-
 /// All-ones over lane `i` of type `T`.
+#[cfg(test)]
 fn lane_mask<T: Lane>(i: usize) -> u128 {
-    (u128::MAX >> (128 - T::BITS)) << shift_of::<T>(i)
+    (u128::MAX >> (128 - T::BITS)) << (i as u32 * T::BITS)
 }
 
 macro_rules! int_lane {
     ($($t:ident)*) => {$(
         impl Lane for $t {
             const BITS: u32 = $t::BITS;
-            fn get(v: u128, i: usize) -> Self {
-                (v >> shift_of::<Self>(i)) as $t
+            #[inline(always)]
+            fn read(b: &[u8; 16], i: usize) -> Self {
+                const S: usize = ($t::BITS / 8) as usize;
+                let mut x = [0u8; S];
+                x.copy_from_slice(&b[i * S..i * S + S]);
+                $t::from_le_bytes(x)
             }
-            fn put(self, i: usize) -> u128 {
-                ((self as u128) << shift_of::<Self>(i)) & lane_mask::<Self>(i)
+            #[inline(always)]
+            fn write(self, b: &mut [u8; 16], i: usize) {
+                const S: usize = ($t::BITS / 8) as usize;
+                b[i * S..i * S + S].copy_from_slice(&self.to_le_bytes());
             }
         }
     )*};
@@ -52,11 +60,13 @@ macro_rules! float_lane {
     ($($t:ident => $bits:ident)*) => {$(
         impl Lane for $t {
             const BITS: u32 = $bits::BITS;
-            fn get(v: u128, i: usize) -> Self {
-                $t::from_bits(lane::<$bits>(v, i))
+            #[inline(always)]
+            fn read(b: &[u8; 16], i: usize) -> Self {
+                $t::from_bits(<$bits>::read(b, i))
             }
-            fn put(self, i: usize) -> u128 {
-                self.to_bits().put(i)
+            #[inline(always)]
+            fn write(self, b: &mut [u8; 16], i: usize) {
+                self.to_bits().write(b, i)
             }
         }
         impl Float for $t {
@@ -74,13 +84,25 @@ macro_rules! float_lane {
 }
 float_lane!(f32 => u32 f64 => u64);
 
+#[inline(always)]
 fn lane<T: Lane>(v: u128, i: usize) -> T {
-    T::get(v, i)
+    T::read(&v.to_le_bytes(), i)
 }
 
 /// Assembles a v128 from `f(i)` for every lane `i` of `R`.
+#[inline(always)]
 fn build<R: Lane>(f: impl Fn(usize) -> R) -> u128 {
-    (0..R::N).fold(0, |acc, i| acc | f(i).put(i))
+    build_first::<R>(R::N, f)
+}
+
+/// Assembles a v128 from `f(i)` for the first `n` lanes `i` of `R`; the rest are zero.
+#[inline(always)]
+fn build_first<R: Lane>(n: usize, f: impl Fn(usize) -> R) -> u128 {
+    let mut b = [0u8; 16];
+    for i in 0..n.min(R::N) {
+        f(i).write(&mut b, i);
+    }
+    u128::from_le_bytes(b)
 }
 
 /// Lane-wise `f`; `T` and `R` have the same width.
@@ -102,9 +124,15 @@ fn zip3<T: Lane>(a: u128, b: u128, c: u128, f: impl Fn(T, T, T) -> T) -> u128 {
 
 /// All-ones lanes where `f` holds, zero lanes elsewhere.
 fn cmp_mask<T: Lane>(a: u128, b: u128, f: impl Fn(T, T) -> bool) -> u128 {
-    (0..T::N)
-        .filter(|&i| f(lane(a, i), lane(b, i)))
-        .fold(0, |acc, i| acc | lane_mask::<T>(i))
+    let (a, b) = (a.to_le_bytes(), b.to_le_bytes());
+    let size = (T::BITS / 8) as usize;
+    let mut out = [0u8; 16];
+    for (i, lane) in out.chunks_exact_mut(size).enumerate() {
+        if f(T::read(&a, i), T::read(&b, i)) {
+            lane.fill(0xff);
+        }
+    }
+    u128::from_le_bytes(out)
 }
 
 /// Widening: lane `i` of the result from lane `first + i` of the narrower `T`.
@@ -136,22 +164,31 @@ fn narrow<T: Lane, R: Lane>(a: u128, b: u128, f: impl Fn(T) -> R) -> u128 {
 
 /// The lanes of `a` through `f` into the low lanes of a narrower `R`; the rest are zero.
 fn narrow_zero<T: Lane, R: Lane>(a: u128, f: impl Fn(T) -> R) -> u128 {
-    (0..T::N).fold(0, |acc, i| acc | f(lane(a, i)).put(i))
+    build_first::<R>(T::N, |i| f(lane(a, i)))
 }
 
 fn all_true<T: Lane>(a: u128) -> u32 {
-    u32::from((0..T::N).all(|i| a & lane_mask::<T>(i) != 0))
+    let size = (T::BITS / 8) as usize;
+    u32::from(
+        a.to_le_bytes()
+            .chunks_exact(size)
+            .all(|lane| lane.iter().any(|&x| x != 0)),
+    )
 }
 
 /// Bit `i` = the top bit of lane `i`.
 fn bitmask<T: Lane>(a: u128) -> u32 {
+    let size = (T::BITS / 8) as usize;
+    let bytes = a.to_le_bytes();
     (0..T::N).fold(0, |acc, i| {
-        acc | ((a >> (shift_of::<T>(i + 1) - 1)) as u32 & 1) << i
+        acc | u32::from(bytes[i * size + size - 1] >> 7) << i
     })
 }
 
 fn replace<T: Lane>(v: u128, i: u8, x: T) -> u128 {
-    (v & !lane_mask::<T>(i.into())) | x.put(i.into())
+    let mut b = v.to_le_bytes();
+    x.write(&mut b, i.into());
+    u128::from_le_bytes(b)
 }
 
 fn sat_i16(x: i32) -> i16 {
