@@ -192,6 +192,8 @@ fn host_has(bit: u64) -> bool {
         cpu::LZCNT => std::arch::is_x86_feature_detected!("lzcnt"),
         cpu::BMI1 => std::arch::is_x86_feature_detected!("bmi1"),
         cpu::SSE41 => std::arch::is_x86_feature_detected!("sse4.1"),
+        cpu::AVX => std::arch::is_x86_feature_detected!("avx"),
+        cpu::AVX2 => std::arch::is_x86_feature_detected!("avx2"),
         _ => panic!("feature bit {bit:#x} has no detection here: add it"),
     }
 }

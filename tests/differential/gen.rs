@@ -1,17 +1,29 @@
-//! A deterministic generator of WAT modules over the numeric ops: every
-//! function takes `(i32 i64 f32 f64)`, chains random integer and float ops,
-//! loads and stores into a one-page memory (masked addresses, and some that
-//! run out of bounds), divides (sometimes by zero), converts, branches, loops
-//! a bounded number of times and calls lower-numbered functions directly,
-//! through the table and through a host import, so every call terminates.
+//! A deterministic generator of WAT modules over the numeric and vector ops:
+//! every function takes `(i32 i64 f32 f64)` (some also a `v128`), chains
+//! random integer and float ops, loads and stores into a one-page memory
+//! (masked addresses, and some that run out of bounds), divides (sometimes
+//! by zero), converts, branches, loops a bounded number of times and calls
+//! lower-numbered functions directly, through the table and through a host
+//! import, so every call terminates.
+//!
+//! About half the functions also compute with 128-bit vectors ([`VECTOR`]):
+//! v128 locals, parameters, results and a global, `v128.const` with edge
+//! lanes, every load and store form, and every SIMD and relaxed-SIMD lane
+//! op, their results flowing back into scalar code through lane extraction,
+//! `any_true`/`all_true`/`bitmask`, memory, the global and v128 results. The
+//! others are scalar only, so the native backend compiles them whatever
+//! vector ops it covers, and calls cross between the two.
 //!
 //! Where wasm lets engines differ (the sign and payload of a NaN produced by
-//! float arithmetic), the value is made canonical before its bits can be
-//! seen: before it is stored to a local, a global or memory, reinterpreted,
-//! passed to a call or returned. So every output is deterministic and the
-//! engines must agree bit for bit. NaN inputs (parameters, constants, loads)
-//! stay as they are, so moves, `abs`, `neg` and `copysign` must keep their
-//! exact bits.
+//! scalar float arithmetic), the value is made canonical before its bits can
+//! be seen: before it is stored to a local, a global or memory,
+//! reinterpreted, passed to a call, put into a vector or returned. So every
+//! output is deterministic and the engines must agree bit for bit. NaN
+//! inputs (parameters, constants, loads) stay as they are, so moves, `abs`,
+//! `neg` and `copysign` must keep their exact bits. Vector float results are
+//! not made canonical: both engines are meant to give the same bits there
+//! (the interpreter's lane semantics are those of the SSE instructions the
+//! backend compiles them to), so NaN lanes are compared bit for bit too.
 
 use std::fmt::Write;
 
@@ -188,6 +200,154 @@ pub enum Value {
     F64(u64),
 }
 
+/// A lane shape of a v128.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+const SHAPES: [Shape; 6] = [
+    Shape::I8,
+    Shape::I16,
+    Shape::I32,
+    Shape::I64,
+    Shape::F32,
+    Shape::F64,
+];
+
+impl Shape {
+    /// `i8x16`, ..., `f64x2`.
+    fn name(self) -> &'static str {
+        match self {
+            Shape::I8 => "i8x16",
+            Shape::I16 => "i16x8",
+            Shape::I32 => "i32x4",
+            Shape::I64 => "i64x2",
+            Shape::F32 => "f32x4",
+            Shape::F64 => "f64x2",
+        }
+    }
+
+    fn bits(self) -> u32 {
+        match self {
+            Shape::I8 => 8,
+            Shape::I16 => 16,
+            Shape::I32 | Shape::F32 => 32,
+            Shape::I64 | Shape::F64 => 64,
+        }
+    }
+
+    fn lanes(self) -> usize {
+        128 / self.bits() as usize
+    }
+
+    /// The scalar type a lane is extracted as or splatted from.
+    fn scalar(self) -> Ty {
+        match self {
+            Shape::I8 | Shape::I16 | Shape::I32 => Ty::I32,
+            Shape::I64 => Ty::I64,
+            Shape::F32 => Ty::F32,
+            Shape::F64 => Ty::F64,
+        }
+    }
+
+    /// The shape of the last lane-shape name in an op's name: the shape of
+    /// its (first) vector operand (`i16x8.extend_low_i8x16_s`: `I8`), or
+    /// `None` for the `v128.` ops.
+    fn of_operand(op: &str) -> Option<Shape> {
+        SHAPES
+            .iter()
+            .filter_map(|s| op.rfind(s.name()).map(|at| (at, *s)))
+            .max_by_key(|(at, _)| *at)
+            .map(|(_, s)| s)
+    }
+
+    /// The lane shape of a lane load or store (`v128.load16_lane`: `I16`).
+    fn of_lane_access(op: &str) -> Shape {
+        match op
+            .trim_start_matches("v128.load")
+            .trim_start_matches("v128.store")
+        {
+            "8_lane" => Shape::I8,
+            "16_lane" => Shape::I16,
+            "32_lane" => Shape::I32,
+            _ => Shape::I64,
+        }
+    }
+}
+
+/// Lane values where vector integer ops have edges: zero, signs, the
+/// saturation and narrowing bounds, the Q15 bounds.
+const I8_LANES: &[u8] = &[
+    0, 1, 2, 0xff, 0xfe, 0x7f, 0x80, 0x81, 0x40, 0xc0, 0x55, 0x0f, 0x10,
+];
+const I16_LANES: &[u16] = &[
+    0, 1, 0xffff, 0x7fff, 0x8000, 0x8001, 0x7f, 0x80, 0xff, 0xff80, 0xff7f, 0x100, 0x4000, 0xc000,
+    0x5555,
+];
+
+impl Rng {
+    /// A lane of `shape`: an edge value, or now and then a random one.
+    fn lane(&mut self, shape: Shape) -> u64 {
+        if self.chance(20) {
+            return self.next();
+        }
+        match shape {
+            Shape::I8 => *self.pick(I8_LANES) as u64,
+            Shape::I16 => *self.pick(I16_LANES) as u64,
+            Shape::I32 => *self.pick(I32S) as u32 as u64,
+            Shape::I64 => *self.pick(I64S) as u64,
+            Shape::F32 => *self.pick(F32S) as u64,
+            Shape::F64 => *self.pick(F64S),
+        }
+    }
+
+    /// A v128 whose lanes of `shape` are edge values; now and then one lane
+    /// value in every lane.
+    fn lanes(&mut self, shape: Shape) -> u128 {
+        let bits = shape.bits();
+        let mask = u128::MAX >> (128 - bits);
+        let splat = self.chance(15).then(|| self.lane(shape));
+        (0..shape.lanes()).fold(0u128, |v, i| {
+            let x = splat.unwrap_or_else(|| self.lane(shape)) as u128 & mask;
+            v | x << (i as u32 * bits)
+        })
+    }
+
+    /// An interesting v128: edge lanes of a random shape, or random bits.
+    pub fn v128(&mut self) -> u128 {
+        if self.chance(10) {
+            return (self.next() as u128) << 64 | self.next() as u128;
+        }
+        let shape = *self.pick(&SHAPES);
+        self.lanes(shape)
+    }
+}
+
+/// `v128.const` of `bits`, written as lanes of `shape`.
+fn v128_text(bits: u128, shape: Shape) -> String {
+    let b = shape.bits();
+    let lanes: Vec<String> = (0..shape.lanes())
+        .map(|i| {
+            let x = (bits >> (i as u32 * b)) as u64;
+            match shape {
+                Shape::I8 => (x as i8).to_string(),
+                Shape::I16 => (x as u16).to_string(),
+                Shape::I32 => (x as i32).to_string(),
+                Shape::I64 => format!("{:#x}", x),
+                Shape::F32 => f32_lit(x as u32),
+                Shape::F64 => f64_lit(x),
+            }
+        })
+        .collect();
+    format!("(v128.const {} {})", shape.name(), lanes.join(" "))
+}
+
 impl Rng {
     /// An interesting value of `ty`, or now and then a random one.
     pub fn value(&mut self, ty: Ty) -> Value {
@@ -240,22 +400,112 @@ pub fn const_text(v: Value) -> String {
     }
 }
 
+/// A value type of a signature: a number or a vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vt {
+    N(Ty),
+    V128,
+}
+
+impl Vt {
+    fn name(self) -> &'static str {
+        match self {
+            Vt::N(t) => t.name(),
+            Vt::V128 => "v128",
+        }
+    }
+}
+
+const I32: Vt = Vt::N(Ty::I32);
+const I64: Vt = Vt::N(Ty::I64);
+const F32: Vt = Vt::N(Ty::F32);
+const F64: Vt = Vt::N(Ty::F64);
+const V128: Vt = Vt::V128;
+
 /// Result lists a function may have; function types are indexed by them.
-const RESULTS: &[&[Ty]] = &[
+/// The first [`SCALAR_RESULTS`] have no v128.
+const RESULTS: &[&[Vt]] = &[
     &[],
-    &[Ty::I32],
-    &[Ty::I64],
-    &[Ty::F32],
-    &[Ty::F64],
-    &[Ty::I32, Ty::I64, Ty::F32, Ty::F64],
-    &[Ty::F64, Ty::I32],
+    &[I32],
+    &[I64],
+    &[F32],
+    &[F64],
+    &[I32, I64, F32, F64],
+    &[F64, I32],
+    &[V128],
+    &[V128, I32],
+    &[F32, V128, V128],
 ];
+const SCALAR_RESULTS: usize = 7;
+
+/// Percent of the functions that compute with vectors.
+pub const VECTOR: usize = 50;
+/// Percent of those that use only a few vector ops ([`FuncGen::palette`]).
+const FOCUSED: usize = 50;
+
+/// A function type: `(i32 i64 f32 f64)`, with a trailing `v128` parameter
+/// when `v128`, and the results `RESULTS[results]`. Type `$t{index}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Sig {
+    v128: bool,
+    results: usize,
+}
+
+impl Sig {
+    const COUNT: usize = 2 * RESULTS.len();
+
+    fn of(index: usize) -> Sig {
+        Sig {
+            v128: index >= RESULTS.len(),
+            results: index % RESULTS.len(),
+        }
+    }
+
+    fn index(self) -> usize {
+        self.results + if self.v128 { RESULTS.len() } else { 0 }
+    }
+
+    fn results(self) -> &'static [Vt] {
+        RESULTS[self.results]
+    }
+
+    /// Whether code with no vectors can call it and use its results.
+    fn scalar(self) -> bool {
+        !self.v128 && self.results < SCALAR_RESULTS
+    }
+
+    /// The parameters: named (`(param $p0 i32) ... (param $pv v128)`) for
+    /// a function, else as in a type.
+    fn params_decl(self, named: bool) -> String {
+        let v = if self.v128 { Some("v128") } else { None };
+        let names = PARAMS.iter().map(|t| t.name()).chain(v);
+        if named {
+            let ps: Vec<String> = names
+                .enumerate()
+                .map(|(k, t)| match t {
+                    "v128" => "(param $pv v128)".to_string(),
+                    _ => format!("(param $p{k} {t})"),
+                })
+                .collect();
+            ps.join(" ")
+        } else {
+            format!("(param {})", names.collect::<Vec<_>>().join(" "))
+        }
+    }
+}
+
+/// A generated function as the harness calls it.
+pub struct Export {
+    pub name: String,
+    /// Whether it takes a v128 after `(i32 i64 f32 f64)`.
+    pub v128_param: bool,
+}
 
 /// A generated module and what the harness needs to call it.
 pub struct Generated {
     pub wat: String,
-    /// Exported function names, one per defined function, in order.
-    pub exports: Vec<String>,
+    /// Exported functions, one per defined function, in order.
+    pub exports: Vec<Export>,
     /// Whether some function tail-calls another (which can keep a native
     /// function as IR when its callee is forced to IR).
     pub tail_calls: bool,
@@ -284,6 +534,9 @@ const LOCALS: [Ty; 8] = [
     Ty::F64,
 ];
 
+/// The v128 locals of a vector function (beyond `$pv` and the scratch `$tv`).
+const VLOCALS: usize = 3;
+
 /// Loop counters (one per loop nesting level), never written by random statements.
 const MAX_LOOP_DEPTH: usize = 2;
 
@@ -291,13 +544,31 @@ const MAX_LOOP_DEPTH: usize = 2;
 pub fn module(seed: u64) -> Generated {
     let mut rng = Rng::new(seed);
     let n = 3 + rng.below(6);
-    let results: Vec<usize> = (0..n).map(|_| rng.below(RESULTS.len())).collect();
+    let vector: Vec<bool> = (0..n).map(|_| rng.chance(VECTOR)).collect();
+    let sigs: Vec<Sig> = vector
+        .iter()
+        .map(|&v| {
+            if v {
+                Sig {
+                    v128: rng.chance(40),
+                    results: rng.below(RESULTS.len()),
+                }
+            } else {
+                Sig {
+                    v128: false,
+                    results: rng.below(SCALAR_RESULTS),
+                }
+            }
+        })
+        .collect();
     let mut m = String::from("(module\n");
-    for (k, r) in RESULTS.iter().enumerate() {
+    for k in 0..Sig::COUNT {
+        let sig = Sig::of(k);
         let _ = writeln!(
             m,
-            "  (type $t{k} (func (param i32 i64 f32 f64){}))",
-            result_decl(r)
+            "  (type $t{k} (func {}{}))",
+            sig.params_decl(false),
+            result_decl(sig.results())
         );
     }
     m.push_str("  (import \"env\" \"mix\" (func $mix (param i64) (result i64)))\n");
@@ -329,20 +600,30 @@ pub fn module(seed: u64) -> Generated {
             const_text(rng.value(*ty))
         );
     }
+    let shape = *rng.pick(&SHAPES);
+    let init = v128_text(rng.lanes(shape), shape);
+    let _ = writeln!(m, "  (global $gv (export \"gv\") (mut v128) {init})");
     let names: Vec<String> = (0..n).map(|i| format!("$f{i}")).collect();
     let _ = writeln!(m, "  (table $tab {} funcref)", n + 2);
     let _ = writeln!(m, "  (elem (i32.const 0) func {})", names.join(" "));
     let mut tail_calls = false;
-    for i in 0..n {
+    for (i, &vector) in vector.iter().enumerate() {
         // About one function in three is a small leaf (no calls, a statement
         // or two, shallow results), which the native backend copies into its
         // callers: the copies must behave as the calls.
         let small = rng.chance(35);
+        let palette = (vector && rng.chance(FOCUSED)).then(|| {
+            let ops: Vec<&'static str> = all_vector_ops().collect();
+            (0..1 + rng.below(4)).map(|_| *rng.pick(&ops)).collect()
+        });
         let mut g = FuncGen {
             rng: &mut rng,
             index: i,
-            results: &results,
+            sigs: &sigs,
+            vector,
             locals: Vec::new(),
+            vlocals: Vec::new(),
+            palette,
             calls_left: if small { 0 } else { 2 },
             small,
             loop_depth: 0,
@@ -357,12 +638,17 @@ pub fn module(seed: u64) -> Generated {
     m.push_str(")\n");
     Generated {
         wat: m,
-        exports: (0..n).map(|i| format!("f{i}")).collect(),
+        exports: (0..n)
+            .map(|i| Export {
+                name: format!("f{i}"),
+                v128_param: sigs[i].v128,
+            })
+            .collect(),
         tail_calls,
     }
 }
 
-fn result_decl(r: &[Ty]) -> String {
+fn result_decl(r: &[Vt]) -> String {
     if r.is_empty() {
         return String::new();
     }
@@ -374,10 +660,20 @@ struct FuncGen<'a> {
     rng: &'a mut Rng,
     /// This function's index among the defined functions; it calls only lower ones.
     index: usize,
-    /// Every function's entry in `RESULTS`.
-    results: &'a [usize],
+    /// Every function's type.
+    sigs: &'a [Sig],
+    /// Whether this function computes with vectors (else it has no vector
+    /// op, and calls only functions of scalar types).
+    vector: bool,
     /// Names and types of the parameters and locals random code may read.
     locals: Vec<(String, Ty)>,
+    /// The v128 parameter and locals random code may read and write.
+    vlocals: Vec<String>,
+    /// The only vector ops (names of wasm ops, of [`all_vector_ops`]) a
+    /// focused vector function uses, beyond moves, constants, `select` and
+    /// the global: a few, so that the function gets native code as soon as
+    /// the backend covers those.
+    palette: Option<Vec<&'static str>>,
     /// Call sites left (calls sit outside loops, at most two per function,
     /// so the work of a call stays small).
     calls_left: usize,
@@ -393,7 +689,7 @@ struct FuncGen<'a> {
 impl FuncGen<'_> {
     fn function(&mut self) -> (String, bool) {
         let i = self.index;
-        let ty = self.results[i];
+        let sig = self.sigs[i];
         for (k, t) in PARAMS.iter().enumerate() {
             self.locals.push((format!("$p{k}"), *t));
         }
@@ -401,8 +697,10 @@ impl FuncGen<'_> {
             self.locals.push((format!("$l{k}"), *t));
         }
         let mut head = format!(
-            "  (func $f{i} (export \"f{i}\") (type $t{ty}) (param $p0 i32) (param $p1 i64) (param $p2 f32) (param $p3 f64){}\n",
-            result_decl(RESULTS[ty])
+            "  (func $f{i} (export \"f{i}\") (type $t{}) {}{}\n",
+            sig.index(),
+            sig.params_decl(true),
+            result_decl(sig.results())
         );
         for (k, t) in LOCALS.iter().enumerate() {
             let _ = writeln!(head, "    (local $l{k} {})", t.name());
@@ -410,6 +708,19 @@ impl FuncGen<'_> {
         head.push_str("    (local $tf32 f32) (local $tf64 f64)");
         for k in 0..MAX_LOOP_DEPTH {
             let _ = write!(head, " (local $c{k} i32)");
+        }
+        if self.vector {
+            if sig.v128 {
+                self.vlocals.push("$pv".to_string());
+            }
+            for k in 0..VLOCALS {
+                let _ = write!(head, " (local $v{k} v128)");
+                self.vlocals.push(format!("$v{k}"));
+            }
+            head.push_str(" (local $tv v128)");
+        } else if self.rng.chance(15) {
+            // An unused v128 local: a wider frame, and still no vector op.
+            head.push_str(" (local $v0 v128)");
         }
         head.push('\n');
         let (n, depth) = if self.small {
@@ -421,21 +732,45 @@ impl FuncGen<'_> {
         self.out.push_str(&body);
         // The results: a tail call to a lower function with the same
         // results, or one expression per result.
-        let same: Vec<usize> = (0..i).filter(|&j| self.results[j] == ty).collect();
+        let same: Vec<usize> = (0..i)
+            .filter(|&j| self.sigs[j].results == sig.results && self.can_tail_call(j))
+            .collect();
         let mut tail = false;
         if !same.is_empty() && !self.small && self.rng.chance(15) {
             let j = *self.rng.pick(&same);
-            let args = self.args(1);
+            let args = self.args(self.sigs[j], 1);
             let _ = writeln!(self.out, "    (return_call $f{j} {args})");
             tail = true;
         } else {
-            for t in RESULTS[ty] {
-                let v = self.expr(*t, depth);
-                let v = self.canon(*t, v);
+            for t in sig.results() {
+                let v = self.value(*t, depth);
                 let _ = writeln!(self.out, "    {v}");
             }
         }
         (format!("{head}{}  )\n", self.out), tail)
+    }
+
+    /// Whether this function can tail-call function `j` (make its
+    /// arguments and return its results).
+    fn can_tail_call(&self, j: usize) -> bool {
+        self.vector || self.sigs[j].scalar()
+    }
+
+    /// Whether this function can call function `j` (make its arguments and
+    /// keep its results).
+    fn can_call(&self, j: usize) -> bool {
+        self.can_tail_call(j)
+    }
+
+    /// An expression of `t` whose bits are deterministic.
+    fn value(&mut self, t: Vt, depth: usize) -> String {
+        match t {
+            Vt::N(ty) => {
+                let v = self.expr(ty, depth);
+                self.canon(ty, v)
+            }
+            Vt::V128 => self.vexpr(None, depth),
+        }
     }
 
     fn label(&mut self, kind: &str) -> String {
@@ -469,6 +804,9 @@ impl FuncGen<'_> {
 
     fn stmt(&mut self, depth: usize) -> String {
         let nested = depth > 0;
+        if self.vector && self.rng.chance(35) {
+            return self.vstmt();
+        }
         loop {
             match self.rng.below(100) {
                 0..=29 => {
@@ -535,9 +873,8 @@ impl FuncGen<'_> {
                 87..=88 if nested => {
                     let c = self.cond();
                     let mut vals = String::new();
-                    for t in RESULTS[self.results[self.index]] {
-                        let v = self.expr(*t, 2);
-                        let v = self.canon(*t, v);
+                    for t in self.sigs[self.index].results() {
+                        let v = self.value(*t, 2);
                         let _ = write!(vals, " {v}");
                     }
                     return format!("(if {c} (then (return{vals})))");
@@ -593,40 +930,57 @@ impl FuncGen<'_> {
         text
     }
 
-    /// Arguments for a call to a generated function, each canonical.
-    fn args(&mut self, depth: usize) -> String {
+    /// Arguments for a call of type `sig`, each canonical.
+    fn args(&mut self, sig: Sig, depth: usize) -> String {
         let mut out = Vec::new();
         for t in PARAMS {
             let v = self.expr(t, depth);
             out.push(self.canon(t, v));
+        }
+        if sig.v128 {
+            out.push(self.vexpr(None, depth));
         }
         out.join(" ")
     }
 
     /// A call whose results go to locals (or are dropped).
     fn call_stmt(&mut self) -> String {
+        let cands: Vec<usize> = (0..self.index).filter(|&j| self.can_call(j)).collect();
+        if cands.is_empty() {
+            return self.store();
+        }
         self.calls_left -= 1;
-        let j = self.rng.below(self.index);
-        let args = self.args(2);
-        let (call, ty) = if self.rng.chance(60) {
-            (format!("(call $f{j} {args})"), self.results[j])
+        let j = *self.rng.pick(&cands);
+        let (call, sig) = if self.rng.chance(60) {
+            let args = self.args(self.sigs[j], 2);
+            (format!("(call $f{j} {args})"), self.sigs[j])
         } else {
             // Now and then a type the callee does not have: a signature trap.
-            let ty = if self.rng.chance(85) {
-                self.results[j]
-            } else {
-                self.rng.below(RESULTS.len())
+            let sig = loop {
+                let sig = if self.rng.chance(85) {
+                    self.sigs[j]
+                } else {
+                    Sig::of(self.rng.below(Sig::COUNT))
+                };
+                // A signature this function can call (see `can_call`).
+                if !sig.v128 && (self.vector || sig.scalar()) {
+                    break sig;
+                }
             };
+            let args = self.args(sig, 2);
             let idx = self.indirect_index(j);
-            (format!("(call_indirect (type $t{ty}) {args} {idx})"), ty)
+            let ty = sig.index();
+            (format!("(call_indirect (type $t{ty}) {args} {idx})"), sig)
         };
-        let results = RESULTS[ty];
         let mut s = call;
-        for t in results.iter().rev() {
+        for t in sig.results().iter().rev() {
             if self.rng.chance(20) {
                 s.push_str(" (drop)");
             } else {
-                let l = self.local_of(*t);
+                let l = match t {
+                    Vt::N(t) => self.local_of(*t),
+                    Vt::V128 => self.rng.pick(&self.vlocals).clone(),
+                };
                 let _ = write!(s, " (local.set {l})");
             }
         }
@@ -637,7 +991,7 @@ impl FuncGen<'_> {
     /// `j`, sometimes a computed index below this function (whose type may
     /// differ), a null entry or an index past the table.
     fn indirect_index(&mut self, j: usize) -> String {
-        let n = self.results.len();
+        let n = self.sigs.len();
         match self.rng.below(10) {
             0 => format!("(i32.const {})", n + self.rng.below(2)),
             1 => format!("(i32.const {})", n + 2 + self.rng.below(1000)),
@@ -904,20 +1258,14 @@ impl FuncGen<'_> {
                     loose: a.loose || b.loose,
                 };
             }
-            7..=9 if self.calls_left > 0 && self.loop_depth == 0 && self.index > 0 => {
-                let want = RESULTS.iter().position(|r| *r == [ty]).unwrap();
-                let cands: Vec<usize> = (0..self.index)
-                    .filter(|&j| self.results[j] == want)
-                    .collect();
-                if !cands.is_empty() {
-                    self.calls_left -= 1;
-                    let j = *self.rng.pick(&cands);
-                    let args = self.args(1);
-                    if self.rng.chance(60) {
-                        return e(format!("(call $f{j} {args})"));
-                    }
-                    let idx = self.indirect_index(j);
-                    return e(format!("(call_indirect (type $t{want}) {args} {idx})"));
+            7..=9 => {
+                if let Some(call) = self.call_expr(Vt::N(ty)) {
+                    return e(call);
+                }
+            }
+            10..=14 if self.vector => {
+                if let Some(x) = self.reduce(ty, d) {
+                    return e(x);
                 }
             }
             _ => {}
@@ -926,6 +1274,32 @@ impl FuncGen<'_> {
             Ty::I32 | Ty::I64 => self.int_expr(ty, d),
             Ty::F32 | Ty::F64 => self.float_expr(ty, d),
         }
+    }
+
+    /// A call (direct or through the table) of a lower function whose one
+    /// result is of type `t`, while call sites are left.
+    fn call_expr(&mut self, t: Vt) -> Option<String> {
+        if self.calls_left == 0 || self.loop_depth > 0 || self.index == 0 {
+            return None;
+        }
+        let cands: Vec<usize> = (0..self.index)
+            .filter(|&j| self.sigs[j].results() == [t] && self.can_call(j))
+            .collect();
+        if cands.is_empty() {
+            return None;
+        }
+        self.calls_left -= 1;
+        let j = *self.rng.pick(&cands);
+        let sig = self.sigs[j];
+        let args = self.args(sig, 1);
+        if self.rng.chance(60) {
+            return Some(format!("(call $f{j} {args})"));
+        }
+        let idx = self.indirect_index(j);
+        Some(format!(
+            "(call_indirect (type $t{}) {args} {idx})",
+            sig.index()
+        ))
     }
 
     fn int_expr(&mut self, ty: Ty, d: usize) -> E {
@@ -1071,14 +1445,18 @@ impl FuncGen<'_> {
                     .rng
                     .pick(&["add", "sub", "mul", "div", "min", "max", "copysign"]);
                 let (a, b) = (self.expr(ty, d), self.expr(ty, d));
-                let loose = if op == "copysign" {
-                    a.loose || b.loose
-                } else {
-                    true
-                };
+                if op == "copysign" {
+                    // The sign comes from `b`: a loose NaN there would give
+                    // a number with an open sign, so `b` is made canonical.
+                    let b = self.canon(ty, b);
+                    return E {
+                        text: format!("({t}.{op} {} {b})", a.text),
+                        loose: a.loose,
+                    };
+                }
                 E {
                     text: format!("({t}.{op} {} {})", a.text, b.text),
-                    loose,
+                    loose: true,
                 }
             }
             35..=54 => {
@@ -1122,4 +1500,615 @@ impl FuncGen<'_> {
             _ => self.leaf(ty),
         }
     }
+
+    /// Whether this function may use vector op `op`: any, unless it is
+    /// focused on a palette.
+    fn allowed(&self, op: &str) -> bool {
+        self.palette.as_ref().is_none_or(|p| p.contains(&op))
+    }
+
+    /// A random op of `ops` this function may use, if any.
+    fn pick_op(&mut self, ops: &[&'static str]) -> Option<&'static str> {
+        match &self.palette {
+            None => Some(*self.rng.pick(ops)),
+            Some(p) => {
+                let cands: Vec<&'static str> =
+                    p.iter().copied().filter(|op| ops.contains(op)).collect();
+                (!cands.is_empty()).then(|| *self.rng.pick(&cands))
+            }
+        }
+    }
+
+    /// A statement of a vector function on vectors.
+    fn vstmt(&mut self) -> String {
+        let l = self.rng.pick(&self.vlocals).clone();
+        match self.rng.below(100) {
+            35..=54 => {
+                if let Some(op) = self.pick_op(V_STORES) {
+                    return self.vstore(op);
+                }
+            }
+            55..=62 => {
+                let v = self.vexpr(None, 3);
+                return format!("(global.set $gv {v})");
+            }
+            63..=77 => {
+                // A scalar local from a vector.
+                let ty = self.any_ty();
+                if let Some(x) = self.reduce(ty, 3) {
+                    let t = self.local_of(ty);
+                    return format!("(local.set {t} {x})");
+                }
+            }
+            78..=87 => {
+                let v = self.vexpr(None, 3);
+                if self.allowed("v128.any_true") {
+                    return format!("(drop (v128.any_true (local.tee {l} {v})))");
+                }
+                return format!("(drop (local.tee {l} {v}))");
+            }
+            88..=99 => {
+                let v = self.vexpr(None, 3);
+                return format!("(drop {v})");
+            }
+            _ => {}
+        }
+        let v = self.vexpr(None, 4);
+        format!("(local.set {l} {v})")
+    }
+
+    /// A store of `op`, one of [`V_STORES`].
+    fn vstore(&mut self, op: &str) -> String {
+        let m = self.memarg();
+        let a = self.addr();
+        if op == "v128.store" {
+            let v = self.vexpr(None, 3);
+            return format!("({op}{m} {a} {v})");
+        }
+        let shape = Shape::of_lane_access(op);
+        let lane = self.rng.below(shape.lanes());
+        let v = self.vexpr(Some(shape), 3);
+        format!("({op}{m} {lane} {a} {v})")
+    }
+
+    /// A vector load (every form but the lane loads), if this function may
+    /// use one.
+    fn vload(&mut self) -> Option<String> {
+        let op = self.pick_op(V_LOADS)?;
+        let m = self.memarg();
+        let a = self.addr();
+        Some(format!("({op}{m} {a})"))
+    }
+
+    /// A v128 leaf: a local, a constant, the global or a load. Constants
+    /// have lanes of `hint` (the shape the consumer reads) most of the time.
+    fn vleaf(&mut self, hint: Option<Shape>) -> String {
+        match self.rng.below(20) {
+            0..=8 => return format!("(local.get {})", self.rng.pick(&self.vlocals)),
+            15 | 16 => return "(global.get $gv)".to_string(),
+            17..=19 => {
+                if let Some(load) = self.vload() {
+                    return load;
+                }
+            }
+            _ => {}
+        }
+        let shape = match hint {
+            Some(h) if self.rng.chance(75) => h,
+            _ => *self.rng.pick(&SHAPES),
+        };
+        let bits = if self.rng.chance(5) {
+            self.rng.v128()
+        } else {
+            self.rng.lanes(shape)
+        };
+        v128_text(bits, shape)
+    }
+
+    /// A v128 expression; `hint` is the lane shape its consumer reads.
+    fn vexpr(&mut self, hint: Option<Shape>, depth: usize) -> String {
+        if depth == 0 || self.rng.chance(15) {
+            return self.vleaf(hint);
+        }
+        let d = depth - 1;
+        let k = self.rng.below(100);
+        let ops: &[&'static str] = match k {
+            0..=2 => {
+                let (a, b) = (self.vexpr(hint, d), self.vexpr(hint, d));
+                let c = self.cond();
+                let typed = if self.rng.chance(50) {
+                    " (result v128)"
+                } else {
+                    ""
+                };
+                return format!("(select{typed} {a} {b} {c})");
+            }
+            3 => {
+                let c = self.cond();
+                let (a, b) = (self.vexpr(hint, d), self.vexpr(hint, d));
+                return format!("(if (result v128) {c} (then {a}) (else {b}))");
+            }
+            4 => {
+                let l = self.label("v");
+                let (a, b) = (self.vexpr(hint, d), self.vexpr(hint, d));
+                let c = self.cond();
+                return format!("(block {l} (result v128) (drop (br_if {l} {a} {c})) {b})");
+            }
+            5 => match self.call_expr(Vt::V128) {
+                Some(call) => return call,
+                None => return self.vleaf(hint),
+            },
+            6 => return self.vleaf(hint),
+            // A focused function: any op of its palette that gives a v128.
+            _ if self.palette.is_some() => &[],
+            7..=15 => V_COMPARES,
+            16..=38 => V_BINARY,
+            39..=55 => V_UNARY,
+            56..=61 => V_SHIFTS,
+            62..=67 => V_TERNARY,
+            68..=74 => match hint {
+                Some(h) if self.rng.chance(60) => &V_SPLATS[h as usize..][..1],
+                _ => V_SPLATS,
+            },
+            75..=80 => V_REPLACE_LANES,
+            81..=85 => &["i8x16.shuffle"],
+            86..=90 => V_LOADS,
+            91..=94 => V_LOAD_LANES,
+            _ => return self.vleaf(hint),
+        };
+        let all: Vec<&'static str>;
+        let ops = if self.palette.is_some() {
+            all = V128_OPS.iter().flat_map(|g| g.iter().copied()).collect();
+            &all[..]
+        } else {
+            ops
+        };
+        match self.pick_op(ops) {
+            Some(op) => self.vop(op, hint, d),
+            None => self.vleaf(hint),
+        }
+    }
+
+    /// An application of `op`, a vector op that gives a v128, to operands
+    /// of depth `d`.
+    fn vop(&mut self, op: &'static str, hint: Option<Shape>, d: usize) -> String {
+        let shape = Shape::of_operand(op);
+        if V_UNARY.contains(&op) {
+            let a = self.vexpr(shape, d);
+            return format!("({op} {a})");
+        }
+        if V_BINARY.contains(&op) || V_COMPARES.contains(&op) {
+            let a = self.vexpr(shape, d);
+            let b = if op.ends_with("swizzle") && self.rng.chance(50) {
+                // Lane indices, some past 15 (those give 0).
+                let bytes: Vec<String> = (0..16).map(|_| self.rng.below(20).to_string()).collect();
+                format!("(v128.const i8x16 {})", bytes.join(" "))
+            } else {
+                self.vexpr(shape, d)
+            };
+            return format!("({op} {a} {b})");
+        }
+        if V_TERNARY.contains(&op) {
+            let a = self.vexpr(shape, d);
+            let b = self.vexpr(shape, d);
+            let c = self.vexpr(shape, d);
+            return format!("({op} {a} {b} {c})");
+        }
+        if V_SHIFTS.contains(&op) {
+            let a = self.vexpr(shape, d);
+            let n = if self.rng.chance(60) {
+                let k = *self.rng.pick(SHIFT_COUNTS);
+                format!("(i32.const {k})")
+            } else {
+                self.expr(Ty::I32, d.min(2)).text
+            };
+            return format!("({op} {a} {n})");
+        }
+        if V_SPLATS.contains(&op) || V_REPLACE_LANES.contains(&op) {
+            let shape = shape.expect("a shaped op");
+            let t = shape.scalar();
+            let x = self.expr(t, d.min(2));
+            let x = self.canon(t, x);
+            if op.ends_with("splat") {
+                return format!("({op} {x})");
+            }
+            let lane = self.rng.below(shape.lanes());
+            let v = self.vexpr(Some(shape), d);
+            return format!("({op} {lane} {v} {x})");
+        }
+        if op == "i8x16.shuffle" {
+            let lanes: Vec<String> = (0..16).map(|_| self.rng.below(32).to_string()).collect();
+            let (a, b) = (self.vexpr(hint, d), self.vexpr(hint, d));
+            return format!("({op} {} {a} {b})", lanes.join(" "));
+        }
+        let m = self.memarg();
+        let a = self.addr();
+        if V_LOAD_LANES.contains(&op) {
+            let shape = Shape::of_lane_access(op);
+            let lane = self.rng.below(shape.lanes());
+            let v = self.vexpr(hint, d);
+            return format!("({op}{m} {lane} {a} {v})");
+        }
+        debug_assert!(V_LOADS.contains(&op), "{op} gives no v128");
+        format!("({op}{m} {a})")
+    }
+
+    /// A scalar of `ty` computed from a vector (a lane, a lane test or
+    /// mask), if this function may use an op that makes one.
+    fn reduce(&mut self, ty: Ty, d: usize) -> Option<String> {
+        let ops: Vec<&'static str> = V_SCALAR
+            .iter()
+            .copied()
+            .filter(|op| scalar_of(op) == ty)
+            .collect();
+        let op = self.pick_op(&ops)?;
+        let shape = Shape::of_operand(op);
+        let v = self.vexpr(shape, d);
+        if !op.contains("extract_lane") {
+            return Some(format!("({op} {v})"));
+        }
+        if op == "i64x2.extract_lane" && self.rng.chance(30) {
+            // Both lanes, combined.
+            return Some(format!(
+                "(i64.xor ({op} 0 (local.tee $tv {v})) ({op} 1 (local.get $tv)))"
+            ));
+        }
+        let lane = self.rng.below(shape.expect("a shaped op").lanes());
+        Some(format!("({op} {lane} {v})"))
+    }
 }
+
+/// The scalar type vector op `op` (one of [`V_SCALAR`]) gives.
+fn scalar_of(op: &str) -> Ty {
+    match op {
+        "i64x2.extract_lane" => Ty::I64,
+        "f32x4.extract_lane" => Ty::F32,
+        "f64x2.extract_lane" => Ty::F64,
+        _ => Ty::I32,
+    }
+}
+
+/// Vector shift counts: the count is taken modulo the lane width, so some
+/// are at or past every width, and some negative.
+const SHIFT_COUNTS: &[i32] = &[
+    0,
+    1,
+    2,
+    7,
+    8,
+    9,
+    15,
+    16,
+    17,
+    31,
+    32,
+    33,
+    63,
+    64,
+    65,
+    127,
+    128,
+    255,
+    256,
+    -1,
+    -8,
+    i32::MIN,
+];
+
+/// Every vector op that gives a v128, in groups.
+const V128_OPS: &[&[&str]] = &[
+    V_UNARY,
+    V_BINARY,
+    V_COMPARES,
+    V_TERNARY,
+    V_SHIFTS,
+    V_SPLATS,
+    V_REPLACE_LANES,
+    &["i8x16.shuffle"],
+    V_LOADS,
+    V_LOAD_LANES,
+];
+
+/// Every vector op the generator makes: those giving a v128, a scalar, or
+/// nothing (stores).
+fn all_vector_ops() -> impl Iterator<Item = &'static str> {
+    V128_OPS
+        .iter()
+        .chain([V_SCALAR, V_STORES].iter())
+        .flat_map(|group| group.iter().copied())
+}
+
+/// The ops of one v128 operand and a scalar result.
+const V_SCALAR: &[&str] = &[
+    "v128.any_true",
+    "i8x16.all_true",
+    "i16x8.all_true",
+    "i32x4.all_true",
+    "i64x2.all_true",
+    "i8x16.bitmask",
+    "i16x8.bitmask",
+    "i32x4.bitmask",
+    "i64x2.bitmask",
+    "i8x16.extract_lane_s",
+    "i8x16.extract_lane_u",
+    "i16x8.extract_lane_s",
+    "i16x8.extract_lane_u",
+    "i32x4.extract_lane",
+    "i64x2.extract_lane",
+    "f32x4.extract_lane",
+    "f64x2.extract_lane",
+];
+
+const V_STORES: &[&str] = &[
+    "v128.store",
+    "v128.store8_lane",
+    "v128.store16_lane",
+    "v128.store32_lane",
+    "v128.store64_lane",
+];
+
+const V_LOAD_LANES: &[&str] = &[
+    "v128.load8_lane",
+    "v128.load16_lane",
+    "v128.load32_lane",
+    "v128.load64_lane",
+];
+
+/// In the order of [`SHAPES`].
+const V_SPLATS: &[&str] = &[
+    "i8x16.splat",
+    "i16x8.splat",
+    "i32x4.splat",
+    "i64x2.splat",
+    "f32x4.splat",
+    "f64x2.splat",
+];
+
+const V_REPLACE_LANES: &[&str] = &[
+    "i8x16.replace_lane",
+    "i16x8.replace_lane",
+    "i32x4.replace_lane",
+    "i64x2.replace_lane",
+    "f32x4.replace_lane",
+    "f64x2.replace_lane",
+];
+
+/// Shifts by an i32 count.
+const V_SHIFTS: &[&str] = &[
+    "i8x16.shl",
+    "i8x16.shr_s",
+    "i8x16.shr_u",
+    "i16x8.shl",
+    "i16x8.shr_s",
+    "i16x8.shr_u",
+    "i32x4.shl",
+    "i32x4.shr_s",
+    "i32x4.shr_u",
+    "i64x2.shl",
+    "i64x2.shr_s",
+    "i64x2.shr_u",
+];
+
+/// Lane compares.
+const V_COMPARES: &[&str] = &[
+    "i8x16.eq",
+    "i8x16.ne",
+    "i8x16.lt_s",
+    "i8x16.lt_u",
+    "i8x16.gt_s",
+    "i8x16.gt_u",
+    "i8x16.le_s",
+    "i8x16.le_u",
+    "i8x16.ge_s",
+    "i8x16.ge_u",
+    "i16x8.eq",
+    "i16x8.ne",
+    "i16x8.lt_s",
+    "i16x8.lt_u",
+    "i16x8.gt_s",
+    "i16x8.gt_u",
+    "i16x8.le_s",
+    "i16x8.le_u",
+    "i16x8.ge_s",
+    "i16x8.ge_u",
+    "i32x4.eq",
+    "i32x4.ne",
+    "i32x4.lt_s",
+    "i32x4.lt_u",
+    "i32x4.gt_s",
+    "i32x4.gt_u",
+    "i32x4.le_s",
+    "i32x4.le_u",
+    "i32x4.ge_s",
+    "i32x4.ge_u",
+    "i64x2.eq",
+    "i64x2.ne",
+    "i64x2.lt_s",
+    "i64x2.gt_s",
+    "i64x2.le_s",
+    "i64x2.ge_s",
+    "f32x4.eq",
+    "f32x4.ne",
+    "f32x4.lt",
+    "f32x4.gt",
+    "f32x4.le",
+    "f32x4.ge",
+    "f64x2.eq",
+    "f64x2.ne",
+    "f64x2.lt",
+    "f64x2.gt",
+    "f64x2.le",
+    "f64x2.ge",
+];
+
+/// The vector loads, but for the lane loads.
+const V_LOADS: &[&str] = &[
+    "v128.load",
+    "v128.load8x8_s",
+    "v128.load8x8_u",
+    "v128.load16x4_s",
+    "v128.load16x4_u",
+    "v128.load32x2_s",
+    "v128.load32x2_u",
+    "v128.load8_splat",
+    "v128.load16_splat",
+    "v128.load32_splat",
+    "v128.load64_splat",
+    "v128.load32_zero",
+    "v128.load64_zero",
+];
+
+/// Vector ops of one v128 operand and a v128 result.
+const V_UNARY: &[&str] = &[
+    "v128.not",
+    "i8x16.abs",
+    "i8x16.neg",
+    "i8x16.popcnt",
+    "i16x8.abs",
+    "i16x8.neg",
+    "i32x4.abs",
+    "i32x4.neg",
+    "i64x2.abs",
+    "i64x2.neg",
+    "i16x8.extadd_pairwise_i8x16_s",
+    "i16x8.extadd_pairwise_i8x16_u",
+    "i32x4.extadd_pairwise_i16x8_s",
+    "i32x4.extadd_pairwise_i16x8_u",
+    "i16x8.extend_low_i8x16_s",
+    "i16x8.extend_high_i8x16_s",
+    "i16x8.extend_low_i8x16_u",
+    "i16x8.extend_high_i8x16_u",
+    "i32x4.extend_low_i16x8_s",
+    "i32x4.extend_high_i16x8_s",
+    "i32x4.extend_low_i16x8_u",
+    "i32x4.extend_high_i16x8_u",
+    "i64x2.extend_low_i32x4_s",
+    "i64x2.extend_high_i32x4_s",
+    "i64x2.extend_low_i32x4_u",
+    "i64x2.extend_high_i32x4_u",
+    "f32x4.ceil",
+    "f32x4.floor",
+    "f32x4.trunc",
+    "f32x4.nearest",
+    "f32x4.abs",
+    "f32x4.neg",
+    "f32x4.sqrt",
+    "f64x2.ceil",
+    "f64x2.floor",
+    "f64x2.trunc",
+    "f64x2.nearest",
+    "f64x2.abs",
+    "f64x2.neg",
+    "f64x2.sqrt",
+    "i32x4.trunc_sat_f32x4_s",
+    "i32x4.trunc_sat_f32x4_u",
+    "f32x4.convert_i32x4_s",
+    "f32x4.convert_i32x4_u",
+    "i32x4.trunc_sat_f64x2_s_zero",
+    "i32x4.trunc_sat_f64x2_u_zero",
+    "f64x2.convert_low_i32x4_s",
+    "f64x2.convert_low_i32x4_u",
+    "f32x4.demote_f64x2_zero",
+    "f64x2.promote_low_f32x4",
+    "i32x4.relaxed_trunc_f32x4_s",
+    "i32x4.relaxed_trunc_f32x4_u",
+    "i32x4.relaxed_trunc_f64x2_s_zero",
+    "i32x4.relaxed_trunc_f64x2_u_zero",
+];
+
+/// Vector ops of two v128 operands and a v128 result, but for the compares.
+const V_BINARY: &[&str] = &[
+    "v128.and",
+    "v128.andnot",
+    "v128.or",
+    "v128.xor",
+    "i8x16.narrow_i16x8_s",
+    "i8x16.narrow_i16x8_u",
+    "i16x8.narrow_i32x4_s",
+    "i16x8.narrow_i32x4_u",
+    "i8x16.add",
+    "i8x16.add_sat_s",
+    "i8x16.add_sat_u",
+    "i8x16.sub",
+    "i8x16.sub_sat_s",
+    "i8x16.sub_sat_u",
+    "i8x16.min_s",
+    "i8x16.min_u",
+    "i8x16.max_s",
+    "i8x16.max_u",
+    "i8x16.avgr_u",
+    "i16x8.add",
+    "i16x8.add_sat_s",
+    "i16x8.add_sat_u",
+    "i16x8.sub",
+    "i16x8.sub_sat_s",
+    "i16x8.sub_sat_u",
+    "i16x8.mul",
+    "i16x8.min_s",
+    "i16x8.min_u",
+    "i16x8.max_s",
+    "i16x8.max_u",
+    "i16x8.avgr_u",
+    "i16x8.q15mulr_sat_s",
+    "i16x8.extmul_low_i8x16_s",
+    "i16x8.extmul_high_i8x16_s",
+    "i16x8.extmul_low_i8x16_u",
+    "i16x8.extmul_high_i8x16_u",
+    "i32x4.add",
+    "i32x4.sub",
+    "i32x4.mul",
+    "i32x4.min_s",
+    "i32x4.min_u",
+    "i32x4.max_s",
+    "i32x4.max_u",
+    "i32x4.dot_i16x8_s",
+    "i32x4.extmul_low_i16x8_s",
+    "i32x4.extmul_high_i16x8_s",
+    "i32x4.extmul_low_i16x8_u",
+    "i32x4.extmul_high_i16x8_u",
+    "i64x2.add",
+    "i64x2.sub",
+    "i64x2.mul",
+    "i64x2.extmul_low_i32x4_s",
+    "i64x2.extmul_high_i32x4_s",
+    "i64x2.extmul_low_i32x4_u",
+    "i64x2.extmul_high_i32x4_u",
+    "f32x4.add",
+    "f32x4.sub",
+    "f32x4.mul",
+    "f32x4.div",
+    "f32x4.min",
+    "f32x4.max",
+    "f32x4.pmin",
+    "f32x4.pmax",
+    "f64x2.add",
+    "f64x2.sub",
+    "f64x2.mul",
+    "f64x2.div",
+    "f64x2.min",
+    "f64x2.max",
+    "f64x2.pmin",
+    "f64x2.pmax",
+    "i8x16.swizzle",
+    "i8x16.relaxed_swizzle",
+    "f32x4.relaxed_min",
+    "f32x4.relaxed_max",
+    "f64x2.relaxed_min",
+    "f64x2.relaxed_max",
+    "i16x8.relaxed_q15mulr_s",
+    "i16x8.relaxed_dot_i8x16_i7x16_s",
+];
+
+/// Vector ops of three v128 operands.
+const V_TERNARY: &[&str] = &[
+    "v128.bitselect",
+    "f32x4.relaxed_madd",
+    "f32x4.relaxed_nmadd",
+    "f64x2.relaxed_madd",
+    "f64x2.relaxed_nmadd",
+    "i8x16.relaxed_laneselect",
+    "i16x8.relaxed_laneselect",
+    "i32x4.relaxed_laneselect",
+    "i64x2.relaxed_laneselect",
+    "i32x4.relaxed_dot_i8x16_i7x16_add_s",
+];

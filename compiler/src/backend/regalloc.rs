@@ -749,6 +749,7 @@ pub(crate) fn allocate(
         .filter(|&s| info[s as usize].is_used())
         .collect();
     order.sort_by_key(|&s| info[s as usize].first);
+
     let mut loc = vec![Loc::Mem; num_slots];
     let mut free: [Vec<u8>; 2] = [(0..pools.0).rev().collect(), (0..pools.1).rev().collect()];
     let mut active: Vec<u16> = Vec::new();
@@ -772,7 +773,9 @@ pub(crate) fn allocate(
             }
         });
         let [ints, floats, _] = info[s as usize].votes;
-        let class = if floats > ints {
+        // A vector lives in a vector (float-pool) register whatever its uses
+        // vote: calls and returns, which name no operand class, vote integer.
+        let class = if floats > ints || s as usize >= frame_slots {
             Class::Float
         } else {
             Class::Int

@@ -214,7 +214,10 @@ impl FnGen<'_> {
     pub(super) fn vloc(&self, slot: u16) -> L {
         let base = self.vector_base.expect("a function with vectors");
         match self.alloc.loc[(base + slot) as usize] {
-            super::Loc::Reg(_, r) => L::X(super::XMM_POOL[r as usize]),
+            super::Loc::Reg(class, r) => {
+                debug_assert_eq!(class, super::Class::Float, "a vector in a general register");
+                L::X(super::XMM_POOL[r as usize])
+            }
             super::Loc::Mem => L::M(s(slot)),
         }
     }
