@@ -274,6 +274,7 @@ impl X64 {
                 alloc,
                 spilled: None,
                 vector_base: vectors.then_some(expanded.num_slots as u16),
+                vector_constants: Vec::new(),
             };
             g.function();
             used |= g.used;
@@ -369,6 +370,9 @@ struct FnGen<'a> {
     /// The number of the first vector value (see `regalloc::Effects`), when
     /// the function has vectors.
     vector_base: Option<u16>,
+    /// The function's 128-bit constants, emitted after its code and read
+    /// by RIP-relative loads: (label, value).
+    vector_constants: Vec<(DynamicLabel, u128)>,
 }
 
 /// The frame offset of slot `s`.
@@ -505,6 +509,7 @@ impl FnGen<'_> {
             pc = self.op(pc);
         }
         self.stubs();
+        self.vector_constants();
     }
 
     /// Pads with no-ops so that a loop's first instruction starts a 32-byte

@@ -339,12 +339,18 @@ impl FnGen<'_> {
                 if i.imm == 0 && hi == 0 {
                     asm!(self.asm; pxor Rx(d), Rx(d));
                 } else {
-                    asm!(self.asm
-                        ; mov rax, QWORD i.imm as i64
-                        ; movq Rx(d), rax
-                        ; mov rax, QWORD hi as i64
-                        ; pinsrq Rx(d), rax, 1
-                    );
+                    // One load from the function's constants (after its
+                    // code), where building it took up to four instructions.
+                    let value = i.imm as u128 | (hi as u128) << 64;
+                    let l = match self.vector_constants.iter().find(|c| c.1 == value) {
+                        Some(&(l, _)) => l,
+                        None => {
+                            let l = self.asm.new_dynamic_label();
+                            self.vector_constants.push((l, value));
+                            l
+                        }
+                    };
+                    asm!(self.asm; movdqu Rx(d), [=>l]);
                 }
                 self.vset(i.a, d);
                 return pc + 2;
@@ -462,6 +468,15 @@ impl FnGen<'_> {
             }
             V128AnyTrue => {
                 let v = self.vsrc(i.b, 0);
+                if self.fuses_with_branch(pc) {
+                    // `br_if` on the result, its last reader: `ptest` sets
+                    // the zero flag the branch needs.
+                    let l = self.target(pc + 1);
+                    asm!(self.asm; ptest Rx(v), Rx(v));
+                    let taken = self.code[pc + 1].op == Op::BrIfNez;
+                    self.jcc(if taken { super::Cc::Ne } else { super::Cc::E }, l);
+                    return pc + 2;
+                }
                 asm!(self.asm; xor eax, eax; ptest Rx(v), Rx(v); setnz al);
                 self.set_gpr(i.a, RAX);
             }
@@ -574,6 +589,19 @@ impl FnGen<'_> {
                 // a = ((a ^ b) & c) ^ b, with `a` both the first operand
                 // and the destination; computed in xmm0, each operand read
                 // from its register or loaded into xmm1 when needed.
+                if self.avx() {
+                    // The three-operand forms write the result straight
+                    // into `a`'s register.
+                    let (ra, rb) = (self.vsrc(i.a, 0), self.vsrc(i.b, 1));
+                    asm!(self.asm; vpxor xmm0, Rx(ra), Rx(rb));
+                    let rc = self.vsrc(i.c, 1);
+                    asm!(self.asm; vpand xmm0, xmm0, Rx(rc));
+                    let rb = self.vsrc(i.b, 1);
+                    let d = self.vdst(i.a);
+                    asm!(self.asm; vpxor Rx(d), xmm0, Rx(rb));
+                    self.vset(i.a, d);
+                    return pc + 1;
+                }
                 let a = self.vsrc(i.a, 0);
                 if a != 0 {
                     asm!(self.asm; movdqa xmm0, Rx(a));
@@ -591,6 +619,21 @@ impl FnGen<'_> {
             other => unreachable!("{} is not covered", other.name()),
         }
         pc + 1
+    }
+
+    /// Emits the function's 128-bit constants, 16-byte aligned, after its
+    /// code.
+    pub(super) fn vector_constants(&mut self) {
+        if self.vector_constants.is_empty() {
+            return;
+        }
+        self.asm.align(16, 0xcc);
+        for (l, value) in std::mem::take(&mut self.vector_constants) {
+            asm!(self.asm; =>l);
+            for b in value.to_le_bytes() {
+                self.asm.push(b);
+            }
+        }
     }
 
     /// Lane shifts by a count modulo the lane width: the count goes to the
