@@ -2,7 +2,7 @@
 //! pure functions over `u128` values (lane 0 = least significant bits). Scalars use the
 //! interpreter's `u64` slot form; decoding, validation and memory access live elsewhere.
 
-use std::ops::Add;
+use std::ops::{Add, Div, Mul, Sub};
 
 // ---------------------------------------------------------------------------
 // Lane plumbing
@@ -22,11 +22,29 @@ trait Lane: Copy {
 }
 
 /// What wasm `min`/`max`, the NaN-quieting rounding wrapper and `sse` need from a float lane.
-trait Float: Lane + PartialOrd + Add<Output = Self> {
+trait Float:
+    Lane
+    + PartialOrd
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+{
     fn is_nan(self) -> bool;
     fn is_sign_negative(self) -> bool;
     /// The same bits with the quiet bit (the top mantissa bit) set.
     fn quiet(self) -> Self;
+    /// Rounded to an integral value the way `mode` says.
+    fn round_to(self, mode: Round) -> Self;
+}
+
+/// A rounding to an integral float.
+#[derive(Clone, Copy)]
+enum Round {
+    Ceil,
+    Floor,
+    Trunc,
+    Nearest,
 }
 
 /// All-ones over lane `i` of type `T`.
@@ -70,6 +88,14 @@ macro_rules! float_lane {
             }
         }
         impl Float for $t {
+            fn round_to(self, mode: Round) -> Self {
+                match mode {
+                    Round::Ceil => $t::ceil(self),
+                    Round::Floor => $t::floor(self),
+                    Round::Trunc => $t::trunc(self),
+                    Round::Nearest => $t::round_ties_even(self),
+                }
+            }
             fn is_nan(self) -> bool {
                 $t::is_nan(self)
             }
@@ -262,10 +288,111 @@ macro_rules! binary {
     )*};
 }
 
+/// The integer lane ops many shapes share, chosen per lane in one instance
+/// per lane type (see [`compare_lanes`]).
+#[derive(Clone, Copy)]
+enum IntOp {
+    Add,
+    Sub,
+    AddSat,
+    SubSat,
+    Min,
+    Max,
+}
+
+/// What [`int_lanes`] needs of an integer lane type.
+trait IntLane: Lane + Ord {
+    fn wrapping_add(self, y: Self) -> Self;
+    fn wrapping_sub(self, y: Self) -> Self;
+    fn saturating_add(self, y: Self) -> Self;
+    fn saturating_sub(self, y: Self) -> Self;
+}
+
+macro_rules! int_lane_ops {
+    ($($t:ident)*) => {$(
+        impl IntLane for $t {
+            fn wrapping_add(self, y: Self) -> Self { $t::wrapping_add(self, y) }
+            fn wrapping_sub(self, y: Self) -> Self { $t::wrapping_sub(self, y) }
+            fn saturating_add(self, y: Self) -> Self { $t::saturating_add(self, y) }
+            fn saturating_sub(self, y: Self) -> Self { $t::saturating_sub(self, y) }
+        }
+    )*};
+}
+int_lane_ops!(u8 i8 u16 i16 u32 i32 u64);
+
+#[inline(never)]
+fn int_lanes<T: IntLane>(a: u128, b: u128, op: IntOp) -> u128 {
+    zip::<T, T>(a, b, |x, y| match op {
+        IntOp::Add => x.wrapping_add(y),
+        IntOp::Sub => x.wrapping_sub(y),
+        IntOp::AddSat => x.saturating_add(y),
+        IntOp::SubSat => x.saturating_sub(y),
+        IntOp::Min => x.min(y),
+        IntOp::Max => x.max(y),
+    })
+}
+
+macro_rules! int_binary {
+    ($($name:ident: $t:ident $op:ident;)*) => {$(
+        #[inline(always)]
+        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+            int_lanes::<$t>(a, b, IntOp::$op)
+        }
+    )*};
+}
+
+/// A lane comparison.
+#[derive(Clone, Copy)]
+enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+/// All-ones lanes where `x cmp y` holds. One instance per lane type, the
+/// comparison chosen per lane: 10 functions for the 54 compare ops, where a
+/// closure per op made one each.
+#[inline(never)]
+fn compare_lanes<T: Lane + PartialOrd>(a: u128, b: u128, cmp: Cmp) -> u128 {
+    cmp_mask(a, b, |x: T, y: T| match cmp {
+        Cmp::Eq => x == y,
+        Cmp::Ne => x != y,
+        Cmp::Lt => x < y,
+        Cmp::Gt => x > y,
+        Cmp::Le => x <= y,
+        Cmp::Ge => x >= y,
+    })
+}
+
+macro_rules! cmp_of {
+    (==) => {
+        Cmp::Eq
+    };
+    (!=) => {
+        Cmp::Ne
+    };
+    (<) => {
+        Cmp::Lt
+    };
+    (>) => {
+        Cmp::Gt
+    };
+    (<=) => {
+        Cmp::Le
+    };
+    (>=) => {
+        Cmp::Ge
+    };
+}
+
 macro_rules! compare {
     ($($name:ident: $t:ident $op:tt;)*) => {$(
+        #[inline(always)]
         pub(crate) fn $name(a: u128, b: u128) -> u128 {
-            cmp_mask(a, b, |x: $t, y: $t| x $op y)
+            compare_lanes::<$t>(a, b, cmp_of!($op))
         }
     )*};
 }
@@ -343,43 +470,46 @@ unary! {
     i64x2_neg: i64 => i64::wrapping_neg;
 }
 
-binary! {
-    i8x16_add: u8 => u8::wrapping_add;
-    i8x16_sub: u8 => u8::wrapping_sub;
-    i8x16_add_sat_s: i8 => i8::saturating_add;
-    i8x16_add_sat_u: u8 => u8::saturating_add;
-    i8x16_sub_sat_s: i8 => i8::saturating_sub;
-    i8x16_sub_sat_u: u8 => u8::saturating_sub;
-    i8x16_min_s: i8 => i8::min;
-    i8x16_min_u: u8 => u8::min;
-    i8x16_max_s: i8 => i8::max;
-    i8x16_max_u: u8 => u8::max;
-    i8x16_avgr_u: u8 => |x, y| ((u16::from(x) + u16::from(y) + 1) >> 1) as u8;
+int_binary! {
+    i8x16_add: u8 Add;
+    i8x16_sub: u8 Sub;
+    i8x16_add_sat_s: i8 AddSat;
+    i8x16_add_sat_u: u8 AddSat;
+    i8x16_sub_sat_s: i8 SubSat;
+    i8x16_sub_sat_u: u8 SubSat;
+    i8x16_min_s: i8 Min;
+    i8x16_min_u: u8 Min;
+    i8x16_max_s: i8 Max;
+    i8x16_max_u: u8 Max;
 
-    i16x8_add: u16 => u16::wrapping_add;
-    i16x8_sub: u16 => u16::wrapping_sub;
+    i16x8_add: u16 Add;
+    i16x8_sub: u16 Sub;
+    i16x8_add_sat_s: i16 AddSat;
+    i16x8_add_sat_u: u16 AddSat;
+    i16x8_sub_sat_s: i16 SubSat;
+    i16x8_sub_sat_u: u16 SubSat;
+    i16x8_min_s: i16 Min;
+    i16x8_min_u: u16 Min;
+    i16x8_max_s: i16 Max;
+    i16x8_max_u: u16 Max;
+
+    i32x4_add: u32 Add;
+    i32x4_sub: u32 Sub;
+    i32x4_min_s: i32 Min;
+    i32x4_min_u: u32 Min;
+    i32x4_max_s: i32 Max;
+    i32x4_max_u: u32 Max;
+
+    i64x2_add: u64 Add;
+    i64x2_sub: u64 Sub;
+}
+
+binary! {
+    i8x16_avgr_u: u8 => |x, y| ((u16::from(x) + u16::from(y) + 1) >> 1) as u8;
     i16x8_mul: u16 => u16::wrapping_mul;
-    i16x8_add_sat_s: i16 => i16::saturating_add;
-    i16x8_add_sat_u: u16 => u16::saturating_add;
-    i16x8_sub_sat_s: i16 => i16::saturating_sub;
-    i16x8_sub_sat_u: u16 => u16::saturating_sub;
-    i16x8_min_s: i16 => i16::min;
-    i16x8_min_u: u16 => u16::min;
-    i16x8_max_s: i16 => i16::max;
-    i16x8_max_u: u16 => u16::max;
     i16x8_avgr_u: u16 => |x, y| ((u32::from(x) + u32::from(y) + 1) >> 1) as u16;
     i16x8_q15mulr_sat_s: i16 => |x, y| sat_i16((i32::from(x) * i32::from(y) + 0x4000) >> 15);
-
-    i32x4_add: u32 => u32::wrapping_add;
-    i32x4_sub: u32 => u32::wrapping_sub;
     i32x4_mul: u32 => u32::wrapping_mul;
-    i32x4_min_s: i32 => i32::min;
-    i32x4_min_u: u32 => u32::min;
-    i32x4_max_s: i32 => i32::max;
-    i32x4_max_u: u32 => u32::max;
-
-    i64x2_add: u64 => u64::wrapping_add;
-    i64x2_sub: u64 => u64::wrapping_sub;
     i64x2_mul: u64 => u64::wrapping_mul;
 }
 
@@ -703,17 +833,35 @@ pub(crate) fn f64x2_neg(a: u128) -> u128 {
     a ^ F64_SIGNS
 }
 
+/// Lane-wise rounding, one instance per lane type (see [`compare_lanes`]).
+#[inline(never)]
+fn round_lanes<F: Float>(a: u128, mode: Round) -> u128 {
+    map::<F, F>(a, rounding(|x: F| x.round_to(mode)))
+}
+
+macro_rules! float_round {
+    ($($name:ident: $t:ident $mode:ident;)*) => {$(
+        #[inline(always)]
+        pub(crate) fn $name(a: u128) -> u128 {
+            round_lanes::<$t>(a, Round::$mode)
+        }
+    )*};
+}
+
+float_round! {
+    f32x4_ceil: f32 Ceil;
+    f32x4_floor: f32 Floor;
+    f32x4_trunc: f32 Trunc;
+    f32x4_nearest: f32 Nearest;
+    f64x2_ceil: f64 Ceil;
+    f64x2_floor: f64 Floor;
+    f64x2_trunc: f64 Trunc;
+    f64x2_nearest: f64 Nearest;
+}
+
 unary! {
     f32x4_sqrt: f32 => f32::sqrt;
-    f32x4_ceil: f32 => rounding(f32::ceil);
-    f32x4_floor: f32 => rounding(f32::floor);
-    f32x4_trunc: f32 => rounding(f32::trunc);
-    f32x4_nearest: f32 => rounding(f32::round_ties_even);
     f64x2_sqrt: f64 => f64::sqrt;
-    f64x2_ceil: f64 => rounding(f64::ceil);
-    f64x2_floor: f64 => rounding(f64::floor);
-    f64x2_trunc: f64 => rounding(f64::trunc);
-    f64x2_nearest: f64 => rounding(f64::round_ties_even);
 
     // Rust's float-to-int `as` saturates and maps NaN to 0, exactly trunc_sat.
     i32x4_trunc_sat_f32x4_s: f32 => |x| x as i32;
@@ -722,24 +870,73 @@ unary! {
     f32x4_convert_i32x4_u: u32 => |x| x as f32;
 }
 
-binary! {
-    f32x4_add: f32 => |x, y| sse(x, y, |p, q| p + q);
-    f32x4_sub: f32 => |x, y| sse(x, y, |p, q| p - q);
-    f32x4_mul: f32 => |x, y| sse(x, y, |p, q| p * q);
-    f32x4_div: f32 => |x, y| sse(x, y, |p, q| p / q);
-    f32x4_min: f32 => wasm_min;
-    f32x4_max: f32 => wasm_max;
-    f32x4_pmin: f32 => |x, y| if y < x { y } else { x };
-    f32x4_pmax: f32 => |x, y| if x < y { y } else { x };
+/// The float lane ops with two operands, chosen per lane in one instance per
+/// lane type (see [`compare_lanes`]).
+#[derive(Clone, Copy)]
+enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Min,
+    Max,
+    PMin,
+    PMax,
+}
 
-    f64x2_add: f64 => |x, y| sse(x, y, |p, q| p + q);
-    f64x2_sub: f64 => |x, y| sse(x, y, |p, q| p - q);
-    f64x2_mul: f64 => |x, y| sse(x, y, |p, q| p * q);
-    f64x2_div: f64 => |x, y| sse(x, y, |p, q| p / q);
-    f64x2_min: f64 => wasm_min;
-    f64x2_max: f64 => wasm_max;
-    f64x2_pmin: f64 => |x, y| if y < x { y } else { x };
-    f64x2_pmax: f64 => |x, y| if x < y { y } else { x };
+#[inline(never)]
+fn float_lanes<T: Float>(a: u128, b: u128, op: FloatOp) -> u128 {
+    zip::<T, T>(a, b, |x, y| match op {
+        FloatOp::Add => sse(x, y, |p, q| p + q),
+        FloatOp::Sub => sse(x, y, |p, q| p - q),
+        FloatOp::Mul => sse(x, y, |p, q| p * q),
+        FloatOp::Div => sse(x, y, |p, q| p / q),
+        FloatOp::Min => wasm_min(x, y),
+        FloatOp::Max => wasm_max(x, y),
+        FloatOp::PMin => {
+            if y < x {
+                y
+            } else {
+                x
+            }
+        }
+        FloatOp::PMax => {
+            if x < y {
+                y
+            } else {
+                x
+            }
+        }
+    })
+}
+
+macro_rules! float_binary {
+    ($($name:ident: $t:ident $op:ident;)*) => {$(
+        #[inline(always)]
+        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+            float_lanes::<$t>(a, b, FloatOp::$op)
+        }
+    )*};
+}
+
+float_binary! {
+    f32x4_add: f32 Add;
+    f32x4_sub: f32 Sub;
+    f32x4_mul: f32 Mul;
+    f32x4_div: f32 Div;
+    f32x4_min: f32 Min;
+    f32x4_max: f32 Max;
+    f32x4_pmin: f32 PMin;
+    f32x4_pmax: f32 PMax;
+
+    f64x2_add: f64 Add;
+    f64x2_sub: f64 Sub;
+    f64x2_mul: f64 Mul;
+    f64x2_div: f64 Div;
+    f64x2_min: f64 Min;
+    f64x2_max: f64 Max;
+    f64x2_pmin: f64 PMin;
+    f64x2_pmax: f64 PMax;
 }
 
 compare! {
