@@ -88,20 +88,16 @@ fn int_cc(cmp: IntCmp) -> Cc {
 /// of one instruction): those the op table marks, and rounding without
 /// SSE4.1's `roundss`/`roundsd`.
 fn is_exec(op: Op, features: u64) -> bool {
+    op.runs_through_exec() || (features & cpu::SSE41 == 0 && is_rounding(op))
+}
+
+/// The float roundings, which take SSE4.1's `roundss`/`roundsd`.
+fn is_rounding(op: Op) -> bool {
     use Op::*;
-    op.runs_through_exec()
-        || (features & cpu::SSE41 == 0
-            && matches!(
-                op,
-                F32Ceil
-                    | F32Floor
-                    | F32Trunc
-                    | F32Nearest
-                    | F64Ceil
-                    | F64Floor
-                    | F64Trunc
-                    | F64Nearest
-            ))
+    matches!(
+        op,
+        F32Ceil | F32Floor | F32Trunc | F32Nearest | F64Ceil | F64Floor | F64Trunc | F64Nearest
+    )
 }
 
 impl Backend for X64 {
@@ -1567,17 +1563,7 @@ impl FnGen<'_> {
             | F64Trunc | F64Nearest | F32DemoteF64 | F64PromoteF32 => {
                 let src = self.fsrc(b);
                 let mode = round_mode(op);
-                if matches!(
-                    op,
-                    F32Ceil
-                        | F32Floor
-                        | F32Trunc
-                        | F32Nearest
-                        | F64Ceil
-                        | F64Floor
-                        | F64Trunc
-                        | F64Nearest
-                ) {
+                if is_rounding(op) {
                     self.used |= cpu::SSE41;
                 }
                 asm!(self.asm; xorps xmm0, xmm0);
