@@ -18,6 +18,14 @@ use zwasm_abi::ir::{Fmt, Instr, Op};
 use zwasm_abi::module::{FuncType, StructType};
 use zwasm_abi::TrapCode;
 
+#[path = "lower_stack.rs"]
+mod stack;
+#[path = "lower_visit.rs"]
+mod visit;
+
+use stack::{width_of, Stack};
+use visit::{numeric, proposal_of, visit_operators};
+
 /// What lowering needs to know about the module.
 pub(crate) struct Env<'a> {
     pub types: &'a [FuncType],
@@ -116,76 +124,6 @@ impl Ctrl {
 
 /// The end of a patch list.
 const NIL: u32 = u32::MAX;
-
-/// The operand stack, with the frame offset of every position: a v128
-/// takes two slots, every other value one, so position `p` owns the slots
-/// from `at[p]` (relative to the first temporary) to `at[p + 1]`.
-#[derive(Default)]
-struct Stack {
-    ops: Vec<Operand>,
-    /// One more entry than `ops`: `at[len]` is the first free slot.
-    at: Vec<u32>,
-}
-
-impl Stack {
-    fn clear(&mut self) {
-        self.ops.clear();
-        self.at.clear();
-        self.at.push(0);
-    }
-
-    fn len(&self) -> usize {
-        self.ops.len()
-    }
-
-    /// The frame offset of position `pos` (at most `len`).
-    fn at(&self, pos: usize) -> u32 {
-        self.at[pos]
-    }
-
-    /// How many slots the value at `pos` takes.
-    fn width(&self, pos: usize) -> u32 {
-        self.at[pos + 1] - self.at[pos]
-    }
-
-    fn push(&mut self, o: Operand, width: u32) {
-        self.ops.push(o);
-        let top = self.at[self.at.len() - 1];
-        self.at.push(top + width);
-    }
-
-    fn pop(&mut self) -> Option<(Operand, u32)> {
-        let o = self.ops.pop()?;
-        let top = self.at.pop().expect("one offset per operand");
-        Some((o, top - self.at[self.at.len() - 1]))
-    }
-
-    fn truncate(&mut self, len: usize) {
-        self.ops.truncate(len);
-        self.at.truncate(len + 1);
-    }
-}
-
-impl std::ops::Index<usize> for Stack {
-    type Output = Operand;
-    fn index(&self, pos: usize) -> &Operand {
-        &self.ops[pos]
-    }
-}
-
-impl std::ops::IndexMut<usize> for Stack {
-    fn index_mut(&mut self, pos: usize) -> &mut Operand {
-        &mut self.ops[pos]
-    }
-}
-
-/// The slots a value of type `t` takes.
-fn width_of(t: wasmparser::ValType) -> u32 {
-    match t {
-        wasmparser::ValType::V128 => 2,
-        _ => 1,
-    }
-}
 
 /// Buffers one function's lowering leaves for the next to reuse.
 #[derive(Default)]
@@ -381,103 +319,6 @@ fn read_locals<'a>(
     let mut ops = locals.get_binary_reader();
     ops.set_features(*validator.features());
     Ok((declared, ops))
-}
-
-/// Runs every operator through the validator and then, if given, the lowerer
-/// of function `func` (whose frame must stay within the slot limit).
-fn visit_operators(
-    mut ops: wasmparser::BinaryReader,
-    validator: &mut FuncValidator<ValidatorResources>,
-    mut lowering: Option<(&mut Lowerer, u32)>,
-) -> Result<(), CompileError> {
-    while !ops.eof() {
-        let offset = ops.original_position();
-        let mut both = ValidateAndLower {
-            validator: validator.visitor(offset),
-            lowerer: lowering.as_mut().map(|(l, _)| &mut **l),
-        };
-        ops.visit_operator(&mut both)??;
-        if let Some((l, func)) = &lowering {
-            if l.base + l.max_height + 1 > MAX_SLOTS {
-                return Err(CompileError::Limit {
-                    func: *func,
-                    message: "frame needs too many slots".into(),
-                });
-            }
-        }
-    }
-    ops.finish_expression(&validator.visitor(ops.original_position()))?;
-    Ok(())
-}
-
-/// Visits an operator once for both validation and lowering: the validator
-/// sees it first, and the lowerer (if any) only operators that passed.
-struct ValidateAndLower<'l, 'e, V> {
-    validator: V,
-    lowerer: Option<&'l mut Lowerer<'e>>,
-}
-
-macro_rules! define_validate_and_lower {
-    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-        $(
-            #[allow(clippy::clone_on_copy)]
-            fn $visit(&mut self $($(,$arg: $argty)*)?) -> Self::Output {
-                self.validator.$visit($($($arg.clone()),*)?)?;
-                match &mut self.lowerer {
-                    Some(l) => l.op(Operator::$op $({ $($arg),* })?),
-                    None => Ok(()),
-                }
-            }
-        )*
-    };
-}
-
-impl<'a, V> wasmparser::VisitOperator<'a> for ValidateAndLower<'_, '_, V>
-where
-    V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
-{
-    type Output = Result<(), CompileError>;
-
-    fn simd_visitor(
-        &mut self,
-    ) -> Option<&mut dyn wasmparser::VisitSimdOperator<'a, Output = Self::Output>> {
-        Some(self)
-    }
-
-    wasmparser::for_each_visit_operator!(define_validate_and_lower);
-}
-
-/// As `define_validate_and_lower`, for the SIMD operators, which the
-/// validator visits through its SIMD visitor.
-macro_rules! define_validate_and_lower_simd {
-    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-        $(
-            #[allow(clippy::clone_on_copy)]
-            fn $visit(&mut self $($(,$arg: $argty)*)?) -> Self::Output {
-                let Some(validator) = self.validator.simd_visitor() else {
-                    return Err(CompileError::Unsupported("SIMD".into()));
-                };
-                validator.$visit($($($arg.clone()),*)?)?;
-                match &mut self.lowerer {
-                    Some(l) => l.op(Operator::$op $({ $($arg),* })?),
-                    None => Ok(()),
-                }
-            }
-        )*
-    };
-}
-
-impl<'a, V> wasmparser::VisitSimdOperator<'a> for ValidateAndLower<'_, '_, V>
-where
-    V: wasmparser::VisitOperator<'a, Output = wasmparser::Result<()>>,
-{
-    wasmparser::for_each_visit_simd_operator!(define_validate_and_lower_simd);
-}
-
-impl<V: wasmparser::FrameStack> wasmparser::FrameStack for ValidateAndLower<'_, '_, V> {
-    fn current_frame(&self) -> Option<wasmparser::FrameKind> {
-        self.validator.current_frame()
-    }
 }
 
 impl Lowerer<'_> {
@@ -1637,58 +1478,4 @@ impl Lowerer<'_> {
         }
         Ok(())
     }
-}
-
-/// Names the proposal of an operator zwasm does not lower yet, for the error.
-fn proposal_of(op: &Operator) -> &'static str {
-    use Operator as O;
-    match op {
-        O::CallRef { .. }
-        | O::ReturnCallRef { .. }
-        | O::BrOnNull { .. }
-        | O::BrOnNonNull { .. } => " (function references proposal)",
-        _ => {
-            let name = format!("{op:?}");
-            let gc = [
-                "Array",
-                "I31",
-                "RefI31",
-                "BrOnCast",
-                "AnyConvert",
-                "ExternConvert",
-                "Struct",
-                "RefGetDesc",
-            ];
-            if gc.iter().any(|p| name.starts_with(p)) {
-                " (gc proposal)"
-            } else {
-                ""
-            }
-        }
-    }
-}
-
-/// The IR op of a wasm operator the op table marks `wasm` (lowered one to
-/// one, unary or binary by its format).
-fn numeric(op: &Operator) -> Option<Op> {
-    macro_rules! wasm_ops {
-        ($($name:ident $text:literal $fmt:ident $sig:literal $($fact:ident $(($arg:ident))?)*,)*) => {
-            $(wasm_row!(op; $name; $($fact)*);)*
-        };
-    }
-    // One statement per row: a test of `Operator::Name` where the row has
-    // the `wasm` fact, nothing elsewhere.
-    macro_rules! wasm_row {
-        ($op:ident; $name:ident; wasm $($rest:ident)*) => {
-            if let Operator::$name = $op {
-                return Some(Op::$name);
-            }
-        };
-        ($op:ident; $name:ident; $other:ident $($rest:ident)*) => {
-            wasm_row!($op; $name; $($rest)*)
-        };
-        ($op:ident; $name:ident;) => {};
-    }
-    zwasm_abi::for_each_op!(wasm_ops);
-    None
 }
