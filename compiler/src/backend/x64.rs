@@ -280,6 +280,8 @@ impl X64 {
                 spilled: None,
                 vector_base: vectors.then_some(expanded.num_slots as u16),
                 vector_constants: Vec::new(),
+                loop_in: None,
+                exit_stubs: Vec::new(),
             };
             g.function();
             used |= g.used;
@@ -378,6 +380,21 @@ struct FnGen<'a> {
     /// The function's 128-bit constants, emitted after its code and read
     /// by RIP-relative loads: (label, value).
     vector_constants: Vec<(DynamicLabel, u128)>,
+    /// The loop being emitted whose values have registers of their own
+    /// (`regalloc::Promotion`): its index, and the label its back edges take
+    /// (past the loads on entry).
+    loop_in: Option<(usize, DynamicLabel)>,
+    /// Stores on the edges that leave such a loop.
+    exit_stubs: Vec<ExitStub>,
+}
+
+/// The stores on an edge leaving a loop whose values have registers.
+struct ExitStub {
+    label: DynamicLabel,
+    /// Where the edge goes.
+    to: DynamicLabel,
+    /// The values to store, and their registers in the loop.
+    values: Vec<(u16, Loc)>,
 }
 
 /// The frame offset of slot `s`.
@@ -481,6 +498,7 @@ impl FnGen<'_> {
         // of its start, callee, end pc).
         let mut sites = self.expanded.sites.iter().peekable();
         let mut open: Option<(usize, u32, usize)> = None;
+        let mut next_promotion = 0;
         loop {
             if let Some((start, callee, end)) = open {
                 if pc >= end {
@@ -500,21 +518,90 @@ impl FnGen<'_> {
                     }
                 }
             }
+            if self
+                .loop_in
+                .is_some_and(|(k, _)| pc > self.alloc.promotions[k].end)
+            {
+                self.leave_loop(pc);
+            }
+            let promoted = self
+                .alloc
+                .promotions
+                .get(next_promotion)
+                .filter(|p| p.head == pc)
+                .is_some();
             if let Some(l) = self.labels[pc] {
                 // Another path arrives here: no register is known to hold a slot.
                 self.spilled = None;
-                if self.loop_heads[pc] {
+                if self.loop_heads[pc] && !promoted {
                     self.align_loop_head();
                 }
                 asm!(self.asm; =>l);
+            }
+            if promoted {
+                self.enter_loop(next_promotion);
+                next_promotion += 1;
             }
             if self.loop_heads[pc] {
                 self.hooks();
             }
             pc = self.op(pc);
         }
+        self.exit_stubs();
         self.stubs();
         self.vector_constants();
+    }
+
+    /// Enters loop `k` of the promotions: its values move to their
+    /// registers (those live at the head are loaded), and its back edges
+    /// take a label placed after the loads.
+    fn enter_loop(&mut self, k: usize) {
+        let p = &self.alloc.promotions[k];
+        for &(v, l) in &p.regs {
+            self.alloc.loc[v as usize] = l;
+        }
+        for j in 0..self.alloc.promotions[k].load.len() {
+            self.reload(self.alloc.promotions[k].load[j]);
+        }
+        self.align_loop_head();
+        let top = self.asm.new_dynamic_label();
+        asm!(self.asm; =>top);
+        self.loop_in = Some((k, top));
+        self.spilled = None;
+    }
+
+    /// Leaves the current loop of the promotions before emitting `pc`:
+    /// the stores for falling out of its end, then its values go back to
+    /// their frame cells.
+    fn leave_loop(&mut self, pc: usize) {
+        let Some((k, _)) = self.loop_in.take() else {
+            return;
+        };
+        let p = &self.alloc.promotions[k];
+        if let Some(e) = p.exits.iter().position(|e| e.0 == pc) {
+            for j in 0..self.alloc.promotions[k].exits[e].1.len() {
+                self.spill(self.alloc.promotions[k].exits[e].1[j]);
+            }
+        }
+        for j in 0..self.alloc.promotions[k].regs.len() {
+            let v = self.alloc.promotions[k].regs[j].0;
+            self.alloc.loc[v as usize] = Loc::Mem;
+        }
+        self.spilled = None;
+    }
+
+    /// Emits the stores of the edges leaving loops of the promotions, each
+    /// followed by a jump to where its edge goes.
+    fn exit_stubs(&mut self) {
+        for ExitStub { label, to, values } in std::mem::take(&mut self.exit_stubs) {
+            asm!(self.asm; =>label);
+            for (v, at) in values {
+                self.alloc.loc[v as usize] = at;
+                self.spill(v);
+                self.alloc.loc[v as usize] = Loc::Mem;
+            }
+            asm!(self.asm; jmp =>to);
+        }
     }
 
     /// Pads with no-ops so that a loop's first instruction starts a 32-byte
@@ -795,10 +882,37 @@ impl FnGen<'_> {
         );
     }
 
-    /// The label of the branch target of the branch at `pc`.
-    fn target(&self, pc: usize) -> DynamicLabel {
+    /// The label of the branch target of the branch at `pc`. Inside a loop
+    /// of the promotions, a back edge goes past the loads on entry, and an
+    /// edge leaving the loop through its stub of stores, if it has one.
+    fn target(&mut self, pc: usize) -> DynamicLabel {
         let t = (pc as i64 + 1 + self.code[pc].offset() as i64) as usize;
-        self.labels[t].expect("branch targets have labels")
+        let label = self.labels[t].expect("branch targets have labels");
+        let Some((k, top)) = self.loop_in else {
+            return label;
+        };
+        let p = &self.alloc.promotions[k];
+        if t == p.head {
+            return top;
+        }
+        let Some(e) = p
+            .exits
+            .iter()
+            .find(|e| e.0 == pc && !(p.head..=p.end).contains(&t))
+        else {
+            return label;
+        };
+        let values =
+            e.1.iter()
+                .map(|&v| (v, self.alloc.loc[v as usize]))
+                .collect();
+        let stub = self.asm.new_dynamic_label();
+        self.exit_stubs.push(ExitStub {
+            label: stub,
+            to: label,
+            values,
+        });
+        stub
     }
 
     fn jcc(&mut self, cc: Cc, l: DynamicLabel) {

@@ -8,8 +8,8 @@
 //! `x64_simd_shuffle.rs` and `x64_simd_float.rs` the longer sequences.
 
 use super::{s, FnGen, L, RAX, RCX};
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
-use zwasm_abi::ir::{Instr, Op};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use zwasm_abi::ir::{Fmt, Instr, Op, Ty};
 use zwasm_abi::native::{cpu, vmctx};
 
 macro_rules! asm {
@@ -144,12 +144,47 @@ pub(super) fn covers(op: Op) -> bool {
                 | I32x4ShrU
                 | I64x2Shl
                 | I64x2ShrU
+                | I16x8ShlImm
+                | I16x8ShrSImm
+                | I16x8ShrUImm
+                | I32x4ShlImm
+                | I32x4ShrSImm
+                | I32x4ShrUImm
+                | I64x2ShlImm
+                | I64x2ShrUImm
                 | V128Bitselect
                 | I8x16RelaxedLaneselect
                 | I16x8RelaxedLaneselect
                 | I32x4RelaxedLaneselect
                 | I64x2RelaxedLaneselect
         )
+}
+
+/// Whether `op` is a lane compare: each lane of its result all ones or all
+/// zeros.
+fn lane_compare(op: Op) -> bool {
+    let Some((shape, cmp)) = op.name().split_once('.') else {
+        return false;
+    };
+    matches!(
+        shape,
+        "i8x16" | "i16x8" | "i32x4" | "i64x2" | "f32x4" | "f64x2"
+    ) && matches!(
+        cmp,
+        "eq" | "ne"
+            | "lt"
+            | "lt_s"
+            | "lt_u"
+            | "gt"
+            | "gt_s"
+            | "gt_u"
+            | "le"
+            | "le_s"
+            | "le_u"
+            | "ge"
+            | "ge_s"
+            | "ge_u"
+    )
 }
 
 /// `a` = op(`b`, `c`) with a two-operand SSE instruction `$mn d, s`, or,
@@ -341,15 +376,7 @@ impl FnGen<'_> {
                 } else {
                     // One load from the function's constants (after its
                     // code), where building it took up to four instructions.
-                    let value = i.imm as u128 | (hi as u128) << 64;
-                    let l = match self.vector_constants.iter().find(|c| c.1 == value) {
-                        Some(&(l, _)) => l,
-                        None => {
-                            let l = self.asm.new_dynamic_label();
-                            self.vector_constants.push((l, value));
-                            l
-                        }
-                    };
+                    let l = self.vector_constant(i.imm as u128 | (hi as u128) << 64);
                     asm!(self.asm; movdqu Rx(d), [=>l]);
                 }
                 self.vset(i.a, d);
@@ -579,13 +606,17 @@ impl FnGen<'_> {
             F32x4DemoteF64x2Zero => unary!(self, i, cvtpd2ps),
 
             I16x8Shl | I16x8ShrS | I16x8ShrU | I32x4Shl | I32x4ShrS | I32x4ShrU | I64x2Shl
-            | I64x2ShrU => self.lane_shift(i),
+            | I64x2ShrU | I16x8ShlImm | I16x8ShrSImm | I16x8ShrUImm | I32x4ShlImm
+            | I32x4ShrSImm | I32x4ShrUImm | I64x2ShlImm | I64x2ShrUImm => self.lane_shift(i),
 
             V128Bitselect
             | I8x16RelaxedLaneselect
             | I16x8RelaxedLaneselect
             | I32x4RelaxedLaneselect
             | I64x2RelaxedLaneselect => {
+                if self.blend(pc, i) {
+                    return pc + 1;
+                }
                 // a = ((a ^ b) & c) ^ b, with `a` both the first operand
                 // and the destination; computed in xmm0, each operand read
                 // from its register or loaded into xmm1 when needed.
@@ -621,6 +652,75 @@ impl FnGen<'_> {
         pc + 1
     }
 
+    /// Bit selection by a mask whose lanes are each all ones or all zeros
+    /// (a lane compare computed just before, in the same block) as one byte
+    /// blend, when `a` is in a register: `vpblendvb` with AVX, else
+    /// `pblendvb` with the mask in `xmm0`. Returns whether it emitted it.
+    fn blend(&mut self, pc: usize, i: &Instr) -> bool {
+        let L::X(ra) = self.vloc(i.a) else {
+            return false;
+        };
+        if !self.lane_mask_at(pc, i.c) {
+            return false;
+        }
+        if self.avx() {
+            let rc = self.vsrc(i.c, 1);
+            let rb = self.vsrc(i.b, 0);
+            asm!(self.asm; vpblendvb Rx(ra), Rx(rb), Rx(ra), Rx(rc));
+        } else {
+            let rc = self.vsrc(i.c, 0);
+            if rc != 0 {
+                asm!(self.asm; movdqa xmm0, Rx(rc));
+            }
+            let rb = self.vsrc(i.b, 1);
+            if rb != 1 {
+                asm!(self.asm; movdqa xmm1, Rx(rb));
+            }
+            asm!(self.asm; pblendvb xmm1, Rx(ra));
+            self.vset(i.a, 1);
+        }
+        true
+    }
+
+    /// Whether the vector at `slot` holds, at `pc`, the result of a lane
+    /// compare: written by one of the few instructions just before, with
+    /// no label between (so no other path brings another value) and
+    /// nothing else writing its slots.
+    fn lane_mask_at(&self, pc: usize, slot: u16) -> bool {
+        for p in (pc.saturating_sub(4)..pc).rev() {
+            if self.labels[p + 1].is_some() {
+                return false;
+            }
+            let i = &self.code[p];
+            let fmt = i.op.fmt();
+            if !fmt.writes_a() || matches!(fmt, Fmt::Call | Fmt::CallIndirect) {
+                return false;
+            }
+            let wide = i.op.sig().write == Some(Ty::V128);
+            if i.a == slot && wide {
+                return lane_compare(i.op);
+            }
+            let written = i.a..i.a + if wide { 2 } else { 1 };
+            if written.contains(&slot) || written.contains(&(slot + 1)) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// The label of 128-bit constant `value` among the function's
+    /// constants (16-byte aligned, so usable as an SSE memory operand).
+    pub(super) fn vector_constant(&mut self, value: u128) -> DynamicLabel {
+        match self.vector_constants.iter().find(|c| c.1 == value) {
+            Some(&(l, _)) => l,
+            None => {
+                let l = self.asm.new_dynamic_label();
+                self.vector_constants.push((l, value));
+                l
+            }
+        }
+    }
+
     /// Emits the function's 128-bit constants, 16-byte aligned, after its
     /// code.
     pub(super) fn vector_constants(&mut self) {
@@ -636,31 +736,44 @@ impl FnGen<'_> {
         }
     }
 
-    /// Lane shifts by a count modulo the lane width: the count goes to the
-    /// low bits of `xmm1`.
+    /// Lane shifts by a count modulo the lane width: an immediate count
+    /// goes in the instruction, a count from a slot to the low bits of
+    /// `xmm1`.
     fn lane_shift(&mut self, i: &Instr) {
         use Op::*;
-        let bits = match i.op {
+        let op = i.op.without_imm().unwrap_or(i.op);
+        let bits = match op {
             I16x8Shl | I16x8ShrS | I16x8ShrU => 15,
             I32x4Shl | I32x4ShrS | I32x4ShrU => 31,
             _ => 63,
         };
-        let n = self.gpr(i.c, RCX);
-        asm!(self.asm; mov eax, Rd(n); and eax, bits; movd xmm1, eax);
+        let imm = (i.op != op).then_some((i.imm as u32 & bits) as i8);
+        if imm.is_none() {
+            let n = self.gpr(i.c, RCX);
+            asm!(self.asm; mov eax, Rd(n); and eax, bits as i32; movd xmm1, eax);
+        }
         let b = self.vsrc(i.b, 0);
         let d = self.vdst(i.a);
         if d != b {
             asm!(self.asm; movdqa Rx(d), Rx(b));
         }
-        match i.op {
-            I16x8Shl => asm!(self.asm; psllw Rx(d), xmm1),
-            I16x8ShrS => asm!(self.asm; psraw Rx(d), xmm1),
-            I16x8ShrU => asm!(self.asm; psrlw Rx(d), xmm1),
-            I32x4Shl => asm!(self.asm; pslld Rx(d), xmm1),
-            I32x4ShrS => asm!(self.asm; psrad Rx(d), xmm1),
-            I32x4ShrU => asm!(self.asm; psrld Rx(d), xmm1),
-            I64x2Shl => asm!(self.asm; psllq Rx(d), xmm1),
-            _ => asm!(self.asm; psrlq Rx(d), xmm1),
+        match (op, imm) {
+            (I16x8Shl, Some(k)) => asm!(self.asm; psllw Rx(d), k),
+            (I16x8ShrS, Some(k)) => asm!(self.asm; psraw Rx(d), k),
+            (I16x8ShrU, Some(k)) => asm!(self.asm; psrlw Rx(d), k),
+            (I32x4Shl, Some(k)) => asm!(self.asm; pslld Rx(d), k),
+            (I32x4ShrS, Some(k)) => asm!(self.asm; psrad Rx(d), k),
+            (I32x4ShrU, Some(k)) => asm!(self.asm; psrld Rx(d), k),
+            (I64x2Shl, Some(k)) => asm!(self.asm; psllq Rx(d), k),
+            (_, Some(k)) => asm!(self.asm; psrlq Rx(d), k),
+            (I16x8Shl, None) => asm!(self.asm; psllw Rx(d), xmm1),
+            (I16x8ShrS, None) => asm!(self.asm; psraw Rx(d), xmm1),
+            (I16x8ShrU, None) => asm!(self.asm; psrlw Rx(d), xmm1),
+            (I32x4Shl, None) => asm!(self.asm; pslld Rx(d), xmm1),
+            (I32x4ShrS, None) => asm!(self.asm; psrad Rx(d), xmm1),
+            (I32x4ShrU, None) => asm!(self.asm; psrld Rx(d), xmm1),
+            (I64x2Shl, None) => asm!(self.asm; psllq Rx(d), xmm1),
+            (_, None) => asm!(self.asm; psrlq Rx(d), xmm1),
         }
         self.vset(i.a, d);
     }

@@ -5,10 +5,11 @@
 //! Sequences use the destination's register (`vdst`), `xmm0`, `xmm1`, `rax`
 //! and `rcx` only; a source is read again from its register or frame cells
 //! when a sequence needs it twice. Constants are built in a scratch register
-//! at the point of use.
+//! at the point of use, or read from the function's constants
+//! (`vector_constant`).
 
 use super::{Cc, FnGen, L, RAX, RCX};
-use dynasmrt::{dynasm, DynasmApi};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Instr, IntCmp, Op};
 
 macro_rules! asm {
@@ -62,6 +63,10 @@ pub(super) fn covers(op: Op) -> bool {
                 | I8x16Shl
                 | I8x16ShrS
                 | I8x16ShrU
+                | I64x2ShrSImm
+                | I8x16ShlImm
+                | I8x16ShrSImm
+                | I8x16ShrUImm
                 | I8x16Splat
                 | I16x8Splat
                 | I8x16ExtractLaneS
@@ -173,6 +178,7 @@ impl FnGen<'_> {
             I64x2Mul => self.mul_i64(i),
             I64x2ShrS => self.shr_s_i64(i),
             I8x16Shl | I8x16ShrS | I8x16ShrU => self.byte_shift(i),
+            I8x16ShlImm | I8x16ShrSImm | I8x16ShrUImm | I64x2ShrSImm => self.shift_imm(i),
 
             I8x16Splat | I16x8Splat => {
                 let r = self.gpr(i.b, RAX);
@@ -287,23 +293,19 @@ impl FnGen<'_> {
         }
     }
 
-    /// `x` = the 128-bit constant `lo | hi << 64`, built through `rax`.
+    /// `x` = the 128-bit constant `lo | hi << 64`, from the function's
+    /// constants.
     pub(super) fn vconst(&mut self, x: u8, lo: u64, hi: u64) {
-        asm!(self.asm; mov rax, QWORD lo as i64; movq Rx(x), rax);
-        if lo == hi {
-            asm!(self.asm; punpcklqdq Rx(x), Rx(x));
-        } else {
-            asm!(self.asm; mov rax, QWORD hi as i64; pinsrq Rx(x), rax, 1);
-        }
+        let l = self.vector_constant(lo as u128 | (hi as u128) << 64);
+        asm!(self.asm; movdqa Rx(x), [=>l]);
     }
 
-    /// `x` = byte `k` in every lane, built through `eax`.
+    /// `x` = byte `k` in every lane.
     pub(super) fn vbytes(&mut self, x: u8, k: u8) {
-        let dword = k as u32 * 0x0101_0101;
-        asm!(self.asm
-            ; mov eax, dword as i32
-            ; movd Rx(x), eax
-            ; pshufd Rx(x), Rx(x), 0
+        self.vconst(
+            x,
+            k as u64 * 0x0101_0101_0101_0101,
+            k as u64 * 0x0101_0101_0101_0101,
         );
     }
 
@@ -516,6 +518,37 @@ impl FnGen<'_> {
             asm!(self.asm; mov eax, 0x80; shr al, cl);
             self.splat_al_in_xmm1();
             asm!(self.asm; pxor Rx(d), xmm1; psubb Rx(d), xmm1);
+        }
+        self.vset(i.a, d);
+    }
+
+    /// The shifts x86 lacks, by an immediate count: i8x16 as a word shift
+    /// masked per byte, and the signed ones sign-extended from the top bit
+    /// left as ((x >>u n) ^ m) - m with m that bit (as `byte_shift`), every
+    /// mask a constant.
+    fn shift_imm(&mut self, i: &Instr) {
+        use Op::*;
+        let bytes = |b: u8| u128::from_le_bytes([b; 16]);
+        let d = self.vdst(i.a);
+        self.vcopy(d, i.b);
+        if i.op == I64x2ShrSImm {
+            let k = (i.imm & 63) as i8;
+            let m = self.vector_constant(((1u128 << 63) >> k) * (1 | 1 << 64));
+            asm!(self.asm; psrlq Rx(d), k; pxor Rx(d), [=>m]; psubq Rx(d), [=>m]);
+            self.vset(i.a, d);
+            return;
+        }
+        let k = (i.imm & 7) as u8;
+        if i.op == I8x16ShlImm {
+            let keep = self.vector_constant(bytes(0xff << k));
+            asm!(self.asm; psllw Rx(d), k as i8; pand Rx(d), [=>keep]);
+        } else {
+            let keep = self.vector_constant(bytes(0xff >> k));
+            asm!(self.asm; psrlw Rx(d), k as i8; pand Rx(d), [=>keep]);
+        }
+        if i.op == I8x16ShrSImm {
+            let m = self.vector_constant(bytes(0x80 >> k));
+            asm!(self.asm; pxor Rx(d), [=>m]; psubb Rx(d), [=>m]);
         }
         self.vset(i.a, d);
     }

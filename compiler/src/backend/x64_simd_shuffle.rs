@@ -3,7 +3,7 @@
 //! vectors are held, x64_simd_int.rs for the helpers shared here).
 
 use super::{FnGen, L};
-use dynasmrt::{dynasm, DynasmApi};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Instr, Op};
 
 macro_rules! asm {
@@ -133,12 +133,12 @@ impl FnGen<'_> {
         self.vset(i.a, 0);
     }
 
-    /// `x` = pshufb(the vector at `slot`, `idx`); the indices go to xmm1.
+    /// `x` = pshufb(the vector at `slot`, `idx`), the indices read from the
+    /// function's constants.
     fn pick(&mut self, x: u8, slot: u16, idx: Indices) {
-        let idx = u128::from_le_bytes(idx);
-        self.vconst(1, idx as u64, (idx >> 64) as u64);
+        let idx = self.vector_constant(u128::from_le_bytes(idx));
         self.vcopy(x, slot);
-        asm!(self.asm; pshufb Rx(x), xmm1);
+        asm!(self.asm; pshufb Rx(x), [=>idx]);
     }
 
     /// `x` = the bytes of one vector permuted by `idx` (all below 16).

@@ -207,6 +207,7 @@ pub(super) unsafe fn exec(
         (Fmt::Unary, true, _, false) => cx.w(i.a, test(i.op, cx.v(i.b)) as u64),
         (Fmt::Unary, false, _, true) => cx.wv(i.a, splat(i.op, cx.r(i.b))),
         (Fmt::Ternary, ..) => cx.wv(i.a, ternary(i.op, cx.v(i.a), cx.v(i.b), cx.v(i.c))),
+        (Fmt::BinaryImm, true, _, true) => cx.wv(i.a, shift(i.op, cx.v(i.b), i.imm as u32)),
         (Fmt::BinaryImm, true, ..) => cx.w(i.a, extract(i.op, cx.v(i.b), i.imm as u8)),
         (Fmt::BinaryLane, ..) => cx.wv(i.a, replace(i.op, cx.v(i.b), i.imm as u8, cx.r(i.c))),
         _ => return Step::NotSimd,
@@ -349,22 +350,22 @@ fn binary(op: Op, a: u128, b: u128) -> u128 {
     }
 }
 
-/// The shift lane ops.
+/// The shift lane ops (the count from a slot, or the immediate).
 #[inline(never)]
 fn shift(op: Op, a: u128, n: u32) -> u128 {
     match op {
-        Op::I8x16Shl => i8x16_shl(a, n),
-        Op::I8x16ShrS => i8x16_shr_s(a, n),
-        Op::I8x16ShrU => i8x16_shr_u(a, n),
-        Op::I16x8Shl => i16x8_shl(a, n),
-        Op::I16x8ShrS => i16x8_shr_s(a, n),
-        Op::I16x8ShrU => i16x8_shr_u(a, n),
-        Op::I32x4Shl => i32x4_shl(a, n),
-        Op::I32x4ShrS => i32x4_shr_s(a, n),
-        Op::I32x4ShrU => i32x4_shr_u(a, n),
-        Op::I64x2Shl => i64x2_shl(a, n),
-        Op::I64x2ShrS => i64x2_shr_s(a, n),
-        Op::I64x2ShrU => i64x2_shr_u(a, n),
+        Op::I8x16Shl | Op::I8x16ShlImm => i8x16_shl(a, n),
+        Op::I8x16ShrS | Op::I8x16ShrSImm => i8x16_shr_s(a, n),
+        Op::I8x16ShrU | Op::I8x16ShrUImm => i8x16_shr_u(a, n),
+        Op::I16x8Shl | Op::I16x8ShlImm => i16x8_shl(a, n),
+        Op::I16x8ShrS | Op::I16x8ShrSImm => i16x8_shr_s(a, n),
+        Op::I16x8ShrU | Op::I16x8ShrUImm => i16x8_shr_u(a, n),
+        Op::I32x4Shl | Op::I32x4ShlImm => i32x4_shl(a, n),
+        Op::I32x4ShrS | Op::I32x4ShrSImm => i32x4_shr_s(a, n),
+        Op::I32x4ShrU | Op::I32x4ShrUImm => i32x4_shr_u(a, n),
+        Op::I64x2Shl | Op::I64x2ShlImm => i64x2_shl(a, n),
+        Op::I64x2ShrS | Op::I64x2ShrSImm => i64x2_shr_s(a, n),
+        Op::I64x2ShrU | Op::I64x2ShrUImm => i64x2_shr_u(a, n),
         other => unreachable!("{} is not a shift lane op", other.name()),
     }
 }

@@ -12,7 +12,10 @@
 //! through memory), the backend stores the allocated slots live into it and
 //! reloads those live out of it; [`Allocation::barrier`] lists them.
 
+mod loops;
+
 use super::ModuleInfo;
+pub(crate) use loops::Promotion;
 use zwasm_abi::ir::{Fmt, Instr, Op, Ty};
 use zwasm_abi::module::ValType;
 
@@ -64,6 +67,9 @@ pub(crate) struct Allocation {
     /// Positions of `br_if_eqz`/`br_if_nez` whose condition slot is dead
     /// after the branch (so a compare feeding it need not write it).
     cond_dies: Vec<u32>,
+    /// Innermost loops where values that live in memory elsewhere get a
+    /// register, in code order (see [`loops`]).
+    pub promotions: Vec<Promotion>,
 }
 
 impl Allocation {
@@ -79,6 +85,7 @@ impl Allocation {
             preserved_used: Vec::new(),
             const_addr: Vec::new(),
             scaled_add: Vec::new(),
+            promotions: Vec::new(),
         }
     }
 
@@ -865,6 +872,24 @@ pub(crate) fn allocate(
         .collect();
     preserved_used.sort_unstable();
     preserved_used.dedup();
+    let promotions = loops::promote(
+        &loops::Facts {
+            code,
+            effects,
+            ops,
+            info: &info,
+            live_in: &live_in,
+            block_of: &block_of,
+            barrier_at: &barrier_at,
+            const_addr: &const_addr,
+            scaled_add: &scaled_add,
+            frame_slots,
+            pools,
+            first_preserved,
+        },
+        &loc,
+        &mut preserved_used,
+    );
     Allocation {
         loc,
         barrier_slots,
@@ -875,6 +900,7 @@ pub(crate) fn allocate(
         preserved_used,
         const_addr,
         scaled_add,
+        promotions,
     }
 }
 

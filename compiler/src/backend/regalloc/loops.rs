@@ -1,0 +1,216 @@
+//! Registers for memory-resident values inside innermost loops.
+//!
+//! The linear scan gives a value one location for its whole interval, so a
+//! value that is hot in one loop but loses its register elsewhere in the
+//! function lives in its frame cell everywhere: a loop-carried value then
+//! goes through memory on every iteration. Here each innermost loop without
+//! calls gets a second chance: a register that holds no value live in the
+//! loop is lent, for the loop only, to a value that lives in memory. The value
+//! is loaded when control enters the loop (falling into its head or by a
+//! branch from outside) and, if the loop writes it, stored on every edge
+//! that leaves the loop towards code where it is live.
+
+use super::{Bits, Class, Effects, Loc, OpTable, Rows, SlotInfo};
+use zwasm_abi::ir::Instr;
+
+/// A loop whose memory-resident values get registers inside it.
+pub(crate) struct Promotion {
+    /// The loop's first instruction (its head) and its last (the last
+    /// backward branch to the head).
+    pub head: usize,
+    pub end: usize,
+    /// The values given a register in the loop, and the register.
+    pub regs: Vec<(u16, Loc)>,
+    /// Of those, the values loaded on entry (the ones live there).
+    pub load: Vec<u16>,
+    /// The stores on the way out: per exit, the pc of the branch that leaves
+    /// (or `end + 1` for falling out of the last instruction) and the
+    /// values to store (written in the loop and live where the exit goes).
+    pub exits: Vec<(usize, Vec<u16>)>,
+}
+
+/// What the allocator knows that [`promote`] needs.
+pub(super) struct Facts<'a> {
+    pub code: &'a [Instr],
+    pub effects: &'a Effects<'a>,
+    pub ops: &'a OpTable,
+    pub info: &'a [SlotInfo],
+    pub live_in: &'a Rows,
+    pub block_of: &'a [u32],
+    /// Positions of the instructions that go through memory, in order.
+    pub barrier_at: &'a [usize],
+    /// The loads and stores that take a constant address, and the adds
+    /// that absorb a shift, from the instruction before them: the slot
+    /// passed between the two is never materialised.
+    pub const_addr: &'a [u32],
+    pub scaled_add: &'a [u32],
+    pub frame_slots: usize,
+    /// The registers of each class (integer, float), and the first integer
+    /// register that survives calls.
+    pub pools: (u8, u8),
+    pub first_preserved: u8,
+}
+
+/// Finds the innermost loops, and in each lends the free registers to the
+/// memory-resident values used most in it. `loc` is the linear scan's
+/// result; a preserved register lent here is added to `preserved_used`.
+pub(super) fn promote(f: &Facts, loc: &[Loc], preserved_used: &mut Vec<u8>) -> Vec<Promotion> {
+    let code = f.code;
+    let n = code.len();
+    let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
+    // Loops: a head and the last backward branch to it.
+    let mut loops: Vec<(usize, usize)> = Vec::new();
+    for (pc, i) in code.iter().enumerate() {
+        if i.op.fmt().is_branch() {
+            let t = target(pc);
+            if t <= pc {
+                match loops.iter_mut().find(|l| l.0 == t) {
+                    Some(l) => l.1 = l.1.max(pc),
+                    None => loops.push((t, pc)),
+                }
+            }
+        }
+    }
+    loops.sort_unstable();
+    let mut out = Vec::new();
+    for (k, &(head, end)) in loops.iter().enumerate() {
+        // Innermost: no other loop starts inside this one.
+        if loops.get(k + 1).is_some_and(|l| l.0 <= end) {
+            continue;
+        }
+        let calls = f.barrier_at.partition_point(|&p| p < head);
+        if f.barrier_at.get(calls).is_some_and(|&p| p <= end) {
+            continue;
+        }
+        if let Some(p) = promote_loop(f, loc, head, end, n, &target, preserved_used) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn promote_loop(
+    f: &Facts,
+    loc: &[Loc],
+    head: usize,
+    end: usize,
+    n: usize,
+    target: &impl Fn(usize) -> usize,
+    preserved_used: &mut Vec<u8>,
+) -> Option<Promotion> {
+    let inside = |p: usize| (head..=end).contains(&p);
+    // Control enters only at the head: no branch from outside lands inside,
+    // and no branch from inside leaves for the end of the code.
+    for (pc, i) in f.code.iter().enumerate() {
+        if i.op.fmt().is_branch() {
+            let t = target(pc);
+            if t >= n || (!inside(pc) && inside(t) && t != head) {
+                return None;
+            }
+        }
+    }
+    // The values the loop touches: how often (folded uses left out), and
+    // which it writes.
+    let values = f.info.len();
+    let mut uses = vec![0u32; values];
+    let mut written = Bits::new(values);
+    let folds_into = |p: usize| {
+        let p = p as u32;
+        f.const_addr.binary_search(&p).is_ok() || f.scaled_add.binary_search(&p).is_ok()
+    };
+    for p in head..=end {
+        // The slot a folded pair passes: written by the first, read by the second.
+        let passed = |q: usize| (q <= end && folds_into(q)).then(|| f.code[q - 1].a);
+        let (skip_write, skip_read) = (passed(p + 1), if p > head { passed(p) } else { None });
+        f.ops.uses(f.effects, &f.code[p], |s, _, write| {
+            if (write && skip_write == Some(s)) || (!write && skip_read == Some(s)) {
+                return;
+            }
+            uses[s as usize] += 1;
+            if write {
+                written.set(s);
+            }
+        });
+    }
+    let head_block = f.block_of[head] as usize;
+    // Registers holding a value the loop needs (live at its head or used in it).
+    let mut busy = [0u64; 2];
+    for (s, l) in loc.iter().enumerate() {
+        if let Loc::Reg(c, r) = *l {
+            if uses[s] > 0 || f.live_in.get(head_block, s as u16) {
+                busy[c as usize] |= 1 << r;
+            }
+        }
+    }
+    let mut cands: Vec<u16> = (0..values as u16)
+        .filter(|&s| loc[s as usize] == Loc::Mem && uses[s as usize] > 0)
+        .collect();
+    if cands.is_empty() {
+        return None;
+    }
+    cands.sort_by_key(|&s| (std::cmp::Reverse(uses[s as usize]), s));
+    let mut regs = Vec::new();
+    for s in cands {
+        let [ints, floats, _] = f.info[s as usize].votes;
+        let class = if floats > ints || s as usize >= f.frame_slots {
+            Class::Float
+        } else {
+            Class::Int
+        };
+        let size = if class == Class::Int {
+            f.pools.0
+        } else {
+            f.pools.1
+        };
+        let free = |r: &u8| busy[class as usize] >> r & 1 == 0;
+        // Registers that do not survive calls first: they cost no save.
+        let r = (0..size)
+            .filter(|&r| class == Class::Float || r < f.first_preserved)
+            .find(free)
+            .or_else(|| {
+                (f.first_preserved..size)
+                    .find(free)
+                    .filter(|_| class == Class::Int)
+            });
+        let Some(r) = r else { continue };
+        busy[class as usize] |= 1 << r;
+        if class == Class::Int && r >= f.first_preserved && !preserved_used.contains(&r) {
+            preserved_used.push(r);
+            preserved_used.sort_unstable();
+        }
+        regs.push((s, Loc::Reg(class, r)));
+    }
+    if regs.is_empty() {
+        return None;
+    }
+    let load: Vec<u16> = regs
+        .iter()
+        .map(|r| r.0)
+        .filter(|&s| f.live_in.get(head_block, s))
+        .collect();
+    // Exits: branches from inside to outside, and falling out of the end.
+    let stores = |to: usize| -> Vec<u16> {
+        let b = f.block_of[to] as usize;
+        regs.iter()
+            .map(|r| r.0)
+            .filter(|&s| written.get(s) && f.live_in.get(b, s))
+            .collect()
+    };
+    let mut exits = Vec::new();
+    for pc in head..=end {
+        if f.code[pc].op.fmt().is_branch() && !inside(target(pc)) {
+            exits.push((pc, stores(target(pc))));
+        }
+    }
+    if !super::ends_flow(f.code[end].op) && end + 1 < n {
+        exits.push((end + 1, stores(end + 1)));
+    }
+    exits.retain(|e| !e.1.is_empty());
+    Some(Promotion {
+        head,
+        end,
+        regs,
+        load,
+        exits,
+    })
+}
