@@ -330,6 +330,15 @@ impl FnGen<'_> {
         yes
     }
 
+    /// Whether the code may use AVX2 (then recorded as used).
+    pub(super) fn avx2(&mut self) -> bool {
+        let yes = self.features & cpu::AVX2 != 0;
+        if yes {
+            self.used |= cpu::AVX2;
+        }
+        yes
+    }
+
     /// The registers for `a` = op(`b`, `c`) in a VEX form: the destination
     /// (`a`'s own register or `xmm0`), and registers holding `b` (its own or
     /// `xmm0`) and `c` (its own or `xmm1`).

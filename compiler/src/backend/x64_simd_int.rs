@@ -184,7 +184,13 @@ impl FnGen<'_> {
                 let r = self.gpr(i.b, RAX);
                 let d = self.vdst(i.a);
                 asm!(self.asm; movd Rx(d), Rd(r));
-                if i.op == I8x16Splat {
+                if self.avx2() {
+                    if i.op == I8x16Splat {
+                        asm!(self.asm; vpbroadcastb Rx(d), Rx(d));
+                    } else {
+                        asm!(self.asm; vpbroadcastw Rx(d), Rx(d));
+                    }
+                } else if i.op == I8x16Splat {
                     // pshufb with all-zero indices: byte 0 everywhere.
                     asm!(self.asm; pxor xmm1, xmm1; pshufb Rx(d), xmm1);
                 } else {

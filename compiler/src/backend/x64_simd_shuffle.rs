@@ -77,7 +77,14 @@ impl FnGen<'_> {
                 // nothing depends on the old value of `a`'s register.
                 let (x, disp) = self.address(i, size, pc);
                 let d = self.vdst(i.a);
-                if size == 1 {
+                if self.avx2() {
+                    // One load-and-broadcast.
+                    if size == 1 {
+                        asm!(self.asm; vpbroadcastb Rx(d), BYTE [r14 + Rq(x) + disp]);
+                    } else {
+                        asm!(self.asm; vpbroadcastw Rx(d), WORD [r14 + Rq(x) + disp]);
+                    }
+                } else if size == 1 {
                     asm!(self.asm
                         ; movzx ecx, BYTE [r14 + Rq(x) + disp]
                         ; movd Rx(d), ecx
