@@ -1049,7 +1049,12 @@ impl FnGen<'_> {
             }
             Br => {
                 let l = self.target(pc);
-                asm!(self.asm; jmp =>l);
+                // A jump to the next instruction (left by loop rotation)
+                // is nothing, unless it leaves through a stub of stores.
+                let next = i.offset() == 0 && self.labels[pc + 1] == Some(l);
+                if !next {
+                    asm!(self.asm; jmp =>l);
+                }
             }
             BrIfNez | BrIfEqz => {
                 let l = self.target(pc);

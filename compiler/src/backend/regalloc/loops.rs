@@ -58,37 +58,86 @@ pub(super) fn promote(f: &Facts, loc: &[Loc], preserved_used: &mut Vec<u8>) -> V
     let code = f.code;
     let n = code.len();
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
-    // Loops: a head and the last backward branch to it.
+    // Every branch, and the loops: a head and the last backward branch to it.
+    let branches: Vec<(usize, usize)> = (0..n)
+        .filter(|&pc| code[pc].op.fmt().is_branch())
+        .map(|pc| (pc, target(pc)))
+        .collect();
+    let mut back: Vec<(usize, usize)> = branches
+        .iter()
+        .filter(|b| b.1 <= b.0)
+        .map(|b| (b.1, b.0))
+        .collect();
+    back.sort_unstable();
     let mut loops: Vec<(usize, usize)> = Vec::new();
-    for (pc, i) in code.iter().enumerate() {
-        if i.op.fmt().is_branch() {
-            let t = target(pc);
-            if t <= pc {
-                match loops.iter_mut().find(|l| l.0 == t) {
-                    Some(l) => l.1 = l.1.max(pc),
-                    None => loops.push((t, pc)),
-                }
+    for (head, pc) in back {
+        match loops.last_mut() {
+            Some(l) if l.0 == head => l.1 = pc,
+            _ => loops.push((head, pc)),
+        }
+    }
+    // Innermost (no other loop starts inside) and without calls.
+    let innermost: Vec<(usize, usize)> = loops
+        .iter()
+        .enumerate()
+        .filter(|&(k, &(_, end))| loops.get(k + 1).is_none_or(|l| l.0 > end))
+        .map(|(_, &l)| l)
+        .filter(|&(head, end)| {
+            let calls = f.barrier_at.partition_point(|&p| p < head);
+            f.barrier_at.get(calls).is_none_or(|&p| p > end)
+        })
+        .collect();
+    // Innermost loops are disjoint: the one holding `pc`, if any.
+    let holding = |pc: usize| {
+        let k = innermost.partition_point(|l| l.0 <= pc);
+        k.checked_sub(1).filter(|&k| pc <= innermost[k].1)
+    };
+    // Control enters only at the head: no branch from outside lands inside
+    // past it, and no branch from inside leaves for the end of the code.
+    let mut entered = vec![false; innermost.len()];
+    for &(pc, t) in &branches {
+        if t >= n {
+            if let Some(k) = holding(pc) {
+                entered[k] = true;
+            }
+        } else if let Some(k) = holding(t) {
+            if t != innermost[k].0 && holding(pc) != Some(k) {
+                entered[k] = true;
             }
         }
     }
-    loops.sort_unstable();
+    let mut scratch = Scratch {
+        uses: vec![0; f.info.len()],
+        written: Bits::new(f.info.len()),
+        touched: Vec::new(),
+    };
     let mut out = Vec::new();
-    for (k, &(head, end)) in loops.iter().enumerate() {
-        // Innermost: no other loop starts inside this one.
-        if loops.get(k + 1).is_some_and(|l| l.0 <= end) {
+    for (k, &(head, end)) in innermost.iter().enumerate() {
+        if entered[k] {
             continue;
         }
-        let calls = f.barrier_at.partition_point(|&p| p < head);
-        if f.barrier_at.get(calls).is_some_and(|&p| p <= end) {
-            continue;
-        }
-        if let Some(p) = promote_loop(f, loc, head, end, n, &target, preserved_used) {
+        if let Some(p) = promote_loop(f, loc, head, end, n, &target, &mut scratch, preserved_used) {
             out.push(p);
         }
+        for &s in &scratch.touched {
+            scratch.uses[s as usize] = 0;
+            scratch.written.clear(s);
+        }
+        scratch.touched.clear();
     }
     out
 }
 
+/// Per-value counts for one loop, allocated once for all of them (and
+/// cleared through `touched`).
+struct Scratch {
+    uses: Vec<u32>,
+    written: Bits,
+    /// The values the current loop touches.
+    touched: Vec<u16>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn promote_loop(
     f: &Facts,
     loc: &[Loc],
@@ -96,24 +145,16 @@ fn promote_loop(
     end: usize,
     n: usize,
     target: &impl Fn(usize) -> usize,
+    scratch: &mut Scratch,
     preserved_used: &mut Vec<u8>,
 ) -> Option<Promotion> {
-    let inside = |p: usize| (head..=end).contains(&p);
-    // Control enters only at the head: no branch from outside lands inside,
-    // and no branch from inside leaves for the end of the code.
-    for (pc, i) in f.code.iter().enumerate() {
-        if i.op.fmt().is_branch() {
-            let t = target(pc);
-            if t >= n || (!inside(pc) && inside(t) && t != head) {
-                return None;
-            }
-        }
-    }
     // The values the loop touches: how often (folded uses left out), and
     // which it writes.
-    let values = f.info.len();
-    let mut uses = vec![0u32; values];
-    let mut written = Bits::new(values);
+    let Scratch {
+        uses,
+        written,
+        touched,
+    } = scratch;
     let folds_into = |p: usize| {
         let p = p as u32;
         f.const_addr.binary_search(&p).is_ok() || f.scaled_add.binary_search(&p).is_ok()
@@ -126,6 +167,9 @@ fn promote_loop(
             if (write && skip_write == Some(s)) || (!write && skip_read == Some(s)) {
                 return;
             }
+            if uses[s as usize] == 0 {
+                touched.push(s);
+            }
             uses[s as usize] += 1;
             if write {
                 written.set(s);
@@ -135,15 +179,16 @@ fn promote_loop(
     let head_block = f.block_of[head] as usize;
     // Registers holding a value the loop needs (live at its head or used in it).
     let mut busy = [0u64; 2];
-    for (s, l) in loc.iter().enumerate() {
-        if let Loc::Reg(c, r) = *l {
-            if uses[s] > 0 || f.live_in.get(head_block, s as u16) {
-                busy[c as usize] |= 1 << r;
-            }
+    let live_at_head = f.live_in.ones(head_block);
+    for s in live_at_head.chain(touched.iter().copied()) {
+        if let Loc::Reg(c, r) = loc[s as usize] {
+            busy[c as usize] |= 1 << r;
         }
     }
-    let mut cands: Vec<u16> = (0..values as u16)
-        .filter(|&s| loc[s as usize] == Loc::Mem && uses[s as usize] > 0)
+    let mut cands: Vec<u16> = touched
+        .iter()
+        .copied()
+        .filter(|&s| loc[s as usize] == Loc::Mem)
         .collect();
     if cands.is_empty() {
         return None;
@@ -196,6 +241,7 @@ fn promote_loop(
             .filter(|&s| written.get(s) && f.live_in.get(b, s))
             .collect()
     };
+    let inside = |p: usize| (head..=end).contains(&p);
     let mut exits = Vec::new();
     for pc in head..=end {
         if f.code[pc].op.fmt().is_branch() && !inside(target(pc)) {

@@ -215,6 +215,14 @@ pub(super) unsafe fn exec(
     Step::Next
 }
 
+/// An op reached a lane function of the wrong shape: the dispatch by the
+/// op table's shapes rules it out. One panic site for all of them.
+#[cold]
+#[inline(never)]
+fn not_of_shape(op: Op) -> ! {
+    unreachable!("{} is not a lane op of this shape", op.name())
+}
+
 /// The binary lane ops.
 #[inline(never)]
 fn binary(op: Op, a: u128, b: u128) -> u128 {
@@ -346,7 +354,7 @@ fn binary(op: Op, a: u128, b: u128) -> u128 {
         Op::F64x2RelaxedMax => f64x2_relaxed_max(a, b),
         Op::I16x8RelaxedQ15mulrS => i16x8_relaxed_q15mulr_s(a, b),
         Op::I16x8RelaxedDotI8x16I7x16S => i16x8_relaxed_dot_i8x16_i7x16_s(a, b),
-        other => unreachable!("{} is not a binary lane op", other.name()),
+        other => not_of_shape(other),
     }
 }
 
@@ -366,7 +374,7 @@ fn shift(op: Op, a: u128, n: u32) -> u128 {
         Op::I64x2Shl | Op::I64x2ShlImm => i64x2_shl(a, n),
         Op::I64x2ShrS | Op::I64x2ShrSImm => i64x2_shr_s(a, n),
         Op::I64x2ShrU | Op::I64x2ShrUImm => i64x2_shr_u(a, n),
-        other => unreachable!("{} is not a shift lane op", other.name()),
+        other => not_of_shape(other),
     }
 }
 
@@ -428,7 +436,7 @@ fn unary(op: Op, a: u128) -> u128 {
         Op::I32x4RelaxedTruncF32x4U => i32x4_relaxed_trunc_f32x4_u(a),
         Op::I32x4RelaxedTruncF64x2SZero => i32x4_relaxed_trunc_f64x2_s_zero(a),
         Op::I32x4RelaxedTruncF64x2UZero => i32x4_relaxed_trunc_f64x2_u_zero(a),
-        other => unreachable!("{} is not a unary lane op", other.name()),
+        other => not_of_shape(other),
     }
 }
 
@@ -445,7 +453,7 @@ fn test(op: Op, a: u128) -> u32 {
         Op::I16x8Bitmask => i16x8_bitmask(a),
         Op::I32x4Bitmask => i32x4_bitmask(a),
         Op::I64x2Bitmask => i64x2_bitmask(a),
-        other => unreachable!("{} is not a test lane op", other.name()),
+        other => not_of_shape(other),
     }
 }
 
@@ -459,7 +467,7 @@ fn splat(op: Op, x: u64) -> u128 {
         Op::I64x2Splat => i64x2_splat(x),
         Op::F32x4Splat => f32x4_splat(x),
         Op::F64x2Splat => f64x2_splat(x),
-        other => unreachable!("{} is not a splat lane op", other.name()),
+        other => not_of_shape(other),
     }
 }
 
@@ -477,7 +485,7 @@ fn ternary(op: Op, a: u128, b: u128, c: u128) -> u128 {
         Op::I32x4RelaxedLaneselect => i32x4_relaxed_laneselect(a, b, c),
         Op::I64x2RelaxedLaneselect => i64x2_relaxed_laneselect(a, b, c),
         Op::I32x4RelaxedDotI8x16I7x16AddS => i32x4_relaxed_dot_i8x16_i7x16_add_s(a, b, c),
-        other => unreachable!("{} is not a ternary lane op", other.name()),
+        other => not_of_shape(other),
     }
 }
 
@@ -493,7 +501,7 @@ fn extract(op: Op, a: u128, lane: u8) -> u64 {
         Op::I64x2ExtractLane => i64x2_extract_lane(a, lane & (2 - 1)),
         Op::F32x4ExtractLane => f32x4_extract_lane(a, lane & (4 - 1)),
         Op::F64x2ExtractLane => f64x2_extract_lane(a, lane & (2 - 1)),
-        other => unreachable!("{} is not a extract lane op", other.name()),
+        other => not_of_shape(other),
     }
 }
 
@@ -507,6 +515,6 @@ fn replace(op: Op, a: u128, lane: u8, x: u64) -> u128 {
         Op::I64x2ReplaceLane => i64x2_replace_lane(a, lane & (2 - 1), x),
         Op::F32x4ReplaceLane => f32x4_replace_lane(a, lane & (4 - 1), x),
         Op::F64x2ReplaceLane => f64x2_replace_lane(a, lane & (2 - 1), x),
-        other => unreachable!("{} is not a replace lane op", other.name()),
+        other => not_of_shape(other),
     }
 }
