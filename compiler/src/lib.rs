@@ -127,7 +127,7 @@ fn native_code(
     opts: &CompileOptions,
 ) -> Result<backend::NativeCode, CompileError> {
     use backend::Backend;
-    let x64 = backend::x64::X64::new(opts.cpu.features());
+    let x64 = backend::isa::x64::X64::new(opts.cpu.features());
     let mut info = backend::ModuleInfo::new(&compiled.meta, &compiled.code);
     info.hooks = opts.hooks();
     let selected = backend::select(&x64, &info, &opts.force_ir);

@@ -3,9 +3,10 @@
 //! rest as IR for the interpreter; native and interpreted functions call each
 //! other through the slot convention of `zwasm_abi::native`.
 
+pub(crate) mod codegen;
 pub(crate) mod inline;
+pub(crate) mod isa;
 pub(crate) mod regalloc;
-pub(crate) mod x64;
 
 use zwasm_abi::ir::{Instr, Op};
 use zwasm_abi::module::{ImportKind, ModuleMeta};

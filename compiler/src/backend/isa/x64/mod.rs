@@ -1,5 +1,5 @@
 //! The x86_64 backend (dynasm). Every slot has its home in the frame at
-//! `[rbx + 8 * slot]`, and the register allocator (`super::regalloc`) keeps
+//! `[rbx + 8 * slot]`, and the register allocator (`crate::backend::regalloc`) keeps
 //! slots in `rdx`, `rsi`, `rdi`, `r8`–`r13` and `xmm2`–`xmm15` over their live
 //! ranges; `rax`, `rcx`, `xmm0` and `xmm1` are scratch. Constants go
 //! straight into instructions and addressing modes, and memory operands are
@@ -11,12 +11,13 @@
 // dynasm's register macros convert their argument with `.into()`.
 #![allow(clippy::useless_conversion)]
 
-use super::regalloc::{self, Allocation, Class, Effects, Loc, OpTable, Pools};
-use super::{inline, Backend, ModuleInfo, NativeCode};
+use crate::backend::codegen::{self, Emit, FnCtx, Isa};
+use crate::backend::regalloc::{Class, Loc, OpTable, Pools};
+use crate::backend::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 use zwasm_abi::ir::{Fmt, Instr, IntCmp, Op, RegClass, Ty};
-use zwasm_abi::native::{cpu, flags, funcref, libcall, vmctx, LEAF_SLOTS, TRAP_BASE, TRAP_PENDING};
+use zwasm_abi::native::{cpu, flags, funcref, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
 type Asm = VecAssembler<X64Relocation>;
@@ -28,21 +29,13 @@ macro_rules! asm {
 }
 
 // After `asm!`, so that these modules see it.
-#[path = "x64_alu.rs"]
 mod alu;
-#[path = "x64_bits.rs"]
 mod bits;
-#[path = "x64_div.rs"]
 mod div;
-#[path = "x64_mem.rs"]
 mod mem;
-#[path = "x64_simd.rs"]
 mod simd;
-#[path = "x64_simd_float.rs"]
 mod simd_float;
-#[path = "x64_simd_int.rs"]
 mod simd_int;
-#[path = "x64_simd_shuffle.rs"]
 mod simd_shuffle;
 
 /// The x86_64 backend, for a set of CPU features.
@@ -111,7 +104,7 @@ fn is_rounding(op: Op) -> bool {
 
 impl Backend for X64 {
     fn covers(&self, op: Op) -> bool {
-        if super::is_vector(op) {
+        if crate::backend::is_vector(op) {
             return simd::covers(op);
         }
         match op {
@@ -123,187 +116,75 @@ impl Backend for X64 {
     }
 
     fn compile(&self, m: &ModuleInfo, native: &[bool]) -> Result<NativeCode, String> {
-        // Functions are compiled in chunks of about equal IR size, one
-        // thread per chunk; direct calls between them are patched once the
-        // chunks are laid out one after the other.
-        let chosen: Vec<usize> = (0..native.len()).filter(|&d| native[d]).collect();
-        let total: usize = chosen.iter().map(|&d| m.func_code(d).len()).sum();
-        let threads = if total < PARALLEL_MIN_IR {
-            1
-        } else {
-            crate::threads()
-        };
-        let mut chunks: Vec<Vec<usize>> = vec![Vec::new()];
-        let mut size = 0;
-        for &d in &chosen {
-            if size >= total.div_ceil(threads) && chunks.len() < threads {
-                chunks.push(Vec::new());
-                size = 0;
-            }
-            size += m.func_code(d).len();
-            chunks.last_mut().unwrap().push(d);
-        }
-        let features = self.features;
-        let inlinable = inline::inlinable(m, native, |op| is_exec(op, features));
-        let results =
-            crate::parallel_map(chunks, |c| self.compile_chunk(m, native, &inlinable, &c));
-        let mut code = Vec::new();
-        let mut funcs = vec![(0u32, 0u32); native.len()];
-        let mut used = 0;
-        let mut relocs = Vec::new();
-        let mut ir_refs = Vec::new();
-        let mut inlined = Vec::new();
-        for chunk in results {
-            let chunk = chunk?;
-            code.resize(code.len().next_multiple_of(LOOP_ALIGN), 0xcc);
-            let base = code.len();
-            for (def, start, len) in chunk.funcs {
-                funcs[def] = ((base + start) as u32, len as u32);
-            }
-            relocs.extend(chunk.relocs.into_iter().map(|(at, def)| (base + at, def)));
-            inlined.extend(
-                chunk
-                    .inlined
-                    .into_iter()
-                    .map(|(start, len, callee)| ((base + start) as u32, len as u32, callee)),
-            );
-            ir_refs.extend(
-                chunk
-                    .ir_refs
-                    .into_iter()
-                    .map(|(at, def, pc)| (base + at, def, pc)),
-            );
-            used |= chunk.used;
-            if code.is_empty() {
-                code = chunk.code;
-            } else {
-                code.extend_from_slice(&chunk.code);
-            }
-        }
-        if code.len() > i32::MAX as usize {
-            return Err("native code larger than 2 GiB".into());
-        }
-        // Each relocation is the rel32 of a `call`/`jmp` ending at `at`.
-        for (at, def) in relocs {
-            let rel = funcs[def].0 as i64 - at as i64;
-            code[at - 4..at].copy_from_slice(&(rel as i32).to_le_bytes());
-        }
-        Ok(NativeCode {
-            code,
-            funcs,
-            ir_refs,
-            inlined,
-            cpu_features: used,
-            flags: m.hooks | if m.memory64 { 0 } else { flags::GUARD_PAGES },
-        })
+        codegen::compile(self, m, native)
     }
 }
 
-/// Where loops start (see `FnGen::align_loop_head`).
+/// Where functions and loops start (see `FnGen::align_loop_head`).
 const LOOP_ALIGN: usize = 32;
 
-/// Below this much IR in all, a module is compiled on one thread: a second
-/// thread costs 0.1 to 0.2 ms (its stack, its malloc arena, cold caches), and
-/// one large function can leave it little to do.
-const PARALLEL_MIN_IR: usize = 16_000;
+impl Isa for X64 {
+    type Asm = Asm;
+    type Label = DynamicLabel;
+    const CODE_ALIGN: usize = LOOP_ALIGN;
 
-/// The code of some functions, assembled on their own.
-struct Chunk {
-    code: Vec<u8>,
-    /// (defined function, offset, length).
-    funcs: Vec<(usize, usize, usize)>,
-    /// (offset just past a rel32, defined function it calls or jumps to).
-    relocs: Vec<(usize, usize)>,
-    /// (offset just past an IR index immediate, defined function, pc).
-    ir_refs: Vec<(usize, u32, u32)>,
-    /// Copies of inlined functions: (offset, length, defined function).
-    inlined: Vec<(usize, usize, u32)>,
-    used: u64,
-}
+    fn ops(&self) -> &OpTable {
+        &self.ops
+    }
 
-impl X64 {
-    fn compile_chunk(
-        &self,
-        m: &ModuleInfo,
-        native: &[bool],
-        inlinable: &[bool],
-        defs: &[usize],
-    ) -> Result<Chunk, String> {
-        // About 12 bytes of code per IR instruction: room for all at once
-        // saves copying a growing buffer into fresh pages.
-        let ir: usize = defs.iter().map(|&d| m.func_code(d).len()).sum();
-        let mut asm = Asm::new_with_capacity(0, ir * 14, 0, 0, 0, 0, 0);
-        let mut funcs = Vec::with_capacity(defs.len());
-        let mut relocs = Vec::new();
-        let mut ir_refs = Vec::new();
-        let mut inlined = Vec::new();
-        let mut used = 0u64;
-        for &def in defs {
-            // Functions start on the loops' alignment, so that a chunk's
-            // offsets keep it wherever the chunk is laid out.
-            asm.align(LOOP_ALIGN, 0xcc);
-            let start = asm.offset().0;
-            let expanded = inline::expand(m, def, inlinable);
-            let code: &[Instr] = &expanded.code;
-            let f = &m.meta.funcs[def];
-            let vectors = code.iter().any(|i| super::is_vector(i.op));
-            let effects = Effects::new(m, def, expanded.num_slots, vectors);
-            let features = self.features;
-            let alloc = regalloc::allocate(
-                code,
-                expanded.num_slots,
-                f.num_params as usize,
-                &effects,
-                &self.ops,
-                Pools {
-                    int: INT_POOL.len() as u8,
-                    float: XMM_POOL.len() as u8,
-                    preserved: PRESERVED,
-                },
-            );
-            let mut g = FnGen {
-                asm: &mut asm,
-                m,
-                def,
-                code,
-                expanded: &expanded,
-                inlined: &mut inlined,
-                ir_refs: &mut ir_refs,
-                labels: Vec::new(),
-                loop_heads: Vec::new(),
-                traps: Vec::new(),
-                relocs: &mut relocs,
-                native,
-                features,
-                used: 0,
-                alloc,
-                spilled: None,
-                vector_base: vectors.then_some(expanded.num_slots as u16),
-                vector_constants: Vec::new(),
-                loop_in: None,
-                exit_stubs: Vec::new(),
-            };
-            g.function();
-            used |= g.used;
-            funcs.push((def, start, asm.offset().0 - start));
-            // A function's jumps are all to its own labels: resolve them now,
-            // so that the lists of labels and of jumps to patch stay the size
-            // of one function rather than growing over the whole chunk.
-            asm.commit()
-                .map_err(|e| format!("x86_64 assembly failed: {e:?}"))?;
-            asm.labels_mut().clear();
+    fn pools(&self) -> Pools {
+        Pools {
+            int: INT_POOL.len() as u8,
+            float: XMM_POOL.len() as u8,
+            preserved: PRESERVED,
         }
-        let code = asm
-            .finalize()
+    }
+
+    fn goes_to_runtime(&self, op: Op) -> bool {
+        is_exec(op, self.features)
+    }
+
+    fn new_asm(&self, bytes: usize) -> Asm {
+        Asm::new_with_capacity(0, bytes, 0, 0, 0, 0, 0)
+    }
+
+    fn offset(asm: &Asm) -> usize {
+        asm.offset().0
+    }
+
+    fn align(asm: &mut Asm) {
+        asm.align(LOOP_ALIGN, 0xcc);
+    }
+
+    fn function(&self, asm: &mut Asm, cx: FnCtx<'_, DynamicLabel>) -> u64 {
+        let mut g = FnGen {
+            asm,
+            cx,
+            features: self.features,
+            used: 0,
+            spilled: None,
+            vector_constants: Vec::new(),
+        };
+        codegen::function(&mut g);
+        g.used
+    }
+
+    fn commit(asm: &mut Asm) -> Result<(), String> {
+        asm.commit()
             .map_err(|e| format!("x86_64 assembly failed: {e:?}"))?;
-        Ok(Chunk {
-            code,
-            funcs,
-            relocs,
-            ir_refs,
-            inlined,
-            used,
-        })
+        asm.labels_mut().clear();
+        Ok(())
+    }
+
+    fn finalize(asm: Asm) -> Result<Vec<u8>, String> {
+        asm.finalize()
+            .map_err(|e| format!("x86_64 assembly failed: {e:?}"))
+    }
+
+    /// Each is the rel32 of a `call` or `jmp` ending at `at`.
+    fn patch_call(code: &mut [u8], at: usize, target: usize) {
+        let rel = target as i64 - at as i64;
+        code[at - 4..at].copy_from_slice(&(rel as i32).to_le_bytes());
     }
 }
 
@@ -348,53 +229,76 @@ enum L {
 /// Generates one function.
 struct FnGen<'a> {
     asm: &'a mut Asm,
-    m: &'a ModuleInfo<'a>,
-    def: usize,
-    code: &'a [Instr],
-    /// What `code` is made of: the function's own IR, with the bodies of
-    /// small leaf functions copied in.
-    expanded: &'a inline::Expanded<'a>,
-    /// Where the copies' code went: (offset, length, defined function).
-    inlined: &'a mut Vec<(usize, usize, u32)>,
-    /// Instructions the code hands to a libcall by their IR index: (offset
-    /// just past the 32-bit immediate to patch, defined function, pc).
-    ir_refs: &'a mut Vec<(usize, u32, u32)>,
-    /// A label per IR instruction that is a branch target.
-    labels: Vec<Option<DynamicLabel>>,
-    /// Which IR instructions a backward branch targets.
-    loop_heads: Vec<bool>,
-    /// Trap stubs used so far: (code as returned to the host, label).
-    traps: Vec<(u32, DynamicLabel)>,
-    /// Direct calls and jumps to patch: (offset past the rel32, callee).
-    relocs: &'a mut Vec<(usize, usize)>,
-    native: &'a [bool],
+    /// What the ISA-neutral code generator knows of the function.
+    cx: FnCtx<'a, DynamicLabel>,
     features: u64,
     used: u64,
-    alloc: Allocation,
     /// (slot, register, code offset just after): the register a slot living
     /// in its frame cell was last stored from.
     spilled: Option<(u16, u8, usize)>,
-    /// The number of the first vector value (see `regalloc::Effects`), when
-    /// the function has vectors.
-    vector_base: Option<u16>,
     /// The function's 128-bit constants, emitted after its code and read
     /// by RIP-relative loads: (label, value).
     vector_constants: Vec<(DynamicLabel, u128)>,
-    /// The loop being emitted whose values have registers of their own
-    /// (`regalloc::Promotion`): its index, and the label its back edges take
-    /// (past the loads on entry).
-    loop_in: Option<(usize, DynamicLabel)>,
-    /// Stores on the edges that leave such a loop.
-    exit_stubs: Vec<ExitStub>,
 }
 
-/// The stores on an edge leaving a loop whose values have registers.
-struct ExitStub {
-    label: DynamicLabel,
-    /// Where the edge goes.
-    to: DynamicLabel,
-    /// The values to store, and their registers in the loop.
-    values: Vec<(u16, Loc)>,
+impl<'a> std::ops::Deref for FnGen<'a> {
+    type Target = FnCtx<'a, DynamicLabel>;
+    fn deref(&self) -> &Self::Target {
+        &self.cx
+    }
+}
+
+impl std::ops::DerefMut for FnGen<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.cx
+    }
+}
+
+impl<'a> Emit<'a> for FnGen<'a> {
+    type Label = DynamicLabel;
+    fn cx(&self) -> &FnCtx<'a, DynamicLabel> {
+        &self.cx
+    }
+    fn cx_mut(&mut self) -> &mut FnCtx<'a, DynamicLabel> {
+        &mut self.cx
+    }
+    fn offset(&self) -> usize {
+        self.asm.offset().0
+    }
+    fn new_label(&mut self) -> DynamicLabel {
+        self.asm.new_dynamic_label()
+    }
+    fn bind(&mut self, l: DynamicLabel) {
+        asm!(self.asm; =>l);
+    }
+    fn jump(&mut self, l: DynamicLabel) {
+        asm!(self.asm; jmp =>l);
+    }
+    fn align_loop_head(&mut self) {
+        FnGen::align_loop_head(self)
+    }
+    fn prologue(&mut self) {
+        FnGen::prologue(self)
+    }
+    fn hooks(&mut self) {
+        FnGen::hooks(self)
+    }
+    fn spill(&mut self, value: u16) {
+        FnGen::spill(self, value)
+    }
+    fn reload(&mut self, value: u16) {
+        FnGen::reload(self, value)
+    }
+    fn forget(&mut self) {
+        self.spilled = None;
+    }
+    fn op(&mut self, pc: usize) -> usize {
+        FnGen::op(self, pc)
+    }
+    fn tail(&mut self) {
+        self.stubs();
+        self.vector_constants();
+    }
 }
 
 /// The frame offset of slot `s`.
@@ -403,20 +307,10 @@ fn s(slot: u16) -> i32 {
 }
 
 impl FnGen<'_> {
-    fn function(&mut self) {
-        self.labels = vec![None; self.code.len() + 1];
-        self.loop_heads = vec![false; self.code.len() + 1];
-        for (pc, i) in self.code.iter().enumerate() {
-            if i.op.fmt().is_branch() {
-                let t = (pc as i64 + 1 + i.offset() as i64) as usize;
-                if self.labels[t].is_none() {
-                    self.labels[t] = Some(self.asm.new_dynamic_label());
-                }
-                if t <= pc {
-                    self.loop_heads[t] = true;
-                }
-            }
-        }
+    /// The frame: the frame pointer, the stack checks (but in a leaf),
+    /// the preserved registers, the hooks, the locals' zeroes and the
+    /// parameters' loads.
+    fn prologue(&mut self) {
         let f = &self.m.meta.funcs[self.def];
         asm!(self.asm
             ; push rbp
@@ -424,18 +318,7 @@ impl FnGen<'_> {
         );
         let num_slots = self.expanded.num_slots;
         // A leaf function's frames are covered by its caller's checks.
-        let leaf = num_slots <= LEAF_SLOTS as usize
-            && !self.code.iter().any(|i| {
-                matches!(
-                    i.op,
-                    Op::Call
-                        | Op::CallImport
-                        | Op::CallIndirect
-                        | Op::ReturnCall
-                        | Op::ReturnCallImport
-                        | Op::ReturnCallIndirect
-                )
-            });
+        let leaf = codegen::is_leaf(self.code, num_slots);
         if !leaf {
             let overflow = self.trap_code(TrapCode::StackOverflow);
             asm!(self.asm
@@ -471,7 +354,7 @@ impl FnGen<'_> {
                 ; rep stosq
             );
         }
-        for k in (p..l).filter(|&k| self.alloc.live_at_entry(k)) {
+        for k in (p..l).filter(|&k| self.cx.alloc.live_at_entry(k)) {
             match self.loc(k) {
                 L::G(r) => asm!(self.asm; xor Rd(r), Rd(r)),
                 L::X(x) => asm!(self.asm; xorps Rx(x), Rx(x)),
@@ -480,7 +363,7 @@ impl FnGen<'_> {
         }
         // Vector locals read before written: both cells, or the register.
         if let Some(base) = self.vector_base {
-            for k in (p..l).filter(|&k| self.alloc.live_at_entry(base + k)) {
+            for k in (p..l).filter(|&k| self.cx.alloc.live_at_entry(base + k)) {
                 match self.vloc(k) {
                     L::X(x) => asm!(self.asm; xorps Rx(x), Rx(x)),
                     _ => asm!(self.asm
@@ -492,115 +375,6 @@ impl FnGen<'_> {
         }
         for k in std::mem::take(&mut self.alloc.entry_loads) {
             self.reload(k);
-        }
-        let mut pc = 0;
-        // The copies not begun yet, and the one being emitted: (code offset
-        // of its start, callee, end pc).
-        let mut sites = self.expanded.sites.iter().peekable();
-        let mut open: Option<(usize, u32, usize)> = None;
-        let mut next_promotion = 0;
-        loop {
-            if let Some((start, callee, end)) = open {
-                if pc >= end {
-                    self.inlined
-                        .push((start, self.asm.offset().0 - start, callee));
-                    open = None;
-                }
-            }
-            if pc >= self.code.len() {
-                break;
-            }
-            if let Some(&&(first, end, callee)) = sites.peek().filter(|_| open.is_none()) {
-                if pc >= first {
-                    sites.next();
-                    if end > pc {
-                        open = Some((self.asm.offset().0, callee, end));
-                    }
-                }
-            }
-            if self
-                .loop_in
-                .is_some_and(|(k, _)| pc > self.alloc.promotions[k].end)
-            {
-                self.leave_loop(pc);
-            }
-            let promoted = self
-                .alloc
-                .promotions
-                .get(next_promotion)
-                .filter(|p| p.head == pc)
-                .is_some();
-            if let Some(l) = self.labels[pc] {
-                // Another path arrives here: no register is known to hold a slot.
-                self.spilled = None;
-                if self.loop_heads[pc] && !promoted {
-                    self.align_loop_head();
-                }
-                asm!(self.asm; =>l);
-            }
-            if promoted {
-                self.enter_loop(next_promotion);
-                next_promotion += 1;
-            }
-            if self.loop_heads[pc] {
-                self.hooks();
-            }
-            pc = self.op(pc);
-        }
-        self.exit_stubs();
-        self.stubs();
-        self.vector_constants();
-    }
-
-    /// Enters loop `k` of the promotions: its values move to their
-    /// registers (those live at the head are loaded), and its back edges
-    /// take a label placed after the loads.
-    fn enter_loop(&mut self, k: usize) {
-        let p = &self.alloc.promotions[k];
-        for &(v, l) in &p.regs {
-            self.alloc.loc[v as usize] = l;
-        }
-        for j in 0..self.alloc.promotions[k].load.len() {
-            self.reload(self.alloc.promotions[k].load[j]);
-        }
-        self.align_loop_head();
-        let top = self.asm.new_dynamic_label();
-        asm!(self.asm; =>top);
-        self.loop_in = Some((k, top));
-        self.spilled = None;
-    }
-
-    /// Leaves the current loop of the promotions before emitting `pc`:
-    /// the stores for falling out of its end, then its values go back to
-    /// their frame cells.
-    fn leave_loop(&mut self, pc: usize) {
-        let Some((k, _)) = self.loop_in.take() else {
-            return;
-        };
-        let p = &self.alloc.promotions[k];
-        if let Some(e) = p.exits.iter().position(|e| e.0 == pc) {
-            for j in 0..self.alloc.promotions[k].exits[e].1.len() {
-                self.spill(self.alloc.promotions[k].exits[e].1[j]);
-            }
-        }
-        for j in 0..self.alloc.promotions[k].regs.len() {
-            let v = self.alloc.promotions[k].regs[j].0;
-            self.alloc.loc[v as usize] = Loc::Mem;
-        }
-        self.spilled = None;
-    }
-
-    /// Emits the stores of the edges leaving loops of the promotions, each
-    /// followed by a jump to where its edge goes.
-    fn exit_stubs(&mut self) {
-        for ExitStub { label, to, values } in std::mem::take(&mut self.exit_stubs) {
-            asm!(self.asm; =>label);
-            for (v, at) in values {
-                self.alloc.loc[v as usize] = at;
-                self.spill(v);
-                self.alloc.loc[v as usize] = Loc::Mem;
-            }
-            asm!(self.asm; jmp =>to);
         }
     }
 
@@ -632,7 +406,8 @@ impl FnGen<'_> {
     /// is patched when the module's code is laid out.
     fn direct(&mut self, opcode: u8, def: usize) {
         asm!(self.asm; .bytes [opcode, 0, 0, 0, 0]);
-        self.relocs.push((self.asm.offset().0, def));
+        let at = self.asm.offset().0;
+        self.relocs.push((at, def));
     }
 
     /// Restores the saved registers and the caller's frame pointer.
@@ -848,12 +623,7 @@ impl FnGen<'_> {
 
     /// The label of a trap stub returning `code` to the host.
     fn trap(&mut self, code: u32) -> DynamicLabel {
-        if let Some(&(_, l)) = self.traps.iter().find(|(c, _)| *c == code) {
-            return l;
-        }
-        let l = self.asm.new_dynamic_label();
-        self.traps.push((code, l));
-        l
+        codegen::trap(self, code)
     }
 
     fn trap_code(&mut self, code: TrapCode) -> DynamicLabel {
@@ -882,37 +652,10 @@ impl FnGen<'_> {
         );
     }
 
-    /// The label of the branch target of the branch at `pc`. Inside a loop
-    /// of the promotions, a back edge goes past the loads on entry, and an
-    /// edge leaving the loop through its stub of stores, if it has one.
+    /// The label of the branch target of the branch at `pc` (see
+    /// `codegen::target`).
     fn target(&mut self, pc: usize) -> DynamicLabel {
-        let t = (pc as i64 + 1 + self.code[pc].offset() as i64) as usize;
-        let label = self.labels[t].expect("branch targets have labels");
-        let Some((k, top)) = self.loop_in else {
-            return label;
-        };
-        let p = &self.alloc.promotions[k];
-        if t == p.head {
-            return top;
-        }
-        let Some(e) = p
-            .exits
-            .iter()
-            .find(|e| e.0 == pc && !(p.head..=p.end).contains(&t))
-        else {
-            return label;
-        };
-        let values =
-            e.1.iter()
-                .map(|&v| (v, self.alloc.loc[v as usize]))
-                .collect();
-        let stub = self.asm.new_dynamic_label();
-        self.exit_stubs.push(ExitStub {
-            label: stub,
-            to: label,
-            values,
-        });
-        stub
+        codegen::target(self, pc)
     }
 
     fn jcc(&mut self, cc: Cc, l: DynamicLabel) {
@@ -1023,7 +766,8 @@ impl FnGen<'_> {
         asm!(self.asm; mov edx, 0);
         let at = self.asm.offset().0;
         let pc = self.expanded.orig_pc(pc);
-        self.ir_refs.push((at, self.def as u32, pc));
+        let def = self.def as u32;
+        self.ir_refs.push((at, def, pc));
     }
 
     /// Emits instruction `pc`; returns the next pc to emit.
@@ -1192,7 +936,7 @@ impl FnGen<'_> {
                 self.fcmp_branch(pc);
                 return pc + 2;
             }
-            _ if super::is_vector(i.op) => return self.simd(pc, &i),
+            _ if crate::backend::is_vector(i.op) => return self.simd(pc, &i),
             _ => self.op2(pc, &i),
         }
         pc + 1

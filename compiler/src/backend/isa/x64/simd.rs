@@ -4,8 +4,8 @@
 //! sixteen bytes, low half first. `xmm0` and `xmm1` are scratch.
 //!
 //! Every vector op is compiled: this file has the moves, plain memory
-//! accesses and the one-instruction ops; `x64_simd_int.rs`,
-//! `x64_simd_shuffle.rs` and `x64_simd_float.rs` the longer sequences.
+//! accesses and the one-instruction ops; `simd_int.rs`,
+//! `simd_shuffle.rs` and `simd_float.rs` the longer sequences.
 
 use super::{s, FnGen, L, RAX, RCX};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};

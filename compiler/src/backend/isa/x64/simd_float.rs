@@ -1,5 +1,5 @@
-//! Vector ops on x86_64 with SSE4.1: the float-lane ops not in x64_simd.rs and the float
-//! conversions (see `x64_simd.rs` for how vectors are held).
+//! Vector ops on x86_64 with SSE4.1: the float-lane ops not in simd.rs and the float
+//! conversions (see `simd.rs` for how vectors are held).
 //!
 //! Each result is bit for bit the interpreter's (`loader/src/interp/simd/lanes.rs`), NaNs
 //! included. A NaN made from a NaN operand is the one x86 gives for `x op y`: `x` if it is a

@@ -1,6 +1,6 @@
-//! Vector ops on x86_64 with SSE4.1: the integer-lane ops not in x64_simd.rs
+//! Vector ops on x86_64 with SSE4.1: the integer-lane ops not in simd.rs
 //! (see there for how vectors are held); shuffles and lane memory ops are in
-//! x64_simd_shuffle.rs.
+//! simd_shuffle.rs.
 //!
 //! Sequences use the destination's register (`vdst`), `xmm0`, `xmm1`, `rax`
 //! and `rcx` only; a source is read again from its register or frame cells
@@ -18,7 +18,7 @@ macro_rules! asm {
     };
 }
 
-/// Whether this file (or x64_simd_shuffle.rs) compiles vector op `op`.
+/// Whether this file (or simd_shuffle.rs) compiles vector op `op`.
 pub(super) fn covers(op: Op) -> bool {
     use Op::*;
     super::simd_shuffle::covers(op)
@@ -351,7 +351,7 @@ impl FnGen<'_> {
     }
 
     /// Lane compares of `b` with `c` other than eq and gt_s (in
-    /// x64_simd.rs) and the signed i64x2 orders (`compare_i64`):
+    /// simd.rs) and the signed i64x2 orders (`compare_i64`):
     /// - ne = !eq; lt_s(b, c) = gt_s(c, b);
     /// - le(b, c) = (min(b, c) == b) and ge(b, c) = (max(b, c) == b), with
     ///   the signed or unsigned min/max;

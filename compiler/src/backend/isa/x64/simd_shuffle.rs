@@ -1,6 +1,6 @@
 //! Vector ops on x86_64 with SSE4.1: byte permutes (shuffle, swizzle and
-//! the pshufb-table popcnt) and the lane memory ops (see x64_simd.rs for how
-//! vectors are held, x64_simd_int.rs for the helpers shared here).
+//! the pshufb-table popcnt) and the lane memory ops (see simd.rs for how
+//! vectors are held, simd_int.rs for the helpers shared here).
 
 use super::{FnGen, L};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};

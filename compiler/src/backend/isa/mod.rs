@@ -1,0 +1,4 @@
+//! The instruction sets: each emits the code of the functions the backend
+//! compiles for it.
+
+pub(crate) mod x64;
