@@ -169,19 +169,17 @@ mod sys {
     }
 
     /// The handler. A fault at a PC in wasm code resumes at the landing stub
-    /// with `rdi` = PC and `rsi` = `rbp`; every other register is left as it
-    /// was (`r15` holds the VMContext). Anything else is passed on.
+    /// with the PC and the frame pointer (the ISA's registers for them:
+    /// `crate::native::resume_at_landing`). Anything else is passed on.
     unsafe extern "C" fn on_fault(sig: c_int, info: *mut siginfo_t, ctx: *mut c_void) {
         let uc = ctx.cast::<libc::ucontext_t>();
         // SAFETY: with SA_SIGINFO the kernel passes the interrupted context,
         // which we own until we return.
-        let gregs = unsafe { &mut (*uc).uc_mcontext.gregs };
-        let pc = gregs[libc::REG_RIP as usize] as usize;
+        let pc = unsafe { crate::native::fault_pc(uc) };
         let landing = LANDING.load(Ordering::Acquire);
         if landing != 0 && is_wasm_code(pc) {
-            gregs[libc::REG_RDI as usize] = pc as i64;
-            gregs[libc::REG_RSI as usize] = gregs[libc::REG_RBP as usize];
-            gregs[libc::REG_RIP as usize] = landing as i64;
+            // SAFETY: as above.
+            unsafe { crate::native::resume_at_landing(uc, landing, pc) };
             return;
         }
         // SAFETY: our own arguments, as the kernel gave them.
