@@ -1,7 +1,7 @@
 //! Golden disassembly of native code: every defined function of each
-//! `tests/golden/*.wat`, compiled by `zwasm compile --cpu baseline` (the
-//! same bytes on every machine), disassembled and compared with the
-//! checked-in `tests/golden/<isa>/<name>.s`. Any change to the code the
+//! `tests/golden/*.wat`, compiled as `zwasm compile --target ISA --cpu
+//! baseline` does (the same bytes on every host), disassembled and compared
+//! with the checked-in `tests/golden/<isa>/<name>.s`. Any change to the code the
 //! backend emits shows in review as a change to those files.
 //!
 //! `ZWASM_BLESS=1 cargo test --release -p zwasm --test golden` rewrites the
@@ -9,56 +9,21 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use zwasm_compiler::{CompileOptions, Cpu, Isa};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn zwasm(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_zwasm"))
-        .args(args)
-        .output()
-        .expect("run zwasm");
-    assert!(
-        o.status.success(),
-        "zwasm {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).expect("utf-8 output")
-}
-
-/// A defined function with native code: its index, name, and where its code
-/// lies in the artifact file.
-struct Func {
-    index: u64,
-    name: String,
-    offset: usize,
-    len: usize,
-}
-
-/// The defined functions with native code, from `zwasm inspect --json`.
-fn native_functions(json: &str) -> Vec<Func> {
-    let field = |obj: &str, key: &str| -> Option<String> {
-        let at = obj.find(&format!("\"{key}\": "))? + key.len() + 4;
-        let rest = &obj[at..];
-        let end = rest.find([',', '\n', '}']).unwrap_or(rest.len());
-        Some(rest[..end].trim().trim_matches('"').to_string())
-    };
-    let defined = &json[json.find("\"defined\"").expect("a defined list")..];
-    defined
-        .split("\"index\"")
-        .skip(1)
-        .map(|obj| format!("\"index\"{obj}"))
-        .filter_map(|obj| {
-            let num = |key: &str| field(&obj, key).and_then(|v| v.parse::<u64>().ok());
-            Some(Func {
-                index: num("index")?,
-                name: field(&obj, "name").unwrap_or_default(),
-                offset: num("native_file_offset")? as usize,
-                len: num("native_bytes")? as usize,
-            })
+/// The export name of each function the module text defines, in order (the
+/// golden modules export every function, on the line that defines it).
+fn export_names(wat: &str) -> Vec<String> {
+    wat.lines()
+        .filter(|l| l.trim_start().starts_with("(func"))
+        .map(|l| {
+            l.split_once("(export \"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map_or(String::new(), |(name, _)| name.to_string())
         })
         .collect()
 }
@@ -88,12 +53,27 @@ fn disassemble_x86_64(code: &[u8]) -> String {
     out
 }
 
+/// The AArch64 disassembly of `code`: offset, the instruction word, the
+/// instruction (branch targets relative to it).
+fn disassemble_aarch64(code: &[u8]) -> String {
+    use yaxpeax_arch::{Decoder, U8Reader};
+    use yaxpeax_arm::armv8::a64::InstDecoder;
+    let decoder = InstDecoder::default();
+    let mut out = String::new();
+    for (k, word) in code.chunks(4).enumerate() {
+        let text = decoder
+            .decode(&mut U8Reader::new(word))
+            .map_or_else(|e| format!("(undecodable: {e})"), |i| i.to_string());
+        let w = u32::from_le_bytes(word.try_into().unwrap_or([0; 4]));
+        writeln!(out, "{:5x}  {w:08x}  {text}", 4 * k).unwrap();
+    }
+    out
+}
+
 #[test]
 fn native_code_matches_the_golden_disassembly() {
     let dir = root().join("tests/golden");
     let bless = std::env::var_os("ZWASM_BLESS").is_some();
-    let tmp = std::env::temp_dir().join(format!("zwasm-golden-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).unwrap();
     let mut wats: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -102,56 +82,64 @@ fn native_code_matches_the_golden_disassembly() {
     wats.sort();
     assert!(wats.len() >= 3, "only {} golden modules", wats.len());
     let mut stale = Vec::new();
-    for wat in &wats {
-        let stem = wat.file_stem().unwrap().to_str().unwrap();
-        let zwo = tmp.join(format!("{stem}.zwo"));
-        let zwo_s = zwo.to_str().unwrap();
-        zwasm(&[
-            "compile",
-            "--cpu",
-            "baseline",
-            wat.to_str().unwrap(),
-            "-o",
-            zwo_s,
-        ]);
-        let bytes = std::fs::read(&zwo).unwrap();
-        let funcs = native_functions(&zwasm(&["inspect", "--json", zwo_s]));
-        assert!(!funcs.is_empty(), "{stem}: no function has native code");
-        let mut text =
-            format!("# {stem}.wat, `zwasm compile --cpu baseline` (regenerate: ZWASM_BLESS=1)\n");
-        for f in &funcs {
-            let code = &bytes[f.offset..f.offset + f.len];
-            write!(
-                text,
-                "\n## func {} {}\n{}",
-                f.index,
-                f.name,
-                disassemble_x86_64(code)
-            )
-            .unwrap();
-        }
-        let golden = dir.join("x86_64").join(format!("{stem}.s"));
-        if bless {
-            std::fs::write(&golden, &text).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&golden).unwrap_or_default();
-        if want != text {
-            let first = want
-                .lines()
-                .zip(text.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(want.lines().count().min(text.lines().count()));
-            stale.push(format!(
-                "{}: differs from line {}:\n  golden: {}\n  now:    {}",
-                golden.display(),
-                first + 1,
-                want.lines().nth(first).unwrap_or("(end)"),
-                text.lines().nth(first).unwrap_or("(end)")
-            ));
+    let mut native = [0usize; 2];
+    for (k, isa) in [Isa::X86_64, Isa::Aarch64].into_iter().enumerate() {
+        for wat in &wats {
+            let stem = wat.file_stem().unwrap().to_str().unwrap();
+            let source = std::fs::read_to_string(wat).unwrap();
+            let opts = CompileOptions {
+                target: isa,
+                cpu: Cpu::Baseline,
+                ..CompileOptions::default()
+            };
+            let artifact = zwasm_compiler::compile_artifact(source.as_bytes(), &opts)
+                .unwrap_or_else(|e| panic!("{stem}: {e}"));
+            let names = export_names(&source);
+            let mut text = format!(
+            "# {stem}.wat, `zwasm compile --target {} --cpu baseline` (regenerate: ZWASM_BLESS=1)\n",
+            isa.name()
+        );
+            for (index, code) in artifact.native_code().enumerate() {
+                let name = names.get(index).map_or("", String::as_str);
+                if code.is_empty() {
+                    write!(text, "\n## func {index} {name}: left to the interpreter\n").unwrap();
+                    continue;
+                }
+                native[k] += 1;
+                let listing = match isa {
+                    Isa::X86_64 => disassemble_x86_64(code),
+                    Isa::Aarch64 => disassemble_aarch64(code),
+                };
+                write!(text, "\n## func {index} {name}\n{listing}").unwrap();
+            }
+            let golden = dir.join(isa.name()).join(format!("{stem}.s"));
+            if bless {
+                std::fs::write(&golden, &text).unwrap();
+                continue;
+            }
+            let want = std::fs::read_to_string(&golden).unwrap_or_default();
+            if want != text {
+                let first = want
+                    .lines()
+                    .zip(text.lines())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(want.lines().count().min(text.lines().count()));
+                stale.push(format!(
+                    "{}: differs from line {}:\n  golden: {}\n  now:    {}",
+                    golden.display(),
+                    first + 1,
+                    want.lines().nth(first).unwrap_or("(end)"),
+                    text.lines().nth(first).unwrap_or("(end)")
+                ));
+            }
         }
     }
-    let _ = std::fs::remove_dir_all(&tmp);
+    // Every module of the set has native code on x86_64, and the integer
+    // ones on AArch64.
+    assert!(
+        native[0] >= 10 && native[1] >= 7,
+        "functions with native code: {native:?}"
+    );
     assert!(
         stale.is_empty(),
         "the native code changed; review it and rerun with ZWASM_BLESS=1 if intended:\n{}",

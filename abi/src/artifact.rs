@@ -19,7 +19,7 @@ pub const HEADER_LEN: usize = 208;
 pub const SECTION_ALIGN: usize = 16;
 
 /// The target an artifact's code was produced for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Isa {
     X86_64 = 1,
@@ -49,6 +49,13 @@ impl Isa {
             Isa::X86_64 => "x86_64",
             Isa::Aarch64 => "aarch64",
         }
+    }
+}
+
+impl Default for Isa {
+    /// The host's.
+    fn default() -> Isa {
+        Isa::host()
     }
 }
 

@@ -38,8 +38,11 @@ fn dir_from(xdg: Option<OsString>, home: Option<OsString>) -> Option<PathBuf> {
 fn build_id() -> Option<Vec<u8>> {
     use std::os::unix::fs::MetadataExt;
     // `/proc/self/exe` is the running file even if a rebuild has since
-    // replaced it at its path.
-    let meta = std::fs::metadata("/proc/self/exe")
+    // replaced it at its path. Opened and examined through the descriptor,
+    // it is also the program's own file under an emulator (qemu-user), where
+    // a `stat` of the path would describe the emulator's.
+    let meta = std::fs::File::open("/proc/self/exe")
+        .and_then(|f| f.metadata())
         .or_else(|_| std::fs::metadata(std::env::current_exe()?))
         .ok()?;
     let mut id = Vec::with_capacity(40);

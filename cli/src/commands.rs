@@ -21,11 +21,29 @@ pub(crate) fn compile(o: &CompileOpts) -> Result<(), CliError> {
     if kind == Kind::Zwo {
         return Err(CliError::file(&o.file, "is already a .zwo artifact"));
     }
+    let target = o.target.map_or(zwasm_compiler::Isa::host(), |t| t.isa());
+    if target != zwasm_compiler::Isa::host() {
+        if o.output.is_none() {
+            return Err(CliError::Failed(format!(
+                "the compile cache holds artifacts for this machine ({}); write one for {} with -o OUT",
+                zwasm_compiler::Isa::host().name(),
+                target.name()
+            )));
+        }
+        if o.cpu == Some(crate::opts::CpuArg::Native) {
+            return Err(CliError::Failed(format!(
+                "--cpu native describes this machine ({}); leave it out to compile for any {} CPU",
+                zwasm_compiler::Isa::host().name(),
+                target.name()
+            )));
+        }
+    }
     let wasm = input::to_wasm(&o.file, kind, &bytes)?;
     let opts = CompileOptions {
         engine: o.engine.engine(),
         keep_ir: o.keep_ir,
         cpu: o.cpu(),
+        target,
         ..CompileOptions::default()
     };
     let zwo = input::compile_artifact(&o.file, &wasm, &opts)?;

@@ -159,6 +159,9 @@ fn summary_text(module: &Module, file: &str) -> String {
     if let Some(start) = meta.start {
         let _ = writeln!(s, "start: func {start}");
     }
+    // A .zwo loads only on the ISA it was compiled for (the loader refuses
+    // another's), and a .wasm is compiled for this machine.
+    let _ = writeln!(s, "isa: {}", zwasm_abi::artifact::Isa::host().name());
     let cpu = cpu_features(module);
     let _ = writeln!(
         s,
@@ -314,6 +317,7 @@ fn summary_json(module: &Module, file: &str) -> Json {
         ("tables", Json::Arr(tables.collect())),
         ("globals", Json::Arr(globals.collect())),
         ("start", meta.start.into()),
+        ("isa", zwasm_abi::artifact::Isa::host().name().into()),
         (
             "cpu_features",
             Json::Arr(cpu_features(module).into_iter().map(Json::from).collect()),

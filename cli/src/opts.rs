@@ -277,6 +277,26 @@ pub(crate) fn plain_run(argv: &[std::ffi::OsString]) -> Option<RunOpts> {
     })
 }
 
+/// `--target`: the instruction set an artifact is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TargetArg {
+    /// 64-bit x86 (amd64)
+    #[value(name = "x86_64")]
+    X86_64,
+    /// 64-bit ARM (ARMv8-A)
+    Aarch64,
+}
+
+impl TargetArg {
+    /// The compiler's ISA of the same name.
+    pub(crate) fn isa(self) -> zwasm_compiler::Isa {
+        match self {
+            TargetArg::X86_64 => zwasm_compiler::Isa::X86_64,
+            TargetArg::Aarch64 => zwasm_compiler::Isa::Aarch64,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 #[command(after_help = "\
 Without -o, the artifact goes into the compile cache, where `zwasm run FILE`
@@ -303,6 +323,11 @@ pub(crate) struct CompileOpts {
     /// this machine, with the extensions it has (POPCNT, LZCNT, BMI1)
     #[arg(long, value_enum, value_name = "CPU")]
     pub cpu: Option<CpuArg>,
+
+    /// The instruction set to compile for (this machine's by default): an
+    /// artifact for another one is written with -o, to run there
+    #[arg(long, value_enum, value_name = "ISA")]
+    pub target: Option<TargetArg>,
 }
 
 impl CompileOpts {

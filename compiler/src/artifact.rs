@@ -48,9 +48,21 @@ pub struct Artifact {
     code: Vec<u8>,
     /// Zero bytes before the meta, IR, data and code sections, and after code.
     gaps: [usize; 5],
+    /// Per defined function: where its native code lies in `code` (length
+    /// 0: none).
+    native: Vec<(u32, u32)>,
 }
 
 impl Artifact {
+    /// The native code of each defined function (empty for one left to the
+    /// interpreter), in the order of the module's defined functions: to
+    /// examine the code of an artifact for any ISA.
+    pub fn native_code(&self) -> impl Iterator<Item = &[u8]> {
+        self.native
+            .iter()
+            .map(|&(start, len)| &self.code[start as usize..][..len as usize])
+    }
+
     /// The file's pieces in order.
     fn parts(&self) -> [&[u8]; 10] {
         let ir = match &self.ir_le {
@@ -128,7 +140,14 @@ pub(crate) fn build(
     compiled: Compiled,
     native: Option<NativeCode>,
     hooks: u64,
+    isa: Isa,
 ) -> Artifact {
+    let native_ranges = compiled
+        .meta
+        .funcs
+        .iter()
+        .map(|f| (f.native_start, f.native_len))
+        .collect();
     let meta = zwasm_abi::module::ArtifactMeta {
         meta: compiled.meta,
         tables: compiled.tables,
@@ -162,7 +181,7 @@ pub(crate) fn build(
     let header = Header {
         format_version: FORMAT_VERSION,
         compiler_version: zwasm_abi::COMPILER_VERSION.to_string(),
-        isa: Isa::host() as u8,
+        isa: isa as u8,
         cpu_features,
         flags: native_flags | hooks,
         source_hash: *blake3::hash(wasm).as_bytes(),
@@ -180,6 +199,7 @@ pub(crate) fn build(
         data: compiled.data,
         code,
         gaps,
+        native: native_ranges,
     };
     let mut h = blake3::Hasher::new();
     let parts = artifact.parts();

@@ -3,7 +3,7 @@
 //! compiler would give them the same `.zwo`.
 
 use crate::CompileOptions;
-use zwasm_abi::artifact::{Isa, FORMAT_VERSION};
+use zwasm_abi::artifact::FORMAT_VERSION;
 
 /// Separates this hash from any other blake3 use of the same bytes.
 const CONTEXT: &str = "zwasm compile cache key v2";
@@ -31,18 +31,19 @@ pub fn cache_key_of(source_hash: &[u8; 32], opts: &CompileOptions, build: &[u8])
         fuel,
         interruptible,
         keep_ir,
-        cpu,
+        cpu: _,
+        target,
     } = opts;
     // The CPU features native code may use, so a cache shared by two machines
     // (a home directory on NFS) never hands one the other's code.
-    let cpu = cpu.features();
+    let cpu = opts.cpu_features();
     let forced: Vec<u8> = force_ir.iter().flat_map(|f| f.to_le_bytes()).collect();
     let mut h = blake3::Hasher::new_derive_key(CONTEXT);
     for field in [
         &source_hash[..],
         &FORMAT_VERSION.to_le_bytes(),
         zwasm_abi::COMPILER_VERSION.as_bytes(),
-        Isa::host().name().as_bytes(),
+        target.name().as_bytes(),
         &cpu.to_le_bytes(),
         engine.name().as_bytes(),
         &forced,

@@ -15,6 +15,7 @@ pub use artifact::Artifact;
 pub use cache_key::{cache_key, cache_key_of};
 pub use error::CompileError;
 pub use features::{features, Feature, FeatureStatus};
+pub use zwasm_abi::artifact::Isa;
 
 /// Which engine the compiled functions are meant for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -63,7 +64,7 @@ impl Cpu {
         use zwasm_abi::native::cpu;
         match self {
             Cpu::Native => cpu::host(),
-            Cpu::Baseline => cpu::BASELINE,
+            Cpu::Baseline => baseline_features(Isa::host()),
         }
     }
 }
@@ -88,11 +89,53 @@ pub struct CompileOptions {
     pub keep_ir: bool,
     /// The CPU the native code is for.
     pub cpu: Cpu,
+    /// The instruction set the artifact is for (by default this machine's).
+    /// An artifact for another ISA is compiled the same way on any host.
+    pub target: Isa,
+}
+
+impl CompileOptions {
+    /// The CPU features (`zwasm_abi::native::cpu` bits) native code may use:
+    /// the `cpu`'s, which for another ISA than this machine's are that ISA's
+    /// baseline (`Cpu::Native` describes this machine only).
+    pub fn cpu_features(&self) -> u64 {
+        if self.target == Isa::host() {
+            self.cpu.features()
+        } else {
+            baseline_features(self.target)
+        }
+    }
+}
+
+/// The features every CPU of `isa` has, as far as the backend uses them.
+fn baseline_features(isa: Isa) -> u64 {
+    match isa {
+        Isa::X86_64 => zwasm_abi::native::cpu::BASELINE,
+        Isa::Aarch64 => 0,
+    }
 }
 
 /// Compiles a wasm binary or wat text into `.zwo` artifact bytes.
 pub fn compile(input: &[u8], opts: &CompileOptions) -> Result<Vec<u8>, CompileError> {
     compile_artifact(input, opts).map(|a| a.to_bytes())
+}
+
+/// Whether the compiler produces native code for `isa`: both have a
+/// backend, though AArch64's covers integer code only so far (the rest of
+/// its functions are left to the interpreter).
+pub fn has_backend(isa: Isa) -> bool {
+    matches!(isa, Isa::X86_64 | Isa::Aarch64)
+}
+
+/// Whether `isa`'s backend covers every op of Wasm 1.0 and 2.0 (SIMD
+/// included), so that such a module is native code throughout.
+pub fn has_complete_backend(isa: Isa) -> bool {
+    isa == Isa::X86_64
+}
+
+/// Whether `Engine::Native` gives native code for this machine.
+pub fn has_native_backend() -> bool {
+    has_backend(Isa::host())
 }
 
 /// Compiles a wasm binary or wat text into an [`Artifact`], to write out
@@ -101,10 +144,16 @@ pub fn compile_artifact(input: &[u8], opts: &CompileOptions) -> Result<Artifact,
     let wasm = wat_to_wasm(input)?;
     let mut compiled = module::translate(&wasm, opts)?;
     let native = match opts.engine {
-        Engine::Native if cfg!(target_arch = "x86_64") => Some(native_code(&mut compiled, opts)?),
+        Engine::Native if has_backend(opts.target) => Some(native_code(&mut compiled, opts)?),
         _ => None,
     };
-    Ok(artifact::build(&wasm, compiled, native, opts.hooks()))
+    Ok(artifact::build(
+        &wasm,
+        compiled,
+        native,
+        opts.hooks(),
+        opts.target,
+    ))
 }
 
 impl CompileOptions {
@@ -127,11 +176,14 @@ fn native_code(
     opts: &CompileOptions,
 ) -> Result<backend::NativeCode, CompileError> {
     use backend::Backend;
-    let x64 = backend::isa::x64::X64::new(opts.cpu.features());
+    let backend: Box<dyn Backend> = match opts.target {
+        Isa::X86_64 => Box::new(backend::isa::x64::X64::new(opts.cpu_features())),
+        Isa::Aarch64 => Box::new(backend::isa::aarch64::Aarch64::new()),
+    };
     let mut info = backend::ModuleInfo::new(&compiled.meta, &compiled.code);
     info.hooks = opts.hooks();
-    let selected = backend::select(&x64, &info, &opts.force_ir);
-    let out = x64
+    let selected = backend::select(backend.as_ref(), &info, &opts.force_ir);
+    let out = backend
         .compile(&info, &selected)
         .map_err(CompileError::Backend)?;
     let mut out = out;

@@ -61,7 +61,12 @@ fn native_code(
             )));
         }
     }
-    if code.is_empty() || !cfg!(all(target_arch = "x86_64", unix)) {
+    if code.is_empty()
+        || !cfg!(all(
+            any(target_arch = "x86_64", target_arch = "aarch64"),
+            unix
+        ))
+    {
         return Ok(None);
     }
     let memory = match file {

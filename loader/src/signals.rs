@@ -106,7 +106,10 @@ pub(crate) fn ensure_thread_ready() -> Result<(), String> {
     sys::ensure_thread_ready()
 }
 
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[cfg(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
 mod sys {
     use super::{is_wasm_code, LANDING};
     use libc::{c_int, c_void, siginfo_t};
@@ -314,7 +317,10 @@ mod sys {
     }
 }
 
-#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+#[cfg(not(all(
+    target_os = "linux",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+)))]
 mod sys {
     /// No handler on this platform yet: native code does not run here.
     pub(super) fn ensure_thread_ready() -> Result<(), String> {

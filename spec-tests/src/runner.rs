@@ -179,7 +179,9 @@ impl<'t> Runner<'t> {
             skipped_registrations: HashMap::new(),
             engine,
             // Wasm 1.0 and 2.0 modules must run natively in full.
-            all_native: engine == Engine::Native && matches!(spec, Some("1.0" | "2.0")),
+            all_native: engine == Engine::Native
+                && matches!(spec, Some("1.0" | "2.0"))
+                && zwasm_compiler::has_complete_backend(zwasm_compiler::Isa::host()),
         })
     }
 

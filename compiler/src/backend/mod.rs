@@ -117,6 +117,13 @@ pub(crate) trait Backend {
     /// an op it cannot compile stays IR).
     fn covers(&self, op: Op) -> bool;
 
+    /// Whether the backend can compile defined function `def` as a whole
+    /// (its frame, its size, what its memory needs), given that it covers
+    /// every op in it.
+    fn fits(&self, _m: &ModuleInfo, _def: usize) -> bool {
+        true
+    }
+
     /// Compiles the functions marked in `native` (indexed by defined function)
     /// into one code blob; calls between them are direct.
     fn compile(&self, m: &ModuleInfo, native: &[bool]) -> Result<NativeCode, String>;
@@ -134,6 +141,7 @@ pub(crate) fn select(backend: &dyn Backend, m: &ModuleInfo, forced_ir: &[u32]) -
             let code = m.func_code(def);
             !forced_ir.contains(&index)
                 && code.iter().all(|i| backend.covers(i.op))
+                && backend.fits(m, def)
                 && (m.meta.funcs[def].num_slots <= MAX_VECTOR_SLOTS
                     || !code.iter().any(|i| is_vector(i.op)))
         })

@@ -45,6 +45,8 @@ impl CodeMemory {
             unsafe { libc::munmap(ptr.cast(), len) };
             return Err(format!("cannot make code memory executable: {err}"));
         }
+        #[cfg(target_arch = "aarch64")]
+        super::arch::flush_icache(ptr, code.len());
         crate::signals::set_landing(signal_landing());
         crate::signals::register_code(ptr as usize, len);
         Ok(CodeMemory { ptr, len })

@@ -482,15 +482,48 @@ fn append(file: &File, data: &[u8]) -> Result<usize, Errno> {
         iov_base: data.as_ptr() as *mut libc::c_void,
         iov_len: data.len(),
     };
-    retry(|| {
+    let fd = file.as_raw_fd();
+    let r = retry(|| {
         // SAFETY: `iov` describes `data`, which outlives the call; the kernel only reads it.
-        let r = unsafe { libc::pwritev2(file.as_raw_fd(), &iov, 1, -1, libc::RWF_APPEND) };
+        let r = unsafe { libc::pwritev2(fd, &iov, 1, -1, libc::RWF_APPEND) };
         if r < 0 {
             Err(io::Error::last_os_error())
         } else {
             Ok(r as usize)
         }
-    })
+    });
+    match r {
+        // A kernel before 4.16, or an emulator (qemu-user), without
+        // `RWF_APPEND`: the descriptor's own append mode, for this write
+        // (WASI calls run one at a time, and the descriptor is ours alone).
+        Err(Errno::NOTSUP | Errno::NOSYS | Errno::INVAL) => append_by_flag(fd, data),
+        r => r,
+    }
+}
+
+/// [`append`] through `O_APPEND`, set for one `write` and then restored.
+fn append_by_flag(fd: std::os::fd::RawFd, data: &[u8]) -> Result<usize, Errno> {
+    // SAFETY: fcntl on a descriptor we own; the result is checked.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(Errno::from(io::Error::last_os_error()));
+    }
+    // SAFETY: as above.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_APPEND) } < 0 {
+        return Err(Errno::from(io::Error::last_os_error()));
+    }
+    let r = retry(|| {
+        // SAFETY: `data` is valid for its length; the kernel only reads it.
+        let r = unsafe { libc::write(fd, data.as_ptr().cast(), data.len()) };
+        if r < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(r as usize)
+        }
+    });
+    // SAFETY: as above: the descriptor's flags as they were.
+    unsafe { libc::fcntl(fd, libc::F_SETFL, flags) };
+    r
 }
 
 /// `fd_write` (`at` is `None`) and `fd_pwrite`.

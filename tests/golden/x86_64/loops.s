@@ -1,4 +1,4 @@
-# loops.wat, `zwasm compile --cpu baseline` (regenerate: ZWASM_BLESS=1)
+# loops.wat, `zwasm compile --target x86_64 --cpu baseline` (regenerate: ZWASM_BLESS=1)
 
 ## func 0 sum
     0  55                       push    %rbp

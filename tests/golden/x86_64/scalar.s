@@ -1,4 +1,4 @@
-# scalar.wat, `zwasm compile --cpu baseline` (regenerate: ZWASM_BLESS=1)
+# scalar.wat, `zwasm compile --target x86_64 --cpu baseline` (regenerate: ZWASM_BLESS=1)
 
 ## func 0 add
     0  55                       push    %rbp

@@ -1,4 +1,4 @@
-# simd.wat, `zwasm compile --cpu baseline` (regenerate: ZWASM_BLESS=1)
+# simd.wat, `zwasm compile --target x86_64 --cpu baseline` (regenerate: ZWASM_BLESS=1)
 
 ## func 0 kernel
     0  55                       push    %rbp
