@@ -166,7 +166,10 @@ fn libtest_counts(line: &str) -> Option<(u64, u64)> {
 fn suite_counts(line: &str) -> Option<(u64, u64, u64)> {
     let rest = match line.split_once(": ") {
         Some((name, rest))
-            if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '-') =>
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') =>
         {
             rest
         }
