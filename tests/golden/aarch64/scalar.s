@@ -72,14 +72,14 @@
     c  d280004a  mov x10, #0x2
    10  1aca2129  lsl w9, w9, w10
    14  f9000749  str x9, [x26, #0x8]
-   18  b9400b49  ldr w9, [x26, #0x8]
+   18  f9400749  ldr x9, [x26, #0x8]
    1c  8b090369  add x9, x27, x9
    20  91004129  add x9, x9, #0x10
    24  b940012a  ldr w10, [x9]
    28  f900074a  str x10, [x26, #0x8]
    2c  d2800809  mov x9, #0x40
    30  f9000b49  str x9, [x26, #0x10]
-   34  b9401349  ldr w9, [x26, #0x10]
+   34  f9400b49  ldr x9, [x26, #0x10]
    38  8b090369  add x9, x27, x9
    3c  b940012a  ldr w10, [x9]
    40  f9000b4a  str x10, [x26, #0x10]
@@ -121,4 +121,32 @@
    54  f9402389  ldr x9, [x28, #0x40]
    58  d61f0120  br x9
 
-## func 7 floats: left to the interpreter
+## func 7 floats
+    0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
+    4  910003fd  mov x29, sp
+    8  f9400349  ldr x9, [x26]
+    c  9e670120  fmov d0, x9
+   10  1e61c000  fsqrt d0, d0
+   14  9e660009  fmov x9, d0
+   18  f9000b49  str x9, [x26, #0x10]
+   1c  f9400749  ldr x9, [x26, #0x8]
+   20  1e270120  fmov s0, w9
+   24  1e254000  frintm s0, s0
+   28  1e260009  fmov w9, s0
+   2c  f9000f49  str x9, [x26, #0x18]
+   30  f9400f49  ldr x9, [x26, #0x18]
+   34  1e270120  fmov s0, w9
+   38  1e22c000  fcvt d0, s0
+   3c  9e660009  fmov x9, d0
+   40  f9000f49  str x9, [x26, #0x18]
+   44  f9400b49  ldr x9, [x26, #0x10]
+   48  9e670120  fmov d0, x9
+   4c  f9400f49  ldr x9, [x26, #0x18]
+   50  9e670121  fmov d1, x9
+   54  1e612800  fadd d0, d0, d1
+   58  9e660009  fmov x9, d0
+   5c  f9000b49  str x9, [x26, #0x10]
+   60  f9400b49  ldr x9, [x26, #0x10]
+   64  f9000349  str x9, [x26]
+   68  a8c17bfd  ldp x29, x30, [sp], #0x10
+   6c  d65f03c0  ret

@@ -1,7 +1,8 @@
-//! The AArch64 backend (dynasm), first part: integer code. It compiles
-//! functions made of integer arithmetic, compares and branches, locals and
-//! globals, and loads and stores on a 32-bit memory 0 under guard pages;
-//! a function with any other op (floats, vectors, calls, tables...) stays IR
+//! The AArch64 backend (dynasm), first part: scalar code. It compiles
+//! functions made of integer and float arithmetic, compares and branches,
+//! locals and globals, and loads and stores on a 32-bit memory 0 under guard
+//! pages; a function with any other op (vectors, calls, tables, trapping
+//! float-to-int conversions...) stays IR
 //! and runs on the interpreter, as on x86_64 for what that backend lacks.
 //!
 //! Conventions (those of `loader/src/native/arch/aarch64.rs`): the VMContext
@@ -95,6 +96,98 @@ fn covered(op: Op) -> bool {
     ) || alu(op).is_some()
         || load_size(op).is_some()
         || store_size(op).is_some()
+        || float(op).is_some()
+}
+
+/// The float ops: (operation, 64-bit). Not `min` and `max` yet: with two
+/// NaN operands `fmin` returns the first one's bits, where the other engines
+/// return the second's (x86's rule, which the interpreter follows).
+fn float(op: Op) -> Option<(Float, bool)> {
+    use Op::*;
+    Some(match op {
+        F32Add => (Float::Add, false),
+        F32Sub => (Float::Sub, false),
+        F32Mul => (Float::Mul, false),
+        F32Div => (Float::Div, false),
+        F32Copysign => (Float::Copysign, false),
+        F32Eq => (Float::Cmp(FCmp::Eq), false),
+        F32Ne => (Float::Cmp(FCmp::Ne), false),
+        F32Lt => (Float::Cmp(FCmp::Lt), false),
+        F32Gt => (Float::Cmp(FCmp::Gt), false),
+        F32Le => (Float::Cmp(FCmp::Le), false),
+        F32Ge => (Float::Cmp(FCmp::Ge), false),
+        F32Abs => (Float::Abs, false),
+        F32Neg => (Float::Neg, false),
+        F32Ceil => (Float::Ceil, false),
+        F32Floor => (Float::Floor, false),
+        F32Trunc => (Float::Trunc, false),
+        F32Nearest => (Float::Nearest, false),
+        F32Sqrt => (Float::Sqrt, false),
+        F64Add => (Float::Add, true),
+        F64Sub => (Float::Sub, true),
+        F64Mul => (Float::Mul, true),
+        F64Div => (Float::Div, true),
+        F64Copysign => (Float::Copysign, true),
+        F64Eq => (Float::Cmp(FCmp::Eq), true),
+        F64Ne => (Float::Cmp(FCmp::Ne), true),
+        F64Lt => (Float::Cmp(FCmp::Lt), true),
+        F64Gt => (Float::Cmp(FCmp::Gt), true),
+        F64Le => (Float::Cmp(FCmp::Le), true),
+        F64Ge => (Float::Cmp(FCmp::Ge), true),
+        F64Abs => (Float::Abs, true),
+        F64Neg => (Float::Neg, true),
+        F64Ceil => (Float::Ceil, true),
+        F64Floor => (Float::Floor, true),
+        F64Trunc => (Float::Trunc, true),
+        F64Nearest => (Float::Nearest, true),
+        F64Sqrt => (Float::Sqrt, true),
+        F32ConvertI32S => (Float::FromInt(true, false), false),
+        F32ConvertI32U => (Float::FromInt(false, false), false),
+        F32ConvertI64S => (Float::FromInt(true, true), false),
+        F32ConvertI64U => (Float::FromInt(false, true), false),
+        F64ConvertI32S => (Float::FromInt(true, false), true),
+        F64ConvertI32U => (Float::FromInt(false, false), true),
+        F64ConvertI64S => (Float::FromInt(true, true), true),
+        F64ConvertI64U => (Float::FromInt(false, true), true),
+        F32DemoteF64 => (Float::Demote, false),
+        F64PromoteF32 => (Float::Promote, true),
+        _ => return None,
+    })
+}
+
+/// A float operation (the width is apart).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Float {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Copysign,
+    Cmp(FCmp),
+    Abs,
+    Neg,
+    Ceil,
+    Floor,
+    Trunc,
+    Nearest,
+    Sqrt,
+    /// From an integer: (signed, 64-bit source).
+    FromInt(bool, bool),
+    /// f64 to f32.
+    Demote,
+    /// f32 to f64.
+    Promote,
+}
+
+/// A float compare: false whenever an operand is NaN, but `ne`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FCmp {
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
 }
 
 /// The arithmetic ops, plain or with an immediate: (operation, 64-bit).
@@ -500,6 +593,10 @@ impl FnGen<'_> {
             self.alu(&i, a, wide);
             return pc + 1;
         }
+        if let Some((f, wide)) = float(i.op) {
+            self.float(&i, f, wide);
+            return pc + 1;
+        }
         if let Some((size, ext)) = load_size(i.op) {
             self.address(&i);
             match (size, ext) {
@@ -600,8 +697,10 @@ impl FnGen<'_> {
     /// plus the 32-bit index in slot `b`, plus the offset. Guard pages
     /// cover any index and offset below 2^32 each.
     fn address(&mut self, i: &Instr) {
+        // The cell holds the index zero-extended: a 64-bit load (whose
+        // scaled offset reaches every cell) gives it.
         asm!(self.asm
-            ; ldr w9, [x26, #cell(i.b)]
+            ; ldr x9, [x26, #cell(i.b)]
             ; add x9, x27, x9
         );
         if i.imm == 0 {
@@ -728,6 +827,135 @@ impl FnGen<'_> {
             }
         }
         self.store(9, i.a);
+    }
+
+    /// `d<r>` (or `s<r>`) = the float in slot `s`.
+    fn load_float(&mut self, r: u8, s: u16, wide: bool) {
+        self.load(9, s);
+        if wide {
+            asm!(self.asm; fmov D(r), x9);
+        } else {
+            asm!(self.asm; fmov S(r), w9);
+        }
+    }
+
+    /// Slot `a` = `d0` (or `s0`, zero-extended in its cell).
+    fn store_float(&mut self, a: u16, wide: bool) {
+        if wide {
+            asm!(self.asm; fmov x9, d0);
+        } else {
+            asm!(self.asm; fmov w9, s0);
+        }
+        self.store(9, a);
+    }
+
+    /// The float ops. Bit operations (abs, neg, copysign) work on the
+    /// integer bits, so a NaN keeps its payload as wasm asks; arithmetic
+    /// gives the quieted input NaN or the default one, both arithmetic NaNs.
+    fn float(&mut self, i: &Instr, f: Float, wide: bool) {
+        match f {
+            Float::Abs | Float::Neg | Float::Copysign => {
+                self.load(9, i.b);
+                match (f, wide) {
+                    (Float::Abs, false) => asm!(self.asm; and w9, w9, #0x7fff_ffff),
+                    (Float::Abs, true) => asm!(self.asm; and x9, x9, #0x7fff_ffff_ffff_ffff),
+                    (Float::Neg, false) => asm!(self.asm; eor w9, w9, #0x8000_0000),
+                    (Float::Neg, true) => asm!(self.asm; eor x9, x9, #0x8000_0000_0000_0000),
+                    (_, false) => {
+                        self.load(10, i.c);
+                        asm!(self.asm
+                            ; and w9, w9, #0x7fff_ffff
+                            ; and w10, w10, #0x8000_0000
+                            ; orr w9, w9, w10
+                        );
+                    }
+                    (_, true) => {
+                        self.load(10, i.c);
+                        asm!(self.asm
+                            ; and x9, x9, #0x7fff_ffff_ffff_ffff
+                            ; and x10, x10, #0x8000_0000_0000_0000
+                            ; orr x9, x9, x10
+                        );
+                    }
+                }
+                self.store(9, i.a);
+            }
+            Float::FromInt(signed, from64) => {
+                self.load(9, i.b);
+                match (signed, from64, wide) {
+                    (true, false, false) => asm!(self.asm; scvtf s0, w9),
+                    (true, true, false) => asm!(self.asm; scvtf s0, x9),
+                    (false, false, false) => asm!(self.asm; ucvtf s0, w9),
+                    (false, true, false) => asm!(self.asm; ucvtf s0, x9),
+                    (true, false, true) => asm!(self.asm; scvtf d0, w9),
+                    (true, true, true) => asm!(self.asm; scvtf d0, x9),
+                    (false, false, true) => asm!(self.asm; ucvtf d0, w9),
+                    (false, true, true) => asm!(self.asm; ucvtf d0, x9),
+                }
+                self.store_float(i.a, wide);
+            }
+            Float::Demote => {
+                self.load_float(0, i.b, true);
+                asm!(self.asm; fcvt s0, d0);
+                self.store_float(i.a, false);
+            }
+            Float::Promote => {
+                self.load_float(0, i.b, false);
+                asm!(self.asm; fcvt d0, s0);
+                self.store_float(i.a, true);
+            }
+            Float::Cmp(c) => {
+                self.load_float(0, i.b, wide);
+                self.load_float(1, i.c, wide);
+                if wide {
+                    asm!(self.asm; fcmp d0, d1);
+                } else {
+                    asm!(self.asm; fcmp s0, s1);
+                }
+                // An unordered compare sets C and V: `mi`, `ls`, `gt` and
+                // `ge` are then false, as `eq`; `ne` true.
+                match c {
+                    FCmp::Eq => asm!(self.asm; cset w9, eq),
+                    FCmp::Ne => asm!(self.asm; cset w9, ne),
+                    FCmp::Lt => asm!(self.asm; cset w9, mi),
+                    FCmp::Gt => asm!(self.asm; cset w9, gt),
+                    FCmp::Le => asm!(self.asm; cset w9, ls),
+                    FCmp::Ge => asm!(self.asm; cset w9, ge),
+                }
+                self.store(9, i.a);
+            }
+            Float::Ceil | Float::Floor | Float::Trunc | Float::Nearest | Float::Sqrt => {
+                self.load_float(0, i.b, wide);
+                match (f, wide) {
+                    (Float::Ceil, false) => asm!(self.asm; frintp s0, s0),
+                    (Float::Floor, false) => asm!(self.asm; frintm s0, s0),
+                    (Float::Trunc, false) => asm!(self.asm; frintz s0, s0),
+                    (Float::Nearest, false) => asm!(self.asm; frintn s0, s0),
+                    (_, false) => asm!(self.asm; fsqrt s0, s0),
+                    (Float::Ceil, true) => asm!(self.asm; frintp d0, d0),
+                    (Float::Floor, true) => asm!(self.asm; frintm d0, d0),
+                    (Float::Trunc, true) => asm!(self.asm; frintz d0, d0),
+                    (Float::Nearest, true) => asm!(self.asm; frintn d0, d0),
+                    (_, true) => asm!(self.asm; fsqrt d0, d0),
+                }
+                self.store_float(i.a, wide);
+            }
+            _ => {
+                self.load_float(0, i.b, wide);
+                self.load_float(1, i.c, wide);
+                match (f, wide) {
+                    (Float::Add, false) => asm!(self.asm; fadd s0, s0, s1),
+                    (Float::Sub, false) => asm!(self.asm; fsub s0, s0, s1),
+                    (Float::Mul, false) => asm!(self.asm; fmul s0, s0, s1),
+                    (_, false) => asm!(self.asm; fdiv s0, s0, s1),
+                    (Float::Add, true) => asm!(self.asm; fadd d0, d0, d1),
+                    (Float::Sub, true) => asm!(self.asm; fsub d0, d0, d1),
+                    (Float::Mul, true) => asm!(self.asm; fmul d0, d0, d1),
+                    (_, true) => asm!(self.asm; fdiv d0, d0, d1),
+                }
+                self.store_float(i.a, wide);
+            }
+        }
     }
 
     /// The one-operand integer ops.
