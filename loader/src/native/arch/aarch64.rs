@@ -90,22 +90,6 @@ std::arch::global_asm!(
     record_trap = sym record_trap,
 );
 
-unsafe extern "C" {
-    /// Calls native function `code` with the VMContext and slot frame pinned;
-    /// returns 0, or the trap code a trap landed with.
-    pub(crate) fn zwasm_native_enter(vm: *mut usize, frame: *mut u64, code: usize) -> u32;
-    /// Where trap stubs jump (`x0` = pc, `w1` = code, `x2` = frame pointer).
-    pub(crate) fn zwasm_trap_landing();
-    /// Where the signal handler resumes a faulting wasm thread (`x0` = pc,
-    /// `x1` = frame pointer).
-    pub(crate) fn zwasm_signal_landing();
-}
-
-/// The address the signal handler resumes a faulting wasm thread at.
-pub(crate) fn signal_landing() -> usize {
-    zwasm_signal_landing as *const () as usize
-}
-
 /// The program counter of a faulting wasm thread.
 ///
 /// # Safety
@@ -147,6 +131,7 @@ pub(crate) fn flush_icache(start: *const u8, len: usize) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{zwasm_native_enter, zwasm_trap_landing};
     use super::*;
 
     /// Runs `code` (AArch64 instruction words) through the entry trampoline

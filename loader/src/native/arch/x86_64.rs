@@ -62,22 +62,6 @@ std::arch::global_asm!(
     record_trap = sym record_trap,
 );
 
-unsafe extern "C" {
-    /// Calls native function `code` with the VMContext and slot frame pinned;
-    /// returns 0, or the trap code a trap landed with.
-    pub(crate) fn zwasm_native_enter(vm: *mut usize, frame: *mut u64, code: usize) -> u32;
-    /// Where trap stubs jump (`rdi` = pc, `esi` = code, `rdx` = frame pointer).
-    pub(crate) fn zwasm_trap_landing();
-    /// Where the signal handler resumes a faulting wasm thread (`rdi` = pc,
-    /// `rsi` = frame pointer).
-    pub(crate) fn zwasm_signal_landing();
-}
-
-/// The address the signal handler resumes a faulting wasm thread at.
-pub(crate) fn signal_landing() -> usize {
-    zwasm_signal_landing as *const () as usize
-}
-
 /// The program counter of a faulting wasm thread.
 ///
 /// # Safety
