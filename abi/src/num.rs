@@ -67,11 +67,23 @@ pub fn i64_rem_u(a: u64, b: u64) -> Result<u64, TrapCode> {
 
 macro_rules! float_ops {
     ($t:ty, $bits:ty, $quiet:expr, $min:ident, $max:ident, $nearest:ident, $ceil:ident, $floor:ident, $trunc:ident, $sqrt:ident) => {
+        /// The first NaN of `a` and `b`, quieted: what x86's `addss` and
+        /// `minss` family give (the native code's rule on every ISA, which
+        /// the interpreter follows so that both engines give the same bits).
+        #[inline]
+        fn quiet_first_nan(a: $t, b: $t) -> $t {
+            if a.is_nan() {
+                <$t>::from_bits(a.to_bits() | $quiet)
+            } else {
+                <$t>::from_bits(b.to_bits() | $quiet)
+            }
+        }
+
         /// wasm `min`: NaN if either operand is NaN, and -0 below +0.
         #[inline]
         pub fn $min(a: $t, b: $t) -> $t {
             if a.is_nan() || b.is_nan() {
-                return a + b;
+                return quiet_first_nan(a, b);
             }
             if a == b {
                 // Equal values differ only in the sign of zero: prefer negative.
@@ -88,7 +100,7 @@ macro_rules! float_ops {
         #[inline]
         pub fn $max(a: $t, b: $t) -> $t {
             if a.is_nan() || b.is_nan() {
-                return a + b;
+                return quiet_first_nan(a, b);
             }
             if a == b {
                 return if a.is_sign_positive() { a } else { b };

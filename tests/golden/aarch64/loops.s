@@ -3,180 +3,84 @@
 ## func 0 sum
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f900075f  str xzr, [x26, #0x8]
-    c  f9000b5f  str xzr, [x26, #0x10]
-   10  f9400749  ldr x9, [x26, #0x8]
-   14  2a0903e9  mov w9, w9
-   18  f9001349  str x9, [x26, #0x20]
-   1c  f9400b49  ldr x9, [x26, #0x10]
-   20  f940134a  ldr x10, [x26, #0x20]
-   24  8b0a0129  add x9, x9, x10
-   28  f9000b49  str x9, [x26, #0x10]
-   2c  f9400749  ldr x9, [x26, #0x8]
-   30  d280002a  mov x10, #0x1
-   34  0b0a0129  add w9, w9, w10
-   38  f9000749  str x9, [x26, #0x8]
-   3c  f9400749  ldr x9, [x26, #0x8]
-   40  f940034a  ldr x10, [x26]
-   44  6b0a013f  cmp w9, w10
-   48  54fffe43  b.lo $-0x38
-   4c  f9400b49  ldr x9, [x26, #0x10]
-   50  f9000349  str x9, [x26]
-   54  a8c17bfd  ldp x29, x30, [sp], #0x10
-   58  d65f03c0  ret
+    8  aa1f03e1  mov x1, xzr
+    c  aa1f03e2  mov x2, xzr
+   10  f9400340  ldr x0, [x26]
+   14  d503201f  nop
+   18  d503201f  nop
+   1c  d503201f  nop
+   20  2a0103e3  mov w3, w1
+   24  8b030042  add x2, x2, x3
+   28  11000421  add w1, w1, #0x1
+   2c  6b00003f  cmp w1, w0
+   30  54ffff83  b.lo $-0x10
+   34  f9000342  str x2, [x26]
+   38  a8c17bfd  ldp x29, x30, [sp], #0x10
+   3c  d65f03c0  ret
 
 ## func 1 hash
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9000f5f  str xzr, [x26, #0x18]
-    c  f900135f  str xzr, [x26, #0x20]
-   10  f900175f  str xzr, [x26, #0x28]
-   14  f9001b5f  str xzr, [x26, #0x30]
-   18  f9001f5f  str xzr, [x26, #0x38]
-   1c  f900235f  str xzr, [x26, #0x40]
-   20  f900275f  str xzr, [x26, #0x48]
-   24  f9002b5f  str xzr, [x26, #0x50]
-   28  f9002f5f  str xzr, [x26, #0x58]
-   2c  f900335f  str xzr, [x26, #0x60]
-   30  f900375f  str xzr, [x26, #0x68]
-   34  d293b8a9  mov x9, #0x9dc5
-   38  f2b02389  movk x9, #0x811c, lsl #16
-   3c  f9000b49  str x9, [x26, #0x10]
-   40  f9400b49  ldr x9, [x26, #0x10]
-   44  2a0903e9  mov w9, w9
-   48  f9003f49  str x9, [x26, #0x78]
-   4c  f9400f49  ldr x9, [x26, #0x18]
-   50  f9403f4a  ldr x10, [x26, #0x78]
-   54  8b0a0129  add x9, x9, x10
-   58  f9000f49  str x9, [x26, #0x18]
-   5c  f9401349  ldr x9, [x26, #0x20]
-   60  f9400f4a  ldr x10, [x26, #0x18]
-   64  8b0a0129  add x9, x9, x10
-   68  f9001349  str x9, [x26, #0x20]
-   6c  f9401749  ldr x9, [x26, #0x28]
-   70  f940134a  ldr x10, [x26, #0x20]
-   74  8b0a0129  add x9, x9, x10
-   78  f9001749  str x9, [x26, #0x28]
-   7c  f9401b49  ldr x9, [x26, #0x30]
-   80  f940174a  ldr x10, [x26, #0x28]
-   84  8b0a0129  add x9, x9, x10
-   88  f9001b49  str x9, [x26, #0x30]
-   8c  f9401f49  ldr x9, [x26, #0x38]
-   90  f9401b4a  ldr x10, [x26, #0x30]
-   94  8b0a0129  add x9, x9, x10
-   98  f9001f49  str x9, [x26, #0x38]
-   9c  f9402349  ldr x9, [x26, #0x40]
-   a0  f9401f4a  ldr x10, [x26, #0x38]
-   a4  8b0a0129  add x9, x9, x10
-   a8  f9002349  str x9, [x26, #0x40]
-   ac  f9402749  ldr x9, [x26, #0x48]
-   b0  f940234a  ldr x10, [x26, #0x40]
-   b4  8b0a0129  add x9, x9, x10
-   b8  f9002749  str x9, [x26, #0x48]
-   bc  f9402b49  ldr x9, [x26, #0x50]
-   c0  f940274a  ldr x10, [x26, #0x48]
-   c4  8b0a0129  add x9, x9, x10
-   c8  f9002b49  str x9, [x26, #0x50]
-   cc  f9402f49  ldr x9, [x26, #0x58]
-   d0  f9402b4a  ldr x10, [x26, #0x50]
-   d4  8b0a0129  add x9, x9, x10
-   d8  f9002f49  str x9, [x26, #0x58]
-   dc  f9403349  ldr x9, [x26, #0x60]
-   e0  f9402f4a  ldr x10, [x26, #0x58]
-   e4  8b0a0129  add x9, x9, x10
-   e8  f9003349  str x9, [x26, #0x60]
-   ec  f9403749  ldr x9, [x26, #0x68]
-   f0  f940334a  ldr x10, [x26, #0x60]
-   f4  8b0a0129  add x9, x9, x10
-   f8  f9003749  str x9, [x26, #0x68]
-   fc  f9403749  ldr x9, [x26, #0x68]
-  100  2a0903e9  mov w9, w9
-  104  f9003f49  str x9, [x26, #0x78]
-  108  f9400b49  ldr x9, [x26, #0x10]
-  10c  f9403f4a  ldr x10, [x26, #0x78]
-  110  0b0a0129  add w9, w9, w10
-  114  f9000b49  str x9, [x26, #0x10]
-  118  f9400b49  ldr x9, [x26, #0x10]
-  11c  d280000a  mov x10, #0x0
-  120  f2b0200a  movk x10, #0x8100, lsl #16
-  124  f2dfffea  movk x10, #0xffff, lsl #32
-  128  f2ffffea  movk x10, #0xffff, lsl #48
-  12c  6b0a013f  cmp w9, w10
-  130  54fff883  b.lo $-0xf0
-  134  f9400749  ldr x9, [x26, #0x8]
-  138  34000329  cbz w9, $+0x64
-  13c  d503201f  nop
-  140  f9400349  ldr x9, [x26]
-  144  8b090369  add x9, x27, x9
-  148  3940012a  ldrb w10, [x9]
-  14c  f9003f4a  str x10, [x26, #0x78]
-  150  f9400b49  ldr x9, [x26, #0x10]
-  154  f9403f4a  ldr x10, [x26, #0x78]
-  158  4a0a0129  eor w9, w9, w10
-  15c  f9003b49  str x9, [x26, #0x70]
-  160  f9403b49  ldr x9, [x26, #0x70]
-  164  d280326a  mov x10, #0x193
-  168  f2a0200a  movk x10, #0x100, lsl #16
-  16c  1b0a7d29  mul w9, w9, w10
-  170  f9000b49  str x9, [x26, #0x10]
-  174  f9400349  ldr x9, [x26]
-  178  d280002a  mov x10, #0x1
-  17c  0b0a0129  add w9, w9, w10
-  180  f9000349  str x9, [x26]
-  184  f9400749  ldr x9, [x26, #0x8]
-  188  d280002a  mov x10, #0x1
-  18c  4b0a0129  sub w9, w9, w10
-  190  f9000749  str x9, [x26, #0x8]
-  194  f9400749  ldr x9, [x26, #0x8]
-  198  35fffd49  cbnz w9, $-0x58
-  19c  f9403349  ldr x9, [x26, #0x60]
-  1a0  f940374a  ldr x10, [x26, #0x68]
-  1a4  8b0a0129  add x9, x9, x10
-  1a8  f9006349  str x9, [x26, #0xc0]
-  1ac  f9402f49  ldr x9, [x26, #0x58]
-  1b0  f940634a  ldr x10, [x26, #0xc0]
-  1b4  8b0a0129  add x9, x9, x10
-  1b8  f9005f49  str x9, [x26, #0xb8]
-  1bc  f9402b49  ldr x9, [x26, #0x50]
-  1c0  f9405f4a  ldr x10, [x26, #0xb8]
-  1c4  8b0a0129  add x9, x9, x10
-  1c8  f9005b49  str x9, [x26, #0xb0]
-  1cc  f9402749  ldr x9, [x26, #0x48]
-  1d0  f9405b4a  ldr x10, [x26, #0xb0]
-  1d4  8b0a0129  add x9, x9, x10
-  1d8  f9005749  str x9, [x26, #0xa8]
-  1dc  f9402349  ldr x9, [x26, #0x40]
-  1e0  f940574a  ldr x10, [x26, #0xa8]
-  1e4  8b0a0129  add x9, x9, x10
-  1e8  f9005349  str x9, [x26, #0xa0]
-  1ec  f9401f49  ldr x9, [x26, #0x38]
-  1f0  f940534a  ldr x10, [x26, #0xa0]
-  1f4  8b0a0129  add x9, x9, x10
-  1f8  f9004f49  str x9, [x26, #0x98]
-  1fc  f9401b49  ldr x9, [x26, #0x30]
-  200  f9404f4a  ldr x10, [x26, #0x98]
-  204  8b0a0129  add x9, x9, x10
-  208  f9004b49  str x9, [x26, #0x90]
-  20c  f9401749  ldr x9, [x26, #0x28]
-  210  f9404b4a  ldr x10, [x26, #0x90]
-  214  8b0a0129  add x9, x9, x10
-  218  f9004749  str x9, [x26, #0x88]
-  21c  f9401349  ldr x9, [x26, #0x20]
-  220  f940474a  ldr x10, [x26, #0x88]
-  224  8b0a0129  add x9, x9, x10
-  228  f9004349  str x9, [x26, #0x80]
-  22c  f9400f49  ldr x9, [x26, #0x18]
-  230  f940434a  ldr x10, [x26, #0x80]
-  234  8b0a0129  add x9, x9, x10
-  238  f9003f49  str x9, [x26, #0x78]
-  23c  f9403f49  ldr x9, [x26, #0x78]
-  240  2a0903e9  mov w9, w9
-  244  f9003f49  str x9, [x26, #0x78]
-  248  f9400b49  ldr x9, [x26, #0x10]
-  24c  f9403f4a  ldr x10, [x26, #0x78]
-  250  0b0a0129  add w9, w9, w10
-  254  f9003b49  str x9, [x26, #0x70]
-  258  f9403b49  ldr x9, [x26, #0x70]
-  25c  f9000349  str x9, [x26]
-  260  a8c17bfd  ldp x29, x30, [sp], #0x10
-  264  d65f03c0  ret
+    8  a9bf53f3  stp x19, x20, [sp, #-0x10]!
+    c  f81f0ff5  str x21, [sp, #-0x10]!
+   10  aa1f03e3  mov x3, xzr
+   14  aa1f03e4  mov x4, xzr
+   18  aa1f03e5  mov x5, xzr
+   1c  aa1f03e6  mov x6, xzr
+   20  aa1f03e7  mov x7, xzr
+   24  aa1f03e8  mov x8, xzr
+   28  aa1f03ec  mov x12, xzr
+   2c  aa1f03ed  mov x13, xzr
+   30  aa1f03ee  mov x14, xzr
+   34  aa1f03ef  mov x15, xzr
+   38  aa1f03f3  mov x19, xzr
+   3c  f9400340  ldr x0, [x26]
+   40  f9400741  ldr x1, [x26, #0x8]
+   44  d293b8a2  mov x2, #0x9dc5
+   48  f2b02382  movk x2, #0x811c, lsl #16
+   4c  d503201f  nop
+   50  2a0203f4  mov w20, w2
+   54  8b140063  add x3, x3, x20
+   58  8b030084  add x4, x4, x3
+   5c  8b0400a5  add x5, x5, x4
+   60  8b0500c6  add x6, x6, x5
+   64  8b0600e7  add x7, x7, x6
+   68  8b070108  add x8, x8, x7
+   6c  8b08018c  add x12, x12, x8
+   70  8b0c01ad  add x13, x13, x12
+   74  8b0d01ce  add x14, x14, x13
+   78  8b0e01ef  add x15, x15, x14
+   7c  8b0f0273  add x19, x19, x15
+   80  2a1303f4  mov w20, w19
+   84  0b140042  add w2, w2, w20
+   88  d2b0200a  mov x10, #0x81000000
+   8c  6b0a005f  cmp w2, w10
+   90  54fffe03  b.lo $-0x40
+   94  34000161  cbz w1, $+0x2c
+   98  d503201f  nop
+   9c  d503201f  nop
+   a0  38604b74  ldrb w20, [x27, w0, uxtw]
+   a4  4a140055  eor w21, w2, w20
+   a8  d280326a  mov x10, #0x193
+   ac  f2a0200a  movk x10, #0x100, lsl #16
+   b0  1b0a7ea2  mul w2, w21, w10
+   b4  11000400  add w0, w0, #0x1
+   b8  51000421  sub w1, w1, #0x1
+   bc  35ffff21  cbnz w1, $-0x1c
+   c0  8b1301e1  add x1, x15, x19
+   c4  8b0101cf  add x15, x14, x1
+   c8  8b0f01a1  add x1, x13, x15
+   cc  8b01018f  add x15, x12, x1
+   d0  8b0f0101  add x1, x8, x15
+   d4  8b0100ef  add x15, x7, x1
+   d8  8b0f00c1  add x1, x6, x15
+   dc  8b0100af  add x15, x5, x1
+   e0  8b0f0081  add x1, x4, x15
+   e4  8b010074  add x20, x3, x1
+   e8  2a1403f4  mov w20, w20
+   ec  0b140055  add w21, w2, w20
+   f0  f9000355  str x21, [x26]
+   f4  f84107f5  ldr x21, [sp], #0x10
+   f8  a8c153f3  ldp x19, x20, [sp], #0x10
+   fc  a8c17bfd  ldp x29, x30, [sp], #0x10
+  100  d65f03c0  ret

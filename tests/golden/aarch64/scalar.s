@@ -3,150 +3,132 @@
 ## func 0 add
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400349  ldr x9, [x26]
-    c  f940074a  ldr x10, [x26, #0x8]
-   10  0b0a0129  add w9, w9, w10
-   14  f9000b49  str x9, [x26, #0x10]
-   18  f9400b49  ldr x9, [x26, #0x10]
-   1c  f9000349  str x9, [x26]
-   20  a8c17bfd  ldp x29, x30, [sp], #0x10
-   24  d65f03c0  ret
+    8  f9400340  ldr x0, [x26]
+    c  f9400741  ldr x1, [x26, #0x8]
+   10  0b010002  add w2, w0, w1
+   14  f9000342  str x2, [x26]
+   18  a8c17bfd  ldp x29, x30, [sp], #0x10
+   1c  d65f03c0  ret
 
 ## func 1 abs_diff
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400349  ldr x9, [x26]
-    c  f940074a  ldr x10, [x26, #0x8]
-   10  eb0a013f  cmp x9, x10
-   14  540000ca  b.ge $+0x18
-   18  f9400749  ldr x9, [x26, #0x8]
-   1c  f940034a  ldr x10, [x26]
-   20  cb0a0129  sub x9, x9, x10
-   24  f9000b49  str x9, [x26, #0x10]
-   28  14000005  b $+0x14
-   2c  f9400349  ldr x9, [x26]
-   30  f940074a  ldr x10, [x26, #0x8]
-   34  cb0a0129  sub x9, x9, x10
-   38  f9000b49  str x9, [x26, #0x10]
-   3c  f9400b49  ldr x9, [x26, #0x10]
-   40  f9000349  str x9, [x26]
-   44  a8c17bfd  ldp x29, x30, [sp], #0x10
-   48  d65f03c0  ret
+    8  f9400340  ldr x0, [x26]
+    c  f9400741  ldr x1, [x26, #0x8]
+   10  eb01001f  cmp x0, x1
+   14  5400006a  b.ge $+0xc
+   18  cb000022  sub x2, x1, x0
+   1c  14000002  b $+0x8
+   20  cb010002  sub x2, x0, x1
+   24  f9000342  str x2, [x26]
+   28  a8c17bfd  ldp x29, x30, [sp], #0x10
+   2c  d65f03c0  ret
 
 ## func 2 div_consts
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400349  ldr x9, [x26]
-    c  d280014a  mov x10, #0xa
-   10  3400028a  cbz w10, $+0x50
-   14  1aca0929  udiv w9, w9, w10
-   18  f9000b49  str x9, [x26, #0x10]
-   1c  f9400b49  ldr x9, [x26, #0x10]
-   20  2a0903e9  mov w9, w9
-   24  f9000b49  str x9, [x26, #0x10]
-   28  f9400749  ldr x9, [x26, #0x8]
-   2c  d28000ea  mov x10, #0x7
-   30  b400018a  cbz x10, $+0x30
-   34  9aca0d2b  sdiv x11, x9, x10
-   38  9b0aa569  msub x9, x11, x10, x9
-   3c  f9000f49  str x9, [x26, #0x18]
-   40  f9400b49  ldr x9, [x26, #0x10]
-   44  f9400f4a  ldr x10, [x26, #0x18]
-   48  8b0a0129  add x9, x9, x10
-   4c  f9000b49  str x9, [x26, #0x10]
-   50  f9400b49  ldr x9, [x26, #0x10]
-   54  f9000349  str x9, [x26]
-   58  a8c17bfd  ldp x29, x30, [sp], #0x10
-   5c  d65f03c0  ret
-   60  528000e1  mov w1, #0x7
-   64  14000001  b $+0x4
-   68  10000000  adr x0, $+0x0
-   6c  aa1d03e2  mov x2, x29
-   70  f9402389  ldr x9, [x28, #0x40]
-   74  d61f0120  br x9
+    8  f9400340  ldr x0, [x26]
+    c  f9400741  ldr x1, [x26, #0x8]
+   10  d280014a  mov x10, #0xa
+   14  1aca0802  udiv w2, w0, w10
+   18  2a0203e2  mov w2, w2
+   1c  b2400bea  mov x10, #0x7
+   20  9aca0c2b  sdiv x11, x1, x10
+   24  9b0a8560  msub x0, x11, x10, x1
+   28  8b000042  add x2, x2, x0
+   2c  f9000342  str x2, [x26]
+   30  a8c17bfd  ldp x29, x30, [sp], #0x10
+   34  d65f03c0  ret
 
 ## func 3 scaled_load
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400349  ldr x9, [x26]
-    c  d280004a  mov x10, #0x2
-   10  1aca2129  lsl w9, w9, w10
-   14  f9000749  str x9, [x26, #0x8]
-   18  f9400749  ldr x9, [x26, #0x8]
-   1c  8b090369  add x9, x27, x9
-   20  91004129  add x9, x9, #0x10
-   24  b940012a  ldr w10, [x9]
-   28  f900074a  str x10, [x26, #0x8]
-   2c  d2800809  mov x9, #0x40
-   30  f9000b49  str x9, [x26, #0x10]
-   34  f9400b49  ldr x9, [x26, #0x10]
-   38  8b090369  add x9, x27, x9
-   3c  b940012a  ldr w10, [x9]
-   40  f9000b4a  str x10, [x26, #0x10]
-   44  f9400749  ldr x9, [x26, #0x8]
-   48  f9400b4a  ldr x10, [x26, #0x10]
-   4c  0b0a0129  add w9, w9, w10
-   50  f9000749  str x9, [x26, #0x8]
-   54  f9400749  ldr x9, [x26, #0x8]
-   58  f9000349  str x9, [x26]
-   5c  a8c17bfd  ldp x29, x30, [sp], #0x10
-   60  d65f03c0  ret
+    8  f9400340  ldr x0, [x26]
+    c  531e7401  lsl w1, w0, #0x2
+   10  91004370  add x16, x27, #0x10
+   14  b8614a01  ldr w1, [x16, w1, uxtw]
+   18  b27a03f0  mov x16, #0x40
+   1c  b8704b60  ldr w0, [x27, w16, uxtw]
+   20  0b000021  add w1, w1, w0
+   24  f9000341  str x1, [x26]
+   28  a8c17bfd  ldp x29, x30, [sp], #0x10
+   2c  d65f03c0  ret
 
-## func 4 calls: left to the interpreter
+## func 4 calls
+    0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
+    4  910003fd  mov x29, sp
+    8  f9400340  ldr x0, [x26]
+    c  aa0003e1  mov x1, x0
+   10  b24003e0  mov x0, #0x1
+   14  0b000022  add w2, w1, w0
+   18  aa0203e1  mov x1, x2
+   1c  b27f03e0  mov x0, #0x2
+   20  0b000022  add w2, w1, w0
+   24  aa0203e1  mov x1, x2
+   28  f9000341  str x1, [x26]
+   2c  a8c17bfd  ldp x29, x30, [sp], #0x10
+   30  d65f03c0  ret
 
-## func 5 switch: left to the interpreter
+## func 5 switch
+    0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
+    4  910003fd  mov x29, sp
+    8  f81f0ff3  str x19, [sp, #-0x10]!
+    c  f9400353  ldr x19, [x26]
+   10  71000a7f  cmp w19, #0x2
+   14  54000202  b.hs $+0x40
+   18  1000006a  adr x10, $+0xc
+   1c  8b33494a  add x10, x10, w19, lsl #2
+   20  d61f0140  br x10
+   24  14000002  b $+0x8
+   28  14000006  b $+0x18
+   2c  d2800153  mov x19, #0xa
+   30  f9000353  str x19, [x26]
+   34  f84107f3  ldr x19, [sp], #0x10
+   38  a8c17bfd  ldp x29, x30, [sp], #0x10
+   3c  d65f03c0  ret
+   40  d2800293  mov x19, #0x14
+   44  f9000353  str x19, [x26]
+   48  f84107f3  ldr x19, [sp], #0x10
+   4c  a8c17bfd  ldp x29, x30, [sp], #0x10
+   50  d65f03c0  ret
+   54  b27f0ff3  mov x19, #0x1e
+   58  f9000353  str x19, [x26]
+   5c  f84107f3  ldr x19, [sp], #0x10
+   60  a8c17bfd  ldp x29, x30, [sp], #0x10
+   64  d65f03c0  ret
 
 ## func 6 trap_div
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400349  ldr x9, [x26]
-    c  f940074a  ldr x10, [x26, #0x8]
-   10  3400016a  cbz w10, $+0x2c
-   14  3100055f  cmn w10, #0x1
+    8  f9400340  ldr x0, [x26]
+    c  f9400741  ldr x1, [x26, #0x8]
+   10  34000121  cbz w1, $+0x24
+   14  3100043f  cmn w1, #0x1
    18  54000061  b.ne $+0xc
-   1c  7100053f  cmp w9, #0x1
-   20  54000126  b.vs $+0x24
-   24  1aca0d29  sdiv w9, w9, w10
-   28  f9000b49  str x9, [x26, #0x10]
-   2c  f9400b49  ldr x9, [x26, #0x10]
-   30  f9000349  str x9, [x26]
-   34  a8c17bfd  ldp x29, x30, [sp], #0x10
-   38  d65f03c0  ret
-   3c  528000e1  mov w1, #0x7
-   40  14000003  b $+0xc
-   44  528000c1  mov w1, #0x6
-   48  14000001  b $+0x4
-   4c  10000000  adr x0, $+0x0
-   50  aa1d03e2  mov x2, x29
-   54  f9402389  ldr x9, [x28, #0x40]
-   58  d61f0120  br x9
+   1c  7100041f  cmp w0, #0x1
+   20  540000e6  b.vs $+0x1c
+   24  1ac10c02  sdiv w2, w0, w1
+   28  f9000342  str x2, [x26]
+   2c  a8c17bfd  ldp x29, x30, [sp], #0x10
+   30  d65f03c0  ret
+   34  528000e1  mov w1, #0x7
+   38  14000003  b $+0xc
+   3c  528000c1  mov w1, #0x6
+   40  14000001  b $+0x4
+   44  10000000  adr x0, $+0x0
+   48  aa1d03e2  mov x2, x29
+   4c  f9402389  ldr x9, [x28, #0x40]
+   50  d61f0120  br x9
 
 ## func 7 floats
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400349  ldr x9, [x26]
-    c  9e670120  fmov d0, x9
-   10  1e61c000  fsqrt d0, d0
-   14  9e660009  fmov x9, d0
-   18  f9000b49  str x9, [x26, #0x10]
-   1c  f9400749  ldr x9, [x26, #0x8]
-   20  1e270120  fmov s0, w9
-   24  1e254000  frintm s0, s0
-   28  1e260009  fmov w9, s0
-   2c  f9000f49  str x9, [x26, #0x18]
-   30  f9400f49  ldr x9, [x26, #0x18]
-   34  1e270120  fmov s0, w9
-   38  1e22c000  fcvt d0, s0
-   3c  9e660009  fmov x9, d0
-   40  f9000f49  str x9, [x26, #0x18]
-   44  f9400b49  ldr x9, [x26, #0x10]
-   48  9e670120  fmov d0, x9
-   4c  f9400f49  ldr x9, [x26, #0x18]
-   50  9e670121  fmov d1, x9
-   54  1e612800  fadd d0, d0, d1
-   58  9e660009  fmov x9, d0
-   5c  f9000b49  str x9, [x26, #0x10]
-   60  f9400b49  ldr x9, [x26, #0x10]
-   64  f9000349  str x9, [x26]
-   68  a8c17bfd  ldp x29, x30, [sp], #0x10
-   6c  d65f03c0  ret
+    8  fd400342  ldr d2, [x26]
+    c  fd400743  ldr d3, [x26, #0x8]
+   10  1e61c044  fsqrt d4, d2
+   14  1e254062  frintm s2, s3
+   18  1e22c042  fcvt d2, s2
+   1c  1e622884  fadd d4, d4, d2
+   20  fd000344  str d4, [x26]
+   24  a8c17bfd  ldp x29, x30, [sp], #0x10
+   28  d65f03c0  ret

@@ -1,29 +1,33 @@
-//! The AArch64 backend (dynasm), first part: scalar code. It compiles
-//! functions made of integer and float arithmetic, compares and branches,
-//! locals and globals, and loads and stores on a 32-bit memory 0 under guard
-//! pages; a function with any other op (vectors, calls, tables, trapping
-//! float-to-int conversions...) stays IR
-//! and runs on the interpreter, as on x86_64 for what that backend lacks.
+//! The AArch64 backend (dynasm). Every slot has its home in the frame at
+//! `[x26 + 8 * slot]`, and the register allocator
+//! (`crate::backend::regalloc`) keeps slots in `x0`–`x8`, `x12`–`x15` and
+//! `x19`–`x25` (those seven survive calls: a function that uses them saves
+//! them) and in `v2`–`v7` and `v16`–`v31` over their live ranges; `x9`–`x11`,
+//! `x16`, `x17`, `v0` and `v1` are scratch. Calls between native functions are
+//! direct `bl`s; calls to imports and to functions left to the interpreter,
+//! `call_indirect`'s slow path and the ops the runtime implements (tables,
+//! bulk memory, growth, trapping float-to-int conversions) go through
+//! libcalls, as on x86_64. Vectors are not compiled yet: a function with a
+//! v128 stays IR.
 //!
 //! Conventions (those of `loader/src/native/arch/aarch64.rs`): the VMContext
 //! in `x28`, memory 0's base in `x27`, the slot frame in `x26`, the frame
-//! pointer chain in `x29`/`x30`. Every slot lives in its frame cell
-//! `[x26 + 8 * slot]` (this part allocates no registers): an op loads its
-//! operands into `x9`–`x11`, computes, and stores its result; an i32 is kept
-//! zero-extended in its cell, as everywhere. Traps branch to one stub per
-//! trap code, which enters the trap landing with `x0` = a PC in the
-//! function, `w1` = the code and `x2` = the frame pointer.
+//! pointer chain in `x29`/`x30`. An i32 is kept zero-extended in its register
+//! and cell, an f32 in the low half of a `d` register with the upper half
+//! clear. Traps branch to one stub per trap code, which enters the trap
+//! landing with `x0` = a PC in the function, `w1` = the code and `x2` = the
+//! frame pointer.
 
 // dynasm's register macros convert their argument with `.into()`.
 #![allow(clippy::useless_conversion)]
 
 use crate::backend::codegen::{self, Emit, FnCtx, Isa};
-use crate::backend::regalloc::{Class, OpTable, Pools};
+use crate::backend::regalloc::{Class, Loc, OpTable, Pools};
 use crate::backend::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::aarch64::Aarch64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
-use zwasm_abi::ir::{Fmt, Instr, IntCmp, Op, Ty};
-use zwasm_abi::native::{flags, vmctx, TRAP_BASE};
+use zwasm_abi::ir::{Instr, Op, RegClass};
+use zwasm_abi::native::{flags, funcref, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
 type Asm = VecAssembler<Aarch64Relocation>;
@@ -34,6 +38,11 @@ macro_rules! asm {
     };
 }
 
+// After `asm!`, so that these modules see it.
+mod float;
+mod int;
+mod mem;
+
 /// The AArch64 backend.
 pub(crate) struct Aarch64 {
     /// What the register allocator asks of each op.
@@ -43,234 +52,96 @@ pub(crate) struct Aarch64 {
 impl Aarch64 {
     pub fn new() -> Aarch64 {
         Aarch64 {
-            ops: OpTable::new(|_| false, |_, _| Some(Class::Int)),
+            ops: OpTable::new(is_barrier, class_of),
         }
     }
 }
 
-/// The largest frame this part compiles: a cell's offset must fit a scaled
-/// 12-bit load or store immediate.
+/// The largest frame this backend compiles: a cell's offset must fit a
+/// scaled 12-bit load or store immediate.
 const MAX_SLOTS: usize = 4095;
 
-/// The most IR instructions of a function this part compiles: its code must
-/// stay within a conditional branch's ±1 MiB (at most about 40 bytes per
-/// instruction here).
+/// The most IR instructions of a function this backend compiles: its code
+/// must stay within a conditional branch's ±1 MiB (at most about 40 bytes
+/// per instruction here).
 const MAX_IR: usize = 16_384;
 
-/// Whether this part compiles `op`.
+/// Registers the allocator hands out, by pool index. The last `PRESERVED`
+/// (`x19`–`x25`) survive calls: a function that uses them saves them.
+const INT_POOL: [u8; 20] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 19, 20, 21, 22, 23, 24, 25,
+];
+const PRESERVED: u8 = 7;
+/// The vector registers the allocator hands out (none of `v8`–`v15`, whose
+/// low halves the AAPCS64 has callees preserve).
+const FLOAT_POOL: [u8; 22] = [
+    2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+];
+
+/// Scratch registers.
+const X9: u8 = 9;
+const X10: u8 = 10;
+const X11: u8 = 11;
+const X16: u8 = 16;
+
+/// Whether an instruction reads or writes the frame in memory (so allocated
+/// slots are stored before it and reloaded after it).
+fn is_barrier(op: Op) -> bool {
+    matches!(
+        op,
+        Op::Call | Op::CallImport | Op::CallIndirect | Op::Return
+    ) || is_exec(op)
+}
+
+/// Ops that run through the `exec` libcall (the interpreter's implementation
+/// of one instruction): those the op table marks, but the float-to-integer
+/// truncations, which compile to `fcvtzs`/`fcvtzu` here.
+fn is_exec(op: Op) -> bool {
+    op.runs_through_exec() && !float::is_trunc(op)
+}
+
+/// The register class `op` wants for its field 0 (`a`), 1 (`b`) or 2 (`c`)
+/// read, or 3 (`a` written), from the op table's signature column.
+fn class_of(op: Op, field: usize) -> Option<Class> {
+    op.sig().class(field).map(|c| match c {
+        RegClass::Int => Class::Int,
+        RegClass::Float | RegClass::Vec => Class::Float,
+    })
+}
+
+/// Whether this backend compiles `op`.
 fn covered(op: Op) -> bool {
-    use Op::*;
-    if op.int_cmp().is_some() {
+    if crate::backend::is_vector(op) {
+        return false;
+    }
+    if is_exec(op) {
         return true;
     }
+    use Op::*;
     matches!(
         op,
         Nop | Trap
             | Br
             | BrIfNez
             | BrIfEqz
+            | BrTable
             | Return
             | ReturnSlot
+            | Call
+            | CallImport
+            | CallIndirect
+            | ReturnCall
             | Copy
             | Const
             | Select
             | GlobalGet
             | GlobalSet
             | MemorySize
-            | I32Eqz
-            | I32Clz
-            | I32Ctz
-            | I32Popcnt
-            | I32Extend8S
-            | I32Extend16S
-            | I64Eqz
-            | I64Clz
-            | I64Ctz
-            | I64Popcnt
-            | I64Extend8S
-            | I64Extend16S
-            | I64Extend32S
-            | I32WrapI64
-            | I64ExtendI32S
-            | I64ExtendI32U
-    ) || alu(op).is_some()
-        || load_size(op).is_some()
-        || store_size(op).is_some()
-        || float(op).is_some()
-}
-
-/// The float ops: (operation, 64-bit). Not `min` and `max` yet: with two
-/// NaN operands `fmin` returns the first one's bits, where the other engines
-/// return the second's (x86's rule, which the interpreter follows).
-fn float(op: Op) -> Option<(Float, bool)> {
-    use Op::*;
-    Some(match op {
-        F32Add => (Float::Add, false),
-        F32Sub => (Float::Sub, false),
-        F32Mul => (Float::Mul, false),
-        F32Div => (Float::Div, false),
-        F32Copysign => (Float::Copysign, false),
-        F32Eq => (Float::Cmp(FCmp::Eq), false),
-        F32Ne => (Float::Cmp(FCmp::Ne), false),
-        F32Lt => (Float::Cmp(FCmp::Lt), false),
-        F32Gt => (Float::Cmp(FCmp::Gt), false),
-        F32Le => (Float::Cmp(FCmp::Le), false),
-        F32Ge => (Float::Cmp(FCmp::Ge), false),
-        F32Abs => (Float::Abs, false),
-        F32Neg => (Float::Neg, false),
-        F32Ceil => (Float::Ceil, false),
-        F32Floor => (Float::Floor, false),
-        F32Trunc => (Float::Trunc, false),
-        F32Nearest => (Float::Nearest, false),
-        F32Sqrt => (Float::Sqrt, false),
-        F64Add => (Float::Add, true),
-        F64Sub => (Float::Sub, true),
-        F64Mul => (Float::Mul, true),
-        F64Div => (Float::Div, true),
-        F64Copysign => (Float::Copysign, true),
-        F64Eq => (Float::Cmp(FCmp::Eq), true),
-        F64Ne => (Float::Cmp(FCmp::Ne), true),
-        F64Lt => (Float::Cmp(FCmp::Lt), true),
-        F64Gt => (Float::Cmp(FCmp::Gt), true),
-        F64Le => (Float::Cmp(FCmp::Le), true),
-        F64Ge => (Float::Cmp(FCmp::Ge), true),
-        F64Abs => (Float::Abs, true),
-        F64Neg => (Float::Neg, true),
-        F64Ceil => (Float::Ceil, true),
-        F64Floor => (Float::Floor, true),
-        F64Trunc => (Float::Trunc, true),
-        F64Nearest => (Float::Nearest, true),
-        F64Sqrt => (Float::Sqrt, true),
-        F32ConvertI32S => (Float::FromInt(true, false), false),
-        F32ConvertI32U => (Float::FromInt(false, false), false),
-        F32ConvertI64S => (Float::FromInt(true, true), false),
-        F32ConvertI64U => (Float::FromInt(false, true), false),
-        F64ConvertI32S => (Float::FromInt(true, false), true),
-        F64ConvertI32U => (Float::FromInt(false, false), true),
-        F64ConvertI64S => (Float::FromInt(true, true), true),
-        F64ConvertI64U => (Float::FromInt(false, true), true),
-        F32DemoteF64 => (Float::Demote, false),
-        F64PromoteF32 => (Float::Promote, true),
-        _ => return None,
-    })
-}
-
-/// A float operation (the width is apart).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Float {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Copysign,
-    Cmp(FCmp),
-    Abs,
-    Neg,
-    Ceil,
-    Floor,
-    Trunc,
-    Nearest,
-    Sqrt,
-    /// From an integer: (signed, 64-bit source).
-    FromInt(bool, bool),
-    /// f64 to f32.
-    Demote,
-    /// f32 to f64.
-    Promote,
-}
-
-/// A float compare: false whenever an operand is NaN, but `ne`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FCmp {
-    Eq,
-    Ne,
-    Lt,
-    Gt,
-    Le,
-    Ge,
-}
-
-/// The arithmetic ops, plain or with an immediate: (operation, 64-bit).
-fn alu(op: Op) -> Option<(Alu, bool)> {
-    use Op::*;
-    let plain = op.without_imm().unwrap_or(op);
-    let wide = plain.sig().reads[0] == Some(Ty::I64) || plain.sig().reads[1] == Some(Ty::I64);
-    let a = match plain {
-        I32Add | I64Add => Alu::Add,
-        I32Sub | I64Sub => Alu::Sub,
-        I32Mul | I64Mul => Alu::Mul,
-        I32DivS | I64DivS => Alu::DivS,
-        I32DivU | I64DivU => Alu::DivU,
-        I32RemS | I64RemS => Alu::RemS,
-        I32RemU | I64RemU => Alu::RemU,
-        I32And | I64And => Alu::And,
-        I32Or | I64Or => Alu::Or,
-        I32Xor | I64Xor => Alu::Xor,
-        I32Shl | I64Shl => Alu::Shl,
-        I32ShrS | I64ShrS => Alu::ShrS,
-        I32ShrU | I64ShrU => Alu::ShrU,
-        I32Rotl | I64Rotl => Alu::Rotl,
-        I32Rotr | I64Rotr => Alu::Rotr,
-        _ => return None,
-    };
-    Some((a, wide))
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Alu {
-    Add,
-    Sub,
-    Mul,
-    DivS,
-    DivU,
-    RemS,
-    RemU,
-    And,
-    Or,
-    Xor,
-    Shl,
-    ShrS,
-    ShrU,
-    Rotl,
-    Rotr,
-}
-
-/// The size and signedness of a load: (bytes, sign-extend to 64 bits, to 32).
-fn load_size(op: Op) -> Option<(u8, Ext)> {
-    use Op::*;
-    Some(match op {
-        I32Load | F32Load | I64Load32U => (4, Ext::Zero),
-        I64Load | F64Load => (8, Ext::Zero),
-        I32Load8S => (1, Ext::Sign32),
-        I32Load8U | I64Load8U => (1, Ext::Zero),
-        I32Load16S => (2, Ext::Sign32),
-        I32Load16U | I64Load16U => (2, Ext::Zero),
-        I64Load8S => (1, Ext::Sign64),
-        I64Load16S => (2, Ext::Sign64),
-        I64Load32S => (4, Ext::Sign64),
-        _ => return None,
-    })
-}
-
-/// How a narrow load fills its register.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ext {
-    Zero,
-    /// Sign-extended to 32 bits, the upper half clear (an i32).
-    Sign32,
-    Sign64,
-}
-
-/// The size of a store.
-fn store_size(op: Op) -> Option<u8> {
-    use Op::*;
-    Some(match op {
-        I32Store | F32Store | I64Store32 => 4,
-        I64Store | F64Store => 8,
-        I32Store8 | I64Store8 => 1,
-        I32Store16 | I64Store16 => 2,
-        _ => return None,
-    })
+            | RefIsNull
+            | RefAsNonNull
+    ) || int::covers(op)
+        || float::covers(op)
+        || mem::covers(op)
 }
 
 impl Backend for Aarch64 {
@@ -280,10 +151,7 @@ impl Backend for Aarch64 {
 
     fn fits(&self, m: &ModuleInfo, def: usize) -> bool {
         let f = &m.meta.funcs[def];
-        let memory = m
-            .func_code(def)
-            .iter()
-            .any(|i| load_size(i.op).is_some() || store_size(i.op).is_some());
+        let memory = m.func_code(def).iter().any(|i| mem::covers(i.op));
         (f.num_slots as usize) <= MAX_SLOTS
             && (f.code_len as usize) <= MAX_IR
             && !(memory && m.memory64)
@@ -307,16 +175,15 @@ impl Isa for Aarch64 {
     }
 
     fn pools(&self) -> Pools {
-        // Every slot in its frame cell, for now.
         Pools {
-            int: 0,
-            float: 0,
-            preserved: 0,
+            int: INT_POOL.len() as u8,
+            float: FLOAT_POOL.len() as u8,
+            preserved: PRESERVED,
         }
     }
 
     fn goes_to_runtime(&self, op: Op) -> bool {
-        op.runs_through_exec()
+        is_exec(op)
     }
 
     fn new_asm(&self, bytes: usize) -> Asm {
@@ -334,7 +201,11 @@ impl Isa for Aarch64 {
     }
 
     fn function(&self, asm: &mut Asm, cx: FnCtx<'_, DynamicLabel>) -> u64 {
-        let mut g = FnGen { asm, cx };
+        let mut g = FnGen {
+            asm,
+            cx,
+            literals: Vec::new(),
+        };
         codegen::function(&mut g);
         0
     }
@@ -359,15 +230,43 @@ impl Isa for Aarch64 {
     }
 }
 
-/// Generates one function.
-struct FnGen<'a> {
-    asm: &'a mut Asm,
-    cx: FnCtx<'a, DynamicLabel>,
+/// Where a slot's value is right now.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum L {
+    /// A general register.
+    G(u8),
+    /// A vector register (its `d` view).
+    V(u8),
+    /// Its frame cell, at this offset from `x26`.
+    M(u32),
 }
 
 /// The frame offset of slot `s`.
 fn cell(slot: u16) -> u32 {
     slot as u32 * 8
+}
+
+/// Generates one function.
+struct FnGen<'a> {
+    asm: &'a mut Asm,
+    /// What the ISA-neutral code generator knows of the function.
+    cx: FnCtx<'a, DynamicLabel>,
+    /// IR indices handed to libcalls, read by `ldr` from words placed after
+    /// the code: (label of the word, pc).
+    literals: Vec<(DynamicLabel, usize)>,
+}
+
+impl<'a> std::ops::Deref for FnGen<'a> {
+    type Target = FnCtx<'a, DynamicLabel>;
+    fn deref(&self) -> &Self::Target {
+        &self.cx
+    }
+}
+
+impl std::ops::DerefMut for FnGen<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.cx
+    }
 }
 
 impl<'a> Emit<'a> for FnGen<'a> {
@@ -399,28 +298,33 @@ impl<'a> Emit<'a> for FnGen<'a> {
     fn hooks(&mut self) {
         FnGen::hooks(self)
     }
-    // Nothing lives in a register across instructions.
-    fn spill(&mut self, _value: u16) {}
-    fn reload(&mut self, _value: u16) {}
+    fn spill(&mut self, value: u16) {
+        FnGen::spill(self, value)
+    }
+    fn reload(&mut self, value: u16) {
+        FnGen::reload(self, value)
+    }
+    // Nothing is remembered about registers between instructions.
     fn forget(&mut self) {}
     fn op(&mut self, pc: usize) -> usize {
         FnGen::op(self, pc)
     }
     fn tail(&mut self) {
         self.stubs();
+        self.literal_words();
     }
 }
 
 impl FnGen<'_> {
-    /// The frame record, the stack checks (but in a leaf), the hooks and the
-    /// locals' zeroes.
+    /// The frame record, the stack checks (but in a leaf), the preserved
+    /// registers, the hooks, the locals' zeroes and the parameters' loads.
     fn prologue(&mut self) {
         asm!(self.asm
             ; stp x29, x30, [sp, #-16]!
             ; mov x29, sp
         );
-        let num_slots = self.cx.expanded.num_slots;
-        if !codegen::is_leaf(self.cx.code, num_slots) {
+        let num_slots = self.expanded.num_slots;
+        if !codegen::is_leaf(self.code, num_slots) {
             let overflow = self.trap_code(TrapCode::StackOverflow);
             asm!(self.asm
                 ; ldr x9, [x28, #vmctx::STACK_LIMIT as u32]
@@ -428,7 +332,7 @@ impl FnGen<'_> {
                 ; cmp x10, x9
                 ; b.lo =>overflow
             );
-            self.mov_imm(9, num_slots as u64 * 8);
+            self.mov_imm(X9, num_slots as u64 * 8);
             asm!(self.asm
                 ; add x9, x26, x9
                 ; ldr x10, [x28, #vmctx::SLOTS_END as u32]
@@ -436,19 +340,72 @@ impl FnGen<'_> {
                 ; b.hi =>overflow
             );
         }
-        self.hooks();
-        let f = &self.cx.m.meta.funcs[self.cx.def];
-        let (p, l) = (f.num_params as u16, f.num_locals as u16);
-        for k in p..l {
-            if self.cx.alloc.live_at_entry(k) {
-                asm!(self.asm; str xzr, [x26, #cell(k)]);
+        for pair in self.preserved().chunks(2) {
+            match *pair {
+                [r, s] => asm!(self.asm; stp X(r), X(s), [sp, #-16]!),
+                _ => asm!(self.asm; str X(pair[0]), [sp, #-16]!),
             }
         }
+        self.hooks();
+        // Locals start at zero: in their frame cells, or in their registers.
+        // Only those some path reads before writing need it.
+        let f = &self.m.meta.funcs[self.def];
+        let (p, l) = (f.num_params as u16, f.num_locals as u16);
+        let live = |k: u16| self.alloc.live_at_entry(k);
+        let in_memory: Vec<u16> = (p..l)
+            .filter(|&k| self.alloc.loc[k as usize] == Loc::Mem && live(k))
+            .collect();
+        if in_memory.len() <= 16 {
+            for k in in_memory {
+                asm!(self.asm; str xzr, [x26, #cell(k)]);
+            }
+        } else {
+            let zero = self.asm.new_dynamic_label();
+            self.add_imm(X9, 26, cell(p) as u64);
+            self.mov_imm(X10, (l - p) as u64);
+            asm!(self.asm
+                ; =>zero
+                ; str xzr, [x9], #8
+                ; subs x10, x10, #1
+                ; b.ne =>zero
+            );
+        }
+        for k in (p..l).filter(|&k| self.cx.alloc.live_at_entry(k)) {
+            match self.loc(k) {
+                L::G(r) => asm!(self.asm; mov X(r), xzr),
+                L::V(v) => asm!(self.asm; movi D(v), #0),
+                L::M(_) => {}
+            }
+        }
+        for k in std::mem::take(&mut self.alloc.entry_loads) {
+            self.reload(k);
+        }
+    }
+
+    /// The preserved registers the function uses (and so saves).
+    fn preserved(&self) -> Vec<u8> {
+        self.alloc
+            .preserved_used
+            .iter()
+            .map(|&r| INT_POOL[r as usize])
+            .collect()
+    }
+
+    /// Restores the saved registers and the caller's frame record.
+    fn epilogue(&mut self) {
+        let saved = self.preserved();
+        for pair in saved.chunks(2).rev() {
+            match *pair {
+                [r, s] => asm!(self.asm; ldp X(r), X(s), [sp], #16),
+                _ => asm!(self.asm; ldr X(pair[0]), [sp], #16),
+            }
+        }
+        asm!(self.asm; ldp x29, x30, [sp], #16);
     }
 
     /// The fuel and interrupt checks, when the module is compiled with them.
     fn hooks(&mut self) {
-        if self.cx.m.hooks & flags::FUEL != 0 {
+        if self.m.hooks & flags::FUEL != 0 {
             let out = self.trap_code(TrapCode::OutOfFuel);
             asm!(self.asm
                 ; ldr x9, [x28, #vmctx::FUEL as u32]
@@ -458,7 +415,7 @@ impl FnGen<'_> {
                 ; b.mi =>out
             );
         }
-        if self.cx.m.hooks & flags::INTERRUPT != 0 {
+        if self.m.hooks & flags::INTERRUPT != 0 {
             let stop = self.trap_code(TrapCode::Interrupted);
             asm!(self.asm
                 ; ldr x9, [x28, #vmctx::INTERRUPT as u32]
@@ -471,26 +428,55 @@ impl FnGen<'_> {
     /// `x<r>` = `v`, in one to four instructions.
     fn mov_imm(&mut self, r: u8, v: u64) {
         let part = |k: u32| (v >> (16 * k)) as u32 & 0xffff;
-        asm!(self.asm; movz X(r), #part(0));
-        if part(1) != 0 {
-            asm!(self.asm; movk X(r), #part(1), lsl #16);
+        if v <= u32::MAX as u64 && v as u32 >= 0xffff_0000 {
+            // A small negative i32, zero-extended.
+            asm!(self.asm; movn W(r), #!part(0) & 0xffff);
+            return;
         }
-        if part(2) != 0 {
-            asm!(self.asm; movk X(r), #part(2), lsl #32);
+        if dynasmrt::aarch64::encode_logical_immediate_64bit(v).is_some() {
+            asm!(self.asm; orr XSP(r), xzr, #v);
+            return;
         }
-        if part(3) != 0 {
-            asm!(self.asm; movk X(r), #part(3), lsl #48);
+        let ones = (0..4).filter(|&k| part(k) == 0xffff).count();
+        let zeros = (0..4).filter(|&k| part(k) == 0).count();
+        if ones > zeros {
+            // From all ones, setting the parts that differ.
+            let first = (0..4).find(|&k| part(k) != 0xffff).unwrap_or(0);
+            asm!(self.asm; movn X(r), #!part(first) & 0xffff, lsl #16 * first);
+            for k in (first + 1..4).filter(|&k| part(k) != 0xffff) {
+                asm!(self.asm; movk X(r), #part(k), lsl #16 * k);
+            }
+            return;
+        }
+        let first = (0..4).find(|&k| part(k) != 0).unwrap_or(0);
+        asm!(self.asm; movz X(r), #part(first), lsl #16 * first);
+        for k in (first + 1..4).filter(|&k| part(k) != 0) {
+            asm!(self.asm; movk X(r), #part(k), lsl #16 * k);
         }
     }
 
-    /// `x<r>` = slot `s` (all 64 bits of its cell).
-    fn load(&mut self, r: u8, s: u16) {
-        asm!(self.asm; ldr X(r), [x26, #cell(s)]);
+    /// `x<d>` = `x<n>` + `v` (`n` may be 31 only as `sp`... never used so).
+    fn add_imm(&mut self, d: u8, n: u8, v: u64) {
+        if v < 4096 {
+            asm!(self.asm; add XSP(d), XSP(n), #v as u32);
+        } else if v < 1 << 24 && v & 0xfff == 0 {
+            asm!(self.asm; add XSP(d), XSP(n), #(v >> 12) as u32, lsl #12);
+        } else {
+            self.mov_imm(X16, v);
+            asm!(self.asm; add X(d), X(n), x16);
+        }
     }
 
-    /// Slot `s` = `x<r>`.
-    fn store(&mut self, r: u8, s: u16) {
-        asm!(self.asm; str X(r), [x26, #cell(s)]);
+    /// `x<d>` = `x<n>` - `v`.
+    fn sub_imm(&mut self, d: u8, n: u8, v: u64) {
+        if v < 4096 {
+            asm!(self.asm; sub XSP(d), XSP(n), #v as u32);
+        } else if v < 1 << 24 && v & 0xfff == 0 {
+            asm!(self.asm; sub XSP(d), XSP(n), #(v >> 12) as u32, lsl #12);
+        } else {
+            self.mov_imm(X16, v);
+            asm!(self.asm; sub X(d), X(n), x16);
+        }
     }
 
     /// `x<r>` = the value at `[x28 + offset]` (a VMContext field).
@@ -503,6 +489,157 @@ impl FnGen<'_> {
         }
     }
 
+    fn loc(&self, slot: u16) -> L {
+        match self.alloc.loc[slot as usize] {
+            Loc::Mem => L::M(cell(slot)),
+            Loc::Reg(Class::Int, r) => L::G(INT_POOL[r as usize]),
+            Loc::Reg(Class::Float, r) => L::V(FLOAT_POOL[r as usize]),
+        }
+    }
+
+    /// Writes an allocated slot's register to its frame cell.
+    fn spill(&mut self, slot: u16) {
+        let d = cell(slot);
+        match self.loc(slot) {
+            L::G(r) => asm!(self.asm; str X(r), [x26, #d]),
+            L::V(v) => asm!(self.asm; str D(v), [x26, #d]),
+            L::M(_) => {}
+        }
+    }
+
+    /// Loads an allocated slot's register from its frame cell.
+    fn reload(&mut self, slot: u16) {
+        let d = cell(slot);
+        match self.loc(slot) {
+            L::G(r) => asm!(self.asm; ldr X(r), [x26, #d]),
+            L::V(v) => asm!(self.asm; ldr D(v), [x26, #d]),
+            L::M(_) => {}
+        }
+    }
+
+    fn barrier_before(&mut self, pc: usize) {
+        if let Some(b) = self.alloc.barrier(pc) {
+            for j in b.store {
+                self.spill(self.alloc.barrier_slots[j]);
+            }
+        }
+    }
+
+    fn barrier_after(&mut self, pc: usize) {
+        if let Some(b) = self.alloc.barrier(pc) {
+            for j in b.reload {
+                self.reload(self.alloc.barrier_slots[j]);
+            }
+        }
+    }
+
+    /// The value of `slot` in a general register: its own, or `scratch`.
+    fn gpr(&mut self, slot: u16, scratch: u8) -> u8 {
+        match self.loc(slot) {
+            L::G(r) => r,
+            L::V(v) => {
+                asm!(self.asm; fmov X(scratch), D(v));
+                scratch
+            }
+            L::M(d) => {
+                asm!(self.asm; ldr X(scratch), [x26, #d]);
+                scratch
+            }
+        }
+    }
+
+    /// The value of `slot` in a vector register: its own, or `scratch`.
+    fn fpr(&mut self, slot: u16, scratch: u8) -> u8 {
+        match self.loc(slot) {
+            L::V(v) => v,
+            L::G(r) => {
+                asm!(self.asm; fmov D(scratch), X(r));
+                scratch
+            }
+            L::M(d) => {
+                asm!(self.asm; ldr D(scratch), [x26, #d]);
+                scratch
+            }
+        }
+    }
+
+    /// The general register to compute an integer result for `slot` in.
+    fn dst(&self, slot: u16) -> u8 {
+        match self.loc(slot) {
+            L::G(r) => r,
+            _ => X9,
+        }
+    }
+
+    /// The vector register to compute a float result for `slot` in.
+    fn fdst(&self, slot: u16) -> u8 {
+        match self.loc(slot) {
+            L::V(v) => v,
+            _ => 0,
+        }
+    }
+
+    /// Puts the value in general register `r` into `slot`.
+    fn set_gpr(&mut self, slot: u16, r: u8) {
+        match self.loc(slot) {
+            L::G(d) if d == r => {}
+            L::G(d) => asm!(self.asm; mov X(d), X(r)),
+            L::V(v) => asm!(self.asm; fmov D(v), X(r)),
+            L::M(d) => asm!(self.asm; str X(r), [x26, #d]),
+        }
+    }
+
+    /// Puts the value in vector register `v` (its `d` view) into `slot`.
+    fn set_fpr(&mut self, slot: u16, v: u8) {
+        match self.loc(slot) {
+            L::V(d) if d == v => {}
+            L::V(d) => asm!(self.asm; fmov D(d), D(v)),
+            L::G(r) => asm!(self.asm; fmov X(r), D(v)),
+            L::M(d) => asm!(self.asm; str D(v), [x26, #d]),
+        }
+    }
+
+    /// Copies `from` into `to`, whatever their locations.
+    fn copy(&mut self, to: u16, from: u16) {
+        match (self.loc(to), self.loc(from)) {
+            (a, b) if a == b => {}
+            (_, L::G(r)) => self.set_gpr(to, r),
+            (_, L::V(v)) => self.set_fpr(to, v),
+            (L::G(r), L::M(d)) => asm!(self.asm; ldr X(r), [x26, #d]),
+            (L::V(v), L::M(d)) => asm!(self.asm; ldr D(v), [x26, #d]),
+            (L::M(a), L::M(b)) => asm!(self.asm; ldr x9, [x26, #b]; str x9, [x26, #a]),
+        }
+    }
+
+    /// Puts the value of `slot` into frame cell `c` (for calls and returns).
+    fn put_cell(&mut self, c: u16, slot: u16) {
+        let c = cell(c);
+        match self.loc(slot) {
+            L::G(r) => asm!(self.asm; str X(r), [x26, #c]),
+            L::V(v) => asm!(self.asm; str D(v), [x26, #c]),
+            L::M(d) if d == c => {}
+            L::M(d) => asm!(self.asm; ldr x9, [x26, #d]; str x9, [x26, #c]),
+        }
+    }
+
+    /// `slot` = `v`.
+    fn constant(&mut self, slot: u16, v: u64) {
+        match self.loc(slot) {
+            L::G(r) if v == 0 => asm!(self.asm; mov X(r), xzr),
+            L::G(r) => self.mov_imm(r, v),
+            L::V(x) if v == 0 => asm!(self.asm; movi D(x), #0),
+            L::V(x) => {
+                self.mov_imm(X9, v);
+                asm!(self.asm; fmov D(x), x9);
+            }
+            L::M(d) if v == 0 => asm!(self.asm; str xzr, [x26, #d]),
+            L::M(d) => {
+                self.mov_imm(X9, v);
+                asm!(self.asm; str x9, [x26, #d]);
+            }
+        }
+    }
+
     /// The label of the trap stub returning `code` to the host.
     fn trap_code(&mut self, code: TrapCode) -> DynamicLabel {
         codegen::trap(self, code as u32 + TRAP_BASE)
@@ -512,11 +649,11 @@ impl FnGen<'_> {
     /// part, which enters the trap landing with a PC inside this function
     /// and the frame pointer.
     fn stubs(&mut self) {
-        if self.cx.traps.is_empty() {
+        if self.traps.is_empty() {
             return;
         }
         let common = self.asm.new_dynamic_label();
-        for (code, l) in std::mem::take(&mut self.cx.traps) {
+        for (code, l) in std::mem::take(&mut self.traps) {
             asm!(self.asm
                 ; =>l
                 ; movz w1, #code
@@ -532,96 +669,63 @@ impl FnGen<'_> {
         );
     }
 
-    /// Returns to the caller (results are already in their cells).
-    fn ret(&mut self) {
+    /// The words holding the IR indices libcalls are given, filled in when
+    /// the module's IR is laid out.
+    fn literal_words(&mut self) {
+        for (l, pc) in std::mem::take(&mut self.literals) {
+            asm!(self.asm; =>l);
+            self.asm.push_u32(0);
+            let at = self.asm.offset().0;
+            let pc = self.expanded.orig_pc(pc);
+            let def = self.def as u32;
+            self.ir_refs.push((at, def, pc));
+        }
+    }
+
+    /// `w2` = the IR index of instruction `pc`.
+    fn ir_index_to_w2(&mut self, pc: usize) {
+        let l = self.asm.new_dynamic_label();
+        asm!(self.asm; ldr w2, =>l);
+        self.literals.push((l, pc));
+    }
+
+    /// Calls libcall `n` with `x0` = the VMContext and the other arguments
+    /// already in `x1` and `w2`; a nonzero result is a pending trap.
+    fn libcall(&mut self, n: usize) {
+        let pending = codegen::trap(self, TRAP_PENDING);
+        let entry = vmctx::LIBCALLS as u32 + 8 * n as u32;
         asm!(self.asm
-            ; ldp x29, x30, [sp], #16
-            ; ret
+            ; mov x0, x28
+            ; ldr x16, [x28, #entry]
+            ; blr x16
+            ; cbnz w0, =>pending
         );
     }
 
-    /// Branches to `l` if the flags say `cmp` of the compare just made.
-    fn b_cond(&mut self, cmp: IntCmp, l: DynamicLabel) {
-        match cmp {
-            IntCmp::Eq => asm!(self.asm; b.eq =>l),
-            IntCmp::Ne => asm!(self.asm; b.ne =>l),
-            IntCmp::LtS => asm!(self.asm; b.lt =>l),
-            IntCmp::LtU => asm!(self.asm; b.lo =>l),
-            IntCmp::GtS => asm!(self.asm; b.gt =>l),
-            IntCmp::GtU => asm!(self.asm; b.hi =>l),
-            IntCmp::LeS => asm!(self.asm; b.le =>l),
-            IntCmp::LeU => asm!(self.asm; b.ls =>l),
-            IntCmp::GeS => asm!(self.asm; b.ge =>l),
-            IntCmp::GeU => asm!(self.asm; b.hs =>l),
-        }
+    /// Runs instruction `pc` in the runtime.
+    fn exec(&mut self, pc: usize) {
+        self.barrier_before(pc);
+        asm!(self.asm; mov x1, x26);
+        self.ir_index_to_w2(pc);
+        self.libcall(libcall::EXEC);
+        self.barrier_after(pc);
     }
 
-    /// `w9` = 1 if the flags say `cmp` of the compare just made, else 0.
-    fn cset(&mut self, cmp: IntCmp) {
-        match cmp {
-            IntCmp::Eq => asm!(self.asm; cset w9, eq),
-            IntCmp::Ne => asm!(self.asm; cset w9, ne),
-            IntCmp::LtS => asm!(self.asm; cset w9, lt),
-            IntCmp::LtU => asm!(self.asm; cset w9, lo),
-            IntCmp::GtS => asm!(self.asm; cset w9, gt),
-            IntCmp::GtU => asm!(self.asm; cset w9, hi),
-            IntCmp::LeS => asm!(self.asm; cset w9, le),
-            IntCmp::LeU => asm!(self.asm; cset w9, ls),
-            IntCmp::GeS => asm!(self.asm; cset w9, ge),
-            IntCmp::GeU => asm!(self.asm; cset w9, hs),
-        }
-    }
-
-    /// Compares `x9` with `x10` (or their low halves).
-    fn cmp(&mut self, wide: bool) {
-        if wide {
-            asm!(self.asm; cmp x9, x10);
-        } else {
-            asm!(self.asm; cmp w9, w10);
-        }
+    /// A `bl` (`call`) or `b` to defined function `def`, whose offset is
+    /// patched when the module's code is laid out.
+    fn direct(&mut self, call: bool, def: usize) {
+        self.asm
+            .push_u32(if call { 0x9400_0000 } else { 0x1400_0000 });
+        let at = self.asm.offset().0;
+        self.relocs.push((at, def));
     }
 
     /// Emits instruction `pc`; returns the next pc to emit.
     fn op(&mut self, pc: usize) -> usize {
         use Op::*;
-        let i = self.cx.code[pc];
-        if let Some(cmp) = i.op.int_cmp() {
-            self.compare(pc, &i, cmp);
-            return pc + 1;
-        }
-        if let Some((a, wide)) = alu(i.op) {
-            self.alu(&i, a, wide);
-            return pc + 1;
-        }
-        if let Some((f, wide)) = float(i.op) {
-            self.float(&i, f, wide);
-            return pc + 1;
-        }
-        if let Some((size, ext)) = load_size(i.op) {
-            self.address(&i);
-            match (size, ext) {
-                (1, Ext::Zero) => asm!(self.asm; ldrb w10, [x9]),
-                (1, Ext::Sign32) => asm!(self.asm; ldrsb w10, [x9]),
-                (1, _) => asm!(self.asm; ldrsb x10, [x9]),
-                (2, Ext::Zero) => asm!(self.asm; ldrh w10, [x9]),
-                (2, Ext::Sign32) => asm!(self.asm; ldrsh w10, [x9]),
-                (2, _) => asm!(self.asm; ldrsh x10, [x9]),
-                (4, Ext::Sign64) => asm!(self.asm; ldrsw x10, [x9]),
-                (4, _) => asm!(self.asm; ldr w10, [x9]),
-                _ => asm!(self.asm; ldr x10, [x9]),
-            }
-            self.store(10, i.a);
-            return pc + 1;
-        }
-        if let Some(size) = store_size(i.op) {
-            self.address(&i);
-            self.load(10, i.c);
-            match size {
-                1 => asm!(self.asm; strb w10, [x9]),
-                2 => asm!(self.asm; strh w10, [x9]),
-                4 => asm!(self.asm; str w10, [x9]),
-                _ => asm!(self.asm; str x10, [x9]),
-            }
+        let i = self.code[pc];
+        if is_exec(i.op) {
+            self.exec(pc);
             return pc + 1;
         }
         match i.op {
@@ -633,356 +737,210 @@ impl FnGen<'_> {
             }
             Br => {
                 let l = codegen::target(self, pc);
-                let next = i.offset() == 0 && self.cx.labels[pc + 1] == Some(l);
+                // A jump to the next instruction (left by loop rotation) is
+                // nothing, unless it leaves through a stub of stores.
+                let next = i.offset() == 0 && self.labels[pc + 1] == Some(l);
                 if !next {
                     asm!(self.asm; b =>l);
                 }
             }
             BrIfNez | BrIfEqz => {
                 let l = codegen::target(self, pc);
-                self.load(9, i.b);
+                let r = self.gpr(i.b, X9);
                 if i.op == BrIfNez {
-                    asm!(self.asm; cbnz w9, =>l);
+                    asm!(self.asm; cbnz W(r), =>l);
                 } else {
-                    asm!(self.asm; cbz w9, =>l);
+                    asm!(self.asm; cbz W(r), =>l);
                 }
             }
-            Return => self.ret(),
+            BrTable => return self.br_table(pc),
+            Return => {
+                self.barrier_before(pc);
+                self.epilogue();
+                asm!(self.asm; ret);
+            }
             ReturnSlot => {
-                self.load(9, i.b);
-                self.store(9, 0);
-                self.ret();
+                self.put_cell(0, i.b);
+                self.epilogue();
+                asm!(self.asm; ret);
             }
-            Copy => {
-                self.load(9, i.b);
-                self.store(9, i.a);
+            Call | CallImport => {
+                let index = i.imm as u32;
+                let a = cell(i.a) as u64;
+                self.barrier_before(pc);
+                match index.checked_sub(self.m.num_imported_funcs) {
+                    Some(d) if self.native[d as usize] => {
+                        self.add_imm(26, 26, a);
+                        self.direct(true, d as usize);
+                        self.sub_imm(26, 26, a);
+                    }
+                    _ => {
+                        self.add_imm(1, 26, a);
+                        self.mov_imm(2, index as u64);
+                        self.libcall(libcall::CALL);
+                    }
+                }
+                self.barrier_after(pc);
             }
-            Const => {
-                self.mov_imm(9, i.imm);
-                self.store(9, i.a);
-            }
-            Select => {
-                self.load(9, i.b);
-                self.load(10, i.c);
-                self.load(11, i.imm as u16);
+            CallIndirect => {
+                self.barrier_before(pc);
+                let slow = self.asm.new_dynamic_label();
+                let done = self.asm.new_dynamic_label();
+                if i.c == 0 {
+                    self.indirect_fast_path(&i, slow, done);
+                }
                 asm!(self.asm
-                    ; cmp w11, #0
-                    ; csel x9, x9, x10, ne
+                    ; =>slow
+                    ; mov x1, x26
                 );
-                self.store(9, i.a);
+                self.ir_index_to_w2(pc);
+                self.libcall(libcall::CALL_INDIRECT);
+                asm!(self.asm; =>done);
+                self.barrier_after(pc);
             }
+            ReturnCall => {
+                let d = i.imm as u32 - self.m.num_imported_funcs;
+                let callee = &self.m.meta.funcs[d as usize];
+                let mut k = 0u16;
+                for t in &self.m.meta.types[callee.ty as usize].params {
+                    self.put_cell(k, i.a + k);
+                    k += t.slots() as u16;
+                }
+                self.epilogue();
+                self.direct(false, d as usize);
+            }
+            Copy => self.copy(i.a, i.b),
+            // A constant address goes into the load or store after it.
+            Const if self.alloc.const_address(pc + 1) => {}
+            Const => self.constant(i.a, i.imm),
+            Select => self.select(&i),
             GlobalGet => {
-                self.load_vmctx(9, vmctx::GLOBALS + 8 * i.imm as i32);
-                asm!(self.asm; ldr x10, [x9]);
-                self.store(10, i.a);
+                self.load_vmctx(X16, vmctx::GLOBALS + 8 * i.imm as i32);
+                match self.loc(i.a) {
+                    L::G(r) => asm!(self.asm; ldr X(r), [x16]),
+                    L::V(v) => asm!(self.asm; ldr D(v), [x16]),
+                    L::M(d) => asm!(self.asm; ldr x9, [x16]; str x9, [x26, #d]),
+                }
             }
             GlobalSet => {
-                self.load_vmctx(9, vmctx::GLOBALS + 8 * i.imm as i32);
-                self.load(10, i.b);
-                asm!(self.asm; str x10, [x9]);
+                self.load_vmctx(X16, vmctx::GLOBALS + 8 * i.imm as i32);
+                match self.loc(i.b) {
+                    L::G(r) => asm!(self.asm; str X(r), [x16]),
+                    L::V(v) => asm!(self.asm; str D(v), [x16]),
+                    L::M(d) => asm!(self.asm; ldr x9, [x26, #d]; str x9, [x16]),
+                }
             }
             MemorySize => {
+                let d = self.dst(i.a);
                 asm!(self.asm
-                    ; ldr x9, [x28, #vmctx::MEM0_LEN as u32]
-                    ; lsr x9, x9, #16
+                    ; ldr X(d), [x28, #vmctx::MEM0_LEN as u32]
+                    ; lsr X(d), X(d), #16
                 );
-                self.store(9, i.a);
+                self.set_gpr(i.a, d);
             }
-            _ => self.unary(&i),
+            RefIsNull => {
+                let r = self.gpr(i.b, X9);
+                let d = self.dst(i.a);
+                asm!(self.asm
+                    ; cmp XSP(r), #0
+                    ; cset W(d), eq
+                );
+                self.set_gpr(i.a, d);
+            }
+            RefAsNonNull => {
+                let l = self.trap_code(TrapCode::NullReference);
+                let r = self.gpr(i.b, X9);
+                asm!(self.asm; cbz X(r), =>l);
+                self.set_gpr(i.a, r);
+            }
+            op if int::covers(op) => return self.int(pc, &i),
+            op if float::covers(op) => return self.float(pc, &i),
+            op if mem::covers(op) => self.memory(pc, &i),
+            op => unreachable!("{} is not covered", op.name()),
         }
         pc + 1
     }
 
-    /// `x9` = the address of a load's or store's access: memory 0's base,
-    /// plus the 32-bit index in slot `b`, plus the offset. Guard pages
-    /// cover any index and offset below 2^32 each.
-    fn address(&mut self, i: &Instr) {
-        // The cell holds the index zero-extended: a 64-bit load (whose
-        // scaled offset reaches every cell) gives it.
-        asm!(self.asm
-            ; ldr x9, [x26, #cell(i.b)]
-            ; add x9, x27, x9
-        );
-        if i.imm == 0 {
+    /// `select`: `a` = `b` if the condition is nonzero, else `c`.
+    fn select(&mut self, i: &Instr) {
+        let cond = self.gpr(i.imm as u16, X11);
+        asm!(self.asm; cmp WSP(cond), #0);
+        if let L::V(d) = self.loc(i.a) {
+            let b = self.fpr(i.b, 0);
+            let c = self.fpr(i.c, 1);
+            asm!(self.asm; fcsel D(d), D(b), D(c), ne);
             return;
         }
-        if i.imm < 4096 {
-            asm!(self.asm; add x9, x9, #i.imm as u32);
+        let b = self.gpr(i.b, X9);
+        let c = self.gpr(i.c, X10);
+        let d = self.dst(i.a);
+        asm!(self.asm; csel X(d), X(b), X(c), ne);
+        self.set_gpr(i.a, d);
+    }
+
+    /// `br_table`: a bounds check to the default, then a branch into a table
+    /// of branches, one word each.
+    fn br_table(&mut self, pc: usize) -> usize {
+        let i = self.code[pc];
+        let n = i.imm as usize;
+        let table = self.asm.new_dynamic_label();
+        let default = codegen::target(self, pc + 1 + n);
+        let r = self.gpr(i.b, X9);
+        if n < 4096 {
+            asm!(self.asm; cmp WSP(r), #n as u32);
         } else {
-            self.mov_imm(10, i.imm);
-            asm!(self.asm; add x9, x9, x10);
+            self.mov_imm(X10, n as u64);
+            asm!(self.asm; cmp W(r), w10);
         }
+        asm!(self.asm
+            ; b.hs =>default
+            ; adr x10, =>table
+            ; add x10, x10, W(r), uxtw #2
+            ; br x10
+            ; =>table
+        );
+        for k in 0..n {
+            let l = codegen::target(self, pc + 1 + k);
+            asm!(self.asm; b =>l);
+        }
+        // The default entry is reached by the `b.hs` above.
+        pc + 2 + n
     }
 
-    /// The integer compares: to a flag in `a`, or a branch.
-    fn compare(&mut self, pc: usize, i: &Instr, cmp: IntCmp) {
-        let wide = i.op.sig().reads[1] == Some(Ty::I64);
-        match i.op.fmt() {
-            Fmt::BrCmp => {
-                let l = codegen::target(self, pc);
-                self.load(9, i.b);
-                self.load(10, i.c);
-                self.cmp(wide);
-                self.b_cond(cmp, l);
-            }
-            Fmt::BrCmpImm => {
-                let l = codegen::target(self, pc);
-                self.load(9, i.b);
-                self.mov_imm(10, i.branch_imm() as i64 as u64);
-                self.cmp(wide);
-                self.b_cond(cmp, l);
-            }
-            Fmt::Binary => {
-                self.load(9, i.b);
-                self.load(10, i.c);
-                self.cmp(wide);
-                self.cset(cmp);
-                self.store(9, i.a);
-            }
-            _ => {
-                self.load(9, i.b);
-                let k = if wide { i.imm } else { i.imm as u32 as u64 };
-                self.mov_imm(10, k);
-                self.cmp(wide);
-                self.cset(cmp);
-                self.store(9, i.a);
-            }
-        }
-    }
-
-    /// `a` = `b` op `c` (or `b` op the immediate).
-    fn alu(&mut self, i: &Instr, a: Alu, wide: bool) {
-        self.load(9, i.b);
-        if i.op.fmt() == Fmt::BinaryImm {
-            let k = if wide { i.imm } else { i.imm as u32 as u64 };
-            self.mov_imm(10, k);
-        } else {
-            self.load(10, i.c);
-        }
-        if matches!(a, Alu::DivS | Alu::DivU | Alu::RemS | Alu::RemU) {
-            let zero = self.trap_code(TrapCode::IntegerDivisionByZero);
-            if wide {
-                asm!(self.asm; cbz x10, =>zero);
-            } else {
-                asm!(self.asm; cbz w10, =>zero);
-            }
-        }
-        if a == Alu::DivS {
-            // INT_MIN / -1 overflows: -1 + 1 == 0 and INT_MIN - 1 overflows.
-            let overflow = self.trap_code(TrapCode::IntegerOverflow);
-            let fine = self.asm.new_dynamic_label();
-            if wide {
-                asm!(self.asm
-                    ; cmn x10, #1
-                    ; b.ne =>fine
-                    ; cmp x9, #1
-                    ; b.vs =>overflow
-                    ; =>fine
-                );
-            } else {
-                asm!(self.asm
-                    ; cmn w10, #1
-                    ; b.ne =>fine
-                    ; cmp w9, #1
-                    ; b.vs =>overflow
-                    ; =>fine
-                );
-            }
-        }
-        if wide {
-            match a {
-                Alu::Add => asm!(self.asm; add x9, x9, x10),
-                Alu::Sub => asm!(self.asm; sub x9, x9, x10),
-                Alu::Mul => asm!(self.asm; mul x9, x9, x10),
-                Alu::DivS => asm!(self.asm; sdiv x9, x9, x10),
-                Alu::DivU => asm!(self.asm; udiv x9, x9, x10),
-                Alu::RemS => asm!(self.asm; sdiv x11, x9, x10; msub x9, x11, x10, x9),
-                Alu::RemU => asm!(self.asm; udiv x11, x9, x10; msub x9, x11, x10, x9),
-                Alu::And => asm!(self.asm; and x9, x9, x10),
-                Alu::Or => asm!(self.asm; orr x9, x9, x10),
-                Alu::Xor => asm!(self.asm; eor x9, x9, x10),
-                Alu::Shl => asm!(self.asm; lsl x9, x9, x10),
-                Alu::ShrS => asm!(self.asm; asr x9, x9, x10),
-                Alu::ShrU => asm!(self.asm; lsr x9, x9, x10),
-                Alu::Rotl => asm!(self.asm; neg x10, x10; ror x9, x9, x10),
-                Alu::Rotr => asm!(self.asm; ror x9, x9, x10),
-            }
-        } else {
-            match a {
-                Alu::Add => asm!(self.asm; add w9, w9, w10),
-                Alu::Sub => asm!(self.asm; sub w9, w9, w10),
-                Alu::Mul => asm!(self.asm; mul w9, w9, w10),
-                Alu::DivS => asm!(self.asm; sdiv w9, w9, w10),
-                Alu::DivU => asm!(self.asm; udiv w9, w9, w10),
-                Alu::RemS => asm!(self.asm; sdiv w11, w9, w10; msub w9, w11, w10, w9),
-                Alu::RemU => asm!(self.asm; udiv w11, w9, w10; msub w9, w11, w10, w9),
-                Alu::And => asm!(self.asm; and w9, w9, w10),
-                Alu::Or => asm!(self.asm; orr w9, w9, w10),
-                Alu::Xor => asm!(self.asm; eor w9, w9, w10),
-                Alu::Shl => asm!(self.asm; lsl w9, w9, w10),
-                Alu::ShrS => asm!(self.asm; asr w9, w9, w10),
-                Alu::ShrU => asm!(self.asm; lsr w9, w9, w10),
-                Alu::Rotl => asm!(self.asm; neg w10, w10; ror w9, w9, w10),
-                Alu::Rotr => asm!(self.asm; ror w9, w9, w10),
-            }
-        }
-        self.store(9, i.a);
-    }
-
-    /// `d<r>` (or `s<r>`) = the float in slot `s`.
-    fn load_float(&mut self, r: u8, s: u16, wide: bool) {
-        self.load(9, s);
-        if wide {
-            asm!(self.asm; fmov D(r), x9);
-        } else {
-            asm!(self.asm; fmov S(r), w9);
-        }
-    }
-
-    /// Slot `a` = `d0` (or `s0`, zero-extended in its cell).
-    fn store_float(&mut self, a: u16, wide: bool) {
-        if wide {
-            asm!(self.asm; fmov x9, d0);
-        } else {
-            asm!(self.asm; fmov w9, s0);
-        }
-        self.store(9, a);
-    }
-
-    /// The float ops. Bit operations (abs, neg, copysign) work on the
-    /// integer bits, so a NaN keeps its payload as wasm asks; arithmetic
-    /// gives the quieted input NaN or the default one, both arithmetic NaNs.
-    fn float(&mut self, i: &Instr, f: Float, wide: bool) {
-        match f {
-            Float::Abs | Float::Neg | Float::Copysign => {
-                self.load(9, i.b);
-                match (f, wide) {
-                    (Float::Abs, false) => asm!(self.asm; and w9, w9, #0x7fff_ffff),
-                    (Float::Abs, true) => asm!(self.asm; and x9, x9, #0x7fff_ffff_ffff_ffff),
-                    (Float::Neg, false) => asm!(self.asm; eor w9, w9, #0x8000_0000),
-                    (Float::Neg, true) => asm!(self.asm; eor x9, x9, #0x8000_0000_0000_0000),
-                    (_, false) => {
-                        self.load(10, i.c);
-                        asm!(self.asm
-                            ; and w9, w9, #0x7fff_ffff
-                            ; and w10, w10, #0x8000_0000
-                            ; orr w9, w9, w10
-                        );
-                    }
-                    (_, true) => {
-                        self.load(10, i.c);
-                        asm!(self.asm
-                            ; and x9, x9, #0x7fff_ffff_ffff_ffff
-                            ; and x10, x10, #0x8000_0000_0000_0000
-                            ; orr x9, x9, x10
-                        );
-                    }
-                }
-                self.store(9, i.a);
-            }
-            Float::FromInt(signed, from64) => {
-                self.load(9, i.b);
-                match (signed, from64, wide) {
-                    (true, false, false) => asm!(self.asm; scvtf s0, w9),
-                    (true, true, false) => asm!(self.asm; scvtf s0, x9),
-                    (false, false, false) => asm!(self.asm; ucvtf s0, w9),
-                    (false, true, false) => asm!(self.asm; ucvtf s0, x9),
-                    (true, false, true) => asm!(self.asm; scvtf d0, w9),
-                    (true, true, true) => asm!(self.asm; scvtf d0, x9),
-                    (false, false, true) => asm!(self.asm; ucvtf d0, w9),
-                    (false, true, true) => asm!(self.asm; ucvtf d0, x9),
-                }
-                self.store_float(i.a, wide);
-            }
-            Float::Demote => {
-                self.load_float(0, i.b, true);
-                asm!(self.asm; fcvt s0, d0);
-                self.store_float(i.a, false);
-            }
-            Float::Promote => {
-                self.load_float(0, i.b, false);
-                asm!(self.asm; fcvt d0, s0);
-                self.store_float(i.a, true);
-            }
-            Float::Cmp(c) => {
-                self.load_float(0, i.b, wide);
-                self.load_float(1, i.c, wide);
-                if wide {
-                    asm!(self.asm; fcmp d0, d1);
-                } else {
-                    asm!(self.asm; fcmp s0, s1);
-                }
-                // An unordered compare sets C and V: `mi`, `ls`, `gt` and
-                // `ge` are then false, as `eq`; `ne` true.
-                match c {
-                    FCmp::Eq => asm!(self.asm; cset w9, eq),
-                    FCmp::Ne => asm!(self.asm; cset w9, ne),
-                    FCmp::Lt => asm!(self.asm; cset w9, mi),
-                    FCmp::Gt => asm!(self.asm; cset w9, gt),
-                    FCmp::Le => asm!(self.asm; cset w9, ls),
-                    FCmp::Ge => asm!(self.asm; cset w9, ge),
-                }
-                self.store(9, i.a);
-            }
-            Float::Ceil | Float::Floor | Float::Trunc | Float::Nearest | Float::Sqrt => {
-                self.load_float(0, i.b, wide);
-                match (f, wide) {
-                    (Float::Ceil, false) => asm!(self.asm; frintp s0, s0),
-                    (Float::Floor, false) => asm!(self.asm; frintm s0, s0),
-                    (Float::Trunc, false) => asm!(self.asm; frintz s0, s0),
-                    (Float::Nearest, false) => asm!(self.asm; frintn s0, s0),
-                    (_, false) => asm!(self.asm; fsqrt s0, s0),
-                    (Float::Ceil, true) => asm!(self.asm; frintp d0, d0),
-                    (Float::Floor, true) => asm!(self.asm; frintm d0, d0),
-                    (Float::Trunc, true) => asm!(self.asm; frintz d0, d0),
-                    (Float::Nearest, true) => asm!(self.asm; frintn d0, d0),
-                    (_, true) => asm!(self.asm; fsqrt d0, d0),
-                }
-                self.store_float(i.a, wide);
-            }
-            _ => {
-                self.load_float(0, i.b, wide);
-                self.load_float(1, i.c, wide);
-                match (f, wide) {
-                    (Float::Add, false) => asm!(self.asm; fadd s0, s0, s1),
-                    (Float::Sub, false) => asm!(self.asm; fsub s0, s0, s1),
-                    (Float::Mul, false) => asm!(self.asm; fmul s0, s0, s1),
-                    (_, false) => asm!(self.asm; fdiv s0, s0, s1),
-                    (Float::Add, true) => asm!(self.asm; fadd d0, d0, d1),
-                    (Float::Sub, true) => asm!(self.asm; fsub d0, d0, d1),
-                    (Float::Mul, true) => asm!(self.asm; fmul d0, d0, d1),
-                    (_, true) => asm!(self.asm; fdiv d0, d0, d1),
-                }
-                self.store_float(i.a, wide);
-            }
-        }
-    }
-
-    /// The one-operand integer ops.
-    fn unary(&mut self, i: &Instr) {
-        use Op::*;
-        self.load(9, i.b);
-        match i.op {
-            I32Eqz => asm!(self.asm; cmp w9, #0; cset w9, eq),
-            I64Eqz => asm!(self.asm; cmp x9, #0; cset w9, eq),
-            I32Clz => asm!(self.asm; clz w9, w9),
-            I64Clz => asm!(self.asm; clz x9, x9),
-            I32Ctz => asm!(self.asm; rbit w9, w9; clz w9, w9),
-            I64Ctz => asm!(self.asm; rbit x9, x9; clz x9, x9),
-            I32Popcnt | I64Popcnt => asm!(self.asm
-                ; fmov d0, x9
-                ; cnt v0.b8, v0.b8
-                ; addv b0, v0.b8
-                ; fmov w9, s0
-            ),
-            I32Extend8S => asm!(self.asm; sxtb w9, w9),
-            I32Extend16S => asm!(self.asm; sxth w9, w9),
-            I64Extend8S => asm!(self.asm; sxtb x9, w9),
-            I64Extend16S => asm!(self.asm; sxth x9, w9),
-            I64Extend32S | I64ExtendI32S => asm!(self.asm; sxtw x9, w9),
-            I32WrapI64 | I64ExtendI32U => asm!(self.asm; mov w9, w9),
-            other => unreachable!("{} is not covered", other.name()),
-        }
-        self.store(9, i.a);
+    /// `call_indirect` through table 0 to a native function of this
+    /// instance: bounds, null and signature checks inline, then a `blr`.
+    /// Anything else (including every trap) goes to `slow`, the libcall,
+    /// which has the full semantics.
+    fn indirect_fast_path(&mut self, i: &Instr, slow: DynamicLabel, done: DynamicLabel) {
+        // The slot of `b` is in memory here (stored by the barrier).
+        let sig = vmctx::GLOBALS + 8 * (self.m.num_globals as i32 + i.imm as i32);
+        asm!(self.asm
+            ; ldr w9, [x26, #cell(i.b)]
+            ; ldr x10, [x28, #vmctx::TABLE0_LEN as u32]
+            ; cmp x9, x10
+            ; b.hs =>slow
+            ; ldr x10, [x28, #vmctx::TABLE0_BASE as u32]
+            ; ldr x9, [x10, x9, lsl #3]
+            ; cbz x9, =>slow
+            // Entry (index + 1) - 1 of the store's function table.
+            ; ldr x10, [x28, #vmctx::FUNC_REFS as u32]
+            ; add x9, x10, x9, lsl #5
+            ; sub x9, x9, #funcref::SIZE as u32
+        );
+        self.load_vmctx(X10, sig);
+        asm!(self.asm
+            ; ldr x11, [x9, #funcref::SIG as u32]
+            ; cmp x10, x11
+            ; b.ne =>slow
+            ; ldr x11, [x9, #funcref::VMCTX as u32]
+            ; cmp x11, x28
+            ; b.ne =>slow
+            ; ldr x9, [x9, #funcref::CODE as u32]
+        );
+        let a = cell(i.a) as u64;
+        self.add_imm(26, 26, a);
+        asm!(self.asm; blr x9);
+        self.sub_imm(26, 26, a);
+        asm!(self.asm; b =>done);
     }
 }
