@@ -89,8 +89,14 @@ pub mod libcall {
     /// `exec(vmctx, frame, ir_index: u32) -> u32`: runs one IR instruction of
     /// the module (bulk memory, tables, GC, conversions) on the frame.
     pub const EXEC: usize = 2;
+    /// `memmove(dst, src, len) -> dst`, the C library's: `memory.copy`
+    /// within memory 0 once native code has checked the bounds.
+    pub const MEMMOVE: usize = 3;
+    /// `memset(dst, byte: i32, len) -> dst`, the C library's:
+    /// `memory.fill` of memory 0 once native code has checked the bounds.
+    pub const MEMSET: usize = 4;
     /// Number of libcalls.
-    pub const COUNT: usize = 3;
+    pub const COUNT: usize = 5;
 }
 
 /// What a libcall or the host entry returns when the trap is a runtime error
@@ -344,8 +350,12 @@ pub const ABI_FINGERPRINT: u64 = {
         funcref::SIG as u64 | (funcref::CODE as u64) << 8,
         funcref::VMCTX as u64 | (funcref::SIZE as u64) << 8,
         0,
-        (libcall::CALL | libcall::CALL_INDIRECT << 8 | libcall::EXEC << 16 | libcall::COUNT << 24)
-            as u64,
+        (libcall::CALL
+            | libcall::CALL_INDIRECT << 8
+            | libcall::EXEC << 16
+            | libcall::MEMMOVE << 24
+            | libcall::MEMSET << 32
+            | libcall::COUNT << 40) as u64,
         TRAP_PENDING as u64 | (NO_TRAP as u64) << 32,
         TRAP_BASE as u64 | GUARDED_RESERVATION << 8 | (LEAF_SLOTS as u64) << 48,
         flags::ALL,

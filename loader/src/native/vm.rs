@@ -32,6 +32,8 @@ impl VmCtx {
         words[lib + libcall::CALL] = lib_call as *const () as usize;
         words[lib + libcall::CALL_INDIRECT] = lib_call_indirect as *const () as usize;
         words[lib + libcall::EXEC] = lib_exec as *const () as usize;
+        words[lib + libcall::MEMMOVE] = libc::memmove as *const () as usize;
+        words[lib + libcall::MEMSET] = libc::memset as *const () as usize;
         words[vmctx::TRAP_LANDING as usize / 8] = zwasm_trap_landing as *const () as usize;
         words[vmctx::INSTANCE as usize / 8] = instance as usize;
         for (w, g) in words[HEADER_WORDS..].iter_mut().zip(globals) {

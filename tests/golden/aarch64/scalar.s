@@ -29,12 +29,12 @@
     4  910003fd  mov x29, sp
     8  f9400340  ldr x0, [x26]
     c  f9400741  ldr x1, [x26, #0x8]
-   10  d280014a  mov x10, #0xa
-   14  1aca0802  udiv w2, w0, w10
+   10  d2800151  mov x17, #0xa
+   14  1ad10802  udiv w2, w0, w17
    18  2a0203e2  mov w2, w2
-   1c  b2400bea  mov x10, #0x7
-   20  9aca0c2b  sdiv x11, x1, x10
-   24  9b0a8560  msub x0, x11, x10, x1
+   1c  b2400bf1  mov x17, #0x7
+   20  9ad10c30  sdiv x16, x1, x17
+   24  9b118600  msub x0, x16, x17, x1
    28  8b000042  add x2, x2, x0
    2c  f9000342  str x2, [x26]
    30  a8c17bfd  ldp x29, x30, [sp], #0x10
@@ -48,7 +48,7 @@
    10  91004370  add x16, x27, #0x10
    14  b8614a01  ldr w1, [x16, w1, uxtw]
    18  b27a03f0  mov x16, #0x40
-   1c  b8704b60  ldr w0, [x27, w16, uxtw]
+   1c  b8706b60  ldr w0, [x27, x16]
    20  0b000021  add w1, w1, w0
    24  f9000341  str x1, [x26]
    28  a8c17bfd  ldp x29, x30, [sp], #0x10
@@ -76,9 +76,9 @@
     c  f9400353  ldr x19, [x26]
    10  71000a7f  cmp w19, #0x2
    14  54000202  b.hs $+0x40
-   18  1000006a  adr x10, $+0xc
-   1c  8b33494a  add x10, x10, w19, lsl #2
-   20  d61f0140  br x10
+   18  10000071  adr x17, $+0xc
+   1c  8b334a31  add x17, x17, w19, lsl #2
+   20  d61f0220  br x17
    24  14000002  b $+0x8
    28  14000006  b $+0x18
    2c  d2800153  mov x19, #0xa

@@ -43,7 +43,7 @@ pub(super) struct Facts<'a> {
     /// that absorb a shift, from the instruction before them: the slot
     /// passed between the two is never materialised.
     pub const_addr: &'a [u32],
-    pub scaled_add: &'a [u32],
+    pub fused_shift: &'a [u32],
     pub frame_slots: usize,
     /// The registers of each class (integer, float), and the first integer
     /// register that survives calls.
@@ -157,7 +157,7 @@ fn promote_loop(
     } = scratch;
     let folds_into = |p: usize| {
         let p = p as u32;
-        f.const_addr.binary_search(&p).is_ok() || f.scaled_add.binary_search(&p).is_ok()
+        f.const_addr.binary_search(&p).is_ok() || f.fused_shift.binary_search(&p).is_ok()
     };
     for p in head..=end {
         // The slot a folded pair passes: written by the first, read by the second.

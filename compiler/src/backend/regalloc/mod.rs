@@ -61,9 +61,9 @@ pub(crate) struct Allocation {
     /// Positions of loads and stores whose address is the constant of the
     /// `const` just before them (which then emits nothing).
     const_addr: Vec<u32>,
-    /// Positions of `i32.add`s that absorb the `i32.shl_imm` just before them
-    /// (which then emits nothing) as a scaled index.
-    scaled_add: Vec<u32>,
+    /// Positions of instructions that absorb the shift by a constant just
+    /// before them (which then emits nothing; see [`ShiftFusion`]).
+    fused_shift: Vec<u32>,
     /// Positions of `br_if_eqz`/`br_if_nez` whose condition slot is dead
     /// after the branch (so a compare feeding it need not write it).
     cond_dies: Vec<u32>,
@@ -84,7 +84,7 @@ impl Allocation {
             cond_dies: Vec::new(),
             preserved_used: Vec::new(),
             const_addr: Vec::new(),
-            scaled_add: Vec::new(),
+            fused_shift: Vec::new(),
             promotions: Vec::new(),
         }
     }
@@ -95,9 +95,9 @@ impl Allocation {
         self.const_addr.binary_search(&(pc as u32)).is_ok()
     }
 
-    /// Whether the `i32.add` at `pc` absorbs the shift at `pc - 1`.
-    pub fn scaled_add(&self, pc: usize) -> bool {
-        self.scaled_add.binary_search(&(pc as u32)).is_ok()
+    /// Whether the instruction at `pc` absorbs the shift at `pc - 1`.
+    pub fn fused_shift(&self, pc: usize) -> bool {
+        self.fused_shift.binary_search(&(pc as u32)).is_ok()
     }
 
     /// Whether some path from the entry reads `slot` before writing it.
@@ -132,6 +132,44 @@ impl Allocation {
     }
 }
 
+/// Which shifts by a constant an ISA folds into the instruction after them,
+/// when the shifted value dies there (`Allocation::fused_shift`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ShiftFusion {
+    /// An `i32.add` of an `i32.shl` by 1 to 3: x86's scaled index (`lea`).
+    ScaledAdd,
+    /// An add, subtract (of the shifted value), and, or or xor of a
+    /// shift of the same width: AArch64's shifted-register operands.
+    ShiftedOperand,
+}
+
+impl ShiftFusion {
+    /// Whether `shift`, just before `i`, folds into it.
+    fn fuses(self, shift: &Instr, i: &Instr) -> bool {
+        use Op::*;
+        let x = shift.a;
+        if (i.b == x) == (i.c == x) || i.op.fmt() != Fmt::Binary {
+            return false;
+        }
+        match self {
+            ShiftFusion::ScaledAdd => {
+                shift.op == I32ShlImm && (1..=3).contains(&(shift.imm & 31)) && i.op == I32Add
+            }
+            ShiftFusion::ShiftedOperand => {
+                let narrow = matches!(shift.op, I32ShlImm | I32ShrSImm | I32ShrUImm);
+                let wide = matches!(shift.op, I64ShlImm | I64ShrSImm | I64ShrUImm);
+                match i.op {
+                    I32Add | I32And | I32Or | I32Xor => narrow,
+                    I32Sub => narrow && i.c == x,
+                    I64Add | I64And | I64Or | I64Xor => wide,
+                    I64Sub => wide && i.c == x,
+                    _ => false,
+                }
+            }
+        }
+    }
+}
+
 /// The registers an ISA hands the allocator.
 pub(crate) struct Pools {
     /// Integer registers.
@@ -140,6 +178,8 @@ pub(crate) struct Pools {
     pub float: u8,
     /// How many of the integer registers (the last ones) survive calls.
     pub preserved: u8,
+    /// The shifts folded into the instruction after them.
+    pub shifts: ShiftFusion,
 }
 
 /// What the allocator asks of every instruction, looked up once per op: which
@@ -472,7 +512,7 @@ pub(crate) fn allocate(
     ops: &OpTable,
     pools: Pools,
 ) -> Allocation {
-    let preserved = pools.preserved;
+    let (preserved, shifts) = (pools.preserved, pools.shifts);
     let pools = (pools.int, pools.float);
     let n = code.len();
     // From here on a "slot" is a value: a frame slot's scalar, or a vector
@@ -555,7 +595,7 @@ pub(crate) fn allocate(
     let mut block_of = vec![0u32; n + 1];
     // (position, spill weight there) of each candidate constant address.
     let mut addr_cands: Vec<(u32, u64)> = Vec::new();
-    let mut scaled_cands: Vec<u32> = Vec::new();
+    let mut shift_cands: Vec<u32> = Vec::new();
     let mut depth = 0i32;
     for p in 0..n {
         if leader[p] {
@@ -576,16 +616,13 @@ pub(crate) fn allocate(
             {
                 addr_cands.push((p as u32, w));
             }
-            if prev.op == Op::I32ShlImm
-                && (1..=3).contains(&(prev.imm & 31))
-                && i.op == Op::I32Add
-                && (i.b == prev.a) != (i.c == prev.a)
-            {
-                scaled_cands.push(p as u32);
+            if shifts.fuses(prev, i) {
+                shift_cands.push(p as u32);
             }
         }
         let row = b * words;
         // (The entries after a `br_table` read and write nothing.)
+        let barrier = ops.is_barrier(i.op);
         ops.uses(effects, i, |s, vote, write| {
             let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
             if write {
@@ -593,7 +630,9 @@ pub(crate) fn allocate(
             } else if kill.data[wd] & bit == 0 {
                 gen.data[wd] |= bit;
             }
-            info[s as usize].use_at(p, vote, w);
+            let e = &mut info[s as usize];
+            e.use_at(p, vote, w);
+            e.read_in_register |= !write && !barrier;
         });
     }
     drop((leader, depth_diff));
@@ -678,11 +717,11 @@ pub(crate) fn allocate(
     // Scaled adds: `i32.shl_imm x = y, 1..3` right before an `i32.add` with
     // `x` as one operand, `x` dead after it: the backend emits one `lea`.
     let mut const_addr: Vec<u32> = Vec::new();
-    let mut scaled_add: Vec<u32> = Vec::new();
+    let mut fused_shift: Vec<u32> = Vec::new();
     let mut blocks: Vec<u32> = addr_cands
         .iter()
         .map(|c| c.0)
-        .chain(scaled_cands.iter().copied())
+        .chain(shift_cands.iter().copied())
         .map(|p| block_of[p as usize])
         .collect();
     blocks.sort_unstable();
@@ -691,12 +730,12 @@ pub(crate) fn allocate(
     for b in blocks {
         let (start, end) = (starts[b as usize], end_of(b as usize));
         let a_end = ai + addr_cands[ai..].partition_point(|c| (c.0 as usize) < end);
-        let s_end = si + scaled_cands[si..].partition_point(|&c| (c as usize) < end);
-        let (mine, scaled) = (&addr_cands[ai..a_end], &scaled_cands[si..s_end]);
+        let s_end = si + shift_cands[si..].partition_point(|&c| (c as usize) < end);
+        let (mine, scaled) = (&addr_cands[ai..a_end], &shift_cands[si..s_end]);
         (ai, si) = (a_end, s_end);
         // Liveness after each position, walking back from the block's end.
         let mut live = Bits(live_out.row(b as usize).to_vec());
-        let (first, first_scaled) = (const_addr.len(), scaled_add.len());
+        let (first, first_scaled) = (const_addr.len(), fused_shift.len());
         let (mut ca, mut cs) = (mine.iter().rev().peekable(), scaled.iter().rev().peekable());
         for p in (start..end).rev() {
             let i = &code[p];
@@ -715,14 +754,14 @@ pub(crate) fn allocate(
             if cs.next_if(|&&c| c as usize == p).is_some() {
                 let x = code[p - 1].a;
                 if i.a == x || !live.get(x) {
-                    scaled_add.push(p as u32);
+                    fused_shift.push(p as u32);
                 }
             }
             effects.writes(i, |s| live.clear(s));
             effects.reads(i, |s| live.set(s));
         }
         const_addr[first..].reverse();
-        scaled_add[first_scaled..].reverse();
+        fused_shift[first_scaled..].reverse();
     }
 
     // Intervals: a slot live into a block is live from the block's start,
@@ -751,9 +790,11 @@ pub(crate) fn allocate(
         }
     }
 
-    // Linear scan.
+    // Linear scan. A value no instruction reads from a register (only
+    // written, and read by calls and returns, which read the frame) stays in
+    // memory: a register would only add a move before the store.
     let mut order: Vec<u16> = (0..num_slots as u16)
-        .filter(|&s| info[s as usize].is_used())
+        .filter(|&s| info[s as usize].is_used() && info[s as usize].read_in_register)
         .collect();
     order.sort_by_key(|&s| info[s as usize].first);
 
@@ -882,7 +923,7 @@ pub(crate) fn allocate(
             block_of: &block_of,
             barrier_at: &barrier_at,
             const_addr: &const_addr,
-            scaled_add: &scaled_add,
+            fused_shift: &fused_shift,
             frame_slots,
             pools,
             first_preserved,
@@ -899,7 +940,7 @@ pub(crate) fn allocate(
         cond_dies: cond_at,
         preserved_used,
         const_addr,
-        scaled_add,
+        fused_shift,
         promotions,
     }
 }
@@ -914,6 +955,8 @@ struct SlotInfo {
     /// Uses wanting an integer register, a float register, either.
     votes: [u32; 3],
     weight: u64,
+    /// Whether an instruction other than a barrier reads it.
+    read_in_register: bool,
 }
 
 impl SlotInfo {
@@ -922,6 +965,7 @@ impl SlotInfo {
         last: 0,
         votes: [0; 3],
         weight: 0,
+        read_in_register: false,
     };
 
     fn is_used(&self) -> bool {

@@ -2,7 +2,7 @@
 //! of a `d` register (or cell) with the upper half clear: every scalar
 //! instruction writing an `s` register clears the rest of it.
 
-use super::{codegen, FnGen, X10, X16, X9};
+use super::{codegen, FnGen, X16, X17, X9};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Instr, Op};
 use zwasm_abi::TrapCode;
@@ -161,7 +161,7 @@ impl FnGen<'_> {
             Float::Copysign => {
                 // The magnitude's bits under the sign's: one bit-field insert.
                 let b = self.gpr(i.b, X9);
-                let c = self.gpr(i.c, X10);
+                let c = self.gpr(i.c, X17);
                 if wide {
                     asm!(self.asm
                         ; mov x16, X(c)

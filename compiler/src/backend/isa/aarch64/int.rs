@@ -1,6 +1,6 @@
 //! Integer arithmetic, compares and bit operations.
 
-use super::{codegen, FnGen, X10, X11, X16, X9};
+use super::{codegen, FnGen, X16, X17, X9};
 use dynasmrt::aarch64::{encode_logical_immediate_32bit, encode_logical_immediate_64bit};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Fmt, Instr, IntCmp, Op, Ty};
@@ -159,8 +159,8 @@ impl FnGen<'_> {
                     }
                     return;
                 }
-                self.mov_imm(X10, if wide { k } else { k as u32 as u64 });
-                X10
+                self.mov_imm(X17, if wide { k } else { k as u32 as u64 });
+                X17
             }
             Rhs::Reg(c) => c,
         };
@@ -177,7 +177,7 @@ impl FnGen<'_> {
         match i.op.fmt() {
             Fmt::BrCmp => {
                 let l = codegen::target(self, pc);
-                let c = self.gpr(i.c, X10);
+                let c = self.gpr(i.c, X17);
                 self.cmp(wide, i.b, Rhs::Reg(c));
                 self.b_cond(cmp, l);
             }
@@ -188,7 +188,7 @@ impl FnGen<'_> {
                 self.b_cond(cmp, l);
             }
             Fmt::Binary => {
-                let c = self.gpr(i.c, X10);
+                let c = self.gpr(i.c, X17);
                 self.cmp(wide, i.b, Rhs::Reg(c));
                 let d = self.dst(i.a);
                 self.cset(d, cmp);
@@ -205,18 +205,12 @@ impl FnGen<'_> {
 
     /// `a` = `b` op `c` (or `b` op the immediate).
     fn alu(&mut self, pc: usize, i: &Instr, a: Alu, wide: bool) {
-        // An `i32.shl_imm` the `i32.add` after it takes as a shifted operand.
-        if i.op == Op::I32ShlImm && self.alloc.scaled_add(pc + 1) {
+        // A shift the instruction after it takes as a shifted operand.
+        if self.alloc.fused_shift(pc + 1) {
             return;
         }
-        if i.op == Op::I32Add && self.alloc.scaled_add(pc) {
-            let shl = self.code[pc - 1];
-            let other = if i.b == shl.a { i.c } else { i.b };
-            let y = self.gpr(shl.b, X9);
-            let o = self.gpr(other, X10);
-            let d = self.dst(i.a);
-            asm!(self.asm; add W(d), W(o), W(y), lsl #(shl.imm & 31) as u32);
-            self.set_gpr(i.a, d);
+        if self.alloc.fused_shift(pc) {
+            self.shifted_operand(pc, i, a, wide);
             return;
         }
         let b = self.gpr(i.b, X9);
@@ -224,7 +218,7 @@ impl FnGen<'_> {
             let k = if wide { i.imm } else { i.imm as u32 as u64 };
             Rhs::Imm(k)
         } else {
-            Rhs::Reg(self.gpr(i.c, X10))
+            Rhs::Reg(self.gpr(i.c, X17))
         };
         let d = self.dst(i.a);
         match a {
@@ -234,7 +228,7 @@ impl FnGen<'_> {
                 self.shift(a, wide, d, b, rhs)
             }
             Alu::Mul => {
-                let c = self.reg(rhs, X10);
+                let c = self.reg(rhs, X17);
                 if wide {
                     asm!(self.asm; mul X(d), X(b), X(c));
                 } else {
@@ -243,6 +237,35 @@ impl FnGen<'_> {
             }
             _ => self.div(a, wide, d, b, rhs),
         }
+        self.set_gpr(i.a, d);
+    }
+
+    /// `a` = `b` op (`y` shifted by a constant), the shift being the
+    /// instruction before (see `regalloc::ShiftFusion::ShiftedOperand`).
+    fn shifted_operand(&mut self, pc: usize, i: &Instr, a: Alu, wide: bool) {
+        let s = self.code[pc - 1];
+        let other = if i.b == s.a { i.c } else { i.b };
+        let y = self.gpr(s.b, X9);
+        let o = self.gpr(other, X17);
+        let d = self.dst(i.a);
+        let k = (s.imm % if wide { 64 } else { 32 }) as u32;
+        let kind = alu(s.op).map(|(k, _)| k);
+        macro_rules! shifted {
+            ($($alu:ident => $mn:ident),*) => {
+                match (a, kind, wide) {
+                    $(
+                        (Alu::$alu, Some(Alu::Shl), false) => asm!(self.asm; $mn W(d), W(o), W(y), lsl #k),
+                        (Alu::$alu, Some(Alu::ShrU), false) => asm!(self.asm; $mn W(d), W(o), W(y), lsr #k),
+                        (Alu::$alu, Some(Alu::ShrS), false) => asm!(self.asm; $mn W(d), W(o), W(y), asr #k),
+                        (Alu::$alu, Some(Alu::Shl), true) => asm!(self.asm; $mn X(d), X(o), X(y), lsl #k),
+                        (Alu::$alu, Some(Alu::ShrU), true) => asm!(self.asm; $mn X(d), X(o), X(y), lsr #k),
+                        (Alu::$alu, Some(Alu::ShrS), true) => asm!(self.asm; $mn X(d), X(o), X(y), asr #k),
+                    )*
+                    _ => unreachable!("{} does not take a shifted operand", i.op.name()),
+                }
+            };
+        }
+        shifted!(Add => add, Sub => sub, And => and, Or => orr, Xor => eor);
         self.set_gpr(i.a, d);
     }
 
@@ -281,7 +304,7 @@ impl FnGen<'_> {
                 return;
             }
         }
-        let c = self.reg(rhs, X10);
+        let c = self.reg(rhs, X17);
         match (sub, wide) {
             (false, true) => asm!(self.asm; add X(d), X(b), X(c)),
             (true, true) => asm!(self.asm; sub X(d), X(b), X(c)),
@@ -310,7 +333,7 @@ impl FnGen<'_> {
                 return;
             }
         }
-        let c = self.reg(rhs, X10);
+        let c = self.reg(rhs, X17);
         match (a, wide) {
             (Alu::And, true) => asm!(self.asm; and X(d), X(b), X(c)),
             (Alu::Or, true) => asm!(self.asm; orr X(d), X(b), X(c)),
@@ -344,7 +367,7 @@ impl FnGen<'_> {
             }
             return;
         }
-        let mut c = self.reg(rhs, X10);
+        let mut c = self.reg(rhs, X17);
         if a == Alu::Rotl {
             asm!(self.asm; neg W(X16), W(c));
             c = X16;
@@ -373,7 +396,7 @@ impl FnGen<'_> {
             }),
             Rhs::Reg(_) => None,
         };
-        let c = self.reg(rhs, X10);
+        let c = self.reg(rhs, X17);
         if k.is_none_or(|k| k == 0) {
             let zero = self.trap_code(TrapCode::IntegerDivisionByZero);
             if wide {
@@ -407,14 +430,13 @@ impl FnGen<'_> {
         match (a, wide) {
             (Alu::DivS, true) => asm!(self.asm; sdiv X(d), X(b), X(c)),
             (Alu::DivU, true) => asm!(self.asm; udiv X(d), X(b), X(c)),
-            (Alu::RemS, true) => asm!(self.asm; sdiv x11, X(b), X(c); msub X(d), x11, X(c), X(b)),
-            (_, true) => asm!(self.asm; udiv x11, X(b), X(c); msub X(d), x11, X(c), X(b)),
+            (Alu::RemS, true) => asm!(self.asm; sdiv x16, X(b), X(c); msub X(d), x16, X(c), X(b)),
+            (_, true) => asm!(self.asm; udiv x16, X(b), X(c); msub X(d), x16, X(c), X(b)),
             (Alu::DivS, false) => asm!(self.asm; sdiv W(d), W(b), W(c)),
             (Alu::DivU, false) => asm!(self.asm; udiv W(d), W(b), W(c)),
-            (Alu::RemS, false) => asm!(self.asm; sdiv w11, W(b), W(c); msub W(d), w11, W(c), W(b)),
-            (_, false) => asm!(self.asm; udiv w11, W(b), W(c); msub W(d), w11, W(c), W(b)),
+            (Alu::RemS, false) => asm!(self.asm; sdiv w16, W(b), W(c); msub W(d), w16, W(c), W(b)),
+            (_, false) => asm!(self.asm; udiv w16, W(b), W(c); msub W(d), w16, W(c), W(b)),
         }
-        let _ = X11;
     }
 
     /// The one-operand integer ops.

@@ -3,9 +3,11 @@
 //! the offset, and the reservation's guard pages catch any index and offset
 //! below 2^32 each, so no bounds check is emitted.
 
-use super::{FnGen, L, X10, X16, X9};
-use dynasmrt::{dynasm, DynasmApi};
+use super::{FnGen, L, X16, X17, X9};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Instr, Op};
+use zwasm_abi::native::{libcall, vmctx};
+use zwasm_abi::TrapCode;
 
 /// Whether this module compiles `op`.
 pub(super) fn covers(op: Op) -> bool {
@@ -54,88 +56,188 @@ fn store(op: Op) -> Option<u8> {
     })
 }
 
-/// An access's address: `x<base>` plus `w<index>` zero-extended.
-struct Addr {
-    base: u8,
-    index: u8,
+/// An access's address.
+#[derive(Clone, Copy)]
+enum Addr {
+    /// `x<base>` plus `w<index>` zero-extended.
+    Ext(u8, u8),
+    /// `x<base>` plus `x<reg>`.
+    Reg(u8, u8),
+    /// `x<base>` plus an offset, a multiple of the access size.
+    Off(u8, u32),
+}
+
+/// The load and store instructions, by register and extension.
+#[derive(Clone, Copy)]
+enum Insn {
+    Ldrb,
+    LdrsbW,
+    LdrsbX,
+    Ldrh,
+    LdrshW,
+    LdrshX,
+    LdrW,
+    Ldrsw,
+    LdrX,
+    LdrS,
+    LdrD,
+    Strb,
+    Strh,
+    StrW,
+    StrX,
+    StrS,
+    StrD,
 }
 
 impl FnGen<'_> {
+    /// `memory.fill` and `memory.copy` within memory 0: the bounds checked
+    /// here, then the C library's `memset` or `memmove` (which handles
+    /// overlap). Runs after the barrier has stored every caller-saved
+    /// register's live value, so those registers are free.
+    pub(super) fn bulk_memory(&mut self, i: &Instr) {
+        let oob = self.trap_code(TrapCode::MemoryOutOfBounds);
+        // Destination, source or fill byte, length: into scratch registers
+        // first, as the operands may live in the argument registers.
+        let d = self.gpr(i.a, X9);
+        asm!(self.asm; mov w9, W(d));
+        let s = self.gpr(i.b, X16);
+        asm!(self.asm; mov w16, W(s));
+        let n = self.gpr(i.c, X17);
+        asm!(self.asm
+            ; mov w17, W(n)
+            ; ldr x3, [x28, #vmctx::MEM0_LEN as u32]
+            ; add x4, x9, x17
+            ; cmp x4, x3
+            ; b.hi =>oob
+        );
+        let call = if i.op == Op::MemoryCopy {
+            asm!(self.asm
+                ; add x4, x16, x17
+                ; cmp x4, x3
+                ; b.hi =>oob
+                ; add x1, x27, x16
+            );
+            libcall::MEMMOVE
+        } else {
+            asm!(self.asm; mov w1, w16);
+            libcall::MEMSET
+        };
+        let entry = vmctx::LIBCALLS as u32 + 8 * call as u32;
+        asm!(self.asm
+            ; add x0, x27, x9
+            ; mov x2, x17
+            ; ldr x16, [x28, #entry]
+            ; blr x16
+        );
+    }
+
     /// Emits load or store `pc`.
     pub(super) fn memory(&mut self, pc: usize, i: &Instr) {
-        let a = self.address(pc, i);
-        if let Some((size, ext)) = load(i.op) {
-            if ext == Ext::Float {
-                let v = self.fdst(i.a);
-                if size == 4 {
-                    asm!(self.asm; ldr S(v), [X(a.base), W(a.index), uxtw]);
-                } else {
-                    asm!(self.asm; ldr D(v), [X(a.base), W(a.index), uxtw]);
+        let (size, insn, rt) = if let Some((size, ext)) = load(i.op) {
+            let (insn, rt) = match (size, ext) {
+                (4, Ext::Float) => (Insn::LdrS, self.fdst(i.a)),
+                (_, Ext::Float) => (Insn::LdrD, self.fdst(i.a)),
+                (1, Ext::Zero) => (Insn::Ldrb, self.dst(i.a)),
+                (1, Ext::Sign32) => (Insn::LdrsbW, self.dst(i.a)),
+                (1, _) => (Insn::LdrsbX, self.dst(i.a)),
+                (2, Ext::Zero) => (Insn::Ldrh, self.dst(i.a)),
+                (2, Ext::Sign32) => (Insn::LdrshW, self.dst(i.a)),
+                (2, _) => (Insn::LdrshX, self.dst(i.a)),
+                (4, Ext::Sign64) => (Insn::Ldrsw, self.dst(i.a)),
+                (4, _) => (Insn::LdrW, self.dst(i.a)),
+                _ => (Insn::LdrX, self.dst(i.a)),
+            };
+            (size, insn, rt)
+        } else {
+            let size = store(i.op).expect("a store");
+            match (self.loc(i.c), size) {
+                (L::V(v), 4) => (size, Insn::StrS, v),
+                (L::V(v), 8) => (size, Insn::StrD, v),
+                _ => {
+                    let r = self.gpr(i.c, X17);
+                    let insn = match size {
+                        1 => Insn::Strb,
+                        2 => Insn::Strh,
+                        4 => Insn::StrW,
+                        _ => Insn::StrX,
+                    };
+                    (size, insn, r)
                 }
-                self.set_fpr(i.a, v);
-                return;
             }
-            let d = self.dst(i.a);
-            let (b, x) = (a.base, a.index);
-            match (size, ext) {
-                (1, Ext::Zero) => asm!(self.asm; ldrb W(d), [X(b), W(x), uxtw]),
-                (1, Ext::Sign32) => asm!(self.asm; ldrsb W(d), [X(b), W(x), uxtw]),
-                (1, _) => asm!(self.asm; ldrsb X(d), [X(b), W(x), uxtw]),
-                (2, Ext::Zero) => asm!(self.asm; ldrh W(d), [X(b), W(x), uxtw]),
-                (2, Ext::Sign32) => asm!(self.asm; ldrsh W(d), [X(b), W(x), uxtw]),
-                (2, _) => asm!(self.asm; ldrsh X(d), [X(b), W(x), uxtw]),
-                (4, Ext::Sign64) => asm!(self.asm; ldrsw X(d), [X(b), W(x), uxtw]),
-                (4, _) => asm!(self.asm; ldr W(d), [X(b), W(x), uxtw]),
-                _ => asm!(self.asm; ldr X(d), [X(b), W(x), uxtw]),
-            }
-            self.set_gpr(i.a, d);
-            return;
+        };
+        let a = self.address(pc, i, size);
+        self.access(insn, rt, a);
+        match insn {
+            Insn::LdrS | Insn::LdrD => self.set_fpr(i.a, rt),
+            _ if load(i.op).is_some() => self.set_gpr(i.a, rt),
+            _ => {}
         }
-        let size = store(i.op).expect("a store");
-        let (b, x) = (a.base, a.index);
-        if let (L::V(v), 4 | 8) = (self.loc(i.c), size) {
-            if size == 4 {
-                asm!(self.asm; str S(v), [X(b), W(x), uxtw]);
-            } else {
-                asm!(self.asm; str D(v), [X(b), W(x), uxtw]);
-            }
-            return;
-        }
-        let r = self.gpr(i.c, X10);
-        match size {
-            1 => asm!(self.asm; strb W(r), [X(b), W(x), uxtw]),
-            2 => asm!(self.asm; strh W(r), [X(b), W(x), uxtw]),
-            4 => asm!(self.asm; str W(r), [X(b), W(x), uxtw]),
-            _ => asm!(self.asm; str X(r), [X(b), W(x), uxtw]),
+        if load(i.op).is_some() && self.base == Some(i.b) && i.a == i.b {
+            // The load replaced its own index.
+            self.base = None;
         }
     }
 
-    /// The address of access `pc`: memory 0's base plus the offset (in
-    /// `x16` when there is one) with the 32-bit index. A constant index (the
-    /// `const` just before, which then emitted nothing) joins the offset.
-    fn address(&mut self, pc: usize, i: &Instr) -> Addr {
-        if self.alloc.const_address(pc) {
-            let k = self.code[pc - 1].imm as u32 as u64 + i.imm;
-            self.mov_imm(X16, k);
-            if k <= u32::MAX as u64 {
-                return Addr {
-                    base: 27,
-                    index: X16,
-                };
-            }
-            // Below 2^33, within the reservation: the whole address in
-            // `x16`, and the zero register as the index.
-            asm!(self.asm; add x16, x27, x16);
-            return Addr {
-                base: X16,
-                index: 31,
+    /// Emits one load or store of register `rt` at `a`.
+    fn access(&mut self, insn: Insn, rt: u8, a: Addr) {
+        macro_rules! forms {
+            ($($insn:ident => $mn:ident $r:ident),*) => {
+                match (insn, a) {
+                    $(
+                        (Insn::$insn, Addr::Ext(b, x)) => asm!(self.asm; $mn $r(rt), [X(b), W(x), uxtw]),
+                        (Insn::$insn, Addr::Reg(b, x)) => asm!(self.asm; $mn $r(rt), [X(b), X(x)]),
+                        (Insn::$insn, Addr::Off(b, k)) => asm!(self.asm; $mn $r(rt), [X(b), #k]),
+                    )*
+                }
             };
         }
-        let index = self.gpr(i.b, X9);
-        if i.imm == 0 {
-            return Addr { base: 27, index };
+        forms!(
+            Ldrb => ldrb W, LdrsbW => ldrsb W, LdrsbX => ldrsb X,
+            Ldrh => ldrh W, LdrshW => ldrsh W, LdrshX => ldrsh X,
+            LdrW => ldr W, Ldrsw => ldrsw X, LdrX => ldr X,
+            LdrS => ldr S, LdrD => ldr D,
+            Strb => strb W, Strh => strh W, StrW => str W, StrX => str X,
+            StrS => str S, StrD => str D
+        );
+    }
+
+    /// The address of access `pc` of `size` bytes: memory 0's base, the
+    /// 32-bit index zero-extended, the offset. A constant index (the `const`
+    /// just before, which then emitted nothing) joins the offset. When the
+    /// next instruction is an access through the same index, `x16` is set
+    /// to base plus index once and both use offsets from it
+    /// (`FnGen::base`), as a structure's fields are read.
+    fn address(&mut self, pc: usize, i: &Instr, size: u8) -> Addr {
+        if self.alloc.const_address(pc) {
+            self.base = None;
+            let k = self.code[pc - 1].imm as u32 as u64 + i.imm;
+            self.mov_imm(X16, k);
+            // Below 2^33, within the reservation.
+            return Addr::Reg(27, X16);
         }
-        self.add_imm(X16, 27, i.imm);
-        Addr { base: X16, index }
+        let fits = |k: u64| k.is_multiple_of(size as u64) && k / (size as u64) < 4096;
+        if self.base != Some(i.b) {
+            self.base = None;
+            let next = self.code.get(pc + 1);
+            let shared = next.is_some_and(|n| covers(n.op) && n.b == i.b)
+                && self.labels[pc + 1].is_none()
+                && !(load(i.op).is_some() && i.a == i.b)
+                && !self.alloc.const_address(pc + 1);
+            let index = self.gpr(i.b, X9);
+            if !shared || !fits(i.imm) {
+                if i.imm == 0 {
+                    return Addr::Ext(27, index);
+                }
+                self.add_imm(X16, 27, i.imm);
+                return Addr::Ext(X16, index);
+            }
+            asm!(self.asm; add x16, x27, W(index), uxtw);
+            self.base = Some(i.b);
+        }
+        if fits(i.imm) {
+            return Addr::Off(X16, i.imm as u32);
+        }
+        self.mov_imm(X9, i.imm);
+        Addr::Reg(X16, X9)
     }
 }

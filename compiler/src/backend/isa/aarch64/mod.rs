@@ -1,13 +1,14 @@
 //! The AArch64 backend (dynasm). Every slot has its home in the frame at
 //! `[x26 + 8 * slot]`, and the register allocator
-//! (`crate::backend::regalloc`) keeps slots in `x0`–`x8`, `x12`–`x15` and
-//! `x19`–`x25` (those seven survive calls: a function that uses them saves
-//! them) and in `v2`–`v7` and `v16`–`v31` over their live ranges; `x9`–`x11`,
-//! `x16`, `x17`, `v0` and `v1` are scratch. Calls between native functions are
-//! direct `bl`s; calls to imports and to functions left to the interpreter,
-//! `call_indirect`'s slow path and the ops the runtime implements (tables,
-//! bulk memory, growth, trapping float-to-int conversions) go through
-//! libcalls, as on x86_64. Vectors are not compiled yet: a function with a
+//! (`crate::backend::regalloc`) keeps slots in `x0`–`x8`, `x10`–`x15`, `x30`
+//! (the link register is saved in the frame record, and calls are barriers)
+//! and `x19`–`x25` (those seven survive calls: a function that uses them
+//! saves them), and in `v2`–`v7` and `v16`–`v31`, over their live ranges;
+//! `x9`, `x16`, `x17`, `v0` and `v1` are scratch. Calls between native
+//! functions are direct `bl`s; calls to imports and to functions left to the
+//! interpreter, `call_indirect`'s slow path and the ops the runtime
+//! implements (tables, bulk memory, growth) go through libcalls, as on
+//! x86_64. Vectors are not compiled yet: a function with a
 //! v128 stays IR.
 //!
 //! Conventions (those of `loader/src/native/arch/aarch64.rs`): the VMContext
@@ -22,7 +23,7 @@
 #![allow(clippy::useless_conversion)]
 
 use crate::backend::codegen::{self, Emit, FnCtx, Isa};
-use crate::backend::regalloc::{Class, Loc, OpTable, Pools};
+use crate::backend::regalloc::{Class, Loc, OpTable, Pools, ShiftFusion};
 use crate::backend::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::aarch64::Aarch64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
@@ -68,8 +69,8 @@ const MAX_IR: usize = 16_384;
 
 /// Registers the allocator hands out, by pool index. The last `PRESERVED`
 /// (`x19`–`x25`) survive calls: a function that uses them saves them.
-const INT_POOL: [u8; 20] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 19, 20, 21, 22, 23, 24, 25,
+const INT_POOL: [u8; 23] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 30, 19, 20, 21, 22, 23, 24, 25,
 ];
 const PRESERVED: u8 = 7;
 /// The vector registers the allocator hands out (none of `v8`–`v15`, whose
@@ -80,9 +81,8 @@ const FLOAT_POOL: [u8; 22] = [
 
 /// Scratch registers.
 const X9: u8 = 9;
-const X10: u8 = 10;
-const X11: u8 = 11;
 const X16: u8 = 16;
+const X17: u8 = 17;
 
 /// Whether an instruction reads or writes the frame in memory (so allocated
 /// slots are stored before it and reloaded after it).
@@ -179,6 +179,7 @@ impl Isa for Aarch64 {
             int: INT_POOL.len() as u8,
             float: FLOAT_POOL.len() as u8,
             preserved: PRESERVED,
+            shifts: ShiftFusion::ShiftedOperand,
         }
     }
 
@@ -205,6 +206,8 @@ impl Isa for Aarch64 {
             asm,
             cx,
             literals: Vec::new(),
+            spilled: None,
+            base: None,
         };
         codegen::function(&mut g);
         0
@@ -254,6 +257,13 @@ struct FnGen<'a> {
     /// IR indices handed to libcalls, read by `ldr` from words placed after
     /// the code: (label of the word, pc).
     literals: Vec<(DynamicLabel, usize)>,
+    /// (slot, register, code offset just after): the register a slot living
+    /// in its frame cell was last stored from.
+    spilled: Option<(u16, u8, usize)>,
+    /// The slot whose index `x16` holds added to memory 0's base, set by a
+    /// load or store for the access after it (see `mem.rs`); any other
+    /// instruction, or a label, forgets it.
+    base: Option<u16>,
 }
 
 impl<'a> std::ops::Deref for FnGen<'a> {
@@ -289,9 +299,10 @@ impl<'a> Emit<'a> for FnGen<'a> {
     fn jump(&mut self, l: DynamicLabel) {
         asm!(self.asm; b =>l);
     }
-    fn align_loop_head(&mut self) {
-        Aarch64::align(self.asm);
-    }
+    // Loop heads are not aligned: the padding would run on every entry into
+    // the loop, one instruction per word, where x86_64 pads with a few long
+    // no-ops.
+    fn align_loop_head(&mut self) {}
     fn prologue(&mut self) {
         FnGen::prologue(self)
     }
@@ -304,8 +315,10 @@ impl<'a> Emit<'a> for FnGen<'a> {
     fn reload(&mut self, value: u16) {
         FnGen::reload(self, value)
     }
-    // Nothing is remembered about registers between instructions.
-    fn forget(&mut self) {}
+    fn forget(&mut self) {
+        self.spilled = None;
+        self.base = None;
+    }
     fn op(&mut self, pc: usize) -> usize {
         FnGen::op(self, pc)
     }
@@ -325,18 +338,17 @@ impl FnGen<'_> {
         );
         let num_slots = self.expanded.num_slots;
         if !codegen::is_leaf(self.code, num_slots) {
+            // Both limits with one load: they are neighbours in the VMContext.
+            const _: () = assert!(vmctx::SLOTS_END == vmctx::STACK_LIMIT + 8);
             let overflow = self.trap_code(TrapCode::StackOverflow);
             asm!(self.asm
-                ; ldr x9, [x28, #vmctx::STACK_LIMIT as u32]
-                ; mov x10, sp
-                ; cmp x10, x9
+                ; ldp x16, x17, [x28, #vmctx::STACK_LIMIT]
+                ; cmp sp, x16
                 ; b.lo =>overflow
             );
-            self.mov_imm(X9, num_slots as u64 * 8);
+            self.add_imm(X9, 26, num_slots as u64 * 8);
             asm!(self.asm
-                ; add x9, x26, x9
-                ; ldr x10, [x28, #vmctx::SLOTS_END as u32]
-                ; cmp x9, x10
+                ; cmp x9, x17
                 ; b.hi =>overflow
             );
         }
@@ -362,11 +374,11 @@ impl FnGen<'_> {
         } else {
             let zero = self.asm.new_dynamic_label();
             self.add_imm(X9, 26, cell(p) as u64);
-            self.mov_imm(X10, (l - p) as u64);
+            self.mov_imm(X16, (l - p) as u64);
             asm!(self.asm
                 ; =>zero
                 ; str xzr, [x9], #8
-                ; subs x10, x10, #1
+                ; subs x16, x16, #1
                 ; b.ne =>zero
             );
         }
@@ -409,9 +421,9 @@ impl FnGen<'_> {
             let out = self.trap_code(TrapCode::OutOfFuel);
             asm!(self.asm
                 ; ldr x9, [x28, #vmctx::FUEL as u32]
-                ; ldr x10, [x9]
-                ; subs x10, x10, #1
-                ; str x10, [x9]
+                ; ldr x16, [x9]
+                ; subs x16, x16, #1
+                ; str x16, [x9]
                 ; b.mi =>out
             );
         }
@@ -419,8 +431,8 @@ impl FnGen<'_> {
             let stop = self.trap_code(TrapCode::Interrupted);
             asm!(self.asm
                 ; ldr x9, [x28, #vmctx::INTERRUPT as u32]
-                ; ldr w10, [x9]
-                ; cbnz w10, =>stop
+                ; ldr w16, [x9]
+                ; cbnz w16, =>stop
             );
         }
     }
@@ -533,8 +545,12 @@ impl FnGen<'_> {
         }
     }
 
-    /// The value of `slot` in a general register: its own, or `scratch`.
+    /// The value of `slot` in a general register: its own, or `scratch`
+    /// (where it may still be from the store just before).
     fn gpr(&mut self, slot: u16, scratch: u8) -> u8 {
+        if self.spilled == Some((slot, scratch, self.asm.offset().0)) {
+            return scratch;
+        }
         match self.loc(slot) {
             L::G(r) => r,
             L::V(v) => {
@@ -585,7 +601,10 @@ impl FnGen<'_> {
             L::G(d) if d == r => {}
             L::G(d) => asm!(self.asm; mov X(d), X(r)),
             L::V(v) => asm!(self.asm; fmov D(v), X(r)),
-            L::M(d) => asm!(self.asm; str X(r), [x26, #d]),
+            L::M(d) => {
+                asm!(self.asm; str X(r), [x26, #d]);
+                self.spilled = Some((slot, r, self.asm.offset().0));
+            }
         }
     }
 
@@ -724,6 +743,15 @@ impl FnGen<'_> {
     fn op(&mut self, pc: usize) -> usize {
         use Op::*;
         let i = self.code[pc];
+        if !mem::covers(i.op) {
+            self.base = None;
+        }
+        if matches!(i.op, Op::MemoryFill | Op::MemoryCopy) && i.imm == 0 && !self.m.memory64 {
+            self.barrier_before(pc);
+            self.bulk_memory(&i);
+            self.barrier_after(pc);
+            return pc + 1;
+        }
         if is_exec(i.op) {
             self.exec(pc);
             return pc + 1;
@@ -863,7 +891,7 @@ impl FnGen<'_> {
 
     /// `select`: `a` = `b` if the condition is nonzero, else `c`.
     fn select(&mut self, i: &Instr) {
-        let cond = self.gpr(i.imm as u16, X11);
+        let cond = self.gpr(i.imm as u16, X16);
         asm!(self.asm; cmp WSP(cond), #0);
         if let L::V(d) = self.loc(i.a) {
             let b = self.fpr(i.b, 0);
@@ -872,7 +900,7 @@ impl FnGen<'_> {
             return;
         }
         let b = self.gpr(i.b, X9);
-        let c = self.gpr(i.c, X10);
+        let c = self.gpr(i.c, X17);
         let d = self.dst(i.a);
         asm!(self.asm; csel X(d), X(b), X(c), ne);
         self.set_gpr(i.a, d);
@@ -889,14 +917,14 @@ impl FnGen<'_> {
         if n < 4096 {
             asm!(self.asm; cmp WSP(r), #n as u32);
         } else {
-            self.mov_imm(X10, n as u64);
-            asm!(self.asm; cmp W(r), w10);
+            self.mov_imm(X17, n as u64);
+            asm!(self.asm; cmp W(r), w17);
         }
         asm!(self.asm
             ; b.hs =>default
-            ; adr x10, =>table
-            ; add x10, x10, W(r), uxtw #2
-            ; br x10
+            ; adr x17, =>table
+            ; add x17, x17, W(r), uxtw #2
+            ; br x17
             ; =>table
         );
         for k in 0..n {
@@ -916,24 +944,24 @@ impl FnGen<'_> {
         let sig = vmctx::GLOBALS + 8 * (self.m.num_globals as i32 + i.imm as i32);
         asm!(self.asm
             ; ldr w9, [x26, #cell(i.b)]
-            ; ldr x10, [x28, #vmctx::TABLE0_LEN as u32]
-            ; cmp x9, x10
+            ; ldr x17, [x28, #vmctx::TABLE0_LEN as u32]
+            ; cmp x9, x17
             ; b.hs =>slow
-            ; ldr x10, [x28, #vmctx::TABLE0_BASE as u32]
-            ; ldr x9, [x10, x9, lsl #3]
+            ; ldr x17, [x28, #vmctx::TABLE0_BASE as u32]
+            ; ldr x9, [x17, x9, lsl #3]
             ; cbz x9, =>slow
             // Entry (index + 1) - 1 of the store's function table.
-            ; ldr x10, [x28, #vmctx::FUNC_REFS as u32]
-            ; add x9, x10, x9, lsl #5
+            ; ldr x17, [x28, #vmctx::FUNC_REFS as u32]
+            ; add x9, x17, x9, lsl #5
             ; sub x9, x9, #funcref::SIZE as u32
         );
-        self.load_vmctx(X10, sig);
+        self.load_vmctx(X16, sig);
         asm!(self.asm
-            ; ldr x11, [x9, #funcref::SIG as u32]
-            ; cmp x10, x11
+            ; ldr x17, [x9, #funcref::SIG as u32]
+            ; cmp x16, x17
             ; b.ne =>slow
-            ; ldr x11, [x9, #funcref::VMCTX as u32]
-            ; cmp x11, x28
+            ; ldr x17, [x9, #funcref::VMCTX as u32]
+            ; cmp x17, x28
             ; b.ne =>slow
             ; ldr x9, [x9, #funcref::CODE as u32]
         );

@@ -12,7 +12,7 @@
 #![allow(clippy::useless_conversion)]
 
 use crate::backend::codegen::{self, Emit, FnCtx, Isa};
-use crate::backend::regalloc::{Class, Loc, OpTable, Pools};
+use crate::backend::regalloc::{Class, Loc, OpTable, Pools, ShiftFusion};
 use crate::backend::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
@@ -137,6 +137,7 @@ impl Isa for X64 {
             int: INT_POOL.len() as u8,
             float: XMM_POOL.len() as u8,
             preserved: PRESERVED,
+            shifts: ShiftFusion::ScaledAdd,
         }
     }
 
@@ -1069,8 +1070,8 @@ impl FnGen<'_> {
             I32Store | F32Store | I32Store8 | I32Store16 | I64Store | F64Store | I64Store8
             | I64Store16 | I64Store32 => self.store(i, pc),
 
-            I32ShlImm if self.alloc.scaled_add(pc + 1) => {}
-            I32Add if self.alloc.scaled_add(pc) => {
+            I32ShlImm if self.alloc.fused_shift(pc + 1) => {}
+            I32Add if self.alloc.fused_shift(pc) => {
                 // a = other + (y << k), as one `lea`.
                 let shl = self.code[pc - 1];
                 let other = if b == shl.a { c } else { b };
