@@ -58,7 +58,7 @@ fn store(op: Op) -> Option<u8> {
 
 /// An access's address.
 #[derive(Clone, Copy)]
-enum Addr {
+pub(super) enum Addr {
     /// `x<base>` plus `w<index>` zero-extended.
     Ext(u8, u8),
     /// `x<base>` plus `x<reg>`.
@@ -69,7 +69,11 @@ enum Addr {
 
 /// The load and store instructions, by register and extension.
 #[derive(Clone, Copy)]
-enum Insn {
+pub(super) enum Insn {
+    LdrB,
+    LdrH,
+    LdrQ,
+    StrQ,
     Ldrb,
     LdrsbW,
     LdrsbX,
@@ -179,7 +183,7 @@ impl FnGen<'_> {
     }
 
     /// Emits one load or store of register `rt` at `a`.
-    fn access(&mut self, insn: Insn, rt: u8, a: Addr) {
+    pub(super) fn access(&mut self, insn: Insn, rt: u8, a: Addr) {
         macro_rules! forms {
             ($($insn:ident => $mn:ident $r:ident),*) => {
                 match (insn, a) {
@@ -196,6 +200,7 @@ impl FnGen<'_> {
             Ldrh => ldrh W, LdrshW => ldrsh W, LdrshX => ldrsh X,
             LdrW => ldr W, Ldrsw => ldrsw X, LdrX => ldr X,
             LdrS => ldr S, LdrD => ldr D,
+            LdrB => ldr B, LdrH => ldr H, LdrQ => ldr Q, StrQ => str Q,
             Strb => strb W, Strh => strh W, StrW => str W, StrX => str X,
             StrS => str S, StrD => str D
         );
@@ -207,7 +212,7 @@ impl FnGen<'_> {
     /// next instruction is an access through the same index, `x16` is set
     /// to base plus index once and both use offsets from it
     /// (`FnGen::base`), as a structure's fields are read.
-    fn address(&mut self, pc: usize, i: &Instr, size: u8) -> Addr {
+    pub(super) fn address(&mut self, pc: usize, i: &Instr, size: u8) -> Addr {
         if self.alloc.const_address(pc) {
             self.base = None;
             let k = self.code[pc - 1].imm as u32 as u64 + i.imm;

@@ -27,7 +27,7 @@ use crate::backend::regalloc::{Class, Loc, OpTable, Pools, ShiftFusion};
 use crate::backend::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::aarch64::Aarch64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
-use zwasm_abi::ir::{Instr, Op, RegClass};
+use zwasm_abi::ir::{Fmt, Instr, Op, RegClass};
 use zwasm_abi::native::{flags, funcref, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
@@ -43,6 +43,7 @@ macro_rules! asm {
 mod float;
 mod int;
 mod mem;
+mod simd;
 
 /// The AArch64 backend.
 pub(crate) struct Aarch64 {
@@ -75,8 +76,8 @@ const INT_POOL: [u8; 23] = [
 const PRESERVED: u8 = 7;
 /// The vector registers the allocator hands out (none of `v8`–`v15`, whose
 /// low halves the AAPCS64 has callees preserve).
-const FLOAT_POOL: [u8; 22] = [
-    2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+const FLOAT_POOL: [u8; 21] = [
+    2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
 ];
 
 /// Scratch registers.
@@ -112,7 +113,7 @@ fn class_of(op: Op, field: usize) -> Option<Class> {
 /// Whether this backend compiles `op`.
 fn covered(op: Op) -> bool {
     if crate::backend::is_vector(op) {
-        return false;
+        return simd::covers(op);
     }
     if is_exec(op) {
         return true;
@@ -151,7 +152,10 @@ impl Backend for Aarch64 {
 
     fn fits(&self, m: &ModuleInfo, def: usize) -> bool {
         let f = &m.meta.funcs[def];
-        let memory = m.func_code(def).iter().any(|i| mem::covers(i.op));
+        let memory = m
+            .func_code(def)
+            .iter()
+            .any(|i| matches!(i.op.fmt(), Fmt::Load | Fmt::Store));
         (f.num_slots as usize) <= MAX_SLOTS
             && (f.code_len as usize) <= MAX_IR
             && !(memory && m.memory64)
@@ -208,6 +212,7 @@ impl Isa for Aarch64 {
             literals: Vec::new(),
             spilled: None,
             base: None,
+            vector_constants: Vec::new(),
         };
         codegen::function(&mut g);
         0
@@ -260,6 +265,9 @@ struct FnGen<'a> {
     /// (slot, register, code offset just after): the register a slot living
     /// in its frame cell was last stored from.
     spilled: Option<(u16, u8, usize)>,
+    /// The function's 128-bit constants, emitted after its code and read by
+    /// PC-relative loads: (label, value).
+    vector_constants: Vec<(DynamicLabel, u128)>,
     /// The slot whose index `x16` holds added to memory 0's base, set by a
     /// load or store for the access after it (see `mem.rs`); any other
     /// instruction, or a label, forgets it.
@@ -325,6 +333,7 @@ impl<'a> Emit<'a> for FnGen<'a> {
     fn tail(&mut self) {
         self.stubs();
         self.literal_words();
+        self.vector_constant_words();
     }
 }
 
@@ -387,6 +396,18 @@ impl FnGen<'_> {
                 L::G(r) => asm!(self.asm; mov X(r), xzr),
                 L::V(v) => asm!(self.asm; movi D(v), #0),
                 L::M(_) => {}
+            }
+        }
+        // Vector locals read before written: the register, or both cells.
+        if let Some(base) = self.vector_base {
+            for k in (p..l).filter(|&k| self.cx.alloc.live_at_entry(base + k)) {
+                match self.vloc(k) {
+                    L::V(v) => asm!(self.asm; movi V(v).D2, #0),
+                    _ => asm!(self.asm
+                        ; str xzr, [x26, #cell(k)]
+                        ; str xzr, [x26, #cell(k + 1)]
+                    ),
+                }
             }
         }
         for k in std::mem::take(&mut self.alloc.entry_loads) {
@@ -509,8 +530,15 @@ impl FnGen<'_> {
         }
     }
 
-    /// Writes an allocated slot's register to its frame cell.
+    /// Writes an allocated slot's register to its frame cell (a vector's to
+    /// its two).
     fn spill(&mut self, slot: u16) {
+        if let Some(v) = self.vector_slot(slot) {
+            if let L::V(x) = self.vloc(v) {
+                self.store_q(x, cell(v));
+            }
+            return;
+        }
         let d = cell(slot);
         match self.loc(slot) {
             L::G(r) => asm!(self.asm; str X(r), [x26, #d]),
@@ -519,8 +547,15 @@ impl FnGen<'_> {
         }
     }
 
-    /// Loads an allocated slot's register from its frame cell.
+    /// Loads an allocated slot's register from its frame cell (a vector's
+    /// from its two).
     fn reload(&mut self, slot: u16) {
+        if let Some(v) = self.vector_slot(slot) {
+            if let L::V(x) = self.vloc(v) {
+                self.load_q(x, cell(v));
+            }
+            return;
+        }
         let d = cell(slot);
         match self.loc(slot) {
             L::G(r) => asm!(self.asm; ldr X(r), [x26, #d]),
@@ -831,7 +866,11 @@ impl FnGen<'_> {
                 let callee = &self.m.meta.funcs[d as usize];
                 let mut k = 0u16;
                 for t in &self.m.meta.types[callee.ty as usize].params {
-                    self.put_cell(k, i.a + k);
+                    if *t == zwasm_abi::module::ValType::V128 {
+                        self.put_vector_cell(k, i.a + k);
+                    } else {
+                        self.put_cell(k, i.a + k);
+                    }
                     k += t.slots() as u16;
                 }
                 self.epilogue();
@@ -881,6 +920,7 @@ impl FnGen<'_> {
                 asm!(self.asm; cbz X(r), =>l);
                 self.set_gpr(i.a, r);
             }
+            op if crate::backend::is_vector(op) => return self.simd(pc, &i),
             op if int::covers(op) => return self.int(pc, &i),
             op if float::covers(op) => return self.float(pc, &i),
             op if mem::covers(op) => self.memory(pc, &i),
