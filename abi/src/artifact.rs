@@ -183,6 +183,16 @@ impl Header {
     /// Decodes and checks a header against this loader: magic, format version,
     /// compiler version, ISA and that every section lies inside `file_len`.
     pub fn decode(bytes: &[u8]) -> Result<Header, HeaderError> {
+        let header = Header::decode_any_isa(bytes)?;
+        if header.isa != Isa::host() as u8 {
+            return Err(HeaderError::Isa(header.isa));
+        }
+        Ok(header)
+    }
+
+    /// Decodes and checks a header as [`Header::decode`] does, but for an
+    /// artifact of any known ISA (to describe it, not to run its code).
+    pub fn decode_any_isa(bytes: &[u8]) -> Result<Header, HeaderError> {
         if bytes.len() < HEADER_LEN {
             if bytes.len() >= 8 && bytes[..8] != MAGIC {
                 return Err(HeaderError::BadMagic);
@@ -207,7 +217,7 @@ impl Header {
             return Err(HeaderError::Abi(abi));
         }
         let isa = bytes[44];
-        if isa != Isa::host() as u8 {
+        if Isa::from_u8(isa).is_none() {
             return Err(HeaderError::Isa(isa));
         }
         let section = |i: usize| Section {

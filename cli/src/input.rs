@@ -150,12 +150,13 @@ pub(crate) fn load_artifact(path: &Path, bytes: &[u8]) -> Result<Module, CliErro
     Module::from_bytes(bytes).map_err(|e| CliError::file(path, e))
 }
 
-/// Reads `path` and returns it as a loaded module, compiling it in memory
-/// if needed (keeping every function's IR, for `inspect` to show).
-pub(crate) fn load(path: &Path) -> Result<Module, CliError> {
+/// Reads `path` and returns it as a module to describe, compiling it in
+/// memory if needed (keeping every function's IR, for `inspect` to show). An
+/// artifact for another ISA loads too, its native code unmapped.
+pub(crate) fn load_to_inspect(path: &Path) -> Result<Module, CliError> {
     let bytes = read(path)?;
     match Kind::of(path, &bytes) {
-        Kind::Zwo => load_artifact(path, &bytes),
+        Kind::Zwo => Module::for_inspection(&bytes).map_err(|e| CliError::file(path, e)),
         kind => {
             let wasm = to_wasm(path, kind, &bytes)?;
             let opts = CompileOptions {

@@ -12,7 +12,7 @@ use zwasm_loader::Module;
 
 /// Runs `zwasm inspect`.
 pub(crate) fn inspect(o: &InspectOpts) -> Result<(), CliError> {
-    let module = input::load(&o.file)?;
+    let module = input::load_to_inspect(&o.file)?;
     let file = o.file.display().to_string();
     let out = match &o.ir {
         Some(func) => {
@@ -161,7 +161,7 @@ fn summary_text(module: &Module, file: &str) -> String {
     }
     // A .zwo loads only on the ISA it was compiled for (the loader refuses
     // another's), and a .wasm is compiled for this machine.
-    let _ = writeln!(s, "isa: {}", zwasm_abi::artifact::Isa::host().name());
+    let _ = writeln!(s, "isa: {}", module.isa().name());
     let cpu = cpu_features(module);
     let _ = writeln!(
         s,
@@ -317,7 +317,7 @@ fn summary_json(module: &Module, file: &str) -> Json {
         ("tables", Json::Arr(tables.collect())),
         ("globals", Json::Arr(globals.collect())),
         ("start", meta.start.into()),
-        ("isa", zwasm_abi::artifact::Isa::host().name().into()),
+        ("isa", module.isa().name().into()),
         (
             "cpu_features",
             Json::Arr(cpu_features(module).into_iter().map(Json::from).collect()),

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use zwasm_abi::artifact::{Header, HeaderError};
+use zwasm_abi::artifact::{Header, HeaderError, Isa};
 use zwasm_abi::ir::{abstract_heap, Fmt, Instr, Op, ABSTRACT_HEAP};
 use zwasm_abi::module::{ArchivedArtifactMeta, ArchivedTables, ModuleMeta};
 
@@ -228,6 +228,24 @@ impl Module {
         Module::load(Buffer::Owned(buf, bytes.len()), None)
     }
 
+    /// Loads an artifact to describe it (`zwasm inspect`), whatever ISA it
+    /// was compiled for. An artifact for another ISA has its native code
+    /// left unmapped: its functions can be listed, and run only if it kept
+    /// every function's IR (on the interpreter).
+    pub fn for_inspection(bytes: &[u8]) -> Result<Module, LoadError> {
+        let mut buf = vec![0u128; bytes.len().div_ceil(16)];
+        // SAFETY: `buf` owns at least `bytes.len()` bytes, and u128 has no invalid bit patterns.
+        let raw =
+            unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), bytes.len()) };
+        raw.copy_from_slice(bytes);
+        Module::load_as(Buffer::Owned(buf, bytes.len()), None, true)
+    }
+
+    /// The instruction set the artifact was compiled for.
+    pub fn isa(&self) -> Isa {
+        Isa::from_u8(self.inner.header.isa).unwrap_or(Isa::host())
+    }
+
     /// Loads an artifact from bytes the embedder hands over (a `Vec<u8>`, an
     /// `Arc<[u8]>`, a `&'static [u8]` from `include_bytes!`, a mapping...),
     /// using them in place: the IR and metadata are read where they lie and
@@ -275,8 +293,23 @@ impl Module {
     /// Checks and loads an artifact held in `buf`; `file` is where it was
     /// mapped from, if it was.
     fn load(buf: Buffer, file: Option<&std::fs::File>) -> Result<Module, LoadError> {
+        Module::load_as(buf, file, false)
+    }
+
+    /// [`Module::load`]; with `any_isa`, an artifact for another ISA loads
+    /// too, with no native code.
+    fn load_as(
+        buf: Buffer,
+        file: Option<&std::fs::File>,
+        any_isa: bool,
+    ) -> Result<Module, LoadError> {
         let raw = buf.bytes();
-        let header = Header::decode(raw)?;
+        let header = if any_isa {
+            Header::decode_any_isa(raw)?
+        } else {
+            Header::decode(raw)?
+        };
+        let foreign = header.isa != Isa::host() as u8;
         let mut h = blake3::Hasher::new();
         for part in zwasm_abi::artifact::hashed_parts(raw) {
             h.update(part);
@@ -297,13 +330,17 @@ impl Module {
             ));
         }
         let code_bytes = &raw[header.code.offset as usize..][..header.code.len as usize];
-        let code = native_code(&header, &meta, code_bytes, file)?;
+        let code = if foreign {
+            None
+        } else {
+            native_code(&header, &meta, code_bytes, file)?
+        };
         let code_base = code.as_ref().map_or(0, |c| c.base());
         let mut native_index: Vec<(usize, u32)> = meta
             .funcs
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.native_len != 0)
+            .filter(|(_, f)| f.native_len != 0 && !foreign)
             .map(|(def, f)| (code_base + f.native_start as usize, def as u32))
             .collect();
         native_index.sort_unstable();
@@ -317,7 +354,7 @@ impl Module {
                         num_params: f.num_params,
                         num_locals: f.num_locals,
                         num_slots: f.num_slots,
-                        native: if f.native_len != 0 {
+                        native: if f.native_len != 0 && !foreign {
                             code_base + f.native_start as usize
                         } else {
                             0
@@ -332,7 +369,7 @@ impl Module {
                 ir_len: header.ir.len as usize / 16,
                 header,
             }),
-            native: true,
+            native: !foreign,
         };
         module.check_code()?;
         module.check_data()?;

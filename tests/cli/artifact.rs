@@ -341,8 +341,8 @@ fn shipped_artifacts_are_for_the_baseline_cpu_unless_asked() {
 }
 
 /// `zwasm compile --target ISA -o OUT` writes an artifact for either ISA on
-/// any host: the header names it, the loader of another ISA refuses it with
-/// one line, and the artifact for the host's ISA is the same bytes as
+/// any host: the header names it, the loader of another ISA refuses to run
+/// it with one line (and `inspect` describes it), and the artifact for the host's ISA is the same bytes as
 /// without `--target`. The cache holds this machine's artifacts only, and
 /// `--cpu native` describes this machine only.
 #[test]
@@ -378,6 +378,25 @@ fn artifacts_are_compiled_for_either_isa() {
             other.name(),
             host.name()
         )
+    );
+    // `inspect` describes the other ISA's artifact: its ISA, its functions
+    // and their native code, which is not mapped here.
+    let o = zwasm(&["inspect", path.to_str().unwrap()]);
+    assert_exit(&o, 0);
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(text.contains(&format!("isa: {}\n", other.name())), "{text}");
+    let fib = text
+        .lines()
+        .find(|l| l.ends_with("fib: (func (param i32) (result i64))"))
+        .unwrap_or_else(|| panic!("no fib in:\n{text}"));
+    let native_bytes: u32 = fib.split_whitespace().nth(4).unwrap().parse().unwrap();
+    assert!(native_bytes > 0, "{fib}");
+    let o = zwasm(&["inspect", "--json", path.to_str().unwrap()]);
+    assert_exit(&o, 0);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(&format!("\"isa\": \"{}\"", other.name())),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
     );
     let o = zwasm(&["compile", wat.as_str(), "--target", other.name()]);
     assert_exit(&o, 1);

@@ -314,6 +314,16 @@ impl FnGen<'_> {
     }
 
     fn logical(&mut self, a: Alu, wide: bool, d: u8, b: u8, rhs: Rhs) {
+        // Xor with all ones (no logical immediate has every bit set) is `mvn`.
+        let ones = if wide { u64::MAX } else { u32::MAX as u64 };
+        if a == Alu::Xor && matches!(rhs, Rhs::Imm(k) if k == ones) {
+            if wide {
+                asm!(self.asm; mvn X(d), X(b));
+            } else {
+                asm!(self.asm; mvn W(d), W(b));
+            }
+            return;
+        }
         if let Rhs::Imm(k) = rhs {
             let encodable = if wide {
                 encode_logical_immediate_64bit(k).is_some()

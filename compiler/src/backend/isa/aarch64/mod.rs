@@ -349,15 +349,15 @@ impl FnGen<'_> {
         if !codegen::is_leaf(self.code, num_slots) {
             // Both limits with one load: they are neighbours in the VMContext.
             const _: () = assert!(vmctx::SLOTS_END == vmctx::STACK_LIMIT + 8);
+            // One branch for both: when the native stack is fine (`hs`),
+            // `ccmp` compares the slot frame's end with its limit; when it
+            // is not, it sets C alone, which `hi` takes too.
             let overflow = self.trap_code(TrapCode::StackOverflow);
+            self.add_imm(X9, 26, num_slots as u64 * 8);
             asm!(self.asm
                 ; ldp x16, x17, [x28, #vmctx::STACK_LIMIT]
                 ; cmp sp, x16
-                ; b.lo =>overflow
-            );
-            self.add_imm(X9, 26, num_slots as u64 * 8);
-            asm!(self.asm
-                ; cmp x9, x17
+                ; ccmp x9, x17, #2, hs
                 ; b.hi =>overflow
             );
         }
