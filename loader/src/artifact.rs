@@ -159,6 +159,17 @@ impl Drop for MappedFile {
 }
 
 impl Buffer {
+    /// A copy of `bytes` in memory of its own, 16-byte aligned (so the IR
+    /// can be read in place).
+    fn copied(bytes: &[u8]) -> Buffer {
+        let mut buf = vec![0u128; bytes.len().div_ceil(16)];
+        // SAFETY: `buf` owns at least `bytes.len()` bytes, and u128 has no invalid bit patterns.
+        let raw =
+            unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), bytes.len()) };
+        raw.copy_from_slice(bytes);
+        Buffer::Owned(buf, bytes.len())
+    }
+
     fn bytes(&self) -> &[u8] {
         match self {
             // SAFETY: the vector owns at least `len` initialized bytes.
@@ -220,12 +231,7 @@ impl Module {
     /// Loads an artifact from memory (copied, so the IR can be read in place
     /// at its alignment).
     pub fn from_bytes(bytes: &[u8]) -> Result<Module, LoadError> {
-        let mut buf = vec![0u128; bytes.len().div_ceil(16)];
-        // SAFETY: `buf` owns at least `bytes.len()` bytes, and u128 has no invalid bit patterns.
-        let raw =
-            unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), bytes.len()) };
-        raw.copy_from_slice(bytes);
-        Module::load(Buffer::Owned(buf, bytes.len()), None)
+        Module::load(Buffer::copied(bytes), None)
     }
 
     /// Loads an artifact to describe it (`zwasm inspect`), whatever ISA it
@@ -233,12 +239,7 @@ impl Module {
     /// left unmapped: its functions can be listed, and run only if it kept
     /// every function's IR (on the interpreter).
     pub fn for_inspection(bytes: &[u8]) -> Result<Module, LoadError> {
-        let mut buf = vec![0u128; bytes.len().div_ceil(16)];
-        // SAFETY: `buf` owns at least `bytes.len()` bytes, and u128 has no invalid bit patterns.
-        let raw =
-            unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), bytes.len()) };
-        raw.copy_from_slice(bytes);
-        Module::load_as(Buffer::Owned(buf, bytes.len()), None, true)
+        Module::load_as(Buffer::copied(bytes), None, true)
     }
 
     /// The instruction set the artifact was compiled for.

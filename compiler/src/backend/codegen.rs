@@ -473,6 +473,42 @@ pub(crate) fn target<'a, E: Emit<'a>>(e: &mut E, pc: usize) -> E::Label {
     stub
 }
 
+/// Before the barrier at `pc` (a call, a libcall, a return): stores the
+/// allocated values it reads from memory or that must outlive it.
+pub(crate) fn barrier_before<'a, E: Emit<'a>>(e: &mut E, pc: usize) {
+    if let Some(b) = e.cx().alloc.barrier(pc) {
+        for j in b.store {
+            let v = e.cx().alloc.barrier_slots[j];
+            e.spill(v);
+        }
+    }
+}
+
+/// After the barrier at `pc`: reloads the allocated values live after it.
+pub(crate) fn barrier_after<'a, E: Emit<'a>>(e: &mut E, pc: usize) {
+    if let Some(b) = e.cx().alloc.barrier(pc) {
+        for j in b.reload {
+            let v = e.cx().alloc.barrier_slots[j];
+            e.reload(v);
+        }
+    }
+}
+
+impl<L: Copy> FnCtx<'_, L> {
+    /// Whether the compare at `pc` feeds only the conditional branch after
+    /// it (which no other path reaches), so that the two can be one
+    /// compare-and-branch.
+    pub fn fuses_with_branch(&self, pc: usize) -> bool {
+        let Some(next) = self.code.get(pc + 1) else {
+            return false;
+        };
+        matches!(next.op, Op::BrIfEqz | Op::BrIfNez)
+            && next.b == self.code[pc].a
+            && self.labels[pc + 1].is_none()
+            && self.alloc.cond_dies(pc + 1)
+    }
+}
+
 /// The label of the trap stub returning `code` to the host.
 pub(crate) fn trap<'a, E: Emit<'a>>(e: &mut E, code: u32) -> E::Label {
     if let Some(&(_, l)) = e.cx().traps.iter().find(|(c, _)| *c == code) {

@@ -370,16 +370,4 @@ impl FnGen<'_> {
             (FCmp::Ge, false) => asm!(self.asm; b.lt =>l),
         }
     }
-
-    /// Whether the compare at `pc` feeds only the conditional branch after it
-    /// (which no other path reaches).
-    fn fuses_with_branch(&self, pc: usize) -> bool {
-        let Some(next) = self.code.get(pc + 1) else {
-            return false;
-        };
-        matches!(next.op, Op::BrIfEqz | Op::BrIfNez)
-            && next.b == self.code[pc].a
-            && self.labels[pc + 1].is_none()
-            && self.alloc.cond_dies(pc + 1)
-    }
 }

@@ -564,22 +564,6 @@ impl FnGen<'_> {
         }
     }
 
-    fn barrier_before(&mut self, pc: usize) {
-        if let Some(b) = self.alloc.barrier(pc) {
-            for j in b.store {
-                self.spill(self.alloc.barrier_slots[j]);
-            }
-        }
-    }
-
-    fn barrier_after(&mut self, pc: usize) {
-        if let Some(b) = self.alloc.barrier(pc) {
-            for j in b.reload {
-                self.reload(self.alloc.barrier_slots[j]);
-            }
-        }
-    }
-
     /// The value of `slot` in a general register: its own, or `scratch`
     /// (where it may still be from the store just before).
     fn gpr(&mut self, slot: u16, scratch: u8) -> u8 {
@@ -758,11 +742,11 @@ impl FnGen<'_> {
 
     /// Runs instruction `pc` in the runtime.
     fn exec(&mut self, pc: usize) {
-        self.barrier_before(pc);
+        codegen::barrier_before(self, pc);
         asm!(self.asm; mov x1, x26);
         self.ir_index_to_w2(pc);
         self.libcall(libcall::EXEC);
-        self.barrier_after(pc);
+        codegen::barrier_after(self, pc);
     }
 
     /// A `bl` (`call`) or `b` to defined function `def`, whose offset is
@@ -782,9 +766,9 @@ impl FnGen<'_> {
             self.base = None;
         }
         if matches!(i.op, Op::MemoryFill | Op::MemoryCopy) && i.imm == 0 && !self.m.memory64 {
-            self.barrier_before(pc);
+            codegen::barrier_before(self, pc);
             self.bulk_memory(&i);
-            self.barrier_after(pc);
+            codegen::barrier_after(self, pc);
             return pc + 1;
         }
         if is_exec(i.op) {
@@ -818,7 +802,7 @@ impl FnGen<'_> {
             }
             BrTable => return self.br_table(pc),
             Return => {
-                self.barrier_before(pc);
+                codegen::barrier_before(self, pc);
                 self.epilogue();
                 asm!(self.asm; ret);
             }
@@ -830,7 +814,7 @@ impl FnGen<'_> {
             Call | CallImport => {
                 let index = i.imm as u32;
                 let a = cell(i.a) as u64;
-                self.barrier_before(pc);
+                codegen::barrier_before(self, pc);
                 match index.checked_sub(self.m.num_imported_funcs) {
                     Some(d) if self.native[d as usize] => {
                         self.add_imm(26, 26, a);
@@ -843,10 +827,10 @@ impl FnGen<'_> {
                         self.libcall(libcall::CALL);
                     }
                 }
-                self.barrier_after(pc);
+                codegen::barrier_after(self, pc);
             }
             CallIndirect => {
-                self.barrier_before(pc);
+                codegen::barrier_before(self, pc);
                 let slow = self.asm.new_dynamic_label();
                 let done = self.asm.new_dynamic_label();
                 if i.c == 0 {
@@ -859,7 +843,7 @@ impl FnGen<'_> {
                 self.ir_index_to_w2(pc);
                 self.libcall(libcall::CALL_INDIRECT);
                 asm!(self.asm; =>done);
-                self.barrier_after(pc);
+                codegen::barrier_after(self, pc);
             }
             ReturnCall => {
                 let d = i.imm as u32 - self.m.num_imported_funcs;

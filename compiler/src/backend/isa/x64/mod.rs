@@ -482,22 +482,6 @@ impl FnGen<'_> {
         }
     }
 
-    fn barrier_before(&mut self, pc: usize) {
-        if let Some(b) = self.alloc.barrier(pc) {
-            for j in b.store {
-                self.spill(self.alloc.barrier_slots[j]);
-            }
-        }
-    }
-
-    fn barrier_after(&mut self, pc: usize) {
-        if let Some(b) = self.alloc.barrier(pc) {
-            for j in b.reload {
-                self.reload(self.alloc.barrier_slots[j]);
-            }
-        }
-    }
-
     /// The value of `slot` in a general register: its own, or `scratch`.
     fn gpr(&mut self, slot: u16, scratch: u8) -> u8 {
         if let Some(r) = self.just_spilled(slot) {
@@ -754,11 +738,11 @@ impl FnGen<'_> {
     }
 
     fn exec(&mut self, pc: usize) {
-        self.barrier_before(pc);
+        codegen::barrier_before(self, pc);
         asm!(self.asm; mov rsi, rbx);
         self.ir_index_to_edx(pc);
         self.libcall(libcall::EXEC);
-        self.barrier_after(pc);
+        codegen::barrier_after(self, pc);
     }
 
     /// `mov edx, <IR index of instruction pc>`: the index is known only once
@@ -776,9 +760,9 @@ impl FnGen<'_> {
         use Op::*;
         let i = self.code[pc];
         if matches!(i.op, Op::MemoryFill | Op::MemoryCopy) && i.imm == 0 && !self.m.memory64 {
-            self.barrier_before(pc);
+            codegen::barrier_before(self, pc);
             self.bulk_memory(&i, pc);
-            self.barrier_after(pc);
+            codegen::barrier_after(self, pc);
             return pc + 1;
         }
         if is_exec(i.op, self.features) {
@@ -812,7 +796,7 @@ impl FnGen<'_> {
             }
             BrTable => return self.br_table(pc),
             Return => {
-                self.barrier_before(pc);
+                codegen::barrier_before(self, pc);
                 self.epilogue();
                 asm!(self.asm; ret);
             }
@@ -824,7 +808,7 @@ impl FnGen<'_> {
             Call | CallImport => {
                 let index = i.imm as u32;
                 let a = s(i.a);
-                self.barrier_before(pc);
+                codegen::barrier_before(self, pc);
                 match index.checked_sub(self.m.num_imported_funcs) {
                     Some(d) if self.native[d as usize] => {
                         asm!(self.asm; lea rbx, [rbx + a]);
@@ -840,10 +824,10 @@ impl FnGen<'_> {
                         self.libcall(libcall::CALL);
                     }
                 }
-                self.barrier_after(pc);
+                codegen::barrier_after(self, pc);
             }
             CallIndirect => {
-                self.barrier_before(pc);
+                codegen::barrier_before(self, pc);
                 let slow = self.asm.new_dynamic_label();
                 let done = self.asm.new_dynamic_label();
                 if i.c == 0 {
@@ -856,7 +840,7 @@ impl FnGen<'_> {
                 self.ir_index_to_edx(pc);
                 self.libcall(libcall::CALL_INDIRECT);
                 asm!(self.asm; =>done);
-                self.barrier_after(pc);
+                codegen::barrier_after(self, pc);
             }
             ReturnCall => {
                 let d = i.imm as u32 - self.m.num_imported_funcs;
@@ -941,18 +925,6 @@ impl FnGen<'_> {
             _ => self.op2(pc, &i),
         }
         pc + 1
-    }
-
-    /// Whether the compare at `pc` feeds only the conditional branch after it
-    /// (which no other path reaches).
-    fn fuses_with_branch(&self, pc: usize) -> bool {
-        let Some(next) = self.code.get(pc + 1) else {
-            return false;
-        };
-        matches!(next.op, Op::BrIfEqz | Op::BrIfNez)
-            && next.b == self.code[pc].a
-            && self.labels[pc + 1].is_none()
-            && self.alloc.cond_dies(pc + 1)
     }
 
     /// `call_indirect` through table 0 to a native function of this
