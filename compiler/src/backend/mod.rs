@@ -168,3 +168,22 @@ pub(crate) fn select(backend: &dyn Backend, m: &ModuleInfo, forced_ir: &[u32]) -
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::isa::{aarch64::Aarch64, x64::X64};
+    use super::*;
+
+    /// AArch64 compiles every op x86_64 compiles, so a module gets native
+    /// code for the same functions on either ISA.
+    #[test]
+    fn aarch64_covers_what_x86_64_covers() {
+        let (x64, arm) = (X64::new(0), Aarch64::new());
+        let gap: Vec<Op> = Op::ALL
+            .iter()
+            .copied()
+            .filter(|&op| x64.covers(op) && !arm.covers(op))
+            .collect();
+        assert!(gap.is_empty(), "x86_64 only: {gap:?}");
+    }
+}

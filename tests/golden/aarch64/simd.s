@@ -103,3 +103,40 @@
    d4  40800000  (undecodable: incomplete decoder)
    d8  40800000  (undecodable: incomplete decoder)
    dc  40800000  (undecodable: incomplete decoder)
+
+## func 2 lanes_relaxed
+    0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
+    4  910003fd  mov x29, sp
+    8  f9400340  ldr x0, [x26]
+    c  3cc08342  ldur q2, [x26, #0x8]
+   10  3cc18343  ldur q3, [x26, #0x18]
+   14  4ea21c44  mov v4.16b, v2.16b
+   18  91001b70  add x16, x27, #0x6
+   1c  8b204210  add x16, x16, w0
+   20  0d405a04  ld1 {v4.h}[3], [x16]
+   24  8b204370  add x16, x27, w0
+   28  4d000604  st1 {v4.b}[9], [x16]
+   2c  4ea41c85  mov v5.16b, v4.16b
+   30  4ea3c47f  fminnm v31.4s, v3.4s, v3.4s
+   34  6e3fdcbf  fmul v31.4s, v5.4s, v31.4s
+   38  4ea2c441  fminnm v1.4s, v2.4s, v2.4s
+   3c  4e21d7e5  fadd v5.4s, v31.4s, v1.4s
+   40  4ea51ca4  mov v4.16b, v5.16b
+   44  6ea4e47f  fcmgt v31.4s, v3.4s, v4.4s
+   48  6e631c9f  bsl v31.16b, v4.16b, v3.16b
+   4c  4ebf1fe4  mov v4.16b, v31.16b
+   50  4ea41c85  mov v5.16b, v4.16b
+   54  0f08a4bf  sshll v31.8h, v5.8b, #0x0
+   58  2f08a468  ushll v8.8h, v3.8b, #0x0
+   5c  4e689fff  mul v31.8h, v31.8h, v8.8h
+   60  4f08a4a8  sshll2 v8.8h, v5.16b, #0x0
+   64  6f08a469  ushll2 v9.8h, v3.16b, #0x0
+   68  4e699d08  mul v8.8h, v8.8h, v9.8h
+   6c  4e481be9  uzp1 v9.8h, v31.8h, v8.8h
+   70  4e485bff  uzp2 v31.8h, v31.8h, v8.8h
+   74  4e7f0d3f  sqadd v31.8h, v9.8h, v31.8h
+   78  4e602bff  saddlp v31.4s, v31.8h
+   7c  4ea287e5  add v5.4s, v31.4s, v2.4s
+   80  3d800345  str q5, [x26]
+   84  a8c17bfd  ldp x29, x30, [sp], #0x10
+   88  d65f03c0  ret

@@ -151,3 +151,29 @@
   106  80400000                 addb    $0,(%rax)
   10a  80400000                 addb    $0,(%rax)
   10e  8040                     (bad)
+
+## func 2 lanes_relaxed
+    0  55                       push    %rbp
+    1  4889e5                   mov     %rsp,%rbp
+    4  488b9300000000           mov     (%rbx),%rdx
+    b  f3400f6f9308000000       movdqu  8(%rbx),%xmm2
+   14  f3400f6f9b18000000       movdqu  0x18(%rbx),%xmm3
+   1d  66400f6fe2               movdqa  %xmm2,%xmm4
+   22  66410fc4a4160600000003   pinsrw  $3,6(%r14,%rdx),%xmm4
+   2d  66410f3a14a4160000000009 pextrb  $9,%xmm4,(%r14,%rdx)
+   39  66400f6fec               movdqa  %xmm4,%xmm5
+   3e  400f59eb                 mulps   %xmm3,%xmm5
+   42  400f58ea                 addps   %xmm2,%xmm5
+   46  66400f6fe5               movdqa  %xmm5,%xmm4
+   4b  400f5de3                 minps   %xmm3,%xmm4
+   4f  66400f6fec               movdqa  %xmm4,%xmm5
+   54  66400f6fc3               movdqa  %xmm3,%xmm0
+   59  66400f3804c5             pmaddubsw %xmm5,%xmm0
+   5f  660f75c9                 pcmpeqw %xmm1,%xmm1
+   63  660f71d10f               psrlw   $0xF,%xmm1
+   68  660ff5c1                 pmaddwd %xmm1,%xmm0
+   6c  66400ffec2               paddd   %xmm2,%xmm0
+   71  66400f6fe8               movdqa  %xmm0,%xmm5
+   76  f3400f7fab00000000       movdqu  %xmm5,(%rbx)
+   7f  5d                       pop     %rbp
+   80  c3                       ret

@@ -154,9 +154,11 @@ impl FnGen<'_> {
             (size, insn, rt)
         } else {
             let size = store(i.op).expect("a store");
-            match (self.loc(i.c), size) {
-                (L::V(v), 4) => (size, Insn::StrS, v),
-                (L::V(v), 8) => (size, Insn::StrD, v),
+            // The address first: a 64-bit memory's bounds check may take x17.
+            let a = self.address(pc, i, size);
+            let (insn, rt) = match (self.loc(i.c), size) {
+                (L::V(v), 4) => (Insn::StrS, v),
+                (L::V(v), 8) => (Insn::StrD, v),
                 _ => {
                     let r = self.gpr(i.c, X17);
                     let insn = match size {
@@ -165,18 +167,19 @@ impl FnGen<'_> {
                         4 => Insn::StrW,
                         _ => Insn::StrX,
                     };
-                    (size, insn, r)
+                    (insn, r)
                 }
-            }
+            };
+            self.access(insn, rt, a);
+            return;
         };
         let a = self.address(pc, i, size);
         self.access(insn, rt, a);
         match insn {
             Insn::LdrS | Insn::LdrD => self.set_fpr(i.a, rt),
-            _ if load(i.op).is_some() => self.set_gpr(i.a, rt),
-            _ => {}
+            _ => self.set_gpr(i.a, rt),
         }
-        if load(i.op).is_some() && self.base == Some(i.b) && i.a == i.b {
+        if self.base == Some(i.b) && i.a == i.b {
             // The load replaced its own index.
             self.base = None;
         }
@@ -213,6 +216,9 @@ impl FnGen<'_> {
     /// to base plus index once and both use offsets from it
     /// (`FnGen::base`), as a structure's fields are read.
     pub(super) fn address(&mut self, pc: usize, i: &Instr, size: u8) -> Addr {
+        if self.m.memory64 {
+            return self.checked_address(pc, i, size);
+        }
         if self.alloc.const_address(pc) {
             self.base = None;
             let k = self.code[pc - 1].imm as u32 as u64 + i.imm;
@@ -242,6 +248,49 @@ impl FnGen<'_> {
         if fits(i.imm) {
             return Addr::Off(X16, i.imm as u32);
         }
+        self.mov_imm(X9, i.imm);
+        Addr::Reg(X16, X9)
+    }
+
+    /// The address of access `pc` of `size` bytes to a 64-bit memory, which
+    /// has no guard pages: `index + offset + size <= length` is checked
+    /// (with the length less `offset + size` in x16, so that only x16 and,
+    /// for a large offset, x17 are taken before a store loads its value),
+    /// then the address is memory 0's base plus the index plus the offset.
+    fn checked_address(&mut self, pc: usize, i: &Instr, size: u8) -> Addr {
+        self.base = None;
+        let oob = self.trap_code(TrapCode::MemoryOutOfBounds);
+        let index = if self.alloc.const_address(pc) {
+            let k = self.code[pc - 1].imm;
+            self.mov_imm(X9, k);
+            X9
+        } else {
+            self.gpr(i.b, X9)
+        };
+        let Some(end) = i.imm.checked_add(size.into()) else {
+            asm!(self.asm; b =>oob);
+            return Addr::Reg(27, index);
+        };
+        asm!(self.asm; ldr x16, [x28, #vmctx::MEM0_LEN as u32]);
+        if end < 4096 {
+            asm!(self.asm; subs x16, x16, #end as u32);
+        } else {
+            self.mov_imm(X17, end);
+            asm!(self.asm; subs x16, x16, x17);
+        }
+        asm!(self.asm
+            ; b.lo =>oob
+            ; cmp X(index), x16
+            ; b.hi =>oob
+        );
+        if i.imm == 0 {
+            return Addr::Reg(27, index);
+        }
+        asm!(self.asm; add x16, x27, X(index));
+        if i.imm.is_multiple_of(size.into()) && i.imm / u64::from(size) < 4096 {
+            return Addr::Off(X16, i.imm as u32);
+        }
+        // The index is consumed: x9 is free (a store's value may be in x17).
         self.mov_imm(X9, i.imm);
         Addr::Reg(X16, X9)
     }

@@ -8,8 +8,7 @@
 //! functions are direct `bl`s; calls to imports and to functions left to the
 //! interpreter, `call_indirect`'s slow path and the ops the runtime
 //! implements (tables, bulk memory, growth) go through libcalls, as on
-//! x86_64. Vectors are not compiled yet: a function with a
-//! v128 stays IR.
+//! x86_64. Vectors are compiled with NEON (`simd.rs`).
 //!
 //! Conventions (those of `loader/src/native/arch/aarch64.rs`): the VMContext
 //! in `x28`, memory 0's base in `x27`, the slot frame in `x26`, the frame
@@ -27,7 +26,7 @@ use crate::backend::regalloc::{Class, Loc, OpTable, Pools, ShiftFusion};
 use crate::backend::{Backend, ModuleInfo, NativeCode};
 use dynasmrt::aarch64::Aarch64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
-use zwasm_abi::ir::{Fmt, Instr, Op, RegClass};
+use zwasm_abi::ir::{Instr, Op, RegClass};
 use zwasm_abi::native::{flags, funcref, libcall, vmctx, TRAP_BASE, TRAP_PENDING};
 use zwasm_abi::TrapCode;
 
@@ -152,13 +151,7 @@ impl Backend for Aarch64 {
 
     fn fits(&self, m: &ModuleInfo, def: usize) -> bool {
         let f = &m.meta.funcs[def];
-        let memory = m
-            .func_code(def)
-            .iter()
-            .any(|i| matches!(i.op.fmt(), Fmt::Load | Fmt::Store));
-        (f.num_slots as usize) <= MAX_SLOTS
-            && (f.code_len as usize) <= MAX_IR
-            && !(memory && m.memory64)
+        (f.num_slots as usize) <= MAX_SLOTS && (f.code_len as usize) <= MAX_IR
     }
 
     fn compile(&self, m: &ModuleInfo, native: &[bool]) -> Result<NativeCode, String> {
@@ -738,6 +731,10 @@ impl FnGen<'_> {
             ; blr x16
             ; cbnz w0, =>pending
         );
+        // Only a 64-bit memory moves when it grows.
+        if self.m.memory64 {
+            asm!(self.asm; ldr x27, [x28, #vmctx::MEM0_BASE as u32]);
+        }
     }
 
     /// Runs instruction `pc` in the runtime.

@@ -12,7 +12,7 @@
 //! here yet (lane loads and stores, the relaxed ops) keep their function on
 //! the interpreter.
 
-use super::{FnGen, Loc, FLOAT_POOL, L, X16, X9};
+use super::{FnGen, Loc, FLOAT_POOL, L, X16, X17, X9};
 
 /// The third scratch vector register, for sequences that need one beyond
 /// `v0` and `v1`.
@@ -57,7 +57,7 @@ fn binary(op: Op) -> Option<(Bin, Shape, bool)> {
         I8x16LtU => (CmHi, B16, true),
         I8x16LeS => (CmGe, B16, true),
         I8x16LeU => (CmHs, B16, true),
-        I8x16Swizzle => (Tbl, B16, false),
+        I8x16Swizzle | I8x16RelaxedSwizzle => (Tbl, B16, false),
         I16x8Add => (Add, H8, false),
         I16x8Sub => (Sub, H8, false),
         I16x8Mul => (Mul, H8, false),
@@ -70,7 +70,7 @@ fn binary(op: Op) -> Option<(Bin, Shape, bool)> {
         I16x8MaxS => (SMax, H8, false),
         I16x8MaxU => (UMax, H8, false),
         I16x8AvgrU => (URhadd, H8, false),
-        I16x8Q15MulrSatS => (SqRdMulh, H8, false),
+        I16x8Q15MulrSatS | I16x8RelaxedQ15mulrS => (SqRdMulh, H8, false),
         I16x8Eq => (CmEq, H8, false),
         I16x8GtS => (CmGt, H8, false),
         I16x8GtU => (CmHi, H8, false),
@@ -202,8 +202,8 @@ fn unary(op: Op) -> Option<(Un, Shape)> {
         F64x2Nearest => (FrintN, D2),
         F32x4ConvertI32x4S => (Scvtf, S4),
         F32x4ConvertI32x4U => (Ucvtf, S4),
-        I32x4TruncSatF32x4S => (Fcvtzs, S4),
-        I32x4TruncSatF32x4U => (Fcvtzu, S4),
+        I32x4TruncSatF32x4S | I32x4RelaxedTruncF32x4S => (Fcvtzs, S4),
+        I32x4TruncSatF32x4U | I32x4RelaxedTruncF32x4U => (Fcvtzu, S4),
         I16x8ExtendLowI8x16S => (Sxtl, B16),
         I16x8ExtendHighI8x16S => (Sxtl2, B16),
         I16x8ExtendLowI8x16U => (Uxtl, B16),
@@ -344,6 +344,30 @@ pub(super) fn covers(op: Op) -> bool {
                 | I32x4Bitmask
                 | I64x2Bitmask
                 | I64x2Mul
+                | V128Load8Lane
+                | V128Load16Lane
+                | V128Load32Lane
+                | V128Load64Lane
+                | V128Store8Lane
+                | V128Store16Lane
+                | V128Store32Lane
+                | V128Store64Lane
+                | I32x4RelaxedTruncF64x2SZero
+                | I32x4RelaxedTruncF64x2UZero
+                | F32x4RelaxedMadd
+                | F32x4RelaxedNmadd
+                | F64x2RelaxedMadd
+                | F64x2RelaxedNmadd
+                | I8x16RelaxedLaneselect
+                | I16x8RelaxedLaneselect
+                | I32x4RelaxedLaneselect
+                | I64x2RelaxedLaneselect
+                | F32x4RelaxedMin
+                | F32x4RelaxedMax
+                | F64x2RelaxedMin
+                | F64x2RelaxedMax
+                | I16x8RelaxedDotI8x16I7x16S
+                | I32x4RelaxedDotI8x16I7x16AddS
         )
 }
 
@@ -368,6 +392,43 @@ fn shift(op: Op) -> Option<(Shape, u8, bool)> {
         I64x2ShrU => (D2, 2, imm),
         _ => return None,
     })
+}
+
+/// The size of a lane load or store.
+fn lane_size(op: Op) -> u32 {
+    use Op::*;
+    match op {
+        V128Load8Lane | V128Store8Lane => 1,
+        V128Load16Lane | V128Store16Lane => 2,
+        V128Load32Lane | V128Store32Lane => 4,
+        _ => 8,
+    }
+}
+
+/// `ld1 {v<vt>.<size>}[lane], [x16]` or its `st1`, encoded here: the
+/// assembler takes a lane given at run time as one bit for each of the
+/// index's fields. The index is spread over Q (bit 30), S (bit 12) and
+/// size (bits 11-10), its low bits dropped for wider lanes; the opcode
+/// (bits 15-13) gives the width, and 64-bit lanes set size to 01.
+fn lane_access(store: bool, size: u32, lane: u32, vt: u8) -> u32 {
+    let load = if store { 0 } else { 1 << 22 };
+    let (opcode, index) = match size {
+        1 => (0b000, lane & 15),
+        2 => (0b010, (lane & 7) << 1),
+        4 => (0b100, (lane & 3) << 2),
+        _ => (0b100, (lane & 1) << 3 | 1),
+    };
+    let q = index >> 3 & 1;
+    let s = index >> 2 & 1;
+    let sz = index & 3;
+    0x0d00_0000
+        | load
+        | q << 30
+        | opcode << 13
+        | s << 12
+        | sz << 10
+        | u32::from(X16) << 5
+        | u32::from(vt)
 }
 
 impl FnGen<'_> {
@@ -667,7 +728,11 @@ impl FnGen<'_> {
                 asm!(self.asm; bsl v31.B16, V(c).B16, V(b).B16);
                 self.vset(i.a, VT);
             }
-            V128Bitselect => {
+            V128Bitselect
+            | I8x16RelaxedLaneselect
+            | I16x8RelaxedLaneselect
+            | I32x4RelaxedLaneselect
+            | I64x2RelaxedLaneselect => {
                 // a = (a & c) | (b & !c), the mask in v31.
                 let m = self.vsrc(i.c, 0);
                 asm!(self.asm; mov v31.B16, V(m).B16);
@@ -775,10 +840,13 @@ impl FnGen<'_> {
                 }
                 self.vset(i.a, d);
             }
-            I32x4TruncSatF64x2SZero | I32x4TruncSatF64x2UZero => {
+            I32x4TruncSatF64x2SZero
+            | I32x4TruncSatF64x2UZero
+            | I32x4RelaxedTruncF64x2SZero
+            | I32x4RelaxedTruncF64x2UZero => {
                 let b = self.vsrc(i.b, 0);
                 let d = self.vdst(i.a);
-                if i.op == I32x4TruncSatF64x2SZero {
+                if matches!(i.op, I32x4TruncSatF64x2SZero | I32x4RelaxedTruncF64x2SZero) {
                     asm!(self.asm; fcvtzs v0.D2, V(b).D2; sqxtn V(d).S2, v0.D2);
                 } else {
                     asm!(self.asm; fcvtzu v0.D2, V(b).D2; uqxtn V(d).S2, v0.D2);
@@ -874,9 +942,149 @@ impl FnGen<'_> {
                 );
                 self.vset(i.a, VT);
             }
+            F32x4RelaxedMin | F32x4RelaxedMax | F64x2RelaxedMin | F64x2RelaxedMax => {
+                // x86's minps/maxps: min is b < c ? b : c, max is
+                // b > c ? b : c (so c when either is NaN or both are zeros).
+                // The mask of lanes taking b in v31, then the selection.
+                let b = self.vsrc(i.b, 0);
+                let c = self.vsrc(i.c, 1);
+                let (x, y) = if matches!(i.op, F32x4RelaxedMin | F64x2RelaxedMin) {
+                    (c, b)
+                } else {
+                    (b, c)
+                };
+                if matches!(i.op, F32x4RelaxedMin | F32x4RelaxedMax) {
+                    asm!(self.asm; fcmgt v31.S4, V(x).S4, V(y).S4);
+                } else {
+                    asm!(self.asm; fcmgt v31.D2, V(x).D2, V(y).D2);
+                }
+                asm!(self.asm; bsl v31.B16, V(b).B16, V(c).B16);
+                self.vset(i.a, VT);
+            }
+            F32x4RelaxedMadd | F32x4RelaxedNmadd | F64x2RelaxedMadd | F64x2RelaxedNmadd => {
+                self.relaxed_madd(i)
+            }
+            I16x8RelaxedDotI8x16I7x16S | I32x4RelaxedDotI8x16I7x16AddS => self.relaxed_dot(i),
+            V128Load8Lane | V128Load16Lane | V128Load32Lane | V128Load64Lane => {
+                // The vector first: reloading it may take x16.
+                let c = self.vsrc(i.c, 0);
+                let d = self.vdst(i.a);
+                if d != c {
+                    asm!(self.asm; mov V(d).B16, V(c).B16);
+                }
+                self.lane_address(pc, i);
+                let word = lane_access(false, lane_size(i.op), i.lane().into(), d);
+                self.asm.push_u32(word);
+                self.vset(i.a, d);
+            }
+            V128Store8Lane | V128Store16Lane | V128Store32Lane | V128Store64Lane => {
+                let v = self.vsrc(i.c, 0);
+                self.lane_address(pc, i);
+                let word = lane_access(true, lane_size(i.op), i.lane().into(), v);
+                self.asm.push_u32(word);
+            }
             _ => self.simd_load_store(pc, i),
         }
         pc + 1
+    }
+
+    /// `x16` = the address of lane access `pc`: memory 0's base, the index,
+    /// the offset (`ld1`/`st1` of one lane take a plain register). The guard
+    /// pages catch what is out of bounds in a 32-bit memory; a 64-bit one's
+    /// bounds are checked by `address`.
+    fn lane_address(&mut self, pc: usize, i: &Instr) {
+        use super::mem::Addr;
+        let off = i.lane_offset();
+        if self.m.memory64 {
+            let j = Instr { imm: off, ..*i };
+            match self.address(pc, &j, lane_size(i.op) as u8) {
+                Addr::Reg(b, x) => asm!(self.asm; add x16, X(b), X(x)),
+                Addr::Off(b, k) if k < 4096 => asm!(self.asm; add XSP(16), XSP(b), #k),
+                Addr::Off(b, k) => {
+                    self.mov_imm(X17, k.into());
+                    asm!(self.asm; add x16, X(b), x17);
+                }
+                Addr::Ext(b, x) => asm!(self.asm; add x16, XSP(b), W(x), uxtw),
+            }
+            self.base = None;
+            return;
+        }
+        self.base = None;
+        let index = self.gpr(i.b, X9);
+        if off == 0 {
+            asm!(self.asm; add x16, x27, W(index), uxtw);
+        } else {
+            self.add_imm(X16, 27, off);
+            asm!(self.asm; add x16, x16, W(index), uxtw);
+        }
+    }
+
+    /// relaxed_madd: `a` = (a * b) + c; relaxed_nmadd: `a` = c - (a * b);
+    /// unfused, with the engines' NaN rule (x86's: the first NaN operand,
+    /// quieted, in the order lanes.rs takes them). The product's second
+    /// operand and madd's addend are quieted first, as in `simd`'s lane
+    /// arithmetic; the product itself is never a signalling NaN.
+    fn relaxed_madd(&mut self, i: &Instr) {
+        use Op::*;
+        let wide = matches!(i.op, F64x2RelaxedMadd | F64x2RelaxedNmadd);
+        let a = self.vsrc(i.a, 0);
+        let b = self.vsrc(i.b, 1);
+        if wide {
+            asm!(self.asm; fminnm v31.D2, V(b).D2, V(b).D2; fmul v31.D2, V(a).D2, v31.D2);
+        } else {
+            asm!(self.asm; fminnm v31.S4, V(b).S4, V(b).S4; fmul v31.S4, V(a).S4, v31.S4);
+        }
+        let c = self.vsrc(i.c, 0);
+        let d = self.vdst(i.a);
+        match i.op {
+            F32x4RelaxedMadd => {
+                asm!(self.asm; fminnm v1.S4, V(c).S4, V(c).S4; fadd V(d).S4, v31.S4, v1.S4)
+            }
+            F64x2RelaxedMadd => {
+                asm!(self.asm; fminnm v1.D2, V(c).D2, V(c).D2; fadd V(d).D2, v31.D2, v1.D2)
+            }
+            F32x4RelaxedNmadd => asm!(self.asm; fsub V(d).S4, V(c).S4, v31.S4),
+            _ => asm!(self.asm; fsub V(d).D2, V(c).D2, v31.D2),
+        }
+        self.vset(i.a, d);
+    }
+
+    /// The relaxed dot products, as x86's `pmaddubsw` (see lanes.rs): each
+    /// i16 lane the saturated sum of two products of a signed byte of the
+    /// first operand and an unsigned byte of the second; the `_add` form
+    /// adds adjacent pairs of those to `c`'s i32 lanes. The products are
+    /// exact in i16 lanes (widened with `sxtl`/`uxtl`), their even and odd
+    /// halves parted by `uzp1`/`uzp2`. `v8` and `v9` are scratch here (the
+    /// entry trampoline saves `d8`-`d15`; no value lives in them).
+    fn relaxed_dot(&mut self, i: &Instr) {
+        let add = i.op == Op::I32x4RelaxedDotI8x16I7x16AddS;
+        let (s, u) = if add { (i.a, i.b) } else { (i.b, i.c) };
+        let s = self.vsrc(s, 0);
+        let u = self.vsrc(u, 1);
+        asm!(self.asm
+            ; sxtl v31.H8, V(s).B8
+            ; uxtl v8.H8, V(u).B8
+            ; mul v31.H8, v31.H8, v8.H8
+            ; sxtl2 v8.H8, V(s).B16
+            ; uxtl2 v9.H8, V(u).B16
+            ; mul v8.H8, v8.H8, v9.H8
+            ; uzp1 v9.H8, v31.H8, v8.H8
+            ; uzp2 v31.H8, v31.H8, v8.H8
+        );
+        if !add {
+            let d = self.vdst(i.a);
+            asm!(self.asm; sqadd V(d).H8, v9.H8, v31.H8);
+            self.vset(i.a, d);
+            return;
+        }
+        asm!(self.asm
+            ; sqadd v31.H8, v9.H8, v31.H8
+            ; saddlp v31.S4, v31.H8
+        );
+        let c = self.vsrc(i.c, 0);
+        let d = self.vdst(i.a);
+        asm!(self.asm; add V(d).S4, v31.S4, V(c).S4);
+        self.vset(i.a, d);
     }
 
     /// Whether the vector at `slot`, read by instruction `pc`, is the
@@ -1105,5 +1313,48 @@ impl FnGen<'_> {
             _ => {}
         }
         self.vset(i.a, d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lane_access;
+    use dynasmrt::aarch64::Aarch64Relocation;
+    use dynasmrt::{dynasm, VecAssembler};
+
+    /// The hand encoding of one-lane `ld1`/`st1` matches the assembler's
+    /// for lanes written as constants (which it encodes correctly).
+    #[test]
+    fn lane_access_encoding() {
+        let mut a = VecAssembler::<Aarch64Relocation>::new(0);
+        dynasm!(a ; .arch aarch64
+            ; ld1 {v3.B * 1}[5], [x16]
+            ; ld1 {v3.B * 1}[14], [x16]
+            ; ld1 {v30.H * 1}[6], [x16]
+            ; ld1 {v7.S * 1}[3], [x16]
+            ; ld1 {v7.D * 1}[1], [x16]
+            ; st1 {v0.B * 1}[9], [x16]
+            ; st1 {v0.H * 1}[3], [x16]
+            ; st1 {v31.S * 1}[2], [x16]
+            ; st1 {v2.D * 1}[0], [x16]
+        );
+        let words: Vec<u32> = a
+            .finalize()
+            .unwrap()
+            .chunks(4)
+            .map(|w| u32::from_le_bytes(w.try_into().unwrap()))
+            .collect();
+        let ours = [
+            lane_access(false, 1, 5, 3),
+            lane_access(false, 1, 14, 3),
+            lane_access(false, 2, 6, 30),
+            lane_access(false, 4, 3, 7),
+            lane_access(false, 8, 1, 7),
+            lane_access(true, 1, 9, 0),
+            lane_access(true, 2, 3, 0),
+            lane_access(true, 4, 2, 31),
+            lane_access(true, 8, 0, 2),
+        ];
+        assert_eq!(words, ours);
     }
 }

@@ -1,0 +1,62 @@
+# memory64.wat, `zwasm compile --target x86_64 --cpu baseline` (regenerate: ZWASM_BLESS=1)
+
+## func 0 sum3
+    0  55                       push    %rbp
+    1  4889e5                   mov     %rsp,%rbp
+    4  488b9300000000           mov     (%rbx),%rdx
+    b  48b90800000000000000     movabs  $8,%rcx
+   15  4801d1                   add     %rdx,%rcx
+   18  0f8278000000             jb      0x0000000000000096
+   1e  493b8f08000000           cmp     8(%r15),%rcx
+   25  0f876b000000             ja      0x0000000000000096
+   2b  498bb41600000000         mov     (%r14,%rdx),%rsi
+   33  48b91000000000000000     movabs  $0x10,%rcx
+   3d  4801d1                   add     %rdx,%rcx
+   40  0f8250000000             jb      0x0000000000000096
+   46  493b8f08000000           cmp     8(%r15),%rcx
+   4d  0f8743000000             ja      0x0000000000000096
+   53  498bbc1608000000         mov     8(%r14,%rdx),%rdi
+   5b  4801fe                   add     %rdi,%rsi
+   5e  48b97311010000000000     movabs  $0x11173,%rcx
+   68  4801d1                   add     %rdx,%rcx
+   6b  0f8225000000             jb      0x0000000000000096
+   71  493b8f08000000           cmp     8(%r15),%rcx
+   78  0f8718000000             ja      0x0000000000000096
+   7e  410fb7bc1671110100       movzwl  0x11171(%r14,%rdx),%edi
+   87  4089ff                   mov     %edi,%edi
+   8a  4801fe                   add     %rdi,%rsi
+   8d  4889b300000000           mov     %rsi,(%rbx)
+   94  5d                       pop     %rbp
+   95  c3                       ret
+   96  be02000000               mov     $2,%esi
+   9b  e900000000               jmp     0x00000000000000A0
+   a0  488d3df9ffffff           lea     0xA0,%rdi
+   a7  4889ea                   mov     %rbp,%rdx
+   aa  41ffa740000000           jmpq    *0x40(%r15)
+
+## func 1 store
+    0  55                       push    %rbp
+    1  4889e5                   mov     %rsp,%rbp
+    4  488b9300000000           mov     (%rbx),%rdx
+    b  488bb308000000           mov     8(%rbx),%rsi
+   12  48b90400000000000000     movabs  $4,%rcx
+   1c  4801d1                   add     %rdx,%rcx
+   1f  0f824e000000             jb      0x0000000000000073
+   25  493b8f08000000           cmp     8(%r15),%rcx
+   2c  0f8741000000             ja      0x0000000000000073
+   32  4188b41603000000         mov     %sil,3(%r14,%rdx)
+   3a  66400f6ed6               movd    %esi,%xmm2
+   3f  66400f70d200             pshufd  $0,%xmm2,%xmm2
+   45  48b91400000000000000     movabs  $0x14,%rcx
+   4f  4801d1                   add     %rdx,%rcx
+   52  0f821b000000             jb      0x0000000000000073
+   58  493b8f08000000           cmp     8(%r15),%rcx
+   5f  0f870e000000             ja      0x0000000000000073
+   65  66410f3a1694161000000001 pextrd  $1,%xmm2,0x10(%r14,%rdx)
+   71  5d                       pop     %rbp
+   72  c3                       ret
+   73  be02000000               mov     $2,%esi
+   78  e900000000               jmp     0x000000000000007D
+   7d  488d3df9ffffff           lea     0x7D,%rdi
+   84  4889ea                   mov     %rbp,%rdx
+   87  41ffa740000000           jmpq    *0x40(%r15)
