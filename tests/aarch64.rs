@@ -1,9 +1,9 @@
 //! The workspace's tests again on ARM64, from an x86_64 machine: cross-built
 //! for `aarch64-unknown-linux-gnu` and run under qemu-user (the spec suite,
 //! the corpus, the WASI testsuite, the differential suite, the CLI and
-//! every unit test). The AArch64 backend covers integer code so far; the
-//! other functions run on the interpreter there, and the checks that every
-//! function of a Wasm 1.0/2.0 module is native apply to x86_64 alone.
+//! every unit test). The AArch64 backend covers every op x86_64's does, so
+//! the checks that every function of a Wasm 1.0/2.0 module is native apply
+//! there too.
 //!
 //! Needs, besides the host toolchain: `rustup target add
 //! aarch64-unknown-linux-gnu`, Debian's `gcc-aarch64-linux-gnu`,

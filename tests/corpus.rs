@@ -272,7 +272,7 @@ fn all_native(p: &Program) -> Result<(), String> {
 }
 
 fn try_run(p: &Program) -> Result<(Outcome, Option<Duration>, String), String> {
-    if p.engine == "native" && cfg!(target_arch = "x86_64") {
+    if p.engine == "native" && zwasm_compiler::has_complete_backend(zwasm_compiler::Isa::host()) {
         if let Err(why) = all_native(p) {
             return Ok((Outcome::Fail(why), None, String::new()));
         }

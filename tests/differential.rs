@@ -494,15 +494,15 @@ fn check_native_counts(
 }
 
 /// Whether this machine's backend covers every op the generator uses, and
-/// (on x86_64) has POPCNT, which the native code of `popcnt` needs. Where it
-/// does not (ARM64's backend covers integer code only so far), functions
-/// left to the interpreter are expected and the checks that every one is
-/// native are not made.
+/// (on x86_64) has POPCNT, which the native code of `popcnt` needs (ARM64's
+/// `cnt` is in the baseline). Where it does not, functions left to the
+/// interpreter are expected and the checks that every one is native are not
+/// made.
 fn host_has_popcnt() -> bool {
     #[cfg(target_arch = "x86_64")]
     return std::arch::is_x86_feature_detected!("popcnt") && complete_backend();
     #[cfg(not(target_arch = "x86_64"))]
-    false
+    complete_backend()
 }
 
 /// Whether this machine's backend covers every op of Wasm 1.0 and 2.0.

@@ -130,7 +130,7 @@ pub fn has_backend(isa: Isa) -> bool {
 /// Whether `isa`'s backend covers every op of Wasm 1.0 and 2.0 (SIMD
 /// included), so that such a module is native code throughout.
 pub fn has_complete_backend(isa: Isa) -> bool {
-    isa == Isa::X86_64
+    matches!(isa, Isa::X86_64 | Isa::Aarch64)
 }
 
 /// Whether `Engine::Native` gives native code for this machine.

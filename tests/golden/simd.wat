@@ -40,4 +40,12 @@
     (v128.store8_lane 9 (local.get $p) (local.get $v))
     (local.set $v (f32x4.relaxed_madd (local.get $v) (local.get $y) (local.get $x)))
     (local.set $v (f32x4.relaxed_min (local.get $v) (local.get $y)))
-    (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $y) (local.get $x))))
+    (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $y) (local.get $x)))
+  (func (export "const_loop") (param $n i32) (result i32)
+    (local $a v128)
+    (loop $l
+      (local.set $a (i32x4.add (local.get $a) (v128.const i32x4 1 2 3 4)))
+      (local.set $a (f32x4.mul (local.get $a) (v128.const f32x4 1.5 1.5 1.5 1.5)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (local.get $n)))
+    (i32x4.extract_lane 0 (local.get $a))))

@@ -22,6 +22,9 @@ pub(crate) trait Isa: Sync {
     /// Where functions start (and loops, which a function's offsets keep
     /// wherever its chunk is laid out).
     const CODE_ALIGN: usize;
+    /// The farthest a direct call reaches, in bytes: a module's native code
+    /// must fit in it.
+    const CALL_REACH: usize;
 
     /// What the allocator asks of each op.
     fn ops(&self) -> &OpTable;
@@ -39,7 +42,7 @@ pub(crate) trait Isa: Sync {
     /// Emits one function; returns the CPU features its code uses.
     fn function(&self, asm: &mut Self::Asm, cx: FnCtx<'_, Self::Label>) -> u64;
     /// Resolves the labels of the function just emitted.
-    fn commit(asm: &mut Self::Asm) -> Result<(), String>;
+    fn commit(asm: &mut Self::Asm) -> Result<(), AsmError>;
     /// The chunk's code.
     fn finalize(asm: Self::Asm) -> Result<Vec<u8>, String>;
     /// Points the direct call or jump whose immediate ends at `at` in
@@ -113,8 +116,12 @@ pub(crate) fn compile<I: Isa>(
             code.extend_from_slice(&chunk.code);
         }
     }
-    if code.len() > i32::MAX as usize {
-        return Err("native code larger than 2 GiB".into());
+    if code.len() > I::CALL_REACH {
+        return Err(format!(
+            "{} MiB of native code, beyond a direct call's reach on this ISA ({} MiB)",
+            code.len() >> 20,
+            I::CALL_REACH >> 20
+        ));
     }
     for (at, def) in relocs {
         I::patch_call(&mut code, at, funcs[def].0 as usize);
@@ -144,6 +151,17 @@ struct Chunk {
     used: u64,
 }
 
+/// Why a function's labels could not be resolved.
+pub(crate) enum AsmError {
+    /// A branch or PC-relative load does not reach its label: the function
+    /// is emitted again with `FnCtx::far`.
+    OutOfReach,
+    Other(String),
+}
+
+/// Compiles the functions `defs` into one piece of code. A function whose
+/// short branches turn out not to reach across it is compiled again, with
+/// the whole chunk, as far (`FnCtx::far`).
 fn compile_chunk<I: Isa>(
     isa: &I,
     m: &ModuleInfo,
@@ -151,6 +169,31 @@ fn compile_chunk<I: Isa>(
     inlinable: &[bool],
     defs: &[usize],
 ) -> Result<Chunk, String> {
+    let mut far = Vec::new();
+    loop {
+        match emit_chunk(isa, m, native, inlinable, defs, &far) {
+            Ok(chunk) => return Ok(chunk),
+            Err((def, AsmError::OutOfReach)) if !far.contains(&def) => far.push(def),
+            Err((def, AsmError::OutOfReach)) => {
+                return Err(format!(
+                    "defined function {def}: a branch does not reach its label"
+                ))
+            }
+            Err((_, AsmError::Other(e))) => return Err(e),
+        }
+    }
+}
+
+/// Emits the functions `defs`, those in `far` as far ones; on failure, the
+/// function whose labels could not be resolved and why.
+fn emit_chunk<I: Isa>(
+    isa: &I,
+    m: &ModuleInfo,
+    native: &[bool],
+    inlinable: &[bool],
+    defs: &[usize],
+    far: &[usize],
+) -> Result<Chunk, (usize, AsmError)> {
     // About 12 bytes of code per IR instruction: room for all at once
     // saves copying a growing buffer into fresh pages.
     let ir: usize = defs.iter().map(|&d| m.func_code(d).len()).sum();
@@ -192,16 +235,17 @@ fn compile_chunk<I: Isa>(
             vector_base: vectors.then_some(expanded.num_slots as u16),
             loop_in: None,
             exit_stubs: Vec::new(),
+            far: far.contains(&def),
         };
         used |= isa.function(&mut asm, cx);
         funcs.push((def, start, I::offset(&asm) - start));
         // A function's jumps are all to its own labels: resolve them now,
         // so that the lists of labels and of jumps to patch stay the size
         // of one function rather than growing over the whole chunk.
-        I::commit(&mut asm)?;
+        I::commit(&mut asm).map_err(|e| (def, e))?;
     }
     Ok(Chunk {
-        code: I::finalize(asm)?,
+        code: I::finalize(asm).map_err(|e| (usize::MAX, AsmError::Other(e)))?,
         funcs,
         relocs,
         ir_refs,
@@ -226,6 +270,10 @@ pub(crate) struct FnCtx<'a, L> {
     pub ir_refs: &'a mut Vec<(usize, u32, u32)>,
     /// A label per IR instruction that is a branch target.
     pub labels: Vec<Option<L>>,
+    /// Whether the function is to be emitted with branches and constant
+    /// loads that reach across any length of code (its first emission's
+    /// did not).
+    pub far: bool,
     /// Which IR instructions a backward branch targets.
     pub loop_heads: Vec<bool>,
     /// Trap stubs used so far: (code as returned to the host, label).
@@ -281,6 +329,10 @@ pub(crate) trait Emit<'a> {
     fn op(&mut self, pc: usize) -> usize;
     /// What follows the function's code: trap stubs, constants.
     fn tail(&mut self);
+    /// On entry into the loop of the promotions from `head` to `end`
+    /// (inclusive), before its first instruction and once: its back edges
+    /// come after. An ISA may set up values the loop only reads.
+    fn loop_entry(&mut self, _head: usize, _end: usize) {}
 }
 
 /// Whether the function never calls and its frame is small enough that its
@@ -396,6 +448,11 @@ fn enter_loop<'a, E: Emit<'a>>(e: &mut E, k: usize) {
         let v = e.cx().alloc.promotions[k].load[j];
         e.reload(v);
     }
+    let (head, end) = (
+        e.cx().alloc.promotions[k].head,
+        e.cx().alloc.promotions[k].end,
+    );
+    e.loop_entry(head, end);
     e.align_loop_head();
     let top = e.new_label();
     e.bind(top);

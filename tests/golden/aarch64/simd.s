@@ -6,8 +6,8 @@
     8  f9400340  ldr x0, [x26]
     c  f9400741  ldr x1, [x26, #0x8]
    10  3ce04b62  ldr q2, [x27, w0, uxtw]
-   14  9c0003e3  ldr q3, $+0x7c
-   18  4e638444  add v4.8h, v2.8h, v3.8h
+   14  9c0003e1  ldr q1, $+0x7c
+   18  4e618444  add v4.8h, v2.8h, v1.8h
    1c  6f180485  ushr v5.8h, v4.8h, #0x8
    20  6e253446  cmhi v6.16b, v2.16b, v5.16b
    24  4ea21c44  mov v4.16b, v2.16b
@@ -54,18 +54,18 @@
    10  6f00e406  movi v6.2d, #0x0
    14  fd400342  ldr d2, [x26]
    18  fd400743  ldr d3, [x26, #0x8]
-   1c  9c000527  ldr q7, $+0xa4
-   20  4ea71cf0  mov v16.16b, v7.16b
+   1c  9c000520  ldr q0, $+0xa4
+   20  4ea01c10  mov v16.16b, v0.16b
    24  b27a03e0  mov x0, #0x40
-   28  4ea4c49f  fminnm v31.4s, v4.4s, v4.4s
-   2c  6e3fdc91  fmul v17.4s, v4.4s, v31.4s
-   30  4ea5c4bf  fminnm v31.4s, v5.4s, v5.4s
-   34  6e3fdcb2  fmul v18.4s, v5.4s, v31.4s
-   38  6f00e413  movi v19.2d, #0x0
-   3c  4eb2c65f  fminnm v31.4s, v18.4s, v18.4s
-   40  4e3fd634  fadd v20.4s, v17.4s, v31.4s
-   44  9c000475  ldr q21, $+0x8c
-   48  6e34e6b4  fcmge v20.4s, v21.4s, v20.4s
+   28  9c00054a  ldr q10, $+0xa8
+   2c  4ea4c49f  fminnm v31.4s, v4.4s, v4.4s
+   30  6e3fdc91  fmul v17.4s, v4.4s, v31.4s
+   34  4ea5c4bf  fminnm v31.4s, v5.4s, v5.4s
+   38  6e3fdcb2  fmul v18.4s, v5.4s, v31.4s
+   3c  6f00e413  movi v19.2d, #0x0
+   40  4eb2c65f  fminnm v31.4s, v18.4s, v18.4s
+   44  4e3fd634  fadd v20.4s, v17.4s, v31.4s
+   48  6e34e554  fcmge v20.4s, v10.4s, v20.4s
    4c  4eb01e07  mov v7.16b, v16.16b
    50  4eb41e9f  mov v31.16b, v20.16b
    54  6e731cff  bsl v31.16b, v7.16b, v19.16b
@@ -90,7 +90,7 @@
    a0  4eb3c67f  fminnm v31.4s, v19.4s, v19.4s
    a4  4e3fd4e4  fadd v4.4s, v7.4s, v31.4s
    a8  51000400  sub w0, w0, #0x1
-   ac  35fffbe0  cbnz w0, $-0x84
+   ac  35fffc00  cbnz w0, $-0x80
    b0  0e043cc1  mov w1, v6.s[0]
    b4  f9000341  str x1, [x26]
    b8  a8c17bfd  ldp x29, x30, [sp], #0x10
@@ -140,3 +140,29 @@
    80  3d800345  str q5, [x26]
    84  a8c17bfd  ldp x29, x30, [sp], #0x10
    88  d65f03c0  ret
+
+## func 3 const_loop
+    0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
+    4  910003fd  mov x29, sp
+    8  6f00e402  movi v2.2d, #0x0
+    c  f9400340  ldr x0, [x26]
+   10  9c00018a  ldr q10, $+0x30
+   14  9c0001eb  ldr q11, $+0x3c
+   18  4eaa8442  add v2.4s, v2.4s, v10.4s
+   1c  6e2bdc42  fmul v2.4s, v2.4s, v11.4s
+   20  51000400  sub w0, w0, #0x1
+   24  35ffffa0  cbnz w0, $-0xc
+   28  0e043c40  mov w0, v2.s[0]
+   2c  f9000340  str x0, [x26]
+   30  a8c17bfd  ldp x29, x30, [sp], #0x10
+   34  d65f03c0  ret
+   38  00000000  udf #0x0
+   3c  00000000  udf #0x0
+   40  00000001  udf #0x1
+   44  00000002  udf #0x2
+   48  00000003  udf #0x3
+   4c  00000004  udf #0x4
+   50  3fc00000  (undecodable: invalid opcode)
+   54  3fc00000  (undecodable: invalid opcode)
+   58  3fc00000  (undecodable: invalid opcode)
+   5c  3fc00000  (undecodable: invalid opcode)

@@ -177,3 +177,47 @@
    76  f3400f7fab00000000       movdqu  %xmm5,(%rbx)
    7f  5d                       pop     %rbp
    80  c3                       ret
+
+## func 3 const_loop
+    0  55                       push    %rbp
+    1  4889e5                   mov     %rsp,%rbp
+    4  400f57d2                 xorps   %xmm2,%xmm2
+    8  488b9300000000           mov     (%rbx),%rdx
+    f  0f1f840000000000         nopl    (%rax,%rax)
+   17  0f1f840000000000         nopl    (%rax,%rax)
+   1f  90                       nop
+   20  f3400f6f1d37000000       movdqu  0x60,%xmm3
+   29  66400ffed3               paddd   %xmm3,%xmm2
+   2e  f3400f6f1d39000000       movdqu  0x70,%xmm3
+   37  400f59d3                 mulps   %xmm3,%xmm2
+   3b  4083ea01                 sub     $1,%edx
+   3f  4085d2                   test    %edx,%edx
+   42  0f85d8ffffff             jne     0x0000000000000020
+   48  66400f3a16d200           pextrd  $0,%xmm2,%edx
+   4f  48899300000000           mov     %rdx,(%rbx)
+   56  5d                       pop     %rbp
+   57  c3                       ret
+   58  cc                       int3
+   59  cc                       int3
+   5a  cc                       int3
+   5b  cc                       int3
+   5c  cc                       int3
+   5d  cc                       int3
+   5e  cc                       int3
+   5f  cc                       int3
+   60  0100                     add     %eax,(%rax)
+   62  0000                     add     %al,(%rax)
+   64  0200                     add     (%rax),%al
+   66  0000                     add     %al,(%rax)
+   68  0300                     add     (%rax),%eax
+   6a  0000                     add     %al,(%rax)
+   6c  0400                     add     $0,%al
+   6e  0000                     add     %al,(%rax)
+   70  0000                     add     %al,(%rax)
+   72  c03f00                   sarb    $0,(%rdi)
+   75  00c0                     add     %al,%al
+   77  3f00                     (bad)
+   79  00c0                     add     %al,%al
+   7b  3f00                     (bad)
+   7d  00c0                     add     %al,%al
+   7f  3f                       (bad)

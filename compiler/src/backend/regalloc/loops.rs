@@ -44,6 +44,9 @@ pub(super) struct Facts<'a> {
     /// passed between the two is never materialised.
     pub const_addr: &'a [u32],
     pub fused_shift: &'a [u32],
+    /// The readers of a `v128.const` that may take it from elsewhere
+    /// (`Allocation::const_vector`).
+    pub const_vector: &'a [u32],
     pub frame_slots: usize,
     /// The registers of each class (integer, float), and the first integer
     /// register that survives calls.
@@ -118,6 +121,20 @@ pub(super) fn promote(f: &Facts, loc: &[Loc], preserved_used: &mut Vec<u8>) -> V
         }
         if let Some(p) = promote_loop(f, loc, head, end, n, &target, &mut scratch, preserved_used) {
             out.push(p);
+        } else if f
+            .const_vector
+            .iter()
+            .any(|&p| (head..=end).contains(&(p as usize)))
+        {
+            // Nothing to lend a register to, but an entry of its own, run
+            // once, where a backend may load the loop's constants.
+            out.push(Promotion {
+                head,
+                end,
+                regs: Vec::new(),
+                load: Vec::new(),
+                exits: Vec::new(),
+            });
         }
         for &s in &scratch.touched {
             scratch.uses[s as usize] = 0;

@@ -64,6 +64,12 @@ pub(crate) struct Allocation {
     /// Positions of instructions that absorb the shift by a constant just
     /// before them (which then emits nothing; see [`ShiftFusion`]).
     fused_shift: Vec<u32>,
+    /// Positions of vector instructions (not barriers) that are the only
+    /// reader of the `v128.const` just before them (at `pc - 2`), whose
+    /// value is dead after them: a backend may give them the constant from
+    /// elsewhere (a register loaded before the loop, say) and leave the
+    /// `v128.const` out. The allocation itself does not count on it.
+    const_vector: Vec<u32>,
     /// Positions of `br_if_eqz`/`br_if_nez` whose condition slot is dead
     /// after the branch (so a compare feeding it need not write it).
     cond_dies: Vec<u32>,
@@ -85,6 +91,7 @@ impl Allocation {
             preserved_used: Vec::new(),
             const_addr: Vec::new(),
             fused_shift: Vec::new(),
+            const_vector: Vec::new(),
             promotions: Vec::new(),
         }
     }
@@ -93,6 +100,12 @@ impl Allocation {
     /// at `pc - 1`.
     pub fn const_address(&self, pc: usize) -> bool {
         self.const_addr.binary_search(&(pc as u32)).is_ok()
+    }
+
+    /// Whether the vector instruction at `pc` is the only reader of the
+    /// `v128.const` at `pc - 2`, which is dead after it.
+    pub fn const_vector(&self, pc: usize) -> bool {
+        self.const_vector.binary_search(&(pc as u32)).is_ok()
     }
 
     /// Whether the instruction at `pc` absorbs the shift at `pc - 1`.
@@ -596,6 +609,7 @@ pub(crate) fn allocate(
     // (position, spill weight there) of each candidate constant address.
     let mut addr_cands: Vec<(u32, u64)> = Vec::new();
     let mut shift_cands: Vec<u32> = Vec::new();
+    let mut vector_cands: Vec<u32> = Vec::new();
     let mut depth = 0i32;
     for p in 0..n {
         if leader[p] {
@@ -618,6 +632,13 @@ pub(crate) fn allocate(
             }
             if shifts.fuses(prev, i) {
                 shift_cands.push(p as u32);
+            }
+            if p >= 2
+                && code[p - 2].op == Op::V128Const
+                && !ops.is_barrier(i.op)
+                && super::is_vector(i.op)
+            {
+                vector_cands.push(p as u32);
             }
         }
         let row = b * words;
@@ -716,29 +737,48 @@ pub(crate) fn allocate(
     // choosing its class (it is often reused for a float just after).
     // Scaled adds: `i32.shl_imm x = y, 1..3` right before an `i32.add` with
     // `x` as one operand, `x` dead after it: the backend emits one `lea`.
+    // Constant vectors: `v128.const x` right before the vector instruction
+    // that is its only reader, `x` dead after it (see `const_vector`).
     let mut const_addr: Vec<u32> = Vec::new();
     let mut fused_shift: Vec<u32> = Vec::new();
+    let mut const_vector: Vec<u32> = Vec::new();
     let mut blocks: Vec<u32> = addr_cands
         .iter()
         .map(|c| c.0)
         .chain(shift_cands.iter().copied())
+        .chain(vector_cands.iter().copied())
         .map(|p| block_of[p as usize])
         .collect();
     blocks.sort_unstable();
     blocks.dedup();
-    let (mut ai, mut si) = (0, 0);
+    let (mut ai, mut si, mut vi) = (0, 0, 0);
     for b in blocks {
         let (start, end) = (starts[b as usize], end_of(b as usize));
         let a_end = ai + addr_cands[ai..].partition_point(|c| (c.0 as usize) < end);
         let s_end = si + shift_cands[si..].partition_point(|&c| (c as usize) < end);
+        let v_end = vi + vector_cands[vi..].partition_point(|&c| (c as usize) < end);
         let (mine, scaled) = (&addr_cands[ai..a_end], &shift_cands[si..s_end]);
-        (ai, si) = (a_end, s_end);
+        let vectors = &vector_cands[vi..v_end];
+        (ai, si, vi) = (a_end, s_end, v_end);
         // Liveness after each position, walking back from the block's end.
         let mut live = Bits(live_out.row(b as usize).to_vec());
         let (first, first_scaled) = (const_addr.len(), fused_shift.len());
+        let first_vector = const_vector.len();
         let (mut ca, mut cs) = (mine.iter().rev().peekable(), scaled.iter().rev().peekable());
+        let mut cv = vectors.iter().rev().peekable();
         for p in (start..end).rev() {
             let i = &code[p];
+            // (A candidate's `v128.const` is in this block: its two words
+            // come right before it, and a leader is never one of them.)
+            if cv.next_if(|&&c| c as usize == p).is_some() && block_of[p - 2] == b {
+                let x = effects.vector(code[p - 2].a);
+                let (mut reads, mut writes) = (false, false);
+                effects.reads(i, |s| reads |= s == x);
+                effects.writes(i, |s| writes |= s == x);
+                if reads && (writes || !live.get(x)) {
+                    const_vector.push(p as u32);
+                }
+            }
             if let Some(&(_, w)) = ca.next_if(|c| c.0 as usize == p) {
                 // A load into its own address slot ends the constant's life too.
                 let redefined = i.op.fmt() == Fmt::Load && i.a == i.b;
@@ -762,6 +802,7 @@ pub(crate) fn allocate(
         }
         const_addr[first..].reverse();
         fused_shift[first_scaled..].reverse();
+        const_vector[first_vector..].reverse();
     }
 
     // Intervals: a slot live into a block is live from the block's start,
@@ -924,6 +965,7 @@ pub(crate) fn allocate(
             barrier_at: &barrier_at,
             const_addr: &const_addr,
             fused_shift: &fused_shift,
+            const_vector: &const_vector,
             frame_slots,
             pools,
             first_preserved,
@@ -941,6 +983,7 @@ pub(crate) fn allocate(
         preserved_used,
         const_addr,
         fused_shift,
+        const_vector,
         promotions,
     }
 }

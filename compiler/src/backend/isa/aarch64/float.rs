@@ -2,7 +2,7 @@
 //! of a `d` register (or cell) with the upper half clear: every scalar
 //! instruction writing an `s` register clears the rest of it.
 
-use super::{codegen, FnGen, X16, X17, X9};
+use super::{codegen, Cond, FnGen, X16, X17, X9};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Instr, Op};
 use zwasm_abi::TrapCode;
@@ -308,15 +308,15 @@ impl FnGen<'_> {
             asm!(self.asm
                 ; fmov d1, x16
                 ; fcmp D(x), d1
-                ; b.vs =>nan
-                ; b.ls =>overflow
             );
+            self.b_cond(Cond::Vs, nan);
+            self.b_cond(Cond::Ls, overflow);
             self.mov_imm(X16, hi.to_bits());
             asm!(self.asm
                 ; fmov d1, x16
                 ; fcmp D(x), d1
-                ; b.ge =>overflow
             );
+            self.b_cond(Cond::Ge, overflow);
         }
         let d = self.dst(i.a);
         match (to.signed, to.to64) {
@@ -357,17 +357,18 @@ impl FnGen<'_> {
     /// Branches to `l` if the float compare just made is `taken` (true), or
     /// is false: the negations hold for unordered operands too.
     fn fb_cond(&mut self, c: FCmp, taken: bool, l: DynamicLabel) {
-        match (c, taken) {
-            (FCmp::Eq, true) | (FCmp::Ne, false) => asm!(self.asm; b.eq =>l),
-            (FCmp::Ne, true) | (FCmp::Eq, false) => asm!(self.asm; b.ne =>l),
-            (FCmp::Lt, true) => asm!(self.asm; b.mi =>l),
-            (FCmp::Lt, false) => asm!(self.asm; b.pl =>l),
-            (FCmp::Gt, true) => asm!(self.asm; b.gt =>l),
-            (FCmp::Gt, false) => asm!(self.asm; b.le =>l),
-            (FCmp::Le, true) => asm!(self.asm; b.ls =>l),
-            (FCmp::Le, false) => asm!(self.asm; b.hi =>l),
-            (FCmp::Ge, true) => asm!(self.asm; b.ge =>l),
-            (FCmp::Ge, false) => asm!(self.asm; b.lt =>l),
-        }
+        let cond = match (c, taken) {
+            (FCmp::Eq, true) | (FCmp::Ne, false) => Cond::Eq,
+            (FCmp::Ne, true) | (FCmp::Eq, false) => Cond::Ne,
+            (FCmp::Lt, true) => Cond::Mi,
+            (FCmp::Lt, false) => Cond::Pl,
+            (FCmp::Gt, true) => Cond::Gt,
+            (FCmp::Gt, false) => Cond::Le,
+            (FCmp::Le, true) => Cond::Ls,
+            (FCmp::Le, false) => Cond::Hi,
+            (FCmp::Ge, true) => Cond::Ge,
+            (FCmp::Ge, false) => Cond::Lt,
+        };
+        self.b_cond(cond, l);
     }
 }

@@ -1,6 +1,6 @@
 //! Integer arithmetic, compares and bit operations.
 
-use super::{codegen, FnGen, X16, X17, X9};
+use super::{codegen, Cond, FnGen, X16, X17, X9};
 use dynasmrt::aarch64::{encode_logical_immediate_32bit, encode_logical_immediate_64bit};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Fmt, Instr, IntCmp, Op, Ty};
@@ -99,19 +99,20 @@ impl FnGen<'_> {
     }
 
     /// Branches to `l` if the flags say `cmp` of the compare just made.
-    fn b_cond(&mut self, cmp: IntCmp, l: dynasmrt::DynamicLabel) {
-        match cmp {
-            IntCmp::Eq => asm!(self.asm; b.eq =>l),
-            IntCmp::Ne => asm!(self.asm; b.ne =>l),
-            IntCmp::LtS => asm!(self.asm; b.lt =>l),
-            IntCmp::LtU => asm!(self.asm; b.lo =>l),
-            IntCmp::GtS => asm!(self.asm; b.gt =>l),
-            IntCmp::GtU => asm!(self.asm; b.hi =>l),
-            IntCmp::LeS => asm!(self.asm; b.le =>l),
-            IntCmp::LeU => asm!(self.asm; b.ls =>l),
-            IntCmp::GeS => asm!(self.asm; b.ge =>l),
-            IntCmp::GeU => asm!(self.asm; b.hs =>l),
-        }
+    fn b_int(&mut self, cmp: IntCmp, l: dynasmrt::DynamicLabel) {
+        let cond = match cmp {
+            IntCmp::Eq => Cond::Eq,
+            IntCmp::Ne => Cond::Ne,
+            IntCmp::LtS => Cond::Lt,
+            IntCmp::LtU => Cond::Lo,
+            IntCmp::GtS => Cond::Gt,
+            IntCmp::GtU => Cond::Hi,
+            IntCmp::LeS => Cond::Le,
+            IntCmp::LeU => Cond::Ls,
+            IntCmp::GeS => Cond::Ge,
+            IntCmp::GeU => Cond::Hs,
+        };
+        self.b_cond(cond, l);
     }
 
     /// `w<d>` = 1 if the flags say `cmp` of the compare just made, else 0.
@@ -179,13 +180,13 @@ impl FnGen<'_> {
                 let l = codegen::target(self, pc);
                 let c = self.gpr(i.c, X17);
                 self.cmp(wide, i.b, Rhs::Reg(c));
-                self.b_cond(cmp, l);
+                self.b_int(cmp, l);
             }
             Fmt::BrCmpImm => {
                 let l = codegen::target(self, pc);
                 let k = i.branch_imm() as i64 as u64;
                 self.cmp(wide, i.b, Rhs::Imm(k));
-                self.b_cond(cmp, l);
+                self.b_int(cmp, l);
             }
             Fmt::Binary => {
                 let c = self.gpr(i.c, X17);
@@ -409,11 +410,7 @@ impl FnGen<'_> {
         let c = self.reg(rhs, X17);
         if k.is_none_or(|k| k == 0) {
             let zero = self.trap_code(TrapCode::IntegerDivisionByZero);
-            if wide {
-                asm!(self.asm; cbz X(c), =>zero);
-            } else {
-                asm!(self.asm; cbz W(c), =>zero);
-            }
+            self.cb(true, wide, c, zero);
         }
         if a == Alu::DivS && k.is_none_or(|k| k as i64 == -1) {
             // -1 + 1 == 0, and only the most negative value minus 1 overflows.
@@ -424,18 +421,16 @@ impl FnGen<'_> {
                     ; cmn XSP(c), #1
                     ; b.ne =>fine
                     ; cmp XSP(b), #1
-                    ; b.vs =>overflow
-                    ; =>fine
                 );
             } else {
                 asm!(self.asm
                     ; cmn WSP(c), #1
                     ; b.ne =>fine
                     ; cmp WSP(b), #1
-                    ; b.vs =>overflow
-                    ; =>fine
                 );
             }
+            self.b_cond(Cond::Vs, overflow);
+            asm!(self.asm; =>fine);
         }
         match (a, wide) {
             (Alu::DivS, true) => asm!(self.asm; sdiv X(d), X(b), X(c)),

@@ -3,7 +3,7 @@
 //! the offset, and the reservation's guard pages catch any index and offset
 //! below 2^32 each, so no bounds check is emitted.
 
-use super::{FnGen, L, X16, X17, X9};
+use super::{Cond, FnGen, L, X16, X17, X9};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use zwasm_abi::ir::{Instr, Op};
 use zwasm_abi::native::{libcall, vmctx};
@@ -112,15 +112,15 @@ impl FnGen<'_> {
             ; ldr x3, [x28, #vmctx::MEM0_LEN as u32]
             ; add x4, x9, x17
             ; cmp x4, x3
-            ; b.hi =>oob
         );
+        self.b_cond(Cond::Hi, oob);
         let call = if i.op == Op::MemoryCopy {
             asm!(self.asm
                 ; add x4, x16, x17
                 ; cmp x4, x3
-                ; b.hi =>oob
-                ; add x1, x27, x16
             );
+            self.b_cond(Cond::Hi, oob);
+            asm!(self.asm; add x1, x27, x16);
             libcall::MEMMOVE
         } else {
             asm!(self.asm; mov w1, w16);
@@ -278,11 +278,9 @@ impl FnGen<'_> {
             self.mov_imm(X17, end);
             asm!(self.asm; subs x16, x16, x17);
         }
-        asm!(self.asm
-            ; b.lo =>oob
-            ; cmp X(index), x16
-            ; b.hi =>oob
-        );
+        self.b_cond(Cond::Lo, oob);
+        asm!(self.asm; cmp X(index), x16);
+        self.b_cond(Cond::Hi, oob);
         if i.imm == 0 {
             return Addr::Reg(27, index);
         }

@@ -62,10 +62,12 @@ impl Aarch64 {
 /// scaled 12-bit load or store immediate.
 const MAX_SLOTS: usize = 4095;
 
-/// The most IR instructions of a function this backend compiles: its code
-/// must stay within a conditional branch's ±1 MiB (at most about 40 bytes
-/// per instruction here).
-const MAX_IR: usize = 16_384;
+/// Above this many IR instructions a function is first emitted far (see
+/// `FnGen::far`): its code would most likely be longer than a conditional
+/// branch or PC-relative load reaches (±1 MiB, at 12 to 16 bytes of code per
+/// instruction). A shorter function whose code still turns out too long is
+/// emitted again as far (`codegen::compile_chunk`).
+const NEAR_IR: usize = 65_536;
 
 /// Registers the allocator hands out, by pool index. The last `PRESERVED`
 /// (`x19`–`x25`) survive calls: a function that uses them saves them.
@@ -151,7 +153,7 @@ impl Backend for Aarch64 {
 
     fn fits(&self, m: &ModuleInfo, def: usize) -> bool {
         let f = &m.meta.funcs[def];
-        (f.num_slots as usize) <= MAX_SLOTS && (f.code_len as usize) <= MAX_IR
+        (f.num_slots as usize) <= MAX_SLOTS
     }
 
     fn compile(&self, m: &ModuleInfo, native: &[bool]) -> Result<NativeCode, String> {
@@ -166,6 +168,8 @@ impl Isa for Aarch64 {
     type Asm = Asm;
     type Label = DynamicLabel;
     const CODE_ALIGN: usize = CODE_ALIGN;
+    /// `bl`: ±128 MiB.
+    const CALL_REACH: usize = 1 << 27;
 
     fn ops(&self) -> &OpTable {
         &self.ops
@@ -199,10 +203,15 @@ impl Isa for Aarch64 {
     }
 
     fn function(&self, asm: &mut Asm, cx: FnCtx<'_, DynamicLabel>) -> u64 {
+        let far = cx.far || cx.code.len() > NEAR_IR;
         let mut g = FnGen {
             asm,
+            far,
             cx,
             literals: Vec::new(),
+            const_vector: None,
+            loop_constants: Vec::new(),
+            loop_end: 0,
             spilled: None,
             base: None,
             vector_constants: Vec::new(),
@@ -211,9 +220,11 @@ impl Isa for Aarch64 {
         0
     }
 
-    fn commit(asm: &mut Asm) -> Result<(), String> {
-        asm.commit()
-            .map_err(|e| format!("aarch64 assembly failed: {e:?}"))?;
+    fn commit(asm: &mut Asm) -> Result<(), codegen::AsmError> {
+        asm.commit().map_err(|e| match e {
+            dynasmrt::DynasmError::ImpossibleRelocation(_) => codegen::AsmError::OutOfReach,
+            e => codegen::AsmError::Other(format!("aarch64 assembly failed: {e:?}")),
+        })?;
         asm.labels_mut().clear();
         Ok(())
     }
@@ -229,6 +240,34 @@ impl Isa for Aarch64 {
         let rel = ((target as i64 - (at as i64 - 4)) >> 2) as u32 & 0x03ff_ffff;
         code[at - 4..at].copy_from_slice(&(word & 0xfc00_0000 | rel).to_le_bytes());
     }
+}
+
+/// Condition codes, by their encoding (a code and its inverse differ in
+/// bit 0).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cond {
+    Eq = 0,
+    Ne = 1,
+    Hs = 2,
+    Lo = 3,
+    Mi = 4,
+    Pl = 5,
+    Vs = 6,
+    Hi = 8,
+    Ls = 9,
+    Ge = 10,
+    Lt = 11,
+    Gt = 12,
+    Le = 13,
+}
+
+/// Where a left-out `v128.const`'s value is.
+#[derive(Clone, Copy)]
+enum ConstVector {
+    /// In a register loaded before the loop.
+    Reg(u8),
+    /// Nowhere yet: its reader loads it.
+    Value(u128),
 }
 
 /// Where a slot's value is right now.
@@ -252,6 +291,12 @@ struct FnGen<'a> {
     asm: &'a mut Asm,
     /// What the ISA-neutral code generator knows of the function.
     cx: FnCtx<'a, DynamicLabel>,
+    /// Whether the function may be longer than a conditional branch or a
+    /// PC-relative load reaches (±1 MiB): its conditional branches to
+    /// labels outside the instruction being emitted take the inverted
+    /// condition over a `b` (±128 MiB), and its constants are placed in the
+    /// code where they are loaded rather than after it.
+    far: bool,
     /// IR indices handed to libcalls, read by `ldr` from words placed after
     /// the code: (label of the word, pc).
     literals: Vec<(DynamicLabel, usize)>,
@@ -261,6 +306,14 @@ struct FnGen<'a> {
     /// The function's 128-bit constants, emitted after its code and read by
     /// PC-relative loads: (label, value).
     vector_constants: Vec<(DynamicLabel, u128)>,
+    /// A `v128.const` left out (`Allocation::const_vector`): the pc of its
+    /// reader, the slot, and where its value is (see `simd.rs`).
+    const_vector: Option<(usize, u16, ConstVector)>,
+    /// The constant vectors the innermost loop being emitted keeps in
+    /// `v10`-`v15`, loaded on entry: (value, register); `loop_end` is the
+    /// loop's last pc.
+    loop_constants: Vec<(u128, u8)>,
+    loop_end: usize,
     /// The slot whose index `x16` holds added to memory 0's base, set by a
     /// load or store for the access after it (see `mem.rs`); any other
     /// instruction, or a label, forgets it.
@@ -323,6 +376,9 @@ impl<'a> Emit<'a> for FnGen<'a> {
     fn op(&mut self, pc: usize) -> usize {
         FnGen::op(self, pc)
     }
+    fn loop_entry(&mut self, head: usize, end: usize) {
+        FnGen::loop_constants(self, head, end)
+    }
     fn tail(&mut self) {
         self.stubs();
         self.literal_words();
@@ -331,6 +387,50 @@ impl<'a> Emit<'a> for FnGen<'a> {
 }
 
 impl FnGen<'_> {
+    /// `b.<c> l`, for a label outside the instruction being emitted (see
+    /// `far`).
+    fn b_cond(&mut self, c: Cond, l: DynamicLabel) {
+        if self.far {
+            // b.<not c> over the next word.
+            self.asm.push_u32(0x5400_0040 | (c as u32 ^ 1));
+            asm!(self.asm; b =>l);
+            return;
+        }
+        match c {
+            Cond::Eq => asm!(self.asm; b.eq =>l),
+            Cond::Ne => asm!(self.asm; b.ne =>l),
+            Cond::Hs => asm!(self.asm; b.hs =>l),
+            Cond::Lo => asm!(self.asm; b.lo =>l),
+            Cond::Mi => asm!(self.asm; b.mi =>l),
+            Cond::Pl => asm!(self.asm; b.pl =>l),
+            Cond::Vs => asm!(self.asm; b.vs =>l),
+            Cond::Hi => asm!(self.asm; b.hi =>l),
+            Cond::Ls => asm!(self.asm; b.ls =>l),
+            Cond::Ge => asm!(self.asm; b.ge =>l),
+            Cond::Lt => asm!(self.asm; b.lt =>l),
+            Cond::Gt => asm!(self.asm; b.gt =>l),
+            Cond::Le => asm!(self.asm; b.le =>l),
+        }
+    }
+
+    /// `cbz` (`zero`) or `cbnz` of `w<r>` (`x<r>` if `wide`) to `l`, a
+    /// label outside the instruction being emitted (see `far`).
+    fn cb(&mut self, zero: bool, wide: bool, r: u8, l: DynamicLabel) {
+        if self.far {
+            // The opposite test over the next word.
+            let op = if zero { 0x3500_0040 } else { 0x3400_0040 };
+            self.asm.push_u32(op | u32::from(wide) << 31 | u32::from(r));
+            asm!(self.asm; b =>l);
+            return;
+        }
+        match (zero, wide) {
+            (true, false) => asm!(self.asm; cbz W(r), =>l),
+            (true, true) => asm!(self.asm; cbz X(r), =>l),
+            (false, false) => asm!(self.asm; cbnz W(r), =>l),
+            (false, true) => asm!(self.asm; cbnz X(r), =>l),
+        }
+    }
+
     /// The frame record, the stack checks (but in a leaf), the preserved
     /// registers, the hooks, the locals' zeroes and the parameters' loads.
     fn prologue(&mut self) {
@@ -351,8 +451,8 @@ impl FnGen<'_> {
                 ; ldp x16, x17, [x28, #vmctx::STACK_LIMIT]
                 ; cmp sp, x16
                 ; ccmp x9, x17, #2, hs
-                ; b.hi =>overflow
             );
+            self.b_cond(Cond::Hi, overflow);
         }
         for pair in self.preserved().chunks(2) {
             match *pair {
@@ -438,16 +538,16 @@ impl FnGen<'_> {
                 ; ldr x16, [x9]
                 ; subs x16, x16, #1
                 ; str x16, [x9]
-                ; b.mi =>out
             );
+            self.b_cond(Cond::Mi, out);
         }
         if self.m.hooks & flags::INTERRUPT != 0 {
             let stop = self.trap_code(TrapCode::Interrupted);
             asm!(self.asm
                 ; ldr x9, [x28, #vmctx::INTERRUPT as u32]
                 ; ldr w16, [x9]
-                ; cbnz w16, =>stop
             );
+            self.cb(false, false, X16, stop);
         }
     }
 
@@ -715,6 +815,17 @@ impl FnGen<'_> {
 
     /// `w2` = the IR index of instruction `pc`.
     fn ir_index_to_w2(&mut self, pc: usize) {
+        if self.far {
+            // The word right here: `ldr w2, #8`, a `b` over it, the word.
+            self.asm.push_u32(0x1800_0042);
+            self.asm.push_u32(0x1400_0002);
+            self.asm.push_u32(0);
+            let at = self.asm.offset().0;
+            let pc = self.expanded.orig_pc(pc);
+            let def = self.def as u32;
+            self.ir_refs.push((at, def, pc));
+            return;
+        }
         let l = self.asm.new_dynamic_label();
         asm!(self.asm; ldr w2, =>l);
         self.literals.push((l, pc));
@@ -729,8 +840,8 @@ impl FnGen<'_> {
             ; mov x0, x28
             ; ldr x16, [x28, #entry]
             ; blr x16
-            ; cbnz w0, =>pending
         );
+        self.cb(false, false, 0, pending);
         // Only a 64-bit memory moves when it grows.
         if self.m.memory64 {
             asm!(self.asm; ldr x27, [x28, #vmctx::MEM0_BASE as u32]);
@@ -762,6 +873,9 @@ impl FnGen<'_> {
         if !mem::covers(i.op) {
             self.base = None;
         }
+        if self.const_vector.is_some_and(|c| c.0 != pc) {
+            self.const_vector = None;
+        }
         if matches!(i.op, Op::MemoryFill | Op::MemoryCopy) && i.imm == 0 && !self.m.memory64 {
             codegen::barrier_before(self, pc);
             self.bulk_memory(&i);
@@ -791,11 +905,7 @@ impl FnGen<'_> {
             BrIfNez | BrIfEqz => {
                 let l = codegen::target(self, pc);
                 let r = self.gpr(i.b, X9);
-                if i.op == BrIfNez {
-                    asm!(self.asm; cbnz W(r), =>l);
-                } else {
-                    asm!(self.asm; cbz W(r), =>l);
-                }
+                self.cb(i.op == BrIfEqz, false, r, l);
             }
             BrTable => return self.br_table(pc),
             Return => {
@@ -898,7 +1008,7 @@ impl FnGen<'_> {
             RefAsNonNull => {
                 let l = self.trap_code(TrapCode::NullReference);
                 let r = self.gpr(i.b, X9);
-                asm!(self.asm; cbz X(r), =>l);
+                self.cb(true, true, r, l);
                 self.set_gpr(i.a, r);
             }
             op if crate::backend::is_vector(op) => return self.simd(pc, &i),
@@ -941,8 +1051,8 @@ impl FnGen<'_> {
             self.mov_imm(X17, n as u64);
             asm!(self.asm; cmp W(r), w17);
         }
+        self.b_cond(Cond::Hs, default);
         asm!(self.asm
-            ; b.hs =>default
             ; adr x17, =>table
             ; add x17, x17, W(r), uxtw #2
             ; br x17

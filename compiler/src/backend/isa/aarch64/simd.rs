@@ -12,7 +12,7 @@
 //! here yet (lane loads and stores, the relaxed ops) keep their function on
 //! the interpreter.
 
-use super::{FnGen, Loc, FLOAT_POOL, L, X16, X17, X9};
+use super::{ConstVector, FnGen, Loc, FLOAT_POOL, L, X16, X17, X9};
 
 /// The third scratch vector register, for sequences that need one beyond
 /// `v0` and `v1`.
@@ -470,6 +470,18 @@ impl FnGen<'_> {
 
     /// The vector at `slot` in a register: its own, or `scratch`.
     fn vsrc(&mut self, slot: u16, scratch: u8) -> u8 {
+        match self.const_vector {
+            Some((_, s, ConstVector::Reg(r))) if s == slot => return r,
+            Some((_, s, ConstVector::Value(value))) if s == slot => {
+                if value == 0 {
+                    asm!(self.asm; movi V(scratch).D2, #0);
+                } else {
+                    self.load_constant(scratch, value);
+                }
+                return scratch;
+            }
+            _ => {}
+        }
         match self.vloc(slot) {
             L::V(v) => v,
             L::M(d) => {
@@ -519,6 +531,56 @@ impl FnGen<'_> {
         let l = self.asm.new_dynamic_label();
         self.vector_constants.push((l, value));
         l
+    }
+
+    /// On entry into an innermost loop without calls: the constant vectors
+    /// its instructions take straight from a `v128.const` before them
+    /// (`Allocation::const_vector`) go into `v10`-`v15` (six at most), once,
+    /// instead of being loaded on every iteration. Those registers hold no
+    /// allocated value, and nothing in a loop without calls clobbers them.
+    pub(super) fn loop_constants(&mut self, head: usize, end: usize) {
+        self.loop_constants.clear();
+        let code = self.code;
+        if code[head..=end].iter().any(|i| super::is_barrier(i.op)) {
+            return;
+        }
+        for p in head..end.saturating_sub(1) {
+            if code[p].op != Op::V128Const
+                || !self.alloc.const_vector(p + 2)
+                || self.labels[p + 2].is_some()
+            {
+                continue;
+            }
+            let value = code[p].imm as u128 | (code[p + 1].imm as u128) << 64;
+            if self.loop_constants.len() == 6 || self.loop_constants.iter().any(|c| c.0 == value) {
+                continue;
+            }
+            let r = 10 + self.loop_constants.len() as u8;
+            if value == 0 {
+                asm!(self.asm; movi V(r).D2, #0);
+            } else {
+                self.load_constant(r, value);
+            }
+            self.loop_constants.push((value, r));
+        }
+        self.loop_end = end;
+    }
+
+    /// `q<v>` = `value`: a PC-relative load of the function's copy of the
+    /// constant after its code, or in a far function (see `FnGen::far`)
+    /// of one right here, which a `b` skips.
+    fn load_constant(&mut self, v: u8, value: u128) {
+        if self.far {
+            // ldr q<v>, #8; b #20; the sixteen bytes.
+            self.asm.push_u32(0x9c00_0040 | u32::from(v));
+            self.asm.push_u32(0x1400_0005);
+            for b in value.to_le_bytes() {
+                self.asm.push(b);
+            }
+            return;
+        }
+        let l = self.vector_constant(value);
+        asm!(self.asm; ldr Q(v), =>l);
     }
 
     /// Emits the function's 128-bit constants, 16-byte aligned.
@@ -597,12 +659,21 @@ impl FnGen<'_> {
             }
             V128Const => {
                 let hi = self.code[pc + 1].imm;
+                let value = i.imm as u128 | (hi as u128) << 64;
+                if self.alloc.const_vector(pc + 2) && self.labels[pc + 2].is_none() {
+                    // Its only reader takes it from where it is.
+                    let at = match self.loop_constants.iter().find(|c| c.0 == value) {
+                        Some(&(_, r)) if pc <= self.loop_end => ConstVector::Reg(r),
+                        _ => ConstVector::Value(value),
+                    };
+                    self.const_vector = Some((pc + 2, i.a, at));
+                    return pc + 2;
+                }
                 let d = self.vdst(i.a);
                 if i.imm == 0 && hi == 0 {
                     asm!(self.asm; movi V(d).D2, #0);
                 } else {
-                    let l = self.vector_constant(i.imm as u128 | (hi as u128) << 64);
-                    asm!(self.asm; ldr Q(d), =>l);
+                    self.load_constant(d, i.imm as u128 | (hi as u128) << 64);
                 }
                 self.vset(i.a, d);
                 return pc + 2;
@@ -865,12 +936,9 @@ impl FnGen<'_> {
                 if c != 1 {
                     asm!(self.asm; mov v1.B16, V(c).B16);
                 }
-                let l = self.vector_constant(lanes);
+                self.load_constant(VT, lanes);
                 let d = self.vdst(i.a);
-                asm!(self.asm
-                    ; ldr q31, =>l
-                    ; tbl V(d).B16, {v0.B16, v1.B16}, v31.B16
-                );
+                asm!(self.asm; tbl V(d).B16, {v0.B16, v1.B16}, v31.B16);
                 self.vset(i.a, d);
                 return pc + 2;
             }
@@ -881,10 +949,9 @@ impl FnGen<'_> {
                 let d = self.dst(i.a);
                 match i.op {
                     I8x16Bitmask => {
-                        let l = self.vector_constant(0x8040_2010_0804_0201_8040_2010_0804_0201);
+                        asm!(self.asm; cmlt v31.B16, V(v).B16, #0);
+                        self.load_constant(0, 0x8040_2010_0804_0201_8040_2010_0804_0201);
                         asm!(self.asm
-                            ; cmlt v31.B16, V(v).B16, #0
-                            ; ldr q0, =>l
                             ; and v31.B16, v31.B16, v0.B16
                             // The high half's bytes beside the low half's:
                             // each 16-bit lane then holds both halves' bits.
@@ -895,20 +962,18 @@ impl FnGen<'_> {
                         );
                     }
                     I16x8Bitmask => {
-                        let l = self.vector_constant(0x0080_0040_0020_0010_0008_0004_0002_0001);
+                        asm!(self.asm; cmlt v31.H8, V(v).H8, #0);
+                        self.load_constant(0, 0x0080_0040_0020_0010_0008_0004_0002_0001);
                         asm!(self.asm
-                            ; cmlt v31.H8, V(v).H8, #0
-                            ; ldr q0, =>l
                             ; and v31.B16, v31.B16, v0.B16
                             ; addv h31, v31.H8
                             ; umov W(d), v31.H[0]
                         );
                     }
                     I32x4Bitmask => {
-                        let l = self.vector_constant(0x0000_0008_0000_0004_0000_0002_0000_0001);
+                        asm!(self.asm; cmlt v31.S4, V(v).S4, #0);
+                        self.load_constant(0, 0x0000_0008_0000_0004_0000_0002_0000_0001);
                         asm!(self.asm
-                            ; cmlt v31.S4, V(v).S4, #0
-                            ; ldr q0, =>l
                             ; and v31.B16, v31.B16, v0.B16
                             ; addv s31, v31.S4
                             ; umov W(d), v31.S[0]

@@ -127,6 +127,8 @@ impl Isa for X64 {
     type Asm = Asm;
     type Label = DynamicLabel;
     const CODE_ALIGN: usize = LOOP_ALIGN;
+    /// `call rel32`.
+    const CALL_REACH: usize = i32::MAX as usize;
 
     fn ops(&self) -> &OpTable {
         &self.ops
@@ -170,9 +172,9 @@ impl Isa for X64 {
         g.used
     }
 
-    fn commit(asm: &mut Asm) -> Result<(), String> {
+    fn commit(asm: &mut Asm) -> Result<(), codegen::AsmError> {
         asm.commit()
-            .map_err(|e| format!("x86_64 assembly failed: {e:?}"))?;
+            .map_err(|e| codegen::AsmError::Other(format!("x86_64 assembly failed: {e:?}")))?;
         asm.labels_mut().clear();
         Ok(())
     }
