@@ -20,6 +20,8 @@ mod inspect;
 mod json;
 #[path = "cli/memory64.rs"]
 mod memory64;
+#[path = "cli/preload.rs"]
+mod preload;
 #[path = "cli/simd.rs"]
 mod simd;
 #[path = "cli/tail_calls.rs"]

@@ -214,6 +214,12 @@ pub(crate) struct RunOpts {
     #[arg(long)]
     pub allow_all: bool,
 
+    /// Link the module FILE (.wasm, .wat or .zwo) as the import namespace
+    /// NAME: it is instantiated first, with WASI and the modules preloaded
+    /// before it. Repeatable
+    #[arg(long = "preload", value_name = "NAME=FILE")]
+    pub preloads: Vec<String>,
+
     /// What runs the functions; for a .zwo, interp ignores its native code
     #[arg(long, value_enum, default_value_t)]
     pub engine: EngineArg,
@@ -271,6 +277,7 @@ pub(crate) fn plain_run(argv: &[std::ffi::OsString]) -> Option<RunOpts> {
         dirs: Vec::new(),
         envs: Vec::new(),
         allow_all: false,
+        preloads: Vec::new(),
         engine: EngineArg::default(),
         no_cache: false,
         perfmap: false,

@@ -84,7 +84,12 @@ pub(crate) fn run(o: &RunOpts) -> Result<u8, CliError> {
     }
 
     let mut store = Store::new();
-    let linker = build_linker(&mut store, &module, &guest)?;
+    let mut linker = build_linker(&mut store, &module, &guest)?;
+    for spec in &o.preloads {
+        if let Some(status) = preload(&mut store, &mut linker, spec, o)? {
+            return Ok(status);
+        }
+    }
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(i) => i,
         // A start function may call `proc_exit` too.
@@ -124,6 +129,32 @@ pub(crate) fn run(o: &RunOpts) -> Result<u8, CliError> {
     }
     crate::emit(&out);
     Ok(0)
+}
+
+/// `--preload NAME=FILE`: loads FILE, instantiates it with what `linker`
+/// has so far (WASI, earlier preloads) and defines its exports as module
+/// NAME. A start function that exits the guest gives its status.
+fn preload(
+    store: &mut Store,
+    linker: &mut Linker,
+    spec: &str,
+    o: &RunOpts,
+) -> Result<Option<u8>, CliError> {
+    let (name, file) = match spec.split_once('=') {
+        Some((name, file)) if !name.is_empty() && !file.is_empty() => (name, Path::new(file)),
+        _ => {
+            return Err(CliError::Failed(format!(
+                "invalid --preload `{spec}`: expected NAME=FILE"
+            )))
+        }
+    };
+    let module = input::load_for_run(file, o.engine.engine(), o.no_cache)?;
+    let instance = match linker.instantiate(store, &module) {
+        Ok(i) => i,
+        Err(e) => return exit_or(e, file).map(Some),
+    };
+    linker.define_instance(store, name, instance);
+    Ok(None)
 }
 
 /// The guest's exit status if `e` is a `proc_exit`, else the error (a trap
