@@ -27,4 +27,8 @@
   (func (export "trap_div") (param i32 i32) (result i32)
     (i32.div_s (local.get 0) (local.get 1)))
   (func (export "floats") (param f64 f32) (result f64)
-    (f64.add (f64.sqrt (local.get 0)) (f64.promote_f32 (f32.floor (local.get 1))))))
+    (f64.add (f64.sqrt (local.get 0)) (f64.promote_f32 (f32.floor (local.get 1)))))
+  (func (export "truncs") (param $x f64) (param $y f32) (result i64)
+    (i64.add
+      (i64.trunc_f64_u (local.get $x))
+      (i64.extend_i32_s (i32.trunc_sat_f32_s (local.get $y))))))

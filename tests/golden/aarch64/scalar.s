@@ -132,3 +132,34 @@
    20  fd000344  str d4, [x26]
    24  a8c17bfd  ldp x29, x30, [sp], #0x10
    28  d65f03c0  ret
+
+## func 8 truncs
+    0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
+    4  910003fd  mov x29, sp
+    8  fd400342  ldr d2, [x26]
+    c  fd400743  ldr d3, [x26, #0x8]
+   10  d2f7fe10  mov x16, #0xbff0000000000000
+   14  9e670201  fmov d1, x16
+   18  1e612040  fcmp d2, d1
+   1c  540001c6  b.vs $+0x38
+   20  540001e9  b.ls $+0x3c
+   24  d2e87e10  mov x16, #0x43f0000000000000
+   28  9e670201  fmov d1, x16
+   2c  1e612040  fcmp d2, d1
+   30  5400016a  b.ge $+0x2c
+   34  9e790040  fcvtzu x0, d2
+   38  1e22c060  fcvt d0, s3
+   3c  1e780001  fcvtzs w1, d0
+   40  93407c21  sxtw x1, w1
+   44  8b010000  add x0, x0, x1
+   48  f9000340  str x0, [x26]
+   4c  a8c17bfd  ldp x29, x30, [sp], #0x10
+   50  d65f03c0  ret
+   54  52800101  mov w1, #0x8
+   58  14000003  b $+0xc
+   5c  528000c1  mov w1, #0x6
+   60  14000001  b $+0x4
+   64  10000000  adr x0, $+0x0
+   68  aa1d03e2  mov x2, x29
+   6c  f9402389  ldr x9, [x28, #0x40]
+   70  d61f0120  br x9

@@ -180,3 +180,61 @@
    41  66400fd6a300000000       movq    %xmm4,(%rbx)
    4a  5d                       pop     %rbp
    4b  c3                       ret
+
+## func 8 truncs
+    0  55                       push    %rbp
+    1  4889e5                   mov     %rsp,%rbp
+    4  f3400f7e9300000000       movq    (%rbx),%xmm2
+    d  f3400f7e9b08000000       movq    8(%rbx),%xmm3
+   16  400f28c2                 movaps  %xmm2,%xmm0
+   1a  660f2ec0                 ucomisd %xmm0,%xmm0
+   1e  0f8ae2000000             jp      0x0000000000000106
+   24  48b8000000000000f0bf     movabs  $0xBFF0000000000000,%rax
+   2e  66480f6ec8               movq    %rax,%xmm1
+   33  660f2ec1                 ucomisd %xmm1,%xmm0
+   37  0f86d3000000             jbe     0x0000000000000110
+   3d  48b8000000000000f043     movabs  $0x43F0000000000000,%rax
+   47  66480f6ec8               movq    %rax,%xmm1
+   4c  660f2ec1                 ucomisd %xmm1,%xmm0
+   50  0f83ba000000             jae     0x0000000000000110
+   56  48b9000000000000e043     movabs  $0x43E0000000000000,%rcx
+   60  66480f6ec9               movq    %rcx,%xmm1
+   65  660f2ec1                 ucomisd %xmm1,%xmm0
+   69  0f830a000000             jae     0x0000000000000079
+   6f  f2480f2cc0               cvttsd2si %xmm0,%rax
+   74  e90e000000               jmp     0x0000000000000087
+   79  f20f5cc1                 subsd   %xmm1,%xmm0
+   7d  f2480f2cc0               cvttsd2si %xmm0,%rax
+   82  480fbaf83f               btc     $0x3F,%rax
+   87  4889c2                   mov     %rax,%rdx
+   8a  f3400f5ac3               cvtss2sd %xmm3,%xmm0
+   8f  660f2ec0                 ucomisd %xmm0,%xmm0
+   93  0f8a3b000000             jp      0x00000000000000D4
+   99  48b8000020000000e0c1     movabs  $0xC1E0000000200000,%rax
+   a3  66480f6ec8               movq    %rax,%xmm1
+   a8  660f2ec1                 ucomisd %xmm1,%xmm0
+   ac  0f8629000000             jbe     0x00000000000000DB
+   b2  48b8000000000000e041     movabs  $0x41E0000000000000,%rax
+   bc  66480f6ec8               movq    %rax,%xmm1
+   c1  660f2ec1                 ucomisd %xmm1,%xmm0
+   c5  0f831f000000             jae     0x00000000000000EA
+   cb  f20f2cc0                 cvttsd2si %xmm0,%eax
+   cf  e920000000               jmp     0x00000000000000F4
+   d4  31c0                     xor     %eax,%eax
+   d6  e919000000               jmp     0x00000000000000F4
+   db  48b80000008000000000     movabs  $0x80000000,%rax
+   e5  e90a000000               jmp     0x00000000000000F4
+   ea  48b8ffffff7f00000000     movabs  $0x7FFFFFFF,%rax
+   f4  4889c6                   mov     %rax,%rsi
+   f7  4863f6                   movslq  %esi,%rsi
+   fa  4801f2                   add     %rsi,%rdx
+   fd  48899300000000           mov     %rdx,(%rbx)
+  104  5d                       pop     %rbp
+  105  c3                       ret
+  106  be08000000               mov     $8,%esi
+  10b  e90a000000               jmp     0x000000000000011A
+  110  be06000000               mov     $6,%esi
+  115  e900000000               jmp     0x000000000000011A
+  11a  488d3df9ffffff           lea     0x11A,%rdi
+  121  4889ea                   mov     %rbp,%rdx
+  124  41ffa740000000           jmpq    *0x40(%r15)

@@ -87,10 +87,36 @@ fn int_cc(cmp: IntCmp) -> Cc {
 }
 
 /// Ops that run through the `exec` libcall (the interpreter's implementation
-/// of one instruction): those the op table marks, and rounding without
-/// SSE4.1's `roundss`/`roundsd`.
+/// of one instruction): those the op table marks but the float-to-integer
+/// truncations (`float_to_int`), and rounding without SSE4.1's
+/// `roundss`/`roundsd`.
 fn is_exec(op: Op, features: u64) -> bool {
-    op.runs_through_exec() || (features & cpu::SSE41 == 0 && is_rounding(op))
+    (op.runs_through_exec() && to_int(op).is_none())
+        || (features & cpu::SSE41 == 0 && is_rounding(op))
+}
+
+/// A float-to-integer truncation: (signed, to i64, from f64, saturating).
+fn to_int(op: Op) -> Option<(bool, bool, bool, bool)> {
+    use Op::*;
+    Some(match op {
+        I32TruncF32S => (true, false, false, false),
+        I32TruncF32U => (false, false, false, false),
+        I32TruncF64S => (true, false, true, false),
+        I32TruncF64U => (false, false, true, false),
+        I64TruncF32S => (true, true, false, false),
+        I64TruncF32U => (false, true, false, false),
+        I64TruncF64S => (true, true, true, false),
+        I64TruncF64U => (false, true, true, false),
+        I32TruncSatF32S => (true, false, false, true),
+        I32TruncSatF32U => (false, false, false, true),
+        I32TruncSatF64S => (true, false, true, true),
+        I32TruncSatF64U => (false, false, true, true),
+        I64TruncSatF32S => (true, true, false, true),
+        I64TruncSatF32U => (false, true, false, true),
+        I64TruncSatF64S => (true, true, true, true),
+        I64TruncSatF64U => (false, true, true, true),
+        _ => return None,
+    })
 }
 
 /// The float roundings, which take SSE4.1's `roundss`/`roundsd`.
@@ -1173,6 +1199,7 @@ impl FnGen<'_> {
                 }
                 self.set_gpr(a, RAX);
             }
+            op if to_int(op).is_some() => self.float_to_int(i),
             F32Sqrt | F64Sqrt | F32Ceil | F32Floor | F32Trunc | F32Nearest | F64Ceil | F64Floor
             | F64Trunc | F64Nearest | F32DemoteF64 | F64PromoteF32 => {
                 let src = self.fsrc(b);
@@ -1307,5 +1334,113 @@ fn round_mode(op: Op) -> i8 {
         Op::F32Floor | Op::F64Floor => 1,
         Op::F32Ceil | Op::F64Ceil => 2,
         _ => 3,
+    }
+}
+
+impl FnGen<'_> {
+    /// The float-to-integer truncations, inline: the operand widened to f64
+    /// in `xmm0` (exact for an f32), compared with the open bounds of the
+    /// target type (as the interpreter does), then `cvttsd2si`. The trapping
+    /// forms trap on NaN and out of range; the saturating ones give 0 for
+    /// NaN and the type's minimum or maximum beyond the bounds. An unsigned
+    /// i64 of 2^63 or more is converted less 2^63, its top bit set after.
+    fn float_to_int(&mut self, i: &Instr) {
+        let (signed, to64, from64, saturating) = to_int(i.op).expect("a truncation");
+        match (from64, self.fsrc(i.b)) {
+            (true, L::X(x)) => asm!(self.asm; movaps xmm0, Rx(x)),
+            (true, L::M(m)) => asm!(self.asm; movsd xmm0, QWORD [rbx + m]),
+            (false, L::X(x)) => asm!(self.asm; cvtss2sd xmm0, Rx(x)),
+            (false, L::M(m)) => asm!(self.asm; cvtss2sd xmm0, DWORD [rbx + m]),
+            (_, L::G(_)) => unreachable!("a float operand"),
+        }
+        let (lo, hi): (f64, f64) = match (signed, to64) {
+            (true, false) => (-2147483649.0, 2147483648.0),
+            (false, false) => (-1.0, 4294967296.0),
+            (true, true) => (-9223372036854777856.0, 9223372036854775808.0),
+            (false, true) => (-1.0, 18446744073709551616.0),
+        };
+        let done = self.asm.new_dynamic_label();
+        if saturating {
+            let (min, max): (i64, i64) = match (signed, to64) {
+                (true, false) => (i32::MIN as u32 as i64, i32::MAX as i64),
+                (false, false) => (0, u32::MAX as i64),
+                (true, true) => (i64::MIN, i64::MAX),
+                (false, true) => (0, -1),
+            };
+            let (nan, below, above) = (
+                self.asm.new_dynamic_label(),
+                self.asm.new_dynamic_label(),
+                self.asm.new_dynamic_label(),
+            );
+            asm!(self.asm
+                ; ucomisd xmm0, xmm0
+                ; jp =>nan
+                ; mov rax, QWORD lo.to_bits() as i64
+                ; movq xmm1, rax
+                ; ucomisd xmm0, xmm1
+                ; jbe =>below
+                ; mov rax, QWORD hi.to_bits() as i64
+                ; movq xmm1, rax
+                ; ucomisd xmm0, xmm1
+                ; jae =>above
+            );
+            self.cvtt(signed, to64, done);
+            asm!(self.asm
+                ; jmp =>done
+                ; =>nan
+                ; xor eax, eax
+                ; jmp =>done
+                ; =>below
+                ; mov rax, QWORD min
+                ; jmp =>done
+                ; =>above
+                ; mov rax, QWORD max
+            );
+        } else {
+            let nan = self.trap_code(TrapCode::BadConversionToInteger);
+            let overflow = self.trap_code(TrapCode::IntegerOverflow);
+            asm!(self.asm
+                ; ucomisd xmm0, xmm0
+                ; jp =>nan
+                ; mov rax, QWORD lo.to_bits() as i64
+                ; movq xmm1, rax
+                ; ucomisd xmm0, xmm1
+                ; jbe =>overflow
+                ; mov rax, QWORD hi.to_bits() as i64
+                ; movq xmm1, rax
+                ; ucomisd xmm0, xmm1
+                ; jae =>overflow
+            );
+            self.cvtt(signed, to64, done);
+        }
+        asm!(self.asm; =>done);
+        self.set_gpr(i.a, RAX);
+    }
+
+    /// `rax` = the f64 in `xmm0`, truncated, known to be in range of the
+    /// target type (the large unsigned path falls through, the other jumps
+    /// to `done`).
+    fn cvtt(&mut self, signed: bool, to64: bool, done: DynamicLabel) {
+        match (signed, to64) {
+            (true, false) => asm!(self.asm; cvttsd2si eax, xmm0),
+            // Below 2^32: the 64-bit conversion's low half, the top clear.
+            (false, false) | (true, true) => asm!(self.asm; cvttsd2si rax, xmm0),
+            (false, true) => {
+                let big = self.asm.new_dynamic_label();
+                let two63 = 9223372036854775808.0f64;
+                asm!(self.asm
+                    ; mov rcx, QWORD two63.to_bits() as i64
+                    ; movq xmm1, rcx
+                    ; ucomisd xmm0, xmm1
+                    ; jae =>big
+                    ; cvttsd2si rax, xmm0
+                    ; jmp =>done
+                    ; =>big
+                    ; subsd xmm0, xmm1
+                    ; cvttsd2si rax, xmm0
+                    ; btc rax, 63
+                );
+            }
+        }
     }
 }
