@@ -107,6 +107,16 @@ pub(crate) fn is_vector(op: Op) -> bool {
     sig.write == Some(zwasm_abi::ir::Ty::V128) || sig.reads.contains(&Some(zwasm_abi::ir::Ty::V128))
 }
 
+/// The bytes a `v128.load*_lane`/`v128.store*_lane` op accesses.
+pub(crate) fn lane_size(op: Op) -> u32 {
+    match op {
+        Op::V128Load8Lane | Op::V128Store8Lane => 1,
+        Op::V128Load16Lane | Op::V128Store16Lane => 2,
+        Op::V128Load32Lane | Op::V128Store32Lane => 4,
+        _ => 8,
+    }
+}
+
 /// The most frame slots a function with vector values may have natively:
 /// the allocator numbers a vector at slot `s` as value `slots + s`, in 16 bits.
 pub(crate) const MAX_VECTOR_SLOTS: u32 = 1 << 14;

@@ -394,17 +394,6 @@ fn shift(op: Op) -> Option<(Shape, u8, bool)> {
     })
 }
 
-/// The size of a lane load or store.
-fn lane_size(op: Op) -> u32 {
-    use Op::*;
-    match op {
-        V128Load8Lane | V128Store8Lane => 1,
-        V128Load16Lane | V128Store16Lane => 2,
-        V128Load32Lane | V128Store32Lane => 4,
-        _ => 8,
-    }
-}
-
 /// `ld1 {v<vt>.<size>}[lane], [x16]` or its `st1`, encoded here: the
 /// assembler takes a lane given at run time as one bit for each of the
 /// index's fields. The index is spread over Q (bit 30), S (bit 12) and
@@ -781,22 +770,30 @@ impl FnGen<'_> {
                 asm!(self.asm; mvn V(d).B16, V(d).B16);
                 self.vset(i.a, d);
             }
-            F32x4PMin | F32x4PMax | F64x2PMin | F64x2PMax => {
-                // pmin: c < b ? c : b; pmax: b < c ? c : b. The mask of
-                // lanes taking c in v31, then the selection there.
+            F32x4PMin | F32x4PMax | F64x2PMin | F64x2PMax | F32x4RelaxedMin | F32x4RelaxedMax
+            | F64x2RelaxedMin | F64x2RelaxedMax => {
+                // Each is "t where x > y, else f" over the lanes of b and c:
+                // pmin is c < b ? c : b, pmax b < c ? c : b; the relaxed
+                // ones are x86's minps/maxps, b < c ? b : c and b > c ? b : c
+                // (so c when either is NaN or both are zeros). The mask in
+                // v31, then the selection there.
                 let b = self.vsrc(i.b, 0);
                 let c = self.vsrc(i.c, 1);
-                let (x, y) = if matches!(i.op, F32x4PMin | F64x2PMin) {
-                    (b, c)
-                } else {
-                    (c, b)
+                let (x, y, t, f) = match i.op {
+                    F32x4PMin | F64x2PMin => (b, c, c, b),
+                    F32x4PMax | F64x2PMax => (c, b, c, b),
+                    F32x4RelaxedMin | F64x2RelaxedMin => (c, b, b, c),
+                    _ => (b, c, b, c),
                 };
-                if matches!(i.op, F32x4PMin | F32x4PMax) {
+                if matches!(
+                    i.op,
+                    F32x4PMin | F32x4PMax | F32x4RelaxedMin | F32x4RelaxedMax
+                ) {
                     asm!(self.asm; fcmgt v31.S4, V(x).S4, V(y).S4);
                 } else {
                     asm!(self.asm; fcmgt v31.D2, V(x).D2, V(y).D2);
                 }
-                asm!(self.asm; bsl v31.B16, V(c).B16, V(b).B16);
+                asm!(self.asm; bsl v31.B16, V(t).B16, V(f).B16);
                 self.vset(i.a, VT);
             }
             V128Bitselect
@@ -1007,25 +1004,6 @@ impl FnGen<'_> {
                 );
                 self.vset(i.a, VT);
             }
-            F32x4RelaxedMin | F32x4RelaxedMax | F64x2RelaxedMin | F64x2RelaxedMax => {
-                // x86's minps/maxps: min is b < c ? b : c, max is
-                // b > c ? b : c (so c when either is NaN or both are zeros).
-                // The mask of lanes taking b in v31, then the selection.
-                let b = self.vsrc(i.b, 0);
-                let c = self.vsrc(i.c, 1);
-                let (x, y) = if matches!(i.op, F32x4RelaxedMin | F64x2RelaxedMin) {
-                    (c, b)
-                } else {
-                    (b, c)
-                };
-                if matches!(i.op, F32x4RelaxedMin | F32x4RelaxedMax) {
-                    asm!(self.asm; fcmgt v31.S4, V(x).S4, V(y).S4);
-                } else {
-                    asm!(self.asm; fcmgt v31.D2, V(x).D2, V(y).D2);
-                }
-                asm!(self.asm; bsl v31.B16, V(b).B16, V(c).B16);
-                self.vset(i.a, VT);
-            }
             F32x4RelaxedMadd | F32x4RelaxedNmadd | F64x2RelaxedMadd | F64x2RelaxedNmadd => {
                 self.relaxed_madd(i)
             }
@@ -1038,14 +1016,14 @@ impl FnGen<'_> {
                     asm!(self.asm; mov V(d).B16, V(c).B16);
                 }
                 self.lane_address(pc, i);
-                let word = lane_access(false, lane_size(i.op), i.lane().into(), d);
+                let word = lane_access(false, crate::backend::lane_size(i.op), i.lane().into(), d);
                 self.asm.push_u32(word);
                 self.vset(i.a, d);
             }
             V128Store8Lane | V128Store16Lane | V128Store32Lane | V128Store64Lane => {
                 let v = self.vsrc(i.c, 0);
                 self.lane_address(pc, i);
-                let word = lane_access(true, lane_size(i.op), i.lane().into(), v);
+                let word = lane_access(true, crate::backend::lane_size(i.op), i.lane().into(), v);
                 self.asm.push_u32(word);
             }
             _ => self.simd_load_store(pc, i),
@@ -1062,7 +1040,7 @@ impl FnGen<'_> {
         let off = i.lane_offset();
         if self.m.memory64 {
             let j = Instr { imm: off, ..*i };
-            match self.address(pc, &j, lane_size(i.op) as u8) {
+            match self.address(pc, &j, crate::backend::lane_size(i.op) as u8) {
                 Addr::Reg(b, x) => asm!(self.asm; add x16, X(b), X(x)),
                 Addr::Off(b, k) if k < 4096 => asm!(self.asm; add XSP(16), XSP(b), #k),
                 Addr::Off(b, k) => {

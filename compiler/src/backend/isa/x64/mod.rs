@@ -1360,6 +1360,32 @@ impl FnGen<'_> {
             (false, true) => (-1.0, 18446744073709551616.0),
         };
         let done = self.asm.new_dynamic_label();
+        // Where NaN, and values at or beyond each bound, go: the traps, or
+        // the saturated results after the conversion.
+        let (nan, below, above) = if saturating {
+            (
+                self.asm.new_dynamic_label(),
+                self.asm.new_dynamic_label(),
+                self.asm.new_dynamic_label(),
+            )
+        } else {
+            let nan = self.trap_code(TrapCode::BadConversionToInteger);
+            let overflow = self.trap_code(TrapCode::IntegerOverflow);
+            (nan, overflow, overflow)
+        };
+        asm!(self.asm
+            ; ucomisd xmm0, xmm0
+            ; jp =>nan
+            ; mov rax, QWORD lo.to_bits() as i64
+            ; movq xmm1, rax
+            ; ucomisd xmm0, xmm1
+            ; jbe =>below
+            ; mov rax, QWORD hi.to_bits() as i64
+            ; movq xmm1, rax
+            ; ucomisd xmm0, xmm1
+            ; jae =>above
+        );
+        self.cvtt(signed, to64, done);
         if saturating {
             let (min, max): (i64, i64) = match (signed, to64) {
                 (true, false) => (i32::MIN as u32 as i64, i32::MAX as i64),
@@ -1367,24 +1393,6 @@ impl FnGen<'_> {
                 (true, true) => (i64::MIN, i64::MAX),
                 (false, true) => (0, -1),
             };
-            let (nan, below, above) = (
-                self.asm.new_dynamic_label(),
-                self.asm.new_dynamic_label(),
-                self.asm.new_dynamic_label(),
-            );
-            asm!(self.asm
-                ; ucomisd xmm0, xmm0
-                ; jp =>nan
-                ; mov rax, QWORD lo.to_bits() as i64
-                ; movq xmm1, rax
-                ; ucomisd xmm0, xmm1
-                ; jbe =>below
-                ; mov rax, QWORD hi.to_bits() as i64
-                ; movq xmm1, rax
-                ; ucomisd xmm0, xmm1
-                ; jae =>above
-            );
-            self.cvtt(signed, to64, done);
             asm!(self.asm
                 ; jmp =>done
                 ; =>nan
@@ -1396,22 +1404,6 @@ impl FnGen<'_> {
                 ; =>above
                 ; mov rax, QWORD max
             );
-        } else {
-            let nan = self.trap_code(TrapCode::BadConversionToInteger);
-            let overflow = self.trap_code(TrapCode::IntegerOverflow);
-            asm!(self.asm
-                ; ucomisd xmm0, xmm0
-                ; jp =>nan
-                ; mov rax, QWORD lo.to_bits() as i64
-                ; movq xmm1, rax
-                ; ucomisd xmm0, xmm1
-                ; jbe =>overflow
-                ; mov rax, QWORD hi.to_bits() as i64
-                ; movq xmm1, rax
-                ; ucomisd xmm0, xmm1
-                ; jae =>overflow
-            );
-            self.cvtt(signed, to64, done);
         }
         asm!(self.asm; =>done);
         self.set_gpr(i.a, RAX);

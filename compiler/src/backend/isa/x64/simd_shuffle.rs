@@ -210,17 +210,6 @@ impl FnGen<'_> {
         self.vset(i.a, d);
     }
 
-    /// The access size of a lane load or store.
-    fn lane_size(op: Op) -> u64 {
-        use Op::*;
-        match op {
-            V128Load8Lane | V128Store8Lane => 1,
-            V128Load16Lane | V128Store16Lane => 2,
-            V128Load32Lane | V128Store32Lane => 4,
-            _ => 8,
-        }
-    }
-
     /// The address of a lane load or store, whose `imm` packs the lane with
     /// the offset: `address` reads the offset from `imm`. (The constant
     /// address peephole only takes `Load`/`Store` formats, so `pc` never
@@ -236,7 +225,7 @@ impl FnGen<'_> {
     /// `a` = `c` with lane `lane()` loaded from memory. The address is
     /// computed first: its slot may live in the register `a` gets.
     fn load_lane(&mut self, i: &Instr, pc: usize) {
-        let size = Self::lane_size(i.op);
+        let size = u64::from(crate::backend::lane_size(i.op));
         let (x, disp) = self.lane_address(i, size, pc);
         let d = self.vdst(i.a);
         self.vcopy(d, i.c);
@@ -252,7 +241,7 @@ impl FnGen<'_> {
 
     /// Stores lane `lane()` of `c` to memory.
     fn store_lane(&mut self, i: &Instr, pc: usize) {
-        let size = Self::lane_size(i.op);
+        let size = u64::from(crate::backend::lane_size(i.op));
         let (x, disp) = self.lane_address(i, size, pc);
         let v = self.vsrc(i.c, 0);
         let lane = (i.lane() as u64 % (16 / size)) as i8;
