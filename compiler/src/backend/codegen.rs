@@ -211,7 +211,7 @@ fn emit_chunk<I: Isa>(
         let f = &m.meta.funcs[def];
         let vectors = code.iter().any(|i| super::is_vector(i.op));
         let effects = Effects::new(m, def, expanded.num_slots, vectors);
-        let alloc = regalloc::allocate(
+        let mut alloc = regalloc::allocate(
             code,
             expanded.num_slots,
             f.num_params as usize,
@@ -219,6 +219,9 @@ fn emit_chunk<I: Isa>(
             isa.ops(),
             isa.pools(),
         );
+        // The code with its webs renumbered, when the allocator did so.
+        let renamed = alloc.code.take();
+        let code: &[Instr] = renamed.as_deref().unwrap_or(code);
         let cx = FnCtx {
             m,
             def,

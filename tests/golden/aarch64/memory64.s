@@ -3,35 +3,35 @@
 ## func 0 sum3
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400340  ldr x0, [x26]
+    8  f9400342  ldr x2, [x26]
     c  f9400790  ldr x16, [x28, #0x8]
    10  f1002210  subs x16, x16, #0x8
    14  54000383  b.lo $+0x70
-   18  eb10001f  cmp x0, x16
+   18  eb10005f  cmp x2, x16
    1c  54000348  b.hi $+0x68
-   20  f8606b61  ldr x1, [x27, x0]
+   20  f8626b60  ldr x0, [x27, x2]
    24  f9400790  ldr x16, [x28, #0x8]
    28  f1004210  subs x16, x16, #0x10
    2c  540002c3  b.lo $+0x58
-   30  eb10001f  cmp x0, x16
+   30  eb10005f  cmp x2, x16
    34  54000288  b.hi $+0x50
-   38  8b000370  add x16, x27, x0
-   3c  f9400602  ldr x2, [x16, #0x8]
-   40  8b020021  add x1, x1, x2
+   38  8b020370  add x16, x27, x2
+   3c  f9400601  ldr x1, [x16, #0x8]
+   40  8b010000  add x0, x0, x1
    44  f9400790  ldr x16, [x28, #0x8]
    48  d2822e71  mov x17, #0x1173
    4c  f2a00031  movk x17, #0x1, lsl #16
    50  eb110210  subs x16, x16, x17
    54  54000183  b.lo $+0x30
-   58  eb10001f  cmp x0, x16
+   58  eb10005f  cmp x2, x16
    5c  54000148  b.hi $+0x28
-   60  8b000370  add x16, x27, x0
+   60  8b020370  add x16, x27, x2
    64  d2822e29  mov x9, #0x1171
    68  f2a00029  movk x9, #0x1, lsl #16
-   6c  78696a02  ldrh w2, [x16, x9]
-   70  2a0203e2  mov w2, w2
-   74  8b020021  add x1, x1, x2
-   78  f9000341  str x1, [x26]
+   6c  78696a01  ldrh w1, [x16, x9]
+   70  2a0103e2  mov w2, w1
+   74  8b020000  add x0, x0, x2
+   78  f9000340  str x0, [x26]
    7c  a8c17bfd  ldp x29, x30, [sp], #0x10
    80  d65f03c0  ret
    84  52800041  mov w1, #0x2

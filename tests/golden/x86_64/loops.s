@@ -3,15 +3,15 @@
 ## func 0 sum
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  4031f6                   xor     %esi,%esi
+    4  4031d2                   xor     %edx,%edx
     7  4031ff                   xor     %edi,%edi
-    a  488b9300000000           mov     (%rbx),%rdx
+    a  4c8b8300000000           mov     (%rbx),%r8
    11  0f1f840000000000         nopl    (%rax,%rax)
    19  0f1f8000000000           nopl    (%rax)
-   20  4189f0                   mov     %esi,%r8d
-   23  4c01c7                   add     %r8,%rdi
-   26  4083c601                 add     $1,%esi
-   2a  403bf2                   cmp     %edx,%esi
+   20  4089d6                   mov     %edx,%esi
+   23  4801f7                   add     %rsi,%rdi
+   26  4083c201                 add     $1,%edx
+   2a  413bd0                   cmp     %r8d,%edx
    2d  0f82edffffff             jb      0x0000000000000020
    33  4889bb00000000           mov     %rdi,(%rbx)
    3a  5d                       pop     %rbp
@@ -22,90 +22,86 @@
     1  4889e5                   mov     %rsp,%rbp
     4  4154                     push    %r12
     6  4155                     push    %r13
-    8  48c7831800000000000000   movq    $0,0x18(%rbx)
-   13  48c7832000000000000000   movq    $0,0x20(%rbx)
-   1e  48c7832800000000000000   movq    $0,0x28(%rbx)
-   29  48c7833000000000000000   movq    $0,0x30(%rbx)
-   34  48c7833800000000000000   movq    $0,0x38(%rbx)
-   3f  4531ed                   xor     %r13d,%r13d
-   42  4031d2                   xor     %edx,%edx
-   45  4531c0                   xor     %r8d,%r8d
-   48  4531c9                   xor     %r9d,%r9d
-   4b  4531d2                   xor     %r10d,%r10d
-   4e  4531db                   xor     %r11d,%r11d
-   51  488bb308000000           mov     8(%rbx),%rsi
-   58  40bfc59d1c81             mov     $0x811C9DC5,%edi
-   5e  6690                     xchg    %ax,%ax
-   60  4189fc                   mov     %edi,%r12d
-   63  488b8318000000           mov     0x18(%rbx),%rax
-   6a  4c01e0                   add     %r12,%rax
-   6d  48898318000000           mov     %rax,0x18(%rbx)
-   74  488b8320000000           mov     0x20(%rbx),%rax
-   7b  48038318000000           add     0x18(%rbx),%rax
-   82  48898320000000           mov     %rax,0x20(%rbx)
-   89  488b8328000000           mov     0x28(%rbx),%rax
-   90  48038320000000           add     0x20(%rbx),%rax
-   97  48898328000000           mov     %rax,0x28(%rbx)
-   9e  488b8330000000           mov     0x30(%rbx),%rax
-   a5  48038328000000           add     0x28(%rbx),%rax
-   ac  48898330000000           mov     %rax,0x30(%rbx)
-   b3  488b8338000000           mov     0x38(%rbx),%rax
-   ba  48038330000000           add     0x30(%rbx),%rax
-   c1  48898338000000           mov     %rax,0x38(%rbx)
-   c8  4901c5                   add     %rax,%r13
-   cb  4c01ea                   add     %r13,%rdx
-   ce  4901d0                   add     %rdx,%r8
-   d1  4d01c1                   add     %r8,%r9
-   d4  4d01ca                   add     %r9,%r10
-   d7  4d01d3                   add     %r10,%r11
-   da  4589dc                   mov     %r11d,%r12d
-   dd  4401e7                   add     %r12d,%edi
-   e0  4081ff00000081           cmp     $0x81000000,%edi
-   e7  0f8273ffffff             jb      0x0000000000000060
-   ed  4085f6                   test    %esi,%esi
-   f0  0f8450000000             je      0x0000000000000146
-   f6  0f1f840000000000         nopl    (%rax,%rax)
-   fe  6690                     xchg    %ax,%ax
+    8  48c7832000000000000000   movq    $0,0x20(%rbx)
+   13  48c7832800000000000000   movq    $0,0x28(%rbx)
+   1e  48c7833000000000000000   movq    $0,0x30(%rbx)
+   29  48c7836800000000000000   movq    $0,0x68(%rbx)
+   34  4531c0                   xor     %r8d,%r8d
+   37  4531d2                   xor     %r10d,%r10d
+   3a  4531db                   xor     %r11d,%r11d
+   3d  4531e4                   xor     %r12d,%r12d
+   40  4531ed                   xor     %r13d,%r13d
+   43  4031f6                   xor     %esi,%esi
+   46  4531c9                   xor     %r9d,%r9d
+   49  40bfc59d1c81             mov     $0x811C9DC5,%edi
+   4f  0f1f840000000000         nopl    (%rax,%rax)
+   57  0f1f840000000000         nopl    (%rax,%rax)
+   5f  90                       nop
+   60  4089fa                   mov     %edi,%edx
+   63  4901d0                   add     %rdx,%r8
+   66  488b8320000000           mov     0x20(%rbx),%rax
+   6d  4c01c0                   add     %r8,%rax
+   70  48898320000000           mov     %rax,0x20(%rbx)
+   77  488b8328000000           mov     0x28(%rbx),%rax
+   7e  48038320000000           add     0x20(%rbx),%rax
+   85  48898328000000           mov     %rax,0x28(%rbx)
+   8c  488b8330000000           mov     0x30(%rbx),%rax
+   93  48038328000000           add     0x28(%rbx),%rax
+   9a  48898330000000           mov     %rax,0x30(%rbx)
+   a1  4901c2                   add     %rax,%r10
+   a4  4d01d3                   add     %r10,%r11
+   a7  4d01dc                   add     %r11,%r12
+   aa  4d01e5                   add     %r12,%r13
+   ad  4c01ee                   add     %r13,%rsi
+   b0  4901f1                   add     %rsi,%r9
+   b3  488b8368000000           mov     0x68(%rbx),%rax
+   ba  4c01c8                   add     %r9,%rax
+   bd  48898368000000           mov     %rax,0x68(%rbx)
+   c4  4089c2                   mov     %eax,%edx
+   c7  4001d7                   add     %edx,%edi
+   ca  4081ff00000081           cmp     $0x81000000,%edi
+   d1  0f8289ffffff             jb      0x0000000000000060
+   d7  81bb0800000000000000     cmpl    $0,8(%rbx)
+   e1  0f8478000000             je      0x000000000000015F
+   e7  0f1f840000000000         nopl    (%rax,%rax)
+   ef  0f1f840000000000         nopl    (%rax,%rax)
+   f7  0f1f840000000000         nopl    (%rax,%rax)
+   ff  90                       nop
   100  488b8300000000           mov     (%rbx),%rax
-  107  450fb6a40600000000       movzbl  (%r14,%rax),%r12d
-  110  4889f8                   mov     %rdi,%rax
-  113  4431e0                   xor     %r12d,%eax
-  116  48898370000000           mov     %rax,0x70(%rbx)
-  11d  4889c7                   mov     %rax,%rdi
-  120  4069ff93010001           imul    $0x1000193,%edi
-  127  488b8300000000           mov     (%rbx),%rax
-  12e  4083c001                 add     $1,%eax
-  132  48898300000000           mov     %rax,(%rbx)
-  139  4083ee01                 sub     $1,%esi
-  13d  4085f6                   test    %esi,%esi
-  140  0f85baffffff             jne     0x0000000000000100
-  146  4c89d6                   mov     %r10,%rsi
-  149  4c01de                   add     %r11,%rsi
-  14c  4d89cb                   mov     %r9,%r11
-  14f  4901f3                   add     %rsi,%r11
-  152  4c89c6                   mov     %r8,%rsi
-  155  4c01de                   add     %r11,%rsi
-  158  4989d3                   mov     %rdx,%r11
-  15b  4901f3                   add     %rsi,%r11
-  15e  4c89ee                   mov     %r13,%rsi
-  161  4c01de                   add     %r11,%rsi
-  164  4c8b9b38000000           mov     0x38(%rbx),%r11
-  16b  4901f3                   add     %rsi,%r11
-  16e  488bb330000000           mov     0x30(%rbx),%rsi
-  175  4c01de                   add     %r11,%rsi
-  178  4c8b9b28000000           mov     0x28(%rbx),%r11
-  17f  4901f3                   add     %rsi,%r11
-  182  488bb320000000           mov     0x20(%rbx),%rsi
-  189  4c01de                   add     %r11,%rsi
-  18c  4c8ba318000000           mov     0x18(%rbx),%r12
-  193  4901f4                   add     %rsi,%r12
-  196  4589e4                   mov     %r12d,%r12d
-  199  4889f8                   mov     %rdi,%rax
-  19c  4401e0                   add     %r12d,%eax
-  19f  48898370000000           mov     %rax,0x70(%rbx)
-  1a6  488b8370000000           mov     0x70(%rbx),%rax
-  1ad  48898300000000           mov     %rax,(%rbx)
-  1b4  415d                     pop     %r13
-  1b6  415c                     pop     %r12
-  1b8  5d                       pop     %rbp
-  1b9  c3                       ret
+  107  410fb6840600000000       movzbl  (%r14,%rax),%eax
+  110  48898378000000           mov     %rax,0x78(%rbx)
+  117  4889fa                   mov     %rdi,%rdx
+  11a  40339378000000           xor     0x78(%rbx),%edx
+  121  4889d7                   mov     %rdx,%rdi
+  124  4069ff93010001           imul    $0x1000193,%edi
+  12b  488b8300000000           mov     (%rbx),%rax
+  132  4083c001                 add     $1,%eax
+  136  48898300000000           mov     %rax,(%rbx)
+  13d  488b8308000000           mov     8(%rbx),%rax
+  144  4083e801                 sub     $1,%eax
+  148  48898308000000           mov     %rax,8(%rbx)
+  14f  81bb0800000000000000     cmpl    $0,8(%rbx)
+  159  0f85a1ffffff             jne     0x0000000000000100
+  15f  4c038b68000000           add     0x68(%rbx),%r9
+  166  4c01ce                   add     %r9,%rsi
+  169  4901f5                   add     %rsi,%r13
+  16c  4d01ec                   add     %r13,%r12
+  16f  4d01e3                   add     %r12,%r11
+  172  4d01da                   add     %r11,%r10
+  175  488b8330000000           mov     0x30(%rbx),%rax
+  17c  4c01d0                   add     %r10,%rax
+  17f  48898390000000           mov     %rax,0x90(%rbx)
+  186  488b8328000000           mov     0x28(%rbx),%rax
+  18d  48038390000000           add     0x90(%rbx),%rax
+  194  48898388000000           mov     %rax,0x88(%rbx)
+  19b  488b8320000000           mov     0x20(%rbx),%rax
+  1a2  48038388000000           add     0x88(%rbx),%rax
+  1a9  48898380000000           mov     %rax,0x80(%rbx)
+  1b0  4901c0                   add     %rax,%r8
+  1b3  4489c2                   mov     %r8d,%edx
+  1b6  4001d7                   add     %edx,%edi
+  1b9  4889bb00000000           mov     %rdi,(%rbx)
+  1c0  415d                     pop     %r13
+  1c2  415c                     pop     %r12
+  1c4  5d                       pop     %rbp
+  1c5  c3                       ret

@@ -3,29 +3,29 @@
 ## func 0 sum3
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  488b9300000000           mov     (%rbx),%rdx
+    4  488bbb00000000           mov     (%rbx),%rdi
     b  48b90800000000000000     movabs  $8,%rcx
-   15  4801d1                   add     %rdx,%rcx
+   15  4801f9                   add     %rdi,%rcx
    18  0f8278000000             jb      0x0000000000000096
    1e  493b8f08000000           cmp     8(%r15),%rcx
    25  0f876b000000             ja      0x0000000000000096
-   2b  498bb41600000000         mov     (%r14,%rdx),%rsi
+   2b  498b943e00000000         mov     (%r14,%rdi),%rdx
    33  48b91000000000000000     movabs  $0x10,%rcx
-   3d  4801d1                   add     %rdx,%rcx
+   3d  4801f9                   add     %rdi,%rcx
    40  0f8250000000             jb      0x0000000000000096
    46  493b8f08000000           cmp     8(%r15),%rcx
    4d  0f8743000000             ja      0x0000000000000096
-   53  498bbc1608000000         mov     8(%r14,%rdx),%rdi
-   5b  4801fe                   add     %rdi,%rsi
+   53  498bb43e08000000         mov     8(%r14,%rdi),%rsi
+   5b  4801f2                   add     %rsi,%rdx
    5e  48b97311010000000000     movabs  $0x11173,%rcx
-   68  4801d1                   add     %rdx,%rcx
+   68  4801f9                   add     %rdi,%rcx
    6b  0f8225000000             jb      0x0000000000000096
    71  493b8f08000000           cmp     8(%r15),%rcx
    78  0f8718000000             ja      0x0000000000000096
-   7e  410fb7bc1671110100       movzwl  0x11171(%r14,%rdx),%edi
-   87  4089ff                   mov     %edi,%edi
-   8a  4801fe                   add     %rdi,%rsi
-   8d  4889b300000000           mov     %rsi,(%rbx)
+   7e  410fb7b43e71110100       movzwl  0x11171(%r14,%rdi),%esi
+   87  4089f7                   mov     %esi,%edi
+   8a  4801fa                   add     %rdi,%rdx
+   8d  48899300000000           mov     %rdx,(%rbx)
    94  5d                       pop     %rbp
    95  c3                       ret
    96  be02000000               mov     $2,%esi

@@ -5,11 +5,10 @@
     1  4889e5                   mov     %rsp,%rbp
     4  488b9300000000           mov     (%rbx),%rdx
     b  488bb308000000           mov     8(%rbx),%rsi
-   12  4889d7                   mov     %rdx,%rdi
-   15  4001f7                   add     %esi,%edi
-   18  4889bb00000000           mov     %rdi,(%rbx)
-   1f  5d                       pop     %rbp
-   20  c3                       ret
+   12  4001f2                   add     %esi,%edx
+   15  48899300000000           mov     %rdx,(%rbx)
+   1c  5d                       pop     %rbp
+   1d  c3                       ret
 
 ## func 1 abs_diff
     0  55                       push    %rbp
@@ -31,17 +30,17 @@
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
     4  488b9300000000           mov     (%rbx),%rdx
-    b  488bb308000000           mov     8(%rbx),%rsi
+    b  488bbb08000000           mov     8(%rbx),%rdi
    12  4089d0                   mov     %edx,%eax
    15  52                       push    %rdx
    16  48b99a99999999999919     movabs  $0x199999999999999A,%rcx
    20  48f7e1                   mul     %rcx
    23  89d0                     mov     %edx,%eax
    25  5a                       pop     %rdx
-   26  4889c7                   mov     %rax,%rdi
-   29  4089ff                   mov     %edi,%edi
+   26  4889c6                   mov     %rax,%rsi
+   29  4089f2                   mov     %esi,%edx
    2c  52                       push    %rdx
-   2d  4889f0                   mov     %rsi,%rax
+   2d  4889f8                   mov     %rdi,%rax
    30  4899                     cqto
    32  4831d0                   xor     %rdx,%rax
    35  4829d0                   sub     %rdx,%rax
@@ -62,9 +61,9 @@
    6f  4831d0                   xor     %rdx,%rax
    72  4829d0                   sub     %rdx,%rax
    75  5a                       pop     %rdx
-   76  4889c2                   mov     %rax,%rdx
-   79  4801d7                   add     %rdx,%rdi
-   7c  4889bb00000000           mov     %rdi,(%rbx)
+   76  4889c6                   mov     %rax,%rsi
+   79  4801f2                   add     %rsi,%rdx
+   7c  48899300000000           mov     %rdx,(%rbx)
    83  5d                       pop     %rbp
    84  c3                       ret
 
@@ -72,76 +71,62 @@
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
     4  488b9300000000           mov     (%rbx),%rdx
-    b  4889d6                   mov     %rdx,%rsi
-    e  40c1e602                 shl     $2,%esi
-   12  418bb43610000000         mov     0x10(%r14,%rsi),%esi
-   1a  b840000000               mov     $0x40,%eax
-   1f  418b940600000000         mov     (%r14,%rax),%edx
-   27  4001d6                   add     %edx,%esi
-   2a  4889b300000000           mov     %rsi,(%rbx)
-   31  5d                       pop     %rbp
-   32  c3                       ret
+    b  40c1e202                 shl     $2,%edx
+    f  418bb41610000000         mov     0x10(%r14,%rdx),%esi
+   17  b840000000               mov     $0x40,%eax
+   1c  418b940600000000         mov     (%r14,%rax),%edx
+   24  4001d6                   add     %edx,%esi
+   27  4889b300000000           mov     %rsi,(%rbx)
+   2e  5d                       pop     %rbp
+   2f  c3                       ret
 
 ## func 4 calls
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
     4  488b9300000000           mov     (%rbx),%rdx
-    b  4889d6                   mov     %rdx,%rsi
-    e  40ba01000000             mov     $1,%edx
-   14  4889f7                   mov     %rsi,%rdi
-   17  4001d7                   add     %edx,%edi
-   1a  4889fe                   mov     %rdi,%rsi
-   1d  40ba02000000             mov     $2,%edx
-   23  4889f7                   mov     %rsi,%rdi
-   26  4001d7                   add     %edx,%edi
-   29  4889fe                   mov     %rdi,%rsi
-   2c  4889b300000000           mov     %rsi,(%rbx)
-   33  5d                       pop     %rbp
-   34  c3                       ret
+    b  40be01000000             mov     $1,%esi
+   11  4001f2                   add     %esi,%edx
+   14  40be02000000             mov     $2,%esi
+   1a  4001f2                   add     %esi,%edx
+   1d  48899300000000           mov     %rdx,(%rbx)
+   24  5d                       pop     %rbp
+   25  c3                       ret
 
 ## func 5 switch
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  4154                     push    %r12
-    6  4155                     push    %r13
-    8  4c8ba300000000           mov     (%rbx),%r12
-    f  4489e0                   mov     %r12d,%eax
-   12  483d02000000             cmp     $2,%rax
-   18  0f8340000000             jae     0x000000000000005E
-   1e  488d0d09000000           lea     0x2E,%rcx
-   25  488d0480                 lea     (%rax,%rax,4),%rax
-   29  4801c1                   add     %rax,%rcx
-   2c  ffe1                     jmp     *%rcx
-   2e  e905000000               jmp     0x0000000000000038
-   33  e913000000               jmp     0x000000000000004B
-   38  41bc0a000000             mov     $0xA,%r12d
-   3e  4c89a300000000           mov     %r12,(%rbx)
-   45  415d                     pop     %r13
-   47  415c                     pop     %r12
-   49  5d                       pop     %rbp
-   4a  c3                       ret
-   4b  41bc14000000             mov     $0x14,%r12d
-   51  4c89a300000000           mov     %r12,(%rbx)
-   58  415d                     pop     %r13
-   5a  415c                     pop     %r12
-   5c  5d                       pop     %rbp
-   5d  c3                       ret
-   5e  41bc1e000000             mov     $0x1E,%r12d
-   64  4c89a300000000           mov     %r12,(%rbx)
-   6b  415d                     pop     %r13
-   6d  415c                     pop     %r12
-   6f  5d                       pop     %rbp
-   70  c3                       ret
+    4  488b9300000000           mov     (%rbx),%rdx
+    b  4089d0                   mov     %edx,%eax
+    e  483d02000000             cmp     $2,%rax
+   14  0f8338000000             jae     0x0000000000000052
+   1a  488d0d09000000           lea     0x2A,%rcx
+   21  488d0480                 lea     (%rax,%rax,4),%rax
+   25  4801c1                   add     %rax,%rcx
+   28  ffe1                     jmp     *%rcx
+   2a  e905000000               jmp     0x0000000000000034
+   2f  e90f000000               jmp     0x0000000000000043
+   34  40ba0a000000             mov     $0xA,%edx
+   3a  48899300000000           mov     %rdx,(%rbx)
+   41  5d                       pop     %rbp
+   42  c3                       ret
+   43  40ba14000000             mov     $0x14,%edx
+   49  48899300000000           mov     %rdx,(%rbx)
+   50  5d                       pop     %rbp
+   51  c3                       ret
+   52  40ba1e000000             mov     $0x1E,%edx
+   58  48899300000000           mov     %rdx,(%rbx)
+   5f  5d                       pop     %rbp
+   60  c3                       ret
 
 ## func 6 trap_div
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  488b9300000000           mov     (%rbx),%rdx
-    b  488bb308000000           mov     8(%rbx),%rsi
-   12  4089f1                   mov     %esi,%ecx
+    4  488bb300000000           mov     (%rbx),%rsi
+    b  488bbb08000000           mov     8(%rbx),%rdi
+   12  4089f9                   mov     %edi,%ecx
    15  85c9                     test    %ecx,%ecx
    17  0f842b000000             je      0x0000000000000048
-   1d  4889d0                   mov     %rdx,%rax
+   1d  4889f0                   mov     %rsi,%rax
    20  52                       push    %rdx
    21  81f9ffffffff             cmp     $0xFFFFFFFF,%ecx
    27  0f850b000000             jne     0x0000000000000038
@@ -150,8 +135,8 @@
    38  99                       cltd
    39  f7f9                     idiv    %ecx
    3b  5a                       pop     %rdx
-   3c  4889c7                   mov     %rax,%rdi
-   3f  4889bb00000000           mov     %rdi,(%rbx)
+   3c  4889c2                   mov     %rax,%rdx
+   3f  48899300000000           mov     %rdx,(%rbx)
    46  5d                       pop     %rbp
    47  c3                       ret
    48  be07000000               mov     $7,%esi
@@ -175,11 +160,13 @@
    2c  400f28d0                 movaps  %xmm0,%xmm2
    30  0f57c0                   xorps   %xmm0,%xmm0
    33  f3400f5ac2               cvtss2sd %xmm2,%xmm0
-   38  400f28d0                 movaps  %xmm0,%xmm2
-   3c  f2400f58e2               addsd   %xmm2,%xmm4
-   41  66400fd6a300000000       movq    %xmm4,(%rbx)
-   4a  5d                       pop     %rbp
-   4b  c3                       ret
+   38  400f28d8                 movaps  %xmm0,%xmm3
+   3c  400f28c4                 movaps  %xmm4,%xmm0
+   40  f2400f58c3               addsd   %xmm3,%xmm0
+   45  66480f7ec2               movq    %xmm0,%rdx
+   4a  48899300000000           mov     %rdx,(%rbx)
+   51  5d                       pop     %rbp
+   52  c3                       ret
 
 ## func 8 truncs
     0  55                       push    %rbp
@@ -206,7 +193,7 @@
    79  f20f5cc1                 subsd   %xmm1,%xmm0
    7d  f2480f2cc0               cvttsd2si %xmm0,%rax
    82  480fbaf83f               btc     $0x3F,%rax
-   87  4889c2                   mov     %rax,%rdx
+   87  4889c7                   mov     %rax,%rdi
    8a  f3400f5ac3               cvtss2sd %xmm3,%xmm0
    8f  660f2ec0                 ucomisd %xmm0,%xmm0
    93  0f8a3b000000             jp      0x00000000000000D4
@@ -225,10 +212,10 @@
    db  48b80000008000000000     movabs  $0x80000000,%rax
    e5  e90a000000               jmp     0x00000000000000F4
    ea  48b8ffffff7f00000000     movabs  $0x7FFFFFFF,%rax
-   f4  4889c6                   mov     %rax,%rsi
-   f7  4863f6                   movslq  %esi,%rsi
-   fa  4801f2                   add     %rsi,%rdx
-   fd  48899300000000           mov     %rdx,(%rbx)
+   f4  4889c2                   mov     %rax,%rdx
+   f7  4863f2                   movslq  %edx,%rsi
+   fa  4801f7                   add     %rsi,%rdi
+   fd  4889bb00000000           mov     %rdi,(%rbx)
   104  5d                       pop     %rbp
   105  c3                       ret
   106  be08000000               mov     $8,%esi

@@ -5,46 +5,46 @@
     1  4889e5                   mov     %rsp,%rbp
     4  488b9300000000           mov     (%rbx),%rdx
     b  488bb308000000           mov     8(%rbx),%rsi
-   12  f3410f6f941600000000     movdqu  (%r14,%rdx),%xmm2
-   1c  f3400f6f1deb000000       movdqu  0x110,%xmm3
-   25  66400f6fe2               movdqa  %xmm2,%xmm4
-   2a  66400ffde3               paddw   %xmm3,%xmm4
-   2f  66400f6fec               movdqa  %xmm4,%xmm5
-   34  66400f71d508             psrlw   $8,%xmm5
-   3a  66400f6ff5               movdqa  %xmm5,%xmm6
-   3f  66400fdaf2               pminub  %xmm2,%xmm6
-   44  66400f74f2               pcmpeqb %xmm2,%xmm6
+   12  f3410f6fa41600000000     movdqu  (%r14,%rdx),%xmm4
+   1c  f3400f6f35eb000000       movdqu  0x110,%xmm6
+   25  66400f6fdc               movdqa  %xmm4,%xmm3
+   2a  66400ffdde               paddw   %xmm6,%xmm3
+   2f  66400f6fd3               movdqa  %xmm3,%xmm2
+   34  66400f71d208             psrlw   $8,%xmm2
+   3a  66400f6fea               movdqa  %xmm2,%xmm5
+   3f  66400fdaec               pminub  %xmm4,%xmm5
+   44  66400f74ec               pcmpeqb %xmm4,%xmm5
    49  660f76c9                 pcmpeqd %xmm1,%xmm1
-   4d  66400feff1               pxor    %xmm1,%xmm6
-   52  66400f6fe2               movdqa  %xmm2,%xmm4
-   57  66400f6fc6               movdqa  %xmm6,%xmm0
-   5c  66400f6fcd               movdqa  %xmm5,%xmm1
-   61  66400f3810cc             pblendvb %xmm0,%xmm4,%xmm1
-   67  66400f6fe1               movdqa  %xmm1,%xmm4
-   6c  66400f6fec               movdqa  %xmm4,%xmm5
-   71  66400f71d503             psrlw   $3,%xmm5
-   77  66400fdb2da0000000       pand    0x120,%xmm5
-   80  66400fef2da7000000       pxor    0x130,%xmm5
-   89  66400ff82d9e000000       psubb   0x130,%xmm5
+   4d  66400fefe9               pxor    %xmm1,%xmm5
+   52  66400f6fdc               movdqa  %xmm4,%xmm3
+   57  66400f6fc5               movdqa  %xmm5,%xmm0
+   5c  66400f6fca               movdqa  %xmm2,%xmm1
+   61  66400f3810cb             pblendvb %xmm0,%xmm3,%xmm1
+   67  66400f6fd9               movdqa  %xmm1,%xmm3
+   6c  66400f6fd3               movdqa  %xmm3,%xmm2
+   71  66400f71d203             psrlw   $3,%xmm2
+   77  66400fdb15a0000000       pand    0x120,%xmm2
+   80  66400fef15a7000000       pxor    0x130,%xmm2
+   89  66400ff8159e000000       psubb   0x130,%xmm2
    92  4089f0                   mov     %esi,%eax
    95  251f000000               and     $0x1F,%eax
    9a  660f6ec8                 movd    %eax,%xmm1
-   9e  66400ff2e9               pslld   %xmm1,%xmm5
-   a3  66400f6fe2               movdqa  %xmm2,%xmm4
-   a8  66400f3800258e000000     pshufb  0x140,%xmm4
-   b2  66400f6fc5               movdqa  %xmm5,%xmm0
+   9e  66400ff2d1               pslld   %xmm1,%xmm2
+   a3  66400f6fdc               movdqa  %xmm4,%xmm3
+   a8  66400f38001d8e000000     pshufb  0x140,%xmm3
+   b2  66400f6fc2               movdqa  %xmm2,%xmm0
    b7  66400f3800058f000000     pshufb  0x150,%xmm0
-   c1  66400febe0               por     %xmm0,%xmm4
-   c6  66400f6fec               movdqa  %xmm4,%xmm5
-   cb  66400f6ede               movd    %esi,%xmm3
+   c1  66400febd8               por     %xmm0,%xmm3
+   c6  66400f6fd3               movdqa  %xmm3,%xmm2
+   cb  66400f6ef6               movd    %esi,%xmm6
    d0  660fefc9                 pxor    %xmm1,%xmm1
-   d4  66400f3800d9             pshufb  %xmm1,%xmm3
-   da  66400ffceb               paddb   %xmm3,%xmm5
-   df  f3410f7fac1610000000     movdqu  %xmm5,0x10(%r14,%rdx)
-   e9  66400f3a14ee03           pextrb  $3,%xmm5,%esi
-   f0  66400f3a16ea02           pextrd  $2,%xmm5,%edx
-   f7  4001d6                   add     %edx,%esi
-   fa  4889b300000000           mov     %rsi,(%rbx)
+   d4  66400f3800f1             pshufb  %xmm1,%xmm6
+   da  66400ffcd6               paddb   %xmm6,%xmm2
+   df  f3410f7f941610000000     movdqu  %xmm2,0x10(%r14,%rdx)
+   e9  66400f3a14d203           pextrb  $3,%xmm2,%edx
+   f0  66400f3a16d602           pextrd  $2,%xmm2,%esi
+   f7  4001f2                   add     %esi,%edx
+   fa  48899300000000           mov     %rdx,(%rbx)
   101  5d                       pop     %rbp
   102  c3                       ret
   103  cc                       int3
@@ -91,50 +91,50 @@
 ## func 1 mandel
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  400f57e4                 xorps   %xmm4,%xmm4
-    8  400f57ed                 xorps   %xmm5,%xmm5
-    c  400f57f6                 xorps   %xmm6,%xmm6
-   10  f3400f7e9300000000       movq    (%rbx),%xmm2
-   19  f3400f7e9b08000000       movq    8(%rbx),%xmm3
-   22  f3400f6f3dc5000000       movdqu  0xF0,%xmm7
-   2b  66440f6fc7               movdqa  %xmm7,%xmm8
-   30  40ba40000000             mov     $0x40,%edx
+    4  400f57ed                 xorps   %xmm5,%xmm5
+    8  450f57c0                 xorps   %xmm8,%xmm8
+    c  450f57d2                 xorps   %xmm10,%xmm10
+   10  f3440f7e9b00000000       movq    (%rbx),%xmm11
+   19  f3440f7ea308000000       movq    8(%rbx),%xmm12
+   22  f3400f6f15c5000000       movdqu  0xF0,%xmm2
+   2b  66400f6ffa               movdqa  %xmm2,%xmm7
+   30  40be40000000             mov     $0x40,%esi
    36  0f1f840000000000         nopl    (%rax,%rax)
    3e  6690                     xchg    %ax,%ax
-   40  66440f6fcc               movdqa  %xmm4,%xmm9
+   40  66440f6fcd               movdqa  %xmm5,%xmm9
    45  450f59c9                 mulps   %xmm9,%xmm9
-   49  66440f6fd5               movdqa  %xmm5,%xmm10
-   4e  450f59d2                 mulps   %xmm10,%xmm10
-   52  66450fefdb               pxor    %xmm11,%xmm11
-   57  66450f6fe1               movdqa  %xmm9,%xmm12
-   5c  450f58e2                 addps   %xmm10,%xmm12
-   60  f3440f6f2d97000000       movdqu  0x100,%xmm13
-   69  450fc2e502               cmpleps %xmm13,%xmm12
-   6e  66410f6ff8               movdqa  %xmm8,%xmm7
-   73  66410f6fc4               movdqa  %xmm12,%xmm0
-   78  66410f6fcb               movdqa  %xmm11,%xmm1
-   7d  66400f3810cf             pblendvb %xmm0,%xmm7,%xmm1
-   83  66400f6ff9               movdqa  %xmm1,%xmm7
-   88  66440f6fc7               movdqa  %xmm7,%xmm8
-   8d  66450f3817c0             ptest   %xmm8,%xmm8
+   49  66410f6ff0               movdqa  %xmm8,%xmm6
+   4e  400f59f6                 mulps   %xmm6,%xmm6
+   52  66400fefdb               pxor    %xmm3,%xmm3
+   57  66410f6fe1               movdqa  %xmm9,%xmm4
+   5c  400f58e6                 addps   %xmm6,%xmm4
+   60  f3400f6f1597000000       movdqu  0x100,%xmm2
+   69  400fc2e202               cmpleps %xmm2,%xmm4
+   6e  66400f6fd7               movdqa  %xmm7,%xmm2
+   73  66400f6fc4               movdqa  %xmm4,%xmm0
+   78  66400f6fcb               movdqa  %xmm3,%xmm1
+   7d  66400f3810ca             pblendvb %xmm0,%xmm2,%xmm1
+   83  66400f6fd1               movdqa  %xmm1,%xmm2
+   88  66400f6ffa               movdqa  %xmm2,%xmm7
+   8d  66400f3817ff             ptest   %xmm7,%xmm7
    93  0f8446000000             je      0x00000000000000DF
-   99  66410ffaf0               psubd   %xmm8,%xmm6
-   9e  66400f6ffc               movdqa  %xmm4,%xmm7
-   a3  400f58ff                 addps   %xmm7,%xmm7
-   a7  400f59fd                 mulps   %xmm5,%xmm7
-   ab  66440f70db00             pshufd  $0,%xmm3,%xmm11
-   b1  66400f6fef               movdqa  %xmm7,%xmm5
-   b6  410f58eb                 addps   %xmm11,%xmm5
-   ba  66410f6ff9               movdqa  %xmm9,%xmm7
-   bf  410f5cfa                 subps   %xmm10,%xmm7
-   c3  66440f70da00             pshufd  $0,%xmm2,%xmm11
-   c9  66400f6fe7               movdqa  %xmm7,%xmm4
-   ce  410f58e3                 addps   %xmm11,%xmm4
-   d2  4083ea01                 sub     $1,%edx
-   d6  4085d2                   test    %edx,%edx
+   99  66440ffad7               psubd   %xmm7,%xmm10
+   9e  66400f6fd5               movdqa  %xmm5,%xmm2
+   a3  400f58d2                 addps   %xmm2,%xmm2
+   a7  410f59d0                 mulps   %xmm8,%xmm2
+   ab  66410f70dc00             pshufd  $0,%xmm12,%xmm3
+   b1  66440f6fc2               movdqa  %xmm2,%xmm8
+   b6  440f58c3                 addps   %xmm3,%xmm8
+   ba  66410f6fd1               movdqa  %xmm9,%xmm2
+   bf  400f5cd6                 subps   %xmm6,%xmm2
+   c3  66410f70db00             pshufd  $0,%xmm11,%xmm3
+   c9  66400f6fea               movdqa  %xmm2,%xmm5
+   ce  400f58eb                 addps   %xmm3,%xmm5
+   d2  4083ee01                 sub     $1,%esi
+   d6  4085f6                   test    %esi,%esi
    d9  0f8561ffffff             jne     0x0000000000000040
-   df  66400f3a16f600           pextrd  $0,%xmm6,%esi
-   e6  4889b300000000           mov     %rsi,(%rbx)
+   df  66440f3a16d200           pextrd  $0,%xmm10,%edx
+   e6  48899300000000           mov     %rdx,(%rbx)
    ed  5d                       pop     %rbp
    ee  c3                       ret
    ef  cc                       int3
@@ -156,44 +156,44 @@
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
     4  488b9300000000           mov     (%rbx),%rdx
-    b  f3400f6f9308000000       movdqu  8(%rbx),%xmm2
-   14  f3400f6f9b18000000       movdqu  0x18(%rbx),%xmm3
-   1d  66400f6fe2               movdqa  %xmm2,%xmm4
-   22  66410fc4a4160600000003   pinsrw  $3,6(%r14,%rdx),%xmm4
-   2d  66410f3a14a4160000000009 pextrb  $9,%xmm4,(%r14,%rdx)
-   39  66400f6fec               movdqa  %xmm4,%xmm5
-   3e  400f59eb                 mulps   %xmm3,%xmm5
-   42  400f58ea                 addps   %xmm2,%xmm5
-   46  66400f6fe5               movdqa  %xmm5,%xmm4
-   4b  400f5de3                 minps   %xmm3,%xmm4
-   4f  66400f6fec               movdqa  %xmm4,%xmm5
-   54  66400f6fc3               movdqa  %xmm3,%xmm0
-   59  66400f3804c5             pmaddubsw %xmm5,%xmm0
+    b  f3400f6fa308000000       movdqu  8(%rbx),%xmm4
+   14  f3400f6fab18000000       movdqu  0x18(%rbx),%xmm5
+   1d  66400f6fdc               movdqa  %xmm4,%xmm3
+   22  66410fc49c160600000003   pinsrw  $3,6(%r14,%rdx),%xmm3
+   2d  66410f3a149c160000000009 pextrb  $9,%xmm3,(%r14,%rdx)
+   39  66400f6fd3               movdqa  %xmm3,%xmm2
+   3e  400f59d5                 mulps   %xmm5,%xmm2
+   42  400f58d4                 addps   %xmm4,%xmm2
+   46  66400f6fda               movdqa  %xmm2,%xmm3
+   4b  400f5ddd                 minps   %xmm5,%xmm3
+   4f  66400f6fd3               movdqa  %xmm3,%xmm2
+   54  66400f6fc5               movdqa  %xmm5,%xmm0
+   59  66400f3804c2             pmaddubsw %xmm2,%xmm0
    5f  660f75c9                 pcmpeqw %xmm1,%xmm1
    63  660f71d10f               psrlw   $0xF,%xmm1
    68  660ff5c1                 pmaddwd %xmm1,%xmm0
-   6c  66400ffec2               paddd   %xmm2,%xmm0
-   71  66400f6fe8               movdqa  %xmm0,%xmm5
-   76  f3400f7fab00000000       movdqu  %xmm5,(%rbx)
+   6c  66400ffec4               paddd   %xmm4,%xmm0
+   71  66400f6fd0               movdqa  %xmm0,%xmm2
+   76  f3400f7f9300000000       movdqu  %xmm2,(%rbx)
    7f  5d                       pop     %rbp
    80  c3                       ret
 
 ## func 3 const_loop
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  400f57d2                 xorps   %xmm2,%xmm2
+    4  400f57db                 xorps   %xmm3,%xmm3
     8  488b9300000000           mov     (%rbx),%rdx
     f  0f1f840000000000         nopl    (%rax,%rax)
    17  0f1f840000000000         nopl    (%rax,%rax)
    1f  90                       nop
-   20  f3400f6f1d37000000       movdqu  0x60,%xmm3
-   29  66400ffed3               paddd   %xmm3,%xmm2
-   2e  f3400f6f1d39000000       movdqu  0x70,%xmm3
-   37  400f59d3                 mulps   %xmm3,%xmm2
+   20  f3400f6f1537000000       movdqu  0x60,%xmm2
+   29  66400ffeda               paddd   %xmm2,%xmm3
+   2e  f3400f6f1539000000       movdqu  0x70,%xmm2
+   37  400f59da                 mulps   %xmm2,%xmm3
    3b  4083ea01                 sub     $1,%edx
    3f  4085d2                   test    %edx,%edx
    42  0f85d8ffffff             jne     0x0000000000000020
-   48  66400f3a16d200           pextrd  $0,%xmm2,%edx
+   48  66400f3a16da00           pextrd  $0,%xmm3,%edx
    4f  48899300000000           mov     %rdx,(%rbx)
    56  5d                       pop     %rbp
    57  c3                       ret

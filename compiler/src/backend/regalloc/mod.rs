@@ -1,18 +1,25 @@
 //! Register allocation over IR slots, for any ISA.
 //!
-//! Each slot is a virtual register whose home is its frame cell. Liveness is
-//! computed exactly (backward dataflow over basic blocks); each slot's live
-//! range is then closed into one interval (first to last point where it is
-//! live), and a linear scan gives intervals registers of the slot's class,
-//! spilling the interval that ends last when a class runs out. A slot keeps
-//! one location for its whole interval, so branches need no moves: every
-//! path agrees on where each value is.
+//! Liveness is computed exactly (backward dataflow over basic blocks). Each
+//! slot is then split into webs ([`webs`]: definitions and the uses they
+//! reach), each a value of its own whose home is still the slot's frame
+//! cell, and liveness is computed again over the values. A value's live
+//! range keeps its holes (the blocks where it is dead), and values are given
+//! registers by priority ([`color`]): values that an op could write into one
+//! another's register share one when their ranges allow, short busy values
+//! come first, a heavier value may take the register of lighter ones. A
+//! value keeps one location for its whole range, so branches need no moves:
+//! every path agrees on where each value is.
 //!
-//! Registers do not survive calls. At a call (or any instruction that goes
-//! through memory), the backend stores the allocated slots live into it and
-//! reloads those live out of it; [`Allocation::barrier`] lists them.
+//! Registers other than the ISA's preserved ones do not survive calls. At a
+//! call (or any instruction that goes through memory), the backend stores
+//! the allocated values live into it and reloads those live out of it;
+//! [`Allocation::barrier`] lists them. Inside innermost loops without calls,
+//! values left in memory get a second chance at a free register ([`loops`]).
 
+mod color;
 mod loops;
+mod webs;
 
 use super::ModuleInfo;
 pub(crate) use loops::Promotion;
@@ -76,6 +83,14 @@ pub(crate) struct Allocation {
     /// Innermost loops where values that live in memory elsewhere get a
     /// register, in code order (see [`loops`]).
     pub promotions: Vec<Promotion>,
+    /// The code with its webs renumbered (see [`webs`]), when they were:
+    /// the code to emit.
+    pub code: Option<Vec<Instr>>,
+    /// The home slot of each value numbered from the frame's slot count on
+    /// (a web's frame cell is its slot's).
+    homes: Vec<u16>,
+    /// The frame's slot count: the first web numbered apart.
+    frame_slots: usize,
 }
 
 impl Allocation {
@@ -93,7 +108,18 @@ impl Allocation {
             fused_shift: Vec::new(),
             const_vector: Vec::new(),
             promotions: Vec::new(),
+            code: None,
+            homes: Vec::new(),
+            frame_slots: num_slots,
         }
+    }
+
+    /// The frame slot of value `v`: its own, or a web's slot.
+    #[inline]
+    pub fn home(&self, v: u16) -> u16 {
+        (v as usize)
+            .checked_sub(self.frame_slots)
+            .map_or(v, |k| self.homes[k])
     }
 
     /// Whether the load or store at `pc` takes its address from the `const`
@@ -184,6 +210,7 @@ impl ShiftFusion {
 }
 
 /// The registers an ISA hands the allocator.
+#[derive(Clone, Copy)]
 pub(crate) struct Pools {
     /// Integer registers.
     pub int: u8,
@@ -214,6 +241,10 @@ impl OpTable {
     /// Bits 14 to 17: the read of `a`, `b`, `c` and the write of `a` is a
     /// v128, a value of its own (see [`Effects`]).
     const WIDE_SHIFT: u32 = 14;
+    /// `a = b op c` (or `op imm`) that every backend emits reading `b`
+    /// before writing `a`, and `c` no later than `b`, with `a` in `b`'s
+    /// register if they share one (see [`color`]).
+    const READS_B_FIRST: u32 = 1 << 18;
 
     /// The table of an ISA: `is_barrier` says which ops go through memory,
     /// `class_of(op, field)` which class an op wants for field 0 (`a`), 1
@@ -242,6 +273,9 @@ impl OpTable {
                     if is_barrier(op) {
                         bits |= Self::BARRIER;
                     }
+                    if reads_b_first(op) {
+                        bits |= Self::READS_B_FIRST;
+                    }
                     for (field, shift) in Self::CLASS_SHIFT.iter().enumerate() {
                         let vote = class_of(op, field).map_or(2, |c| c as u32);
                         bits |= vote << shift;
@@ -262,6 +296,23 @@ impl OpTable {
 
     fn is_barrier(&self, op: Op) -> bool {
         self.get(op) & Self::BARRIER != 0
+    }
+
+    /// Whether the slots `op` reads and writes must keep their numbers:
+    /// it names them beyond its fields, or goes through memory.
+    fn keeps_numbers(&self, op: Op) -> bool {
+        self.get(op) & (Self::SPECIAL | Self::BARRIER) != 0
+    }
+
+    /// The fields `op` reads (bit 0 `a`, 1 `b`, 2 `c`) and whether it writes `a`.
+    fn fields(&self, op: Op) -> (u32, bool) {
+        let bits = self.get(op);
+        (bits & 7, bits & Self::WRITES_A != 0)
+    }
+
+    /// Whether `op` may write `a` into the register of `b` (dying there).
+    fn reads_b_first(&self, op: Op) -> bool {
+        self.get(op) & Self::READS_B_FIRST != 0
     }
 
     /// The class vote (0 integer, 1 float, 2 either) for `field` of `op`.
@@ -433,6 +484,60 @@ impl<'a> Effects<'a> {
     }
 }
 
+/// Copies, and the integer arithmetic, logic, shifts and rotates by a
+/// slot or an immediate: `a = b op c` where the backends read `b` (and
+/// `c`) before writing `a`.
+fn reads_b_first(op: Op) -> bool {
+    use Op::*;
+    matches!(
+        op,
+        Copy | I32Add
+            | I32Sub
+            | I32Mul
+            | I32And
+            | I32Or
+            | I32Xor
+            | I32Shl
+            | I32ShrS
+            | I32ShrU
+            | I32Rotl
+            | I32Rotr
+            | I64Add
+            | I64Sub
+            | I64Mul
+            | I64And
+            | I64Or
+            | I64Xor
+            | I64Shl
+            | I64ShrS
+            | I64ShrU
+            | I64Rotl
+            | I64Rotr
+            | I32AddImm
+            | I32SubImm
+            | I32MulImm
+            | I32AndImm
+            | I32OrImm
+            | I32XorImm
+            | I32ShlImm
+            | I32ShrSImm
+            | I32ShrUImm
+            | I32RotlImm
+            | I32RotrImm
+            | I64AddImm
+            | I64SubImm
+            | I64MulImm
+            | I64AndImm
+            | I64OrImm
+            | I64XorImm
+            | I64ShlImm
+            | I64ShrSImm
+            | I64ShrUImm
+            | I64RotlImm
+            | I64RotrImm
+    )
+}
+
 /// Whether control never falls through `op`.
 fn ends_flow(op: Op) -> bool {
     matches!(
@@ -525,6 +630,21 @@ pub(crate) fn allocate(
     ops: &OpTable,
     pools: Pools,
 ) -> Allocation {
+    scan(code, num_slots, num_params, effects, ops, pools, true)
+}
+
+/// [`allocate`]; `split`: whether to split slots into webs first (a function
+/// with vectors keeps its numbering).
+fn scan(
+    code: &[Instr],
+    num_slots: usize,
+    num_params: usize,
+    effects: &Effects,
+    ops: &OpTable,
+    all_pools: Pools,
+    split: bool,
+) -> Allocation {
+    let pools = all_pools;
     let (preserved, shifts) = (pools.preserved, pools.shifts);
     let pools = (pools.int, pools.float);
     let n = code.len();
@@ -611,6 +731,8 @@ pub(crate) fn allocate(
     let mut shift_cands: Vec<u32> = Vec::new();
     let mut vector_cands: Vec<u32> = Vec::new();
     let mut depth = 0i32;
+    // The weight (8^loop depth) of each barrier.
+    let mut barrier_w: Vec<u64> = Vec::with_capacity(barrier_at.len());
     for p in 0..n {
         if leader[p] {
             starts.push(p);
@@ -619,6 +741,9 @@ pub(crate) fn allocate(
         block_of[p] = b as u32;
         depth += depth_diff[p];
         let w = 1u64 << (3 * depth.clamp(0, 5));
+        if barrier_at.get(barrier_w.len()) == Some(&p) {
+            barrier_w.push(w);
+        }
         let i = &code[p];
         if !leader[p] {
             let prev = &code[p - 1];
@@ -730,6 +855,35 @@ pub(crate) fn allocate(
         changed &= loops;
     }
     drop((gen, kill));
+    if split && num_slots == frame_slots {
+        let webs = webs::split(&webs::Facts {
+            code,
+            num_slots,
+            effects,
+            ops,
+            starts: &starts,
+            succ_list: &succ_list,
+            succ_at: &succ_at,
+            live_in: &live_in,
+            live_out: &live_out,
+            max_work: MAX_WORK,
+        });
+        if let Some((renamed, homes)) = webs {
+            let mut a = scan(
+                &renamed,
+                homes.len(),
+                num_params,
+                effects,
+                ops,
+                all_pools,
+                false,
+            );
+            a.frame_slots = frame_slots;
+            a.homes = homes[frame_slots..].to_vec();
+            a.code = Some(renamed);
+            return a;
+        }
+    }
 
     // Constant addresses: `const x = k` right before a load or store whose
     // address is `x`, with `x` dead after it. The backend puts `k` in the
@@ -805,106 +959,47 @@ pub(crate) fn allocate(
         const_vector[first_vector..].reverse();
     }
 
-    // Intervals: a slot live into a block is live from the block's start,
-    // and one live out of a block up to its end: only the first such block
-    // (and the last) matters, so each slot is taken once, when it first
-    // shows up.
-    let mut seen = Bits::new(num_slots);
-    for (b, &start) in starts.iter().enumerate() {
-        for (w, (seen, &live)) in seen.0.iter_mut().zip(live_in.row(b)).enumerate() {
-            ones(&[live & !*seen]).for_each(|s| info[s as usize + 64 * w].touch(start));
-            *seen |= live;
-        }
-    }
-    seen.0.fill(0);
-    for b in (0..nb).rev() {
-        for (w, (seen, &live)) in seen.0.iter_mut().zip(live_out.row(b)).enumerate() {
-            ones(&[live & !*seen]).for_each(|s| info[s as usize + 64 * w].touch(end_of(b) - 1));
-            *seen |= live;
-        }
-    }
-    // Parameters are live from the entry (they arrive in memory).
-    for k in (0..2 * num_params).map_while(param_values) {
-        let e = &mut info[k as usize];
-        if e.is_used() {
-            e.first = 0;
-        }
-    }
-
-    // Linear scan. A value no instruction reads from a register (only
-    // written, and read by calls and returns, which read the frame) stays in
-    // memory: a register would only add a move before the store.
-    let mut order: Vec<u16> = (0..num_slots as u16)
+    // Registers by priority over live ranges (see [`color`]). A value no
+    // instruction reads from a register (only written, and read by calls
+    // and returns, which read the frame) stays in memory: a register would
+    // only add a move before the store.
+    let order: Vec<u16> = (0..num_slots as u16)
         .filter(|&s| info[s as usize].is_used() && info[s as usize].read_in_register)
         .collect();
-    order.sort_by_key(|&s| info[s as usize].first);
-
+    let ranges = color::Ranges::new(code, &starts, &live_in, &live_out, effects, ops, num_slots);
     let mut loc = vec![Loc::Mem; num_slots];
-    let mut free: [Vec<u8>; 2] = [(0..pools.0).rev().collect(), (0..pools.1).rev().collect()];
-    let mut active: Vec<u16> = Vec::new();
-    // The last `preserved` integer registers survive calls: an interval that
-    // spans a call takes one of them first, any other interval one of the rest.
+    // The last `preserved` integer registers survive calls: a value live
+    // across a call takes one of them first, any other value one of the rest.
     let first_preserved = pools.0 - preserved;
-    let spans_call = |e: &SlotInfo| {
-        let i = barrier_at.partition_point(|&p| p <= e.first as usize);
-        barrier_at.get(i).is_some_and(|&p| p < e.last as usize)
-    };
-    for &s in &order {
-        let start = info[s as usize].first;
-        active.retain(|&t| {
-            if info[t as usize].last < start {
-                if let Loc::Reg(c, r) = loc[t as usize] {
-                    free[c as usize].push(r);
-                }
-                false
-            } else {
-                true
-            }
-        });
-        let [ints, floats, _] = info[s as usize].votes;
-        // A vector lives in a vector (float-pool) register whatever its uses
-        // vote: calls and returns, which name no operand class, vote integer.
-        let class = if floats > ints || s as usize >= frame_slots {
-            Class::Float
-        } else {
-            Class::Int
-        };
-        let pool = &mut free[class as usize];
-        let want_preserved = class == Class::Int && spans_call(&info[s as usize]);
-        let pick = pool
-            .iter()
-            .rposition(|&r| (r >= first_preserved) == want_preserved)
-            .or_else(|| pool.len().checked_sub(1));
-        if let Some(at) = pick {
-            let r = pool.remove(at);
-            loc[s as usize] = Loc::Reg(class, r);
-            active.push(s);
-            continue;
-        }
-        // Spill the lightest of the class's intervals (uses weighted by loop
-        // depth), preferring the one that ends last among equals.
-        let victim = active
-            .iter()
-            .copied()
-            .filter(|&t| matches!(loc[t as usize], Loc::Reg(c, _) if c == class))
-            .min_by_key(|&t| {
-                (
-                    info[t as usize].weight,
-                    std::cmp::Reverse(info[t as usize].last),
-                )
-            });
-        // Among equals, the interval that ends later gives way (straight-line
-        // code, where every weight is the same, keeps short values in registers).
-        if let Some(v) = victim.filter(|&v| {
-            let (v, s) = (&info[v as usize], &info[s as usize]);
-            v.weight < s.weight || (v.weight == s.weight && v.last > s.last)
-        }) {
-            loc[s as usize] = loc[v as usize];
-            loc[v as usize] = Loc::Mem;
-            active.retain(|&t| t != v);
-            active.push(s);
-        }
+    // What crossing barriers costs a value in a register that does not
+    // survive them: their weights (each is a store and a reload).
+    let mut cross = vec![0u64; num_slots];
+    let mut live = Bits::new(num_slots);
+    for (&p, &w) in barrier_at.iter().zip(&barrier_w) {
+        live.0.copy_from_slice(live_out.row(block_of[p] as usize));
+        effects.writes(&code[p], |s| live.clear(s));
+        live.ones().for_each(|s| cross[s as usize] += w);
     }
+    color::color(
+        &ranges,
+        &info,
+        &cross,
+        order,
+        |s| {
+            let [ints, floats, _] = info[s as usize].votes;
+            // A vector lives in a vector (float-pool) register whatever its
+            // uses vote: calls and returns, which name no operand class, vote
+            // integer.
+            if floats > ints || s as usize >= frame_slots {
+                Class::Float
+            } else {
+                Class::Int
+            }
+        },
+        pools,
+        first_preserved,
+        &mut loc,
+    );
 
     // Barriers: allocated slots live into and out of each memory-bound
     // instruction. Each is the last of its block, so what is live after it
@@ -985,12 +1080,16 @@ pub(crate) fn allocate(
         fused_shift,
         const_vector,
         promotions,
+        code: None,
+        homes: Vec::new(),
+        frame_slots,
     }
 }
 
-/// What the allocator gathers about a slot: its interval (the first and
-/// last position where it is live or touched), the class its uses ask for,
-/// and its spill weight (uses weighted 8^loop depth).
+/// What the allocator gathers about a slot: the first and last position
+/// where it is touched (`first` is `u32::MAX` for an unused one), the
+/// class its uses ask for, and its spill weight (uses weighted 8^loop
+/// depth).
 #[derive(Clone, Copy)]
 struct SlotInfo {
     first: u32,

@@ -617,7 +617,7 @@ impl FnGen<'_> {
 
     fn loc(&self, slot: u16) -> L {
         match self.alloc.loc[slot as usize] {
-            Loc::Mem => L::M(cell(slot)),
+            Loc::Mem => L::M(cell(self.alloc.home(slot))),
             Loc::Reg(Class::Int, r) => L::G(INT_POOL[r as usize]),
             Loc::Reg(Class::Float, r) => L::V(FLOAT_POOL[r as usize]),
         }
@@ -632,7 +632,7 @@ impl FnGen<'_> {
             }
             return;
         }
-        let d = cell(slot);
+        let d = cell(self.alloc.home(slot));
         match self.loc(slot) {
             L::G(r) => asm!(self.asm; str X(r), [x26, #d]),
             L::V(v) => asm!(self.asm; str D(v), [x26, #d]),
@@ -649,7 +649,7 @@ impl FnGen<'_> {
             }
             return;
         }
-        let d = cell(slot);
+        let d = cell(self.alloc.home(slot));
         match self.loc(slot) {
             L::G(r) => asm!(self.asm; ldr X(r), [x26, #d]),
             L::V(v) => asm!(self.asm; ldr D(v), [x26, #d]),

@@ -470,7 +470,7 @@ impl FnGen<'_> {
 
     fn loc(&self, slot: u16) -> L {
         match self.alloc.loc[slot as usize] {
-            Loc::Mem => L::M(s(slot)),
+            Loc::Mem => L::M(s(self.alloc.home(slot))),
             Loc::Reg(Class::Int, r) => L::G(INT_POOL[r as usize]),
             Loc::Reg(Class::Float, r) => L::X(XMM_POOL[r as usize]),
         }
@@ -485,7 +485,7 @@ impl FnGen<'_> {
             }
             return;
         }
-        let d = s(slot);
+        let d = s(self.alloc.home(slot));
         match self.loc(slot) {
             L::G(r) => asm!(self.asm; mov [rbx + d], Rq(r)),
             L::X(x) => asm!(self.asm; movq QWORD [rbx + d], Rx(x)),
@@ -502,7 +502,7 @@ impl FnGen<'_> {
             }
             return;
         }
-        let d = s(slot);
+        let d = s(self.alloc.home(slot));
         match self.loc(slot) {
             L::G(r) => asm!(self.asm; mov Rq(r), [rbx + d]),
             L::X(x) => asm!(self.asm; movq Rx(x), QWORD [rbx + d]),
