@@ -51,11 +51,11 @@
    80  6b11005f  cmp w2, w17
    84  54fffe03  b.lo $-0x40
    88  34000123  cbz w3, $+0x24
-   8c  38644b61  ldrb w1, [x27, w4, uxtw]
-   90  4a010040  eor w0, w2, w1
+   8c  38644b60  ldrb w0, [x27, w4, uxtw]
+   90  4a000041  eor w1, w2, w0
    94  d2803271  mov x17, #0x193
    98  f2a02011  movk x17, #0x100, lsl #16
-   9c  1b117c02  mul w2, w0, w17
+   9c  1b117c22  mul w2, w1, w17
    a0  11000484  add w4, w4, #0x1
    a4  51000463  sub w3, w3, #0x1
    a8  35ffff23  cbnz w3, $-0x1c

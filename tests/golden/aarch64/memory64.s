@@ -29,8 +29,8 @@
    64  d2822e29  mov x9, #0x1171
    68  f2a00029  movk x9, #0x1, lsl #16
    6c  78696a01  ldrh w1, [x16, x9]
-   70  2a0103e2  mov w2, w1
-   74  8b020000  add x0, x0, x2
+   70  2a0103e1  mov w1, w1
+   74  8b010000  add x0, x0, x1
    78  f9000340  str x0, [x26]
    7c  a8c17bfd  ldp x29, x30, [sp], #0x10
    80  d65f03c0  ret

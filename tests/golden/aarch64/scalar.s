@@ -27,11 +27,11 @@
 ## func 2 div_consts
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400340  ldr x0, [x26]
+    8  f9400341  ldr x1, [x26]
     c  f9400742  ldr x2, [x26, #0x8]
    10  d2800151  mov x17, #0xa
-   14  1ad10801  udiv w1, w0, w17
-   18  2a0103e0  mov w0, w1
+   14  1ad10820  udiv w0, w1, w17
+   18  2a0003e0  mov w0, w0
    1c  b2400bf1  mov x17, #0x7
    20  9ad10c50  sdiv x16, x2, x17
    24  9b118a01  msub x1, x16, x17, x2
@@ -46,25 +46,27 @@
     8  f9400340  ldr x0, [x26]
     c  531e7400  lsl w0, w0, #0x2
    10  91004370  add x16, x27, #0x10
-   14  b8604a01  ldr w1, [x16, w0, uxtw]
+   14  b8604a00  ldr w0, [x16, w0, uxtw]
    18  b27a03f0  mov x16, #0x40
-   1c  b8706b60  ldr w0, [x27, x16]
-   20  0b000021  add w1, w1, w0
-   24  f9000341  str x1, [x26]
+   1c  b8706b61  ldr w1, [x27, x16]
+   20  0b010000  add w0, w0, w1
+   24  f9000340  str x0, [x26]
    28  a8c17bfd  ldp x29, x30, [sp], #0x10
    2c  d65f03c0  ret
 
 ## func 4 calls
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
-    8  f9400340  ldr x0, [x26]
-    c  b24003e1  mov x1, #0x1
-   10  0b010000  add w0, w0, w1
-   14  b27f03e1  mov x1, #0x2
-   18  0b010000  add w0, w0, w1
-   1c  f9000340  str x0, [x26]
-   20  a8c17bfd  ldp x29, x30, [sp], #0x10
-   24  d65f03c0  ret
+    8  f9400341  ldr x1, [x26]
+    c  b24003e2  mov x2, #0x1
+   10  0b020020  add w0, w1, w2
+   14  aa0003e1  mov x1, x0
+   18  b27f03e2  mov x2, #0x2
+   1c  0b020020  add w0, w1, w2
+   20  aa0003e1  mov x1, x0
+   24  f9000341  str x1, [x26]
+   28  a8c17bfd  ldp x29, x30, [sp], #0x10
+   2c  d65f03c0  ret
 
 ## func 5 switch
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
@@ -117,15 +119,14 @@
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
     4  910003fd  mov x29, sp
     8  fd400342  ldr d2, [x26]
-    c  fd400743  ldr d3, [x26, #0x8]
-   10  1e61c044  fsqrt d4, d2
-   14  1e254062  frintm s2, s3
-   18  1e22c043  fcvt d3, s2
-   1c  1e632880  fadd d0, d4, d3
-   20  9e660000  fmov x0, d0
-   24  f9000340  str x0, [x26]
-   28  a8c17bfd  ldp x29, x30, [sp], #0x10
-   2c  d65f03c0  ret
+    c  fd400744  ldr d4, [x26, #0x8]
+   10  1e61c043  fsqrt d3, d2
+   14  1e254082  frintm s2, s4
+   18  1e22c042  fcvt d2, s2
+   1c  1e622863  fadd d3, d3, d2
+   20  fd000343  str d3, [x26]
+   24  a8c17bfd  ldp x29, x30, [sp], #0x10
+   28  d65f03c0  ret
 
 ## func 8 truncs
     0  a9bf7bfd  stp x29, x30, [sp, #-0x10]!
@@ -141,12 +142,12 @@
    28  9e670201  fmov d1, x16
    2c  1e612040  fcmp d2, d1
    30  5400016a  b.ge $+0x2c
-   34  9e790042  fcvtzu x2, d2
+   34  9e790041  fcvtzu x1, d2
    38  1e22c060  fcvt d0, s3
    3c  1e780000  fcvtzs w0, d0
-   40  93407c01  sxtw x1, w0
-   44  8b010042  add x2, x2, x1
-   48  f9000342  str x2, [x26]
+   40  93407c00  sxtw x0, w0
+   44  8b000021  add x1, x1, x0
+   48  f9000341  str x1, [x26]
    4c  a8c17bfd  ldp x29, x30, [sp], #0x10
    50  d65f03c0  ret
    54  52800101  mov w1, #0x8

@@ -23,8 +23,8 @@
    71  493b8f08000000           cmp     8(%r15),%rcx
    78  0f8718000000             ja      0x0000000000000096
    7e  410fb7b43e71110100       movzwl  0x11171(%r14,%rdi),%esi
-   87  4089f7                   mov     %esi,%edi
-   8a  4801fa                   add     %rdi,%rdx
+   87  4089f6                   mov     %esi,%esi
+   8a  4801f2                   add     %rsi,%rdx
    8d  48899300000000           mov     %rdx,(%rbx)
    94  5d                       pop     %rbp
    95  c3                       ret

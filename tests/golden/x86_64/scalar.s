@@ -29,16 +29,16 @@
 ## func 2 div_consts
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  488b9300000000           mov     (%rbx),%rdx
+    4  488bb300000000           mov     (%rbx),%rsi
     b  488bbb08000000           mov     8(%rbx),%rdi
-   12  4089d0                   mov     %edx,%eax
+   12  4089f0                   mov     %esi,%eax
    15  52                       push    %rdx
    16  48b99a99999999999919     movabs  $0x199999999999999A,%rcx
    20  48f7e1                   mul     %rcx
    23  89d0                     mov     %edx,%eax
    25  5a                       pop     %rdx
-   26  4889c6                   mov     %rax,%rsi
-   29  4089f2                   mov     %esi,%edx
+   26  4889c2                   mov     %rax,%rdx
+   29  4089d2                   mov     %edx,%edx
    2c  52                       push    %rdx
    2d  4889f8                   mov     %rdi,%rax
    30  4899                     cqto
@@ -72,25 +72,29 @@
     1  4889e5                   mov     %rsp,%rbp
     4  488b9300000000           mov     (%rbx),%rdx
     b  40c1e202                 shl     $2,%edx
-    f  418bb41610000000         mov     0x10(%r14,%rdx),%esi
+    f  418b941610000000         mov     0x10(%r14,%rdx),%edx
    17  b840000000               mov     $0x40,%eax
-   1c  418b940600000000         mov     (%r14,%rax),%edx
-   24  4001d6                   add     %edx,%esi
-   27  4889b300000000           mov     %rsi,(%rbx)
+   1c  418bb40600000000         mov     (%r14,%rax),%esi
+   24  4001f2                   add     %esi,%edx
+   27  48899300000000           mov     %rdx,(%rbx)
    2e  5d                       pop     %rbp
    2f  c3                       ret
 
 ## func 4 calls
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  488b9300000000           mov     (%rbx),%rdx
-    b  40be01000000             mov     $1,%esi
-   11  4001f2                   add     %esi,%edx
-   14  40be02000000             mov     $2,%esi
-   1a  4001f2                   add     %esi,%edx
-   1d  48899300000000           mov     %rdx,(%rbx)
-   24  5d                       pop     %rbp
-   25  c3                       ret
+    4  488bb300000000           mov     (%rbx),%rsi
+    b  40bf01000000             mov     $1,%edi
+   11  4889f2                   mov     %rsi,%rdx
+   14  4001fa                   add     %edi,%edx
+   17  4889d6                   mov     %rdx,%rsi
+   1a  40bf02000000             mov     $2,%edi
+   20  4889f2                   mov     %rsi,%rdx
+   23  4001fa                   add     %edi,%edx
+   26  4889d6                   mov     %rdx,%rsi
+   29  4889b300000000           mov     %rsi,(%rbx)
+   30  5d                       pop     %rbp
+   31  c3                       ret
 
 ## func 5 switch
     0  55                       push    %rbp
@@ -151,22 +155,20 @@
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
     4  f3400f7e9300000000       movq    (%rbx),%xmm2
-    d  f3400f7e9b08000000       movq    8(%rbx),%xmm3
+    d  f3400f7ea308000000       movq    8(%rbx),%xmm4
    16  0f57c0                   xorps   %xmm0,%xmm0
    19  f2400f51c2               sqrtsd  %xmm2,%xmm0
-   1e  400f28e0                 movaps  %xmm0,%xmm4
+   1e  400f28d8                 movaps  %xmm0,%xmm3
    22  0f57c0                   xorps   %xmm0,%xmm0
-   25  66400f3a0ac309           roundss $9,%xmm3,%xmm0
+   25  66400f3a0ac409           roundss $9,%xmm4,%xmm0
    2c  400f28d0                 movaps  %xmm0,%xmm2
    30  0f57c0                   xorps   %xmm0,%xmm0
    33  f3400f5ac2               cvtss2sd %xmm2,%xmm0
-   38  400f28d8                 movaps  %xmm0,%xmm3
-   3c  400f28c4                 movaps  %xmm4,%xmm0
-   40  f2400f58c3               addsd   %xmm3,%xmm0
-   45  66480f7ec2               movq    %xmm0,%rdx
-   4a  48899300000000           mov     %rdx,(%rbx)
-   51  5d                       pop     %rbp
-   52  c3                       ret
+   38  400f28d0                 movaps  %xmm0,%xmm2
+   3c  f2400f58da               addsd   %xmm2,%xmm3
+   41  66400fd69b00000000       movq    %xmm3,(%rbx)
+   4a  5d                       pop     %rbp
+   4b  c3                       ret
 
 ## func 8 truncs
     0  55                       push    %rbp
@@ -193,7 +195,7 @@
    79  f20f5cc1                 subsd   %xmm1,%xmm0
    7d  f2480f2cc0               cvttsd2si %xmm0,%rax
    82  480fbaf83f               btc     $0x3F,%rax
-   87  4889c7                   mov     %rax,%rdi
+   87  4889c6                   mov     %rax,%rsi
    8a  f3400f5ac3               cvtss2sd %xmm3,%xmm0
    8f  660f2ec0                 ucomisd %xmm0,%xmm0
    93  0f8a3b000000             jp      0x00000000000000D4
@@ -213,9 +215,9 @@
    e5  e90a000000               jmp     0x00000000000000F4
    ea  48b8ffffff7f00000000     movabs  $0x7FFFFFFF,%rax
    f4  4889c2                   mov     %rax,%rdx
-   f7  4863f2                   movslq  %edx,%rsi
-   fa  4801f7                   add     %rsi,%rdi
-   fd  4889bb00000000           mov     %rdi,(%rbx)
+   f7  4863d2                   movslq  %edx,%rdx
+   fa  4801d6                   add     %rdx,%rsi
+   fd  4889b300000000           mov     %rsi,(%rbx)
   104  5d                       pop     %rbp
   105  c3                       ret
   106  be08000000               mov     $8,%esi

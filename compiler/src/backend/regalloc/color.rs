@@ -10,7 +10,6 @@
 //! into few registers; the long ones then take what is free around them.
 
 use super::{Class, Effects, Loc, OpTable, Rows, SlotInfo};
-use std::collections::BTreeMap;
 use zwasm_abi::ir::Instr;
 
 /// Every value's live range, as sorted, disjoint, inclusive position pairs:
@@ -21,9 +20,11 @@ pub(super) struct Ranges {
     /// Value `v`'s pieces are `pieces[at[v]..at[v + 1]]`.
     at: Vec<u32>,
     pieces: Vec<(u32, u32)>,
-    /// Pairs (`a`, `b`) and (`b`, `a`) of an op that may write `a` into
-    /// `b`'s register: giving them one saves a move.
+    /// Pairs of values (the lower number first) of an op that may write
+    /// one into the other's register: giving them one saves a move.
     hints: Vec<(u16, u16)>,
+    /// The number of positions: two per instruction.
+    positions: u32,
 }
 
 impl Ranges {
@@ -43,9 +44,13 @@ impl Ranges {
         num_values: usize,
     ) -> Ranges {
         let (n, nb) = (code.len(), starts.len());
+        // Values beyond the liveness rows' width live inside one block
+        // ([`super::webs`]): one piece each, from their first to their last
+        // use. The others get a piece per block where they are live, joined.
+        let wide = (live_in.words * 64).min(num_values);
         let mut raw: Vec<(u16, u32, u32)> = Vec::new();
-        let mut stamp = vec![u32::MAX; num_values];
-        let mut first = vec![0u32; num_values];
+        let mut stamp = vec![u32::MAX; wide];
+        let mut first = vec![u32::MAX; num_values];
         let mut last = vec![0u32; num_values];
         let mut touched: Vec<u16> = Vec::new();
         let mut hints: Vec<(u16, u16)> = Vec::new();
@@ -57,17 +62,20 @@ impl Ranges {
                 // read; `2p + 1` where everything else is read and written.
                 let early = ops.reads_b_first(i.op).then_some(i.b);
                 let mut touch = |s: u16, at: u32| {
-                    if stamp[s as usize] != b as u32 {
-                        stamp[s as usize] = b as u32;
-                        first[s as usize] = at;
+                    let k = s as usize;
+                    if k >= wide {
+                        first[k] = first[k].min(at);
+                    } else if stamp[k] != b as u32 {
+                        stamp[k] = b as u32;
+                        first[k] = at;
                         touched.push(s);
                     }
-                    last[s as usize] = last[s as usize].max(at);
+                    last[k] = last[k].max(at);
                 };
                 if let Some(x) = early {
                     touch(x, 2 * p as u32);
                     if x != i.a {
-                        hints.push((i.a, x));
+                        hints.push((i.a.min(x), i.a.max(x)));
                     }
                 }
                 ops.uses(effects, i, |s, _, write| {
@@ -100,30 +108,45 @@ impl Ranges {
             }
         }
         // Group by value, keeping block order, and join touching pieces.
-        raw.sort_by_key(|r| r.0);
+        // (A counting sort: pieces of one value stay in block order.)
+        let mut count = vec![0u32; wide + 1];
+        for r in &raw {
+            count[r.0 as usize + 1] += 1;
+        }
+        for v in 0..wide {
+            count[v + 1] += count[v];
+        }
+        let mut sorted = vec![(0u32, 0u32); raw.len()];
+        let mut next = count.clone();
+        for &(v, lo, hi) in &raw {
+            sorted[next[v as usize] as usize] = (lo, hi);
+            next[v as usize] += 1;
+        }
         let mut at = vec![0u32; num_values + 1];
-        let mut pieces: Vec<(u32, u32)> = Vec::with_capacity(raw.len());
-        let mut k = 0;
-        for (v, start) in at.iter_mut().enumerate().take(num_values) {
-            *start = pieces.len() as u32;
-            let from = pieces.len();
-            while k < raw.len() && raw[k].0 as usize == v {
-                let (_, lo, hi) = raw[k];
-                let joins = pieces.len() > from && pieces[pieces.len() - 1].1 + 1 >= lo;
+        let mut pieces: Vec<(u32, u32)> = Vec::with_capacity(raw.len() + num_values - wide);
+        for v in 0..wide {
+            at[v] = pieces.len() as u32;
+            for &(lo, hi) in &sorted[count[v] as usize..count[v + 1] as usize] {
+                let joins = pieces.len() > at[v] as usize && pieces[pieces.len() - 1].1 + 1 >= lo;
                 match pieces.last_mut() {
                     Some(last) if joins => last.1 = last.1.max(hi),
                     _ => pieces.push((lo, hi)),
                 }
-                k += 1;
+            }
+        }
+        for v in wide..num_values {
+            at[v] = pieces.len() as u32;
+            if first[v] != u32::MAX {
+                pieces.push((first[v], last[v]));
             }
         }
         at[num_values] = pieces.len() as u32;
-        // Each pair both ways, sorted by its first.
-        let swapped: Vec<(u16, u16)> = hints.iter().map(|&(a, b)| (b, a)).collect();
-        hints.extend(swapped);
-        hints.sort_unstable();
-        hints.dedup();
-        Ranges { at, pieces, hints }
+        Ranges {
+            at,
+            pieces,
+            hints,
+            positions: 2 * n as u32,
+        }
     }
 }
 
@@ -188,18 +211,18 @@ pub(super) fn color(
     loc: &mut [Loc],
 ) {
     let nv = info.len();
-    // Bundles: a union-find over values, with each root's pieces, weight,
-    // barrier weight and class.
+    // Bundles: a union-find over values, with each root's weight, barrier
+    // weight and class, and its pieces when it joined others (a lone
+    // value's are its range's).
     let mut parent: Vec<u16> = (0..nv as u16).collect();
     let mut eligible = vec![false; nv];
-    let mut pieces: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nv];
+    let mut joined: Vec<Option<Vec<(u32, u32)>>> = vec![None; nv];
     let mut weight = vec![0u64; nv];
     let mut crossing = vec![0u64; nv];
     let mut class = vec![Class::Int; nv];
     for &v in &order {
         let k = v as usize;
         eligible[k] = true;
-        pieces[k] = ranges.of(v).to_vec();
         weight[k] = info[k].weight;
         crossing[k] = cross[k];
         class[k] = class_of(v);
@@ -216,7 +239,7 @@ pub(super) fn color(
         .hints
         .iter()
         .copied()
-        .filter(|&(a, b)| a < b && eligible[a as usize] && eligible[b as usize])
+        .filter(|&(a, b)| eligible[a as usize] && eligible[b as usize])
         .filter(|&(a, b)| class[a as usize] == class[b as usize])
         .collect();
     // The heaviest pairs first: they save the most moves.
@@ -225,19 +248,41 @@ pub(super) fn color(
     });
     for (a, b) in pairs {
         let (ra, rb) = (find(&mut parent, a) as usize, find(&mut parent, b) as usize);
-        if ra == rb
-            || pieces[ra].len() + pieces[rb].len() > MAX_PIECES
-            || overlap(&pieces[ra], &pieces[rb])
-        {
+        if ra == rb {
             continue;
         }
+        let x = joined[ra].as_deref().unwrap_or(ranges.of(ra as u16));
+        let y = joined[rb].as_deref().unwrap_or(ranges.of(rb as u16));
+        if x.len() + y.len() > MAX_PIECES || overlap(x, y) {
+            continue;
+        }
+        // (A chain's next value usually starts after the bundle ends: it is
+        // appended in place.)
+        let after = x.last().zip(y.first()).is_some_and(|(l, f)| l.1 < f.0);
+        let both = if after {
+            let mut v = joined[ra]
+                .take()
+                .unwrap_or_else(|| ranges.of(ra as u16).to_vec());
+            let y = joined[rb].as_deref().unwrap_or(ranges.of(rb as u16));
+            match (v.last_mut(), y.first()) {
+                (Some(l), Some(&f)) if l.1 + 1 >= f.0 => {
+                    l.1 = f.1;
+                    v.extend_from_slice(&y[1..]);
+                }
+                _ => v.extend_from_slice(y),
+            }
+            v
+        } else {
+            union(x, y)
+        };
         let (keep, gone) = (ra.min(rb), ra.max(rb));
-        pieces[keep] = union(&pieces[keep], &pieces[gone]);
-        pieces[gone] = Vec::new();
+        joined[keep] = Some(both);
+        joined[gone] = None;
         parent[gone] = keep as u16;
         weight[keep] += weight[gone];
         crossing[keep] += crossing[gone];
     }
+    let pieces_of = |k: usize| joined[k].as_deref().unwrap_or(ranges.of(k as u16));
     let mut roots: Vec<u16> = order
         .iter()
         .copied()
@@ -246,7 +291,7 @@ pub(super) fn color(
     // Priority: weight over the square root of the range's length (short,
     // busy bundles first), then the weight itself.
     let priority = |v: u16| {
-        let len: u64 = pieces[v as usize]
+        let len: u64 = pieces_of(v as usize)
             .iter()
             .map(|&(lo, hi)| (hi - lo + 1) as u64)
             .sum();
@@ -259,32 +304,12 @@ pub(super) fn color(
             v,
         )
     });
-    // Per class and register, the pieces it holds: start -> (end, bundle).
-    let mut busy: [Vec<BTreeMap<u32, (u32, u16)>>; 2] = [
-        (0..pools.0).map(|_| BTreeMap::new()).collect(),
-        (0..pools.1).map(|_| BTreeMap::new()).collect(),
-    ];
-    // The bundles holding a piece of `m` that overlaps `pieces`.
-    let conflicts = |m: &BTreeMap<u32, (u32, u16)>, pieces: &[(u32, u32)], out: &mut Vec<u16>| {
-        out.clear();
-        for &(lo, hi) in pieces {
-            for (_, &(end, w)) in m.range(..=hi).rev() {
-                if end < lo {
-                    break;
-                }
-                if !out.contains(&w) {
-                    out.push(w);
-                }
-            }
-        }
-    };
-    let free = |m: &BTreeMap<u32, (u32, u16)>, pieces: &[(u32, u32)]| {
-        pieces.iter().all(|&(lo, hi)| {
-            m.range(..=hi)
-                .next_back()
-                .is_none_or(|(_, &(end, _))| end < lo)
-        })
-    };
+    // Per class and register: a bit per position it is taken at, and the
+    // pieces it holds.
+    let positions = ranges.positions as usize;
+    let words = positions.div_ceil(64);
+    let pool = |n: u8| (0..n).map(|_| Register::new(words)).collect::<Vec<_>>();
+    let mut busy: [Vec<Register>; 2] = [pool(pools.0), pool(pools.1)];
     let mut reg: Vec<Option<u8>> = vec![None; nv];
     let (mut found, mut best) = (Vec::new(), Vec::new());
     // Bundles evicted by a heavier one try again, for a free register only.
@@ -313,15 +338,15 @@ pub(super) fn color(
             .filter(|&r| kept(r) && crosses)
             .chain((0..size).filter(|&r| !kept(r) && others_pay))
             .chain((0..size).filter(|&r| kept(r) && !crosses));
-        let mine = &pieces[k];
-        let maps = &mut busy[class as usize];
-        let mut pick = regs.clone().find(|&r| free(&maps[r as usize], mine));
+        let mine = pieces_of(k);
+        let held = &mut busy[class as usize];
+        let mut pick = regs.clone().find(|&r| held[r as usize].free(mine));
         if pick.is_none() && !retry {
             // The register whose conflicting bundles weigh least, if they
             // weigh less than this one: they go.
             let mut least = weight[k];
             for r in regs {
-                conflicts(&maps[r as usize], mine, &mut found);
+                held[r as usize].conflicts(mine, &mut found);
                 let cost: u64 = found.iter().map(|&w| weight[w as usize]).sum();
                 if cost < least {
                     least = cost;
@@ -330,21 +355,15 @@ pub(super) fn color(
                 }
             }
             if let Some(r) = pick {
-                let m = &mut maps[r as usize];
+                held[r as usize].give_back(&best);
                 for &w in &best {
-                    for &(lo, _) in &pieces[w as usize] {
-                        m.remove(&lo);
-                    }
                     reg[w as usize] = None;
                     again.push(w);
                 }
             }
         }
         if let Some(r) = pick {
-            let m = &mut maps[r as usize];
-            for &(lo, hi) in mine {
-                m.insert(lo, (hi, v));
-            }
+            held[r as usize].take(v, mine);
             reg[k] = Some(r);
         }
     }
@@ -352,6 +371,82 @@ pub(super) fn color(
         let root = find(&mut parent, v) as usize;
         if let Some(r) = reg[root] {
             loc[v as usize] = Loc::Reg(class[root], r);
+        }
+    }
+}
+
+/// What a register holds during [`color`].
+struct Register {
+    /// A bit per position where it holds a bundle.
+    taken: Vec<u64>,
+    /// The pieces it holds, sorted: (start, end, bundle).
+    held: Vec<(u32, u32, u16)>,
+}
+
+impl Register {
+    fn new(words: usize) -> Register {
+        Register {
+            taken: vec![0; words],
+            held: Vec::new(),
+        }
+    }
+
+    /// The bits of positions `lo..=hi` in word `w`.
+    fn mask(w: usize, lo: u32, hi: u32) -> u64 {
+        let (first, last) = (w as u32 * 64, w as u32 * 64 + 63);
+        let from = lo.max(first) - first;
+        let to = hi.min(last) - first;
+        (u64::MAX >> (63 - to)) & (u64::MAX << from)
+    }
+
+    fn free(&self, pieces: &[(u32, u32)]) -> bool {
+        pieces.iter().all(|&(lo, hi)| {
+            (lo as usize / 64..=hi as usize / 64)
+                .all(|w| self.taken[w] & Self::mask(w, lo, hi) == 0)
+        })
+    }
+
+    /// Where in `held` the first piece ending at or after `lo` is.
+    fn from(&self, lo: u32) -> usize {
+        self.held.partition_point(|h| h.1 < lo)
+    }
+
+    /// Gives the register to bundle `v` over `pieces`.
+    fn take(&mut self, v: u16, pieces: &[(u32, u32)]) {
+        for &(lo, hi) in pieces {
+            let words = lo as usize / 64..=hi as usize / 64;
+            for (w, bits) in self.taken[words.clone()].iter_mut().zip(words) {
+                *w |= Self::mask(bits, lo, hi);
+            }
+            let at = self.from(lo);
+            self.held.insert(at, (lo, hi, v));
+        }
+    }
+
+    /// Takes the register back from the bundles `gone`.
+    fn give_back(&mut self, gone: &[u16]) {
+        let taken = &mut self.taken;
+        self.held.retain(|&(lo, hi, w)| {
+            if !gone.contains(&w) {
+                return true;
+            }
+            let words = lo as usize / 64..=hi as usize / 64;
+            for (w, k) in taken[words.clone()].iter_mut().zip(words) {
+                *w &= !Self::mask(k, lo, hi);
+            }
+            false
+        });
+    }
+
+    /// The bundles holding the register somewhere in `pieces`.
+    fn conflicts(&self, pieces: &[(u32, u32)], out: &mut Vec<u16>) {
+        out.clear();
+        for &(lo, hi) in pieces {
+            for h in self.held[self.from(lo)..].iter().take_while(|h| h.0 <= hi) {
+                if !out.contains(&h.2) {
+                    out.push(h.2);
+                }
+            }
         }
     }
 }

@@ -141,9 +141,10 @@ impl Allocation {
 
     /// Whether some path from the entry reads `slot` before writing it.
     pub fn live_at_entry(&self, slot: u16) -> bool {
-        self.entry_live
-            .as_ref()
-            .is_none_or(|w| w[slot as usize / 64] >> (slot % 64) & 1 != 0)
+        self.entry_live.as_ref().is_none_or(|w| {
+            w.get(slot as usize / 64)
+                .is_some_and(|w| w >> (slot % 64) & 1 != 0)
+        })
     }
 
     /// Whether the branch at `pc` is the last reader of its condition slot.
@@ -573,6 +574,11 @@ impl Bits {
     fn ones(&self) -> impl Iterator<Item = u16> + '_ {
         ones(&self.0)
     }
+    /// Sets the first values to `row` and clears the rest.
+    fn load(&mut self, row: &[u64]) {
+        self.0[..row.len()].copy_from_slice(row);
+        self.0[row.len()..].fill(0);
+    }
 }
 
 /// One bit set over slots per basic block, in one allocation.
@@ -592,8 +598,18 @@ impl Rows {
     fn row(&self, r: usize) -> &[u64] {
         &self.data[r * self.words..][..self.words]
     }
+    /// (A value beyond the rows' width, numbered apart as block-local by
+    /// [`webs`], is live into and out of no block.)
     fn get(&self, r: usize, i: u16) -> bool {
-        self.row(r)[i as usize / 64] >> (i % 64) & 1 != 0
+        self.row(r)
+            .get(i as usize / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 != 0)
+    }
+    /// Row `r` as a bit set over `n` values.
+    fn bits(&self, r: usize, n: usize) -> Bits {
+        let mut b = Bits::new(n);
+        b.load(self.row(r));
+        b
     }
     fn ones(&self, r: usize) -> impl Iterator<Item = u16> + '_ {
         ones(self.row(r))
@@ -630,11 +646,13 @@ pub(crate) fn allocate(
     ops: &OpTable,
     pools: Pools,
 ) -> Allocation {
-    scan(code, num_slots, num_params, effects, ops, pools, true)
+    scan(code, num_slots, num_params, effects, ops, pools, None)
 }
 
-/// [`allocate`]; `split`: whether to split slots into webs first (a function
-/// with vectors keeps its numbering).
+/// [`allocate`]. Slots are first split into webs (but in a function with
+/// vectors, which keeps its numbering), unless `given` is the liveness of
+/// code whose webs were just renumbered: the live-in and live-out sets of
+/// its blocks (which are the same as before the renumbering).
 fn scan(
     code: &[Instr],
     num_slots: usize,
@@ -642,8 +660,12 @@ fn scan(
     effects: &Effects,
     ops: &OpTable,
     all_pools: Pools,
-    split: bool,
+    given: Option<(Rows, Rows)>,
 ) -> Allocation {
+    // Without given liveness, a function without vectors is first analysed
+    // lightly (blocks and liveness), for the split into block-local values;
+    // the full analysis runs on the code that comes out of it.
+    let split = given.is_none();
     let pools = all_pools;
     let (preserved, shifts) = (pools.preserved, pools.shifts);
     let pools = (pools.int, pools.float);
@@ -717,13 +739,16 @@ fn scan(
     // take their address from the `const` before them, and adds that may
     // absorb the shift before them, are noted to be decided below.
     let nb = leader[..n].iter().filter(|&&l| l).count();
-    if nb.saturating_mul(num_slots) > MAX_WORK {
+    let light = split && loops && effects.num_values(num_slots) == num_slots;
+    if split && nb.saturating_mul(num_slots) > MAX_WORK {
         return Allocation::all_memory(num_slots);
     }
     let mut info = vec![SlotInfo::UNUSED; num_slots];
     let words = num_slots.div_ceil(64);
-    let mut gen = Rows::new(nb, num_slots);
-    let mut kill = Rows::new(nb, num_slots);
+    // (Not needed when the liveness is given.)
+    let rows = if split { nb } else { 0 };
+    let mut gen = Rows::new(rows, num_slots);
+    let mut kill = Rows::new(rows, num_slots);
     let mut starts: Vec<usize> = Vec::with_capacity(nb);
     let mut block_of = vec![0u32; n + 1];
     // (position, spill weight there) of each candidate constant address.
@@ -745,6 +770,18 @@ fn scan(
             barrier_w.push(w);
         }
         let i = &code[p];
+        if light {
+            let row = b * words;
+            ops.uses(effects, i, |s, _, write| {
+                let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
+                if write {
+                    kill.data[wd] |= bit;
+                } else if kill.data[wd] & bit == 0 {
+                    gen.data[wd] |= bit;
+                }
+            });
+            continue;
+        }
         if !leader[p] {
             let prev = &code[p - 1];
             let fmt = i.op.fmt();
@@ -770,11 +807,13 @@ fn scan(
         // (The entries after a `br_table` read and write nothing.)
         let barrier = ops.is_barrier(i.op);
         ops.uses(effects, i, |s, vote, write| {
-            let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
-            if write {
-                kill.data[wd] |= bit;
-            } else if kill.data[wd] & bit == 0 {
-                gen.data[wd] |= bit;
+            if split {
+                let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
+                if write {
+                    kill.data[wd] |= bit;
+                } else if kill.data[wd] & bit == 0 {
+                    gen.data[wd] |= bit;
+                }
             }
             let e = &mut info[s as usize];
             e.use_at(p, vote, w);
@@ -814,12 +853,19 @@ fn scan(
     // live_in(b) = gen(b) | (live_out(b) & !kill(b)), live_out(b) the union
     // of its successors' live-in sets; iterate to a fixed point. Without
     // loops every successor comes later, so one backward sweep is exact.
-    let mut live_in = Rows {
-        words,
-        data: gen.data.clone(),
+    // (Given for code whose webs were just renumbered: the split maps the
+    // slots' liveness onto the new numbers.)
+    let (mut live_in, mut live_out, mut changed) = match given {
+        Some((live_in, live_out)) => (live_in, live_out, false),
+        None => (
+            Rows {
+                words,
+                data: gen.data.clone(),
+            },
+            Rows::new(nb, num_slots),
+            true,
+        ),
     };
-    let mut live_out = Rows::new(nb, num_slots);
-    let mut changed = true;
     while changed && words == 1 {
         // The same, for a function of at most 64 slots: one word per block.
         changed = false;
@@ -855,34 +901,33 @@ fn scan(
         changed &= loops;
     }
     drop((gen, kill));
-    if split && num_slots == frame_slots {
+    if light {
         let webs = webs::split(&webs::Facts {
             code,
             num_slots,
             effects,
             ops,
             starts: &starts,
-            succ_list: &succ_list,
-            succ_at: &succ_at,
-            live_in: &live_in,
             live_out: &live_out,
-            max_work: MAX_WORK,
         });
-        if let Some((renamed, homes)) = webs {
-            let mut a = scan(
-                &renamed,
-                homes.len(),
-                num_params,
-                effects,
-                ops,
-                all_pools,
-                false,
-            );
-            a.frame_slots = frame_slots;
-            a.homes = homes[frame_slots..].to_vec();
-            a.code = Some(renamed);
-            return a;
-        }
+        // Block-local values change no block's live-in or live-out set.
+        let given = Some((live_in, live_out));
+        let Some((renamed, homes)) = webs else {
+            return scan(code, num_slots, num_params, effects, ops, all_pools, given);
+        };
+        let mut a = scan(
+            &renamed,
+            homes.len(),
+            num_params,
+            effects,
+            ops,
+            all_pools,
+            given,
+        );
+        a.frame_slots = frame_slots;
+        a.homes = homes[frame_slots..].to_vec();
+        a.code = Some(renamed);
+        return a;
     }
 
     // Constant addresses: `const x = k` right before a load or store whose
@@ -915,7 +960,7 @@ fn scan(
         let vectors = &vector_cands[vi..v_end];
         (ai, si, vi) = (a_end, s_end, v_end);
         // Liveness after each position, walking back from the block's end.
-        let mut live = Bits(live_out.row(b as usize).to_vec());
+        let mut live = live_out.bits(b as usize, num_slots);
         let (first, first_scaled) = (const_addr.len(), fused_shift.len());
         let first_vector = const_vector.len();
         let (mut ca, mut cs) = (mine.iter().rev().peekable(), scaled.iter().rev().peekable());
@@ -976,7 +1021,7 @@ fn scan(
     let mut cross = vec![0u64; num_slots];
     let mut live = Bits::new(num_slots);
     for (&p, &w) in barrier_at.iter().zip(&barrier_w) {
-        live.0.copy_from_slice(live_out.row(block_of[p] as usize));
+        live.load(live_out.row(block_of[p] as usize));
         effects.writes(&code[p], |s| live.clear(s));
         live.ones().for_each(|s| cross[s as usize] += w);
     }
@@ -1019,7 +1064,7 @@ fn scan(
         effects.reads(&code[p], |s| reads.push(s));
         effects.writes(&code[p], |s| writes.push(s));
         let start = barrier_slots.len() as u32;
-        live.0.copy_from_slice(live_out.row(b));
+        live.load(live_out.row(b));
         writes.iter().for_each(|&s| live.clear(s));
         reads.iter().for_each(|&s| live.set(s));
         barrier_slots.extend(

@@ -1,25 +1,25 @@
-//! Webs: a slot's values split into the groups that must share a location.
+//! Values that live inside one block get numbers of their own.
 //!
-//! The lowering reuses a slot for unrelated values (a local assigned anew,
-//! an operand-stack cell holding an address, then a float, then a flag), and
-//! the linear scan gives each number one interval and one register class.
-//! A web is a set of definitions and uses of one slot joined by reaching:
-//! a use and every definition that reaches it belong together. Each web but
-//! one per slot gets a number of its own (from the frame's slot count on),
-//! so that it gets an interval, a class and a location of its own.
+//! The lowering reuses a slot for unrelated values (an operand-stack cell
+//! holds an address, then a float, then a flag; a local is assigned anew),
+//! and the allocator gives each number one range, one register class and
+//! one location. Here every definition whose value is used only inside its
+//! block — it is redefined there, or dead at the block's end — gets a
+//! number of its own, from the frame's slot count on; the values that cross
+//! a block boundary keep their slot's number, as before.
 //!
-//! A web's home in memory stays its slot's frame cell: webs of one slot are
-//! never live at once (the original code keeps them all in that cell), so
-//! spilling and reloading any of them there is what the code did before.
-//! Webs that the runtime or a callee sees by number keep it: those read or
-//! written by calls, returns, `select`'s condition, `struct.new` and any
-//! instruction that goes through memory, and those live at the entry
-//! (parameters and zeroed locals).
+//! A renumbered value's home in memory stays its slot's frame cell: values of
+//! one slot are never live at once (the original code keeps them all in that
+//! cell), so spilling and reloading any of them there is what the code did
+//! before. Values the runtime or a callee sees by number keep it: those read
+//! or written by calls, returns, `select`'s condition, `struct.new` and any
+//! instruction that goes through memory. Liveness across blocks is unchanged,
+//! so the allocator keeps the slots' live-in and live-out sets.
 
 use super::{Effects, OpTable, Rows};
 use zwasm_abi::ir::Instr;
 
-/// What the split needs of the allocator's first analysis (over slots).
+/// What the renumbering needs of the allocator's analysis (over slots).
 pub(super) struct Facts<'a> {
     pub code: &'a [Instr],
     pub num_slots: usize,
@@ -27,201 +27,116 @@ pub(super) struct Facts<'a> {
     pub ops: &'a OpTable,
     /// The first instruction of each block.
     pub starts: &'a [usize],
-    /// Each block's successors: `succ_list[succ_at[b]..succ_at[b + 1]]`.
-    pub succ_list: &'a [u32],
-    pub succ_at: &'a [u32],
-    pub live_in: &'a Rows,
     pub live_out: &'a Rows,
-    /// The largest `blocks * values` the allocator analyses.
-    pub max_work: usize,
 }
 
-/// The code with webs renumbered, and the home slot of each number from
-/// the frame's slot count on; `None` when no slot has two webs to split.
+/// The code with its block-local values renumbered, and the home slot of
+/// every number; `None` when there is none.
 pub(super) fn split(f: &Facts) -> Option<(Vec<Instr>, Vec<u16>)> {
     let (code, nb) = (f.code, f.starts.len());
     let n = code.len();
-    let end_of = |b: usize| if b + 1 < nb { f.starts[b + 1] } else { n };
-    // Nodes: one per slot live into each block (its entry), then one per
-    // definition. `entry_at[b]`: block `b`'s first entry node.
-    let mut entry_at = Vec::with_capacity(nb + 1);
-    let mut total = 0u32;
-    for b in 0..nb {
-        entry_at.push(total);
-        total += f.live_in.row(b).iter().map(|w| w.count_ones()).sum::<u32>();
-    }
-    entry_at.push(total);
-    let entry = |b: usize, s: u16| -> Option<u32> {
-        let row = f.live_in.row(b);
-        let (w, bit) = (s as usize / 64, s % 64);
-        if row[w] >> bit & 1 == 0 {
-            return None;
-        }
-        let below: u32 = row[..w].iter().map(|x| x.count_ones()).sum::<u32>()
-            + (row[w] & ((1u64 << bit) - 1)).count_ones();
-        Some(entry_at[b] + below)
-    };
-    let mut uf = UnionFind::default();
-    for b in 0..nb {
-        for s in f.live_in.ones(b) {
-            // Live at the function's entry: a parameter or a zeroed local.
-            uf.push(s, b == 0);
-        }
-    }
-    // The node of each field an instruction reads (`a`, `b`, `c`) or
-    // writes (`a`); `NONE` where it has none or keeps its numbers.
-    const NONE: u32 = u32::MAX;
-    let mut fields = vec![[NONE; 4]; n];
-    let mut cur = vec![NONE; f.num_slots];
+    // Walking each block backwards: per slot, whether a later instruction of
+    // the block defines it (the value defined here does not reach the end)
+    // and whether one that keeps numbers reads the value defined here.
+    const LATER_DEF: u8 = 1;
+    const PINNED: u8 = 2;
+    let mut state = vec![0u8; f.num_slots];
     let mut stamp = vec![u32::MAX; f.num_slots];
+    // Whether the definition at each position starts a block-local value.
+    let mut local = vec![false; n];
+    let mut any = false;
     for b in 0..nb {
+        let (start, end) = (f.starts[b], if b + 1 < nb { f.starts[b + 1] } else { n });
         let b32 = b as u32;
-        for p in f.starts[b]..end_of(b) {
+        let at = |s: u16, stamp: &mut [u32], state: &mut [u8]| -> usize {
+            if stamp[s as usize] != b32 {
+                stamp[s as usize] = b32;
+                state[s as usize] = 0;
+            }
+            s as usize
+        };
+        for p in (start..end).rev() {
             let i = &code[p];
-            let get = |s: u16, stamp: &[u32], cur: &[u32]| -> Option<u32> {
-                if stamp[s as usize] == b32 {
-                    Some(cur[s as usize])
-                } else {
-                    entry(b, s)
-                }
-            };
             if f.ops.keeps_numbers(i.op) {
-                let mut ok = true;
-                f.effects.reads(i, |s| match get(s, &stamp, &cur) {
-                    Some(v) => uf.pin(v),
-                    None => ok = false,
-                });
-                if !ok {
-                    return None;
-                }
                 f.effects.writes(i, |s| {
-                    let v = uf.push(s, true);
-                    cur[s as usize] = v;
-                    stamp[s as usize] = b32;
+                    let k = at(s, &mut stamp, &mut state);
+                    state[k] = LATER_DEF;
+                });
+                f.effects.reads(i, |s| {
+                    let k = at(s, &mut stamp, &mut state);
+                    state[k] |= PINNED;
                 });
                 continue;
             }
             let (reads, writes) = f.ops.fields(i.op);
-            let slot = [i.a, i.b, i.c];
-            for k in 0..3 {
-                if reads & 1 << k != 0 {
-                    fields[p][k] = get(slot[k], &stamp, &cur)?;
-                }
-            }
-            if writes {
-                let v = uf.push(i.a, false);
-                if reads & 1 != 0 {
-                    // One field for both: read and written, one web.
-                    uf.union(v, fields[p][0]);
-                }
-                fields[p][3] = v;
-                cur[i.a as usize] = v;
-                stamp[i.a as usize] = b32;
-            }
-        }
-        // What leaves the block joins what enters each successor.
-        let succs = &f.succ_list[f.succ_at[b] as usize..f.succ_at[b + 1] as usize];
-        for s in f.live_out.ones(b) {
-            let v = if stamp[s as usize] == b32 {
-                cur[s as usize]
-            } else {
-                entry(b, s)?
-            };
-            for &t in succs {
-                if let Some(e) = entry(t as usize, s) {
-                    uf.union(v, e);
-                }
+            // A field read and written is one value going on: no new one.
+            if writes && reads & 1 == 0 {
+                let k = at(i.a, &mut stamp, &mut state);
+                let reaches_end = state[k] & LATER_DEF == 0;
+                local[p] = state[k] & PINNED == 0 && !(reaches_end && f.live_out.get(b, i.a));
+                any |= local[p];
+                state[k] = LATER_DEF;
             }
         }
     }
-    // Numbers: a pinned web keeps its slot's; of the others, the first of a
-    // slot whose number is free takes it, the rest take new ones.
-    let nodes = uf.slot.len();
-    let mut number = vec![NONE; nodes];
-    let mut taken = vec![false; f.num_slots];
-    for v in 0..nodes as u32 {
-        let r = uf.find(v);
-        if uf.pinned[r as usize] {
-            taken[uf.slot[r as usize] as usize] = true;
-            number[r as usize] = uf.slot[r as usize] as u32;
-        }
-    }
-    let mut homes: Vec<u16> = (0..f.num_slots as u16).collect();
-    for v in 0..nodes as u32 {
-        let r = uf.find(v) as usize;
-        if number[r] != NONE {
-            continue;
-        }
-        let s = uf.slot[r];
-        if !taken[s as usize] {
-            taken[s as usize] = true;
-            number[r] = s as u32;
-        } else {
-            number[r] = homes.len() as u32;
-            homes.push(s);
-        }
-    }
-    if homes.len() == f.num_slots
-        || homes.len() > u16::MAX as usize
-        || nb.saturating_mul(homes.len()) > f.max_work
-    {
+    if !any {
         return None;
     }
+    // Walking forwards: the number each slot's reads take in this block.
+    let mut homes: Vec<u16> = (0..f.num_slots as u16).collect();
+    let mut cur: Vec<u16> = homes.clone();
+    stamp.fill(u32::MAX);
     let mut out = code.to_vec();
-    for (i, nodes) in out.iter_mut().zip(&fields) {
-        let mut at =
-            |k: usize| (nodes[k] != NONE).then(|| number[uf.find(nodes[k]) as usize] as u16);
-        if let Some(x) = at(3).or(at(0)) {
-            i.a = x;
-        }
-        if let Some(x) = at(1) {
-            i.b = x;
-        }
-        if let Some(x) = at(2) {
-            i.c = x;
+    for b in 0..nb {
+        let (start, end) = (f.starts[b], if b + 1 < nb { f.starts[b + 1] } else { n });
+        let b32 = b as u32;
+        let number = |s: u16, stamp: &[u32], cur: &[u16]| {
+            if stamp[s as usize] == b32 {
+                cur[s as usize]
+            } else {
+                s
+            }
+        };
+        for (p, i) in out.iter_mut().enumerate().take(end).skip(start) {
+            if f.ops.keeps_numbers(i.op) {
+                // (Everything such an op touches has its slot's number.)
+                f.effects.writes(i, |s| {
+                    stamp[s as usize] = b32;
+                    cur[s as usize] = s;
+                });
+                continue;
+            }
+            let (reads, writes) = f.ops.fields(i.op);
+            let (a, b_, c) = (
+                number(i.a, &stamp, &cur),
+                number(i.b, &stamp, &cur),
+                number(i.c, &stamp, &cur),
+            );
+            if reads & 2 != 0 {
+                i.b = b_;
+            }
+            if reads & 4 != 0 {
+                i.c = c;
+            }
+            if reads & 1 != 0 {
+                // (Also the number it writes, when it writes `a`.)
+                i.a = a;
+            } else if writes {
+                let s = i.a;
+                let v = if local[p] {
+                    if homes.len() >= u16::MAX as usize {
+                        return None;
+                    }
+                    homes.push(s);
+                    homes.len() as u16 - 1
+                } else {
+                    s
+                };
+                stamp[s as usize] = b32;
+                cur[s as usize] = v;
+                i.a = v;
+            }
         }
     }
     Some((out, homes))
-}
-
-/// Union-find over web nodes, each with its slot and whether its web keeps
-/// the slot's number.
-#[derive(Default)]
-struct UnionFind {
-    parent: Vec<u32>,
-    slot: Vec<u16>,
-    pinned: Vec<bool>,
-}
-
-impl UnionFind {
-    fn push(&mut self, slot: u16, pinned: bool) -> u32 {
-        let v = self.parent.len() as u32;
-        self.parent.push(v);
-        self.slot.push(slot);
-        self.pinned.push(pinned);
-        v
-    }
-
-    fn find(&mut self, mut v: u32) -> u32 {
-        while self.parent[v as usize] != v {
-            let up = self.parent[self.parent[v as usize] as usize];
-            self.parent[v as usize] = up;
-            v = up;
-        }
-        v
-    }
-
-    fn union(&mut self, a: u32, b: u32) {
-        let (a, b) = (self.find(a), self.find(b));
-        if a != b {
-            let (lo, hi) = (a.min(b), a.max(b));
-            self.parent[hi as usize] = lo;
-            self.pinned[lo as usize] |= self.pinned[hi as usize];
-        }
-    }
-
-    fn pin(&mut self, v: u32) {
-        let r = self.find(v);
-        self.pinned[r as usize] = true;
-    }
 }
