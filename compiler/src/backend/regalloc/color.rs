@@ -44,73 +44,123 @@ impl Ranges {
         num_values: usize,
     ) -> Ranges {
         let (n, nb) = (code.len(), starts.len());
-        // Values beyond the liveness rows' width live inside one block
-        // ([`super::webs`]): one piece each, from their first to their last
-        // use. The others get a piece per block where they are live, joined.
-        let wide = (live_in.words * 64).min(num_values);
-        let mut raw: Vec<(u16, u32, u32)> = Vec::new();
-        let mut stamp = vec![u32::MAX; wide];
-        let mut first = vec![u32::MAX; num_values];
-        let mut last = vec![0u32; num_values];
-        let mut touched: Vec<u16> = Vec::new();
-        let mut hints: Vec<(u16, u16)> = Vec::new();
+        let mut build = Builder::new(live_in, num_values, n);
         for b in 0..nb {
             let (start, end) = (starts[b], if b + 1 < nb { starts[b + 1] } else { n });
-            touched.clear();
             for (p, i) in code.iter().enumerate().take(end).skip(start) {
-                // Position `2p` is where `b` of an op that reads it first is
-                // read; `2p + 1` where everything else is read and written.
-                let early = ops.reads_b_first(i.op).then_some(i.b);
-                let mut touch = |s: u16, at: u32| {
-                    let k = s as usize;
-                    if k >= wide {
-                        first[k] = first[k].min(at);
-                    } else if stamp[k] != b as u32 {
-                        stamp[k] = b as u32;
-                        first[k] = at;
-                        touched.push(s);
-                    }
-                    last[k] = last[k].max(at);
-                };
-                if let Some(x) = early {
-                    touch(x, 2 * p as u32);
-                    if x != i.a {
-                        hints.push((i.a.min(x), i.a.max(x)));
-                    }
-                }
-                ops.uses(effects, i, |s, _, write| {
-                    if write || early != Some(s) {
-                        touch(s, 2 * p as u32 + 1);
-                    }
-                });
+                build.instr(b, p, i, effects, ops);
             }
-            let hi = |s: u16| {
-                if live_out.get(b, s) {
-                    2 * end as u32 - 1
-                } else {
-                    last[s as usize]
-                }
-            };
-            for s in live_in.ones(b) {
-                // Live in and neither used nor live out: cannot be, but a
-                // range of one position is harmless.
-                let h = if stamp[s as usize] == b as u32 || live_out.get(b, s) {
-                    hi(s)
-                } else {
-                    2 * start as u32
-                };
-                raw.push((s, 2 * start as u32, h));
-            }
-            for &s in &touched {
-                if !live_in.get(b, s) {
-                    raw.push((s, first[s as usize], hi(s)));
-                }
+            build.end_block(b, start, end, live_in, live_out);
+        }
+        build.finish()
+    }
+}
+
+/// Gathers [`Ranges`] block by block, instruction by instruction (the
+/// allocator's walk over the code drives it when liveness is known then).
+pub(super) struct Builder {
+    /// Values from here on live inside one block ([`super::webs`]): one
+    /// piece each, from their first to their last use. The others get a
+    /// piece per block where they are live, joined.
+    wide: usize,
+    num_values: usize,
+    positions: u32,
+    raw: Vec<(u16, u32, u32)>,
+    stamp: Vec<u32>,
+    first: Vec<u32>,
+    last: Vec<u32>,
+    touched: Vec<u16>,
+    hints: Vec<(u16, u16)>,
+}
+
+impl Builder {
+    pub fn new(live_in: &Rows, num_values: usize, n: usize) -> Builder {
+        let wide = (live_in.words * 64).min(num_values);
+        Builder {
+            wide,
+            num_values,
+            positions: 2 * n as u32,
+            raw: Vec::new(),
+            stamp: vec![u32::MAX; wide],
+            first: vec![u32::MAX; num_values],
+            last: vec![0u32; num_values],
+            touched: Vec::new(),
+            hints: Vec::new(),
+        }
+    }
+
+    fn touch(&mut self, b: usize, s: u16, at: u32) {
+        let k = s as usize;
+        if k >= self.wide {
+            self.first[k] = self.first[k].min(at);
+        } else if self.stamp[k] != b as u32 {
+            self.stamp[k] = b as u32;
+            self.first[k] = at;
+            self.touched.push(s);
+        }
+        self.last[k] = self.last[k].max(at);
+    }
+
+    /// Instruction `p` (`i`) of block `b`. Position `2p` is where `b` of an
+    /// op that reads it first is read; `2p + 1` where everything else is
+    /// read and written.
+    #[inline(always)]
+    pub fn instr(&mut self, b: usize, p: usize, i: &Instr, effects: &Effects, ops: &OpTable) {
+        let early = ops.reads_b_first(i.op).then_some(i.b);
+        if let Some(x) = early {
+            self.touch(b, x, 2 * p as u32);
+            if x != i.a {
+                self.hints.push((i.a.min(x), i.a.max(x)));
             }
         }
+        ops.uses(effects, i, |s, _, write| {
+            if write || early != Some(s) {
+                self.touch(b, s, 2 * p as u32 + 1);
+            }
+        });
+    }
+
+    /// Closes block `b`, instructions `start..end`.
+    pub fn end_block(
+        &mut self,
+        b: usize,
+        start: usize,
+        end: usize,
+        live_in: &Rows,
+        live_out: &Rows,
+    ) {
+        let hi = |s: u16, last: &[u32]| {
+            if live_out.get(b, s) {
+                2 * end as u32 - 1
+            } else {
+                last[s as usize]
+            }
+        };
+        for s in live_in.ones(b) {
+            // Live in and neither used nor live out: cannot be, but a range
+            // of one position is harmless.
+            let h = if self.stamp[s as usize] == b as u32 || live_out.get(b, s) {
+                hi(s, &self.last)
+            } else {
+                2 * start as u32
+            };
+            self.raw.push((s, 2 * start as u32, h));
+        }
+        for &s in &self.touched {
+            if !live_in.get(b, s) {
+                self.raw
+                    .push((s, self.first[s as usize], hi(s, &self.last)));
+            }
+        }
+        self.touched.clear();
+    }
+
+    pub fn finish(self) -> Ranges {
+        let (wide, num_values, raw) = (self.wide, self.num_values, &self.raw);
         // Group by value, keeping block order, and join touching pieces.
         // (A counting sort: pieces of one value stay in block order.)
         let mut count = vec![0u32; wide + 1];
-        for r in &raw {
+        for r in raw {
             count[r.0 as usize + 1] += 1;
         }
         for v in 0..wide {
@@ -118,7 +168,7 @@ impl Ranges {
         }
         let mut sorted = vec![(0u32, 0u32); raw.len()];
         let mut next = count.clone();
-        for &(v, lo, hi) in &raw {
+        for &(v, lo, hi) in raw {
             sorted[next[v as usize] as usize] = (lo, hi);
             next[v as usize] += 1;
         }
@@ -134,18 +184,18 @@ impl Ranges {
                 }
             }
         }
-        for v in wide..num_values {
-            at[v] = pieces.len() as u32;
-            if first[v] != u32::MAX {
-                pieces.push((first[v], last[v]));
+        for (v, start) in at.iter_mut().enumerate().take(num_values).skip(wide) {
+            *start = pieces.len() as u32;
+            if self.first[v] != u32::MAX {
+                pieces.push((self.first[v], self.last[v]));
             }
         }
         at[num_values] = pieces.len() as u32;
         Ranges {
             at,
             pieces,
-            hints,
-            positions: 2 * n as u32,
+            hints: self.hints,
+            positions: self.positions,
         }
     }
 }
@@ -379,8 +429,11 @@ pub(super) fn color(
 struct Register {
     /// A bit per position where it holds a bundle.
     taken: Vec<u64>,
-    /// The pieces it holds, sorted: (start, end, bundle).
+    /// The pieces it holds: (start, end, bundle); sorted once `sorted`
+    /// (from the first time the bundles holding it are asked for: most
+    /// functions never evict, and never pay for the order).
     held: Vec<(u32, u32, u16)>,
+    sorted: bool,
 }
 
 impl Register {
@@ -388,6 +441,7 @@ impl Register {
         Register {
             taken: vec![0; words],
             held: Vec::new(),
+            sorted: false,
         }
     }
 
@@ -406,7 +460,7 @@ impl Register {
         })
     }
 
-    /// Where in `held` the first piece ending at or after `lo` is.
+    /// Where in `held` (sorted) the first piece ending at or after `lo` is.
     fn from(&self, lo: u32) -> usize {
         self.held.partition_point(|h| h.1 < lo)
     }
@@ -418,8 +472,12 @@ impl Register {
             for (w, bits) in self.taken[words.clone()].iter_mut().zip(words) {
                 *w |= Self::mask(bits, lo, hi);
             }
-            let at = self.from(lo);
-            self.held.insert(at, (lo, hi, v));
+            if self.sorted {
+                let at = self.from(lo);
+                self.held.insert(at, (lo, hi, v));
+            } else {
+                self.held.push((lo, hi, v));
+            }
         }
     }
 
@@ -439,7 +497,11 @@ impl Register {
     }
 
     /// The bundles holding the register somewhere in `pieces`.
-    fn conflicts(&self, pieces: &[(u32, u32)], out: &mut Vec<u16>) {
+    fn conflicts(&mut self, pieces: &[(u32, u32)], out: &mut Vec<u16>) {
+        if !self.sorted {
+            self.held.sort_unstable_by_key(|h| h.0);
+            self.sorted = true;
+        }
         out.clear();
         for &(lo, hi) in pieces {
             for h in self.held[self.from(lo)..].iter().take_while(|h| h.0 <= hi) {

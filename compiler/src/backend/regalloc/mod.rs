@@ -758,8 +758,17 @@ fn scan(
     let mut depth = 0i32;
     // The weight (8^loop depth) of each barrier.
     let mut barrier_w: Vec<u64> = Vec::with_capacity(barrier_at.len());
+    // With the liveness given, this walk also gathers the live ranges.
+    let mut ranges = given
+        .as_ref()
+        .map(|(live_in, _)| color::Builder::new(live_in, num_slots, n));
     for p in 0..n {
         if leader[p] {
+            if let (Some(r), Some((live_in, live_out)), Some(&s)) =
+                (&mut ranges, &given, starts.last())
+            {
+                r.end_block(starts.len() - 1, s, p, live_in, live_out);
+            }
             starts.push(p);
         }
         let b = starts.len() - 1;
@@ -806,6 +815,9 @@ fn scan(
         let row = b * words;
         // (The entries after a `br_table` read and write nothing.)
         let barrier = ops.is_barrier(i.op);
+        if let Some(r) = &mut ranges {
+            r.instr(b, p, i, effects, ops);
+        }
         ops.uses(effects, i, |s, vote, write| {
             if split {
                 let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
@@ -819,6 +831,9 @@ fn scan(
             e.use_at(p, vote, w);
             e.read_in_register |= !write && !barrier;
         });
+    }
+    if let (Some(r), Some((live_in, live_out)), Some(&s)) = (&mut ranges, &given, starts.last()) {
+        r.end_block(starts.len() - 1, s, n, live_in, live_out);
     }
     drop((leader, depth_diff));
     let end_of = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
@@ -1011,7 +1026,10 @@ fn scan(
     let order: Vec<u16> = (0..num_slots as u16)
         .filter(|&s| info[s as usize].is_used() && info[s as usize].read_in_register)
         .collect();
-    let ranges = color::Ranges::new(code, &starts, &live_in, &live_out, effects, ops, num_slots);
+    let ranges = match ranges {
+        Some(r) => r.finish(),
+        None => color::Ranges::new(code, &starts, &live_in, &live_out, effects, ops, num_slots),
+    };
     let mut loc = vec![Loc::Mem; num_slots];
     // The last `preserved` integer registers survive calls: a value live
     // across a call takes one of them first, any other value one of the rest.
