@@ -62,46 +62,46 @@
    ca  4081ff00000081           cmp     $0x81000000,%edi
    d1  0f8289ffffff             jb      0x0000000000000060
    d7  81bb0800000000000000     cmpl    $0,8(%rbx)
-   e1  0f8474000000             je      0x000000000000015B
+   e1  0f8470000000             je      0x0000000000000157
    e7  0f1f840000000000         nopl    (%rax,%rax)
    ef  0f1f840000000000         nopl    (%rax,%rax)
    f7  0f1f840000000000         nopl    (%rax,%rax)
    ff  90                       nop
   100  488b8300000000           mov     (%rbx),%rax
-  107  410fb6940600000000       movzbl  (%r14,%rax),%edx
-  110  4889f8                   mov     %rdi,%rax
-  113  4031d0                   xor     %edx,%eax
-  116  48898370000000           mov     %rax,0x70(%rbx)
-  11d  4889c7                   mov     %rax,%rdi
-  120  4069ff93010001           imul    $0x1000193,%edi
-  127  488b8300000000           mov     (%rbx),%rax
-  12e  4083c001                 add     $1,%eax
-  132  48898300000000           mov     %rax,(%rbx)
-  139  488b8308000000           mov     8(%rbx),%rax
-  140  4083e801                 sub     $1,%eax
-  144  48898308000000           mov     %rax,8(%rbx)
-  14b  81bb0800000000000000     cmpl    $0,8(%rbx)
-  155  0f85a5ffffff             jne     0x0000000000000100
-  15b  4c038b68000000           add     0x68(%rbx),%r9
-  162  4c01ce                   add     %r9,%rsi
-  165  4901f5                   add     %rsi,%r13
-  168  4d01ec                   add     %r13,%r12
-  16b  4d01e3                   add     %r12,%r11
-  16e  4d01da                   add     %r11,%r10
-  171  488b8330000000           mov     0x30(%rbx),%rax
-  178  4c01d0                   add     %r10,%rax
-  17b  48898390000000           mov     %rax,0x90(%rbx)
-  182  488b8328000000           mov     0x28(%rbx),%rax
-  189  48038390000000           add     0x90(%rbx),%rax
-  190  48898388000000           mov     %rax,0x88(%rbx)
-  197  488b8320000000           mov     0x20(%rbx),%rax
-  19e  48038388000000           add     0x88(%rbx),%rax
-  1a5  48898380000000           mov     %rax,0x80(%rbx)
-  1ac  4901c0                   add     %rax,%r8
-  1af  4489c2                   mov     %r8d,%edx
-  1b2  4001d7                   add     %edx,%edi
-  1b5  4889bb00000000           mov     %rdi,(%rbx)
-  1bc  415d                     pop     %r13
-  1be  415c                     pop     %r12
-  1c0  5d                       pop     %rbp
-  1c1  c3                       ret
+  107  410fb61406               movzbl  (%r14,%rax),%edx
+  10c  4889f8                   mov     %rdi,%rax
+  10f  4031d0                   xor     %edx,%eax
+  112  48898370000000           mov     %rax,0x70(%rbx)
+  119  4889c7                   mov     %rax,%rdi
+  11c  4069ff93010001           imul    $0x1000193,%edi
+  123  488b8300000000           mov     (%rbx),%rax
+  12a  4083c001                 add     $1,%eax
+  12e  48898300000000           mov     %rax,(%rbx)
+  135  488b8308000000           mov     8(%rbx),%rax
+  13c  4083e801                 sub     $1,%eax
+  140  48898308000000           mov     %rax,8(%rbx)
+  147  81bb0800000000000000     cmpl    $0,8(%rbx)
+  151  0f85a9ffffff             jne     0x0000000000000100
+  157  4c038b68000000           add     0x68(%rbx),%r9
+  15e  4c01ce                   add     %r9,%rsi
+  161  4901f5                   add     %rsi,%r13
+  164  4d01ec                   add     %r13,%r12
+  167  4d01e3                   add     %r12,%r11
+  16a  4d01da                   add     %r11,%r10
+  16d  488b8330000000           mov     0x30(%rbx),%rax
+  174  4c01d0                   add     %r10,%rax
+  177  48898390000000           mov     %rax,0x90(%rbx)
+  17e  488b8328000000           mov     0x28(%rbx),%rax
+  185  48038390000000           add     0x90(%rbx),%rax
+  18c  48898388000000           mov     %rax,0x88(%rbx)
+  193  488b8320000000           mov     0x20(%rbx),%rax
+  19a  48038388000000           add     0x88(%rbx),%rax
+  1a1  48898380000000           mov     %rax,0x80(%rbx)
+  1a8  4901c0                   add     %rax,%r8
+  1ab  4489c2                   mov     %r8d,%edx
+  1ae  4001d7                   add     %edx,%edi
+  1b1  4889bb00000000           mov     %rdi,(%rbx)
+  1b8  415d                     pop     %r13
+  1ba  415c                     pop     %r12
+  1bc  5d                       pop     %rbp
+  1bd  c3                       ret

@@ -6,33 +6,33 @@
     4  488bbb00000000           mov     (%rbx),%rdi
     b  48b90800000000000000     movabs  $8,%rcx
    15  4801f9                   add     %rdi,%rcx
-   18  0f8278000000             jb      0x0000000000000096
+   18  0f8274000000             jb      0x0000000000000092
    1e  493b8f08000000           cmp     8(%r15),%rcx
-   25  0f876b000000             ja      0x0000000000000096
-   2b  498b943e00000000         mov     (%r14,%rdi),%rdx
-   33  48b91000000000000000     movabs  $0x10,%rcx
-   3d  4801f9                   add     %rdi,%rcx
-   40  0f8250000000             jb      0x0000000000000096
-   46  493b8f08000000           cmp     8(%r15),%rcx
-   4d  0f8743000000             ja      0x0000000000000096
-   53  498bb43e08000000         mov     8(%r14,%rdi),%rsi
-   5b  4801f2                   add     %rsi,%rdx
-   5e  48b97311010000000000     movabs  $0x11173,%rcx
-   68  4801f9                   add     %rdi,%rcx
-   6b  0f8225000000             jb      0x0000000000000096
-   71  493b8f08000000           cmp     8(%r15),%rcx
-   78  0f8718000000             ja      0x0000000000000096
-   7e  410fb7b43e71110100       movzwl  0x11171(%r14,%rdi),%esi
-   87  4089f6                   mov     %esi,%esi
-   8a  4801f2                   add     %rsi,%rdx
-   8d  48899300000000           mov     %rdx,(%rbx)
-   94  5d                       pop     %rbp
-   95  c3                       ret
-   96  be02000000               mov     $2,%esi
-   9b  e900000000               jmp     0x00000000000000A0
-   a0  488d3df9ffffff           lea     0xA0,%rdi
-   a7  4889ea                   mov     %rbp,%rdx
-   aa  41ffa740000000           jmpq    *0x40(%r15)
+   25  0f8767000000             ja      0x0000000000000092
+   2b  498b143e                 mov     (%r14,%rdi),%rdx
+   2f  48b91000000000000000     movabs  $0x10,%rcx
+   39  4801f9                   add     %rdi,%rcx
+   3c  0f8250000000             jb      0x0000000000000092
+   42  493b8f08000000           cmp     8(%r15),%rcx
+   49  0f8743000000             ja      0x0000000000000092
+   4f  498bb43e08000000         mov     8(%r14,%rdi),%rsi
+   57  4801f2                   add     %rsi,%rdx
+   5a  48b97311010000000000     movabs  $0x11173,%rcx
+   64  4801f9                   add     %rdi,%rcx
+   67  0f8225000000             jb      0x0000000000000092
+   6d  493b8f08000000           cmp     8(%r15),%rcx
+   74  0f8718000000             ja      0x0000000000000092
+   7a  410fb7b43e71110100       movzwl  0x11171(%r14,%rdi),%esi
+   83  4089f6                   mov     %esi,%esi
+   86  4801f2                   add     %rsi,%rdx
+   89  48899300000000           mov     %rdx,(%rbx)
+   90  5d                       pop     %rbp
+   91  c3                       ret
+   92  be02000000               mov     $2,%esi
+   97  e900000000               jmp     0x000000000000009C
+   9c  488d3df9ffffff           lea     0x9C,%rdi
+   a3  4889ea                   mov     %rbp,%rdx
+   a6  41ffa740000000           jmpq    *0x40(%r15)
 
 ## func 1 store
     0  55                       push    %rbp

@@ -74,11 +74,11 @@
     b  40c1e202                 shl     $2,%edx
     f  418b941610000000         mov     0x10(%r14,%rdx),%edx
    17  b840000000               mov     $0x40,%eax
-   1c  418bb40600000000         mov     (%r14,%rax),%esi
-   24  4001f2                   add     %esi,%edx
-   27  48899300000000           mov     %rdx,(%rbx)
-   2e  5d                       pop     %rbp
-   2f  c3                       ret
+   1c  418b3406                 mov     (%r14,%rax),%esi
+   20  4001f2                   add     %esi,%edx
+   23  48899300000000           mov     %rdx,(%rbx)
+   2a  5d                       pop     %rbp
+   2b  c3                       ret
 
 ## func 4 calls
     0  55                       push    %rbp

@@ -117,8 +117,20 @@ impl FnGen<'_> {
         let (x, d) = self.address(i, size, pc);
         if let L::X(f) = self.loc(i.a) {
             match i.op {
-                F32Load => asm!(self.asm; movd Rx(f), DWORD [r14 + Rq(x) + d]),
-                F64Load => asm!(self.asm; movq Rx(f), QWORD [r14 + Rq(x) + d]),
+                F32Load => {
+                    if d == 0 {
+                        asm!(self.asm; movd Rx(f), DWORD [r14 + Rq(x)])
+                    } else {
+                        asm!(self.asm; movd Rx(f), DWORD [r14 + Rq(x) + d])
+                    }
+                }
+                F64Load => {
+                    if d == 0 {
+                        asm!(self.asm; movq Rx(f), QWORD [r14 + Rq(x)])
+                    } else {
+                        asm!(self.asm; movq Rx(f), QWORD [r14 + Rq(x) + d])
+                    }
+                }
                 _ => {}
             }
             if matches!(i.op, F32Load | F64Load) {
@@ -127,15 +139,69 @@ impl FnGen<'_> {
         }
         let t = self.dst(i.a);
         match i.op {
-            I32Load8S => asm!(self.asm; movsx Rd(t), BYTE [r14 + Rq(x) + d]),
-            I64Load8S => asm!(self.asm; movsx Rq(t), BYTE [r14 + Rq(x) + d]),
-            I32Load8U | I64Load8U => asm!(self.asm; movzx Rd(t), BYTE [r14 + Rq(x) + d]),
-            I32Load16S => asm!(self.asm; movsx Rd(t), WORD [r14 + Rq(x) + d]),
-            I64Load16S => asm!(self.asm; movsx Rq(t), WORD [r14 + Rq(x) + d]),
-            I32Load16U | I64Load16U => asm!(self.asm; movzx Rd(t), WORD [r14 + Rq(x) + d]),
-            I64Load32S => asm!(self.asm; movsxd Rq(t), DWORD [r14 + Rq(x) + d]),
-            I32Load | F32Load | I64Load32U => asm!(self.asm; mov Rd(t), [r14 + Rq(x) + d]),
-            _ => asm!(self.asm; mov Rq(t), [r14 + Rq(x) + d]),
+            I32Load8S => {
+                if d == 0 {
+                    asm!(self.asm; movsx Rd(t), BYTE [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; movsx Rd(t), BYTE [r14 + Rq(x) + d])
+                }
+            }
+            I64Load8S => {
+                if d == 0 {
+                    asm!(self.asm; movsx Rq(t), BYTE [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; movsx Rq(t), BYTE [r14 + Rq(x) + d])
+                }
+            }
+            I32Load8U | I64Load8U => {
+                if d == 0 {
+                    asm!(self.asm; movzx Rd(t), BYTE [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; movzx Rd(t), BYTE [r14 + Rq(x) + d])
+                }
+            }
+            I32Load16S => {
+                if d == 0 {
+                    asm!(self.asm; movsx Rd(t), WORD [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; movsx Rd(t), WORD [r14 + Rq(x) + d])
+                }
+            }
+            I64Load16S => {
+                if d == 0 {
+                    asm!(self.asm; movsx Rq(t), WORD [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; movsx Rq(t), WORD [r14 + Rq(x) + d])
+                }
+            }
+            I32Load16U | I64Load16U => {
+                if d == 0 {
+                    asm!(self.asm; movzx Rd(t), WORD [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; movzx Rd(t), WORD [r14 + Rq(x) + d])
+                }
+            }
+            I64Load32S => {
+                if d == 0 {
+                    asm!(self.asm; movsxd Rq(t), DWORD [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; movsxd Rq(t), DWORD [r14 + Rq(x) + d])
+                }
+            }
+            I32Load | F32Load | I64Load32U => {
+                if d == 0 {
+                    asm!(self.asm; mov Rd(t), [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; mov Rd(t), [r14 + Rq(x) + d])
+                }
+            }
+            _ => {
+                if d == 0 {
+                    asm!(self.asm; mov Rq(t), [r14 + Rq(x)])
+                } else {
+                    asm!(self.asm; mov Rq(t), [r14 + Rq(x) + d])
+                }
+            }
         }
         self.set_gpr(i.a, t);
     }
@@ -151,11 +217,19 @@ impl FnGen<'_> {
         let (x, d) = self.address(i, size, pc);
         let v = match self.loc(i.c) {
             L::X(f) if size == 4 => {
-                asm!(self.asm; movd DWORD [r14 + Rq(x) + d], Rx(f));
+                if d == 0 {
+                    asm!(self.asm; movd DWORD [r14 + Rq(x)], Rx(f))
+                } else {
+                    asm!(self.asm; movd DWORD [r14 + Rq(x) + d], Rx(f))
+                };
                 return;
             }
             L::X(f) if size == 8 => {
-                asm!(self.asm; movq QWORD [r14 + Rq(x) + d], Rx(f));
+                if d == 0 {
+                    asm!(self.asm; movq QWORD [r14 + Rq(x)], Rx(f))
+                } else {
+                    asm!(self.asm; movq QWORD [r14 + Rq(x) + d], Rx(f))
+                };
                 return;
             }
             L::X(f) => {
@@ -169,10 +243,34 @@ impl FnGen<'_> {
             }
         };
         match size {
-            1 => asm!(self.asm; mov [r14 + Rq(x) + d], Rb(v)),
-            2 => asm!(self.asm; mov [r14 + Rq(x) + d], Rw(v)),
-            4 => asm!(self.asm; mov [r14 + Rq(x) + d], Rd(v)),
-            _ => asm!(self.asm; mov [r14 + Rq(x) + d], Rq(v)),
+            1 => {
+                if d == 0 {
+                    asm!(self.asm; mov [r14 + Rq(x)], Rb(v))
+                } else {
+                    asm!(self.asm; mov [r14 + Rq(x) + d], Rb(v))
+                }
+            }
+            2 => {
+                if d == 0 {
+                    asm!(self.asm; mov [r14 + Rq(x)], Rw(v))
+                } else {
+                    asm!(self.asm; mov [r14 + Rq(x) + d], Rw(v))
+                }
+            }
+            4 => {
+                if d == 0 {
+                    asm!(self.asm; mov [r14 + Rq(x)], Rd(v))
+                } else {
+                    asm!(self.asm; mov [r14 + Rq(x) + d], Rd(v))
+                }
+            }
+            _ => {
+                if d == 0 {
+                    asm!(self.asm; mov [r14 + Rq(x)], Rq(v))
+                } else {
+                    asm!(self.asm; mov [r14 + Rq(x) + d], Rq(v))
+                }
+            }
         }
     }
 }
