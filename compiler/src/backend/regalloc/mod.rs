@@ -779,15 +779,10 @@ fn scan(
             barrier_w.push(w);
         }
         let i = &code[p];
+        let row = b * words;
         if light {
-            let row = b * words;
             ops.uses(effects, i, |s, _, write| {
-                let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
-                if write {
-                    kill.data[wd] |= bit;
-                } else if kill.data[wd] & bit == 0 {
-                    gen.data[wd] |= bit;
-                }
+                gen_kill(&mut gen, &mut kill, row, s, write)
             });
             continue;
         }
@@ -812,7 +807,6 @@ fn scan(
                 vector_cands.push(p as u32);
             }
         }
-        let row = b * words;
         // (The entries after a `br_table` read and write nothing.)
         let barrier = ops.is_barrier(i.op);
         if let Some(r) = &mut ranges {
@@ -820,15 +814,10 @@ fn scan(
         }
         ops.uses(effects, i, |s, vote, write| {
             if split {
-                let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
-                if write {
-                    kill.data[wd] |= bit;
-                } else if kill.data[wd] & bit == 0 {
-                    gen.data[wd] |= bit;
-                }
+                gen_kill(&mut gen, &mut kill, row, s, write);
             }
             let e = &mut info[s as usize];
-            e.use_at(p, vote, w);
+            e.use_at(vote, w);
             e.read_in_register |= !write && !barrier;
         });
     }
@@ -1149,14 +1138,24 @@ fn scan(
     }
 }
 
-/// What the allocator gathers about a slot: the first and last position
-/// where it is touched (`first` is `u32::MAX` for an unused one), the
-/// class its uses ask for, and its spill weight (uses weighted 8^loop
+/// A use of `s` in the block whose gen and kill rows start at word `row`:
+/// a read before any write goes into gen, a write into kill.
+#[inline(always)]
+fn gen_kill(gen: &mut Rows, kill: &mut Rows, row: usize, s: u16, write: bool) {
+    let (wd, bit) = (row + s as usize / 64, 1u64 << (s % 64));
+    if write {
+        kill.data[wd] |= bit;
+    } else if kill.data[wd] & bit == 0 {
+        gen.data[wd] |= bit;
+    }
+}
+
+/// What the allocator gathers about a slot: whether anything touches it,
+/// the class its uses ask for, and its spill weight (uses weighted 8^loop
 /// depth).
 #[derive(Clone, Copy)]
 struct SlotInfo {
-    first: u32,
-    last: u32,
+    used: bool,
     /// Uses wanting an integer register, a float register, either.
     votes: [u32; 3],
     weight: u64,
@@ -1166,27 +1165,21 @@ struct SlotInfo {
 
 impl SlotInfo {
     const UNUSED: SlotInfo = SlotInfo {
-        first: u32::MAX,
-        last: 0,
+        used: false,
         votes: [0; 3],
         weight: 0,
         read_in_register: false,
     };
 
     fn is_used(&self) -> bool {
-        self.first != u32::MAX
+        self.used
     }
 
-    fn touch(&mut self, p: usize) {
-        self.first = self.first.min(p as u32);
-        self.last = self.last.max(p as u32);
-    }
-
-    /// A read or write at `p` voting for class `vote` (0 integer, 1 float,
+    /// A read or write voting for class `vote` (0 integer, 1 float,
     /// 2 either), with weight `w`.
     #[inline(always)]
-    fn use_at(&mut self, p: usize, vote: usize, w: u64) {
-        self.touch(p);
+    fn use_at(&mut self, vote: usize, w: u64) {
+        self.used = true;
         self.votes[vote] += 1;
         self.weight += w;
     }

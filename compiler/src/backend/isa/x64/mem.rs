@@ -2,6 +2,20 @@
 
 use super::*;
 
+/// `asm!` of an instruction whose memory operand is `[r14 + x + d]` (the
+/// tokens before it in the first brackets, after it in the second), with no
+/// displacement when `d` is 0: dynasm encodes one given at run time in 32
+/// bits, four bytes that make hot loops longer.
+macro_rules! access {
+    ($self:ident, $x:expr, $d:expr, [$($op:tt)*] [$($rest:tt)*]) => {
+        if $d == 0 {
+            asm!($self.asm; $($op)* [r14 + Rq($x)] $($rest)*)
+        } else {
+            asm!($self.asm; $($op)* [r14 + Rq($x) + $d] $($rest)*)
+        }
+    };
+}
+
 impl FnGen<'_> {
     /// `memory.fill` and `memory.copy` on memory 0 (32-bit): bounds checks,
     /// then `rep stosb` / `rep movsb`; an overlapping copy to a higher
@@ -117,20 +131,8 @@ impl FnGen<'_> {
         let (x, d) = self.address(i, size, pc);
         if let L::X(f) = self.loc(i.a) {
             match i.op {
-                F32Load => {
-                    if d == 0 {
-                        asm!(self.asm; movd Rx(f), DWORD [r14 + Rq(x)])
-                    } else {
-                        asm!(self.asm; movd Rx(f), DWORD [r14 + Rq(x) + d])
-                    }
-                }
-                F64Load => {
-                    if d == 0 {
-                        asm!(self.asm; movq Rx(f), QWORD [r14 + Rq(x)])
-                    } else {
-                        asm!(self.asm; movq Rx(f), QWORD [r14 + Rq(x) + d])
-                    }
-                }
+                F32Load => access!(self, x, d, [movd Rx(f), DWORD] []),
+                F64Load => access!(self, x, d, [movq Rx(f), QWORD] []),
                 _ => {}
             }
             if matches!(i.op, F32Load | F64Load) {
@@ -139,69 +141,15 @@ impl FnGen<'_> {
         }
         let t = self.dst(i.a);
         match i.op {
-            I32Load8S => {
-                if d == 0 {
-                    asm!(self.asm; movsx Rd(t), BYTE [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; movsx Rd(t), BYTE [r14 + Rq(x) + d])
-                }
-            }
-            I64Load8S => {
-                if d == 0 {
-                    asm!(self.asm; movsx Rq(t), BYTE [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; movsx Rq(t), BYTE [r14 + Rq(x) + d])
-                }
-            }
-            I32Load8U | I64Load8U => {
-                if d == 0 {
-                    asm!(self.asm; movzx Rd(t), BYTE [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; movzx Rd(t), BYTE [r14 + Rq(x) + d])
-                }
-            }
-            I32Load16S => {
-                if d == 0 {
-                    asm!(self.asm; movsx Rd(t), WORD [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; movsx Rd(t), WORD [r14 + Rq(x) + d])
-                }
-            }
-            I64Load16S => {
-                if d == 0 {
-                    asm!(self.asm; movsx Rq(t), WORD [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; movsx Rq(t), WORD [r14 + Rq(x) + d])
-                }
-            }
-            I32Load16U | I64Load16U => {
-                if d == 0 {
-                    asm!(self.asm; movzx Rd(t), WORD [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; movzx Rd(t), WORD [r14 + Rq(x) + d])
-                }
-            }
-            I64Load32S => {
-                if d == 0 {
-                    asm!(self.asm; movsxd Rq(t), DWORD [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; movsxd Rq(t), DWORD [r14 + Rq(x) + d])
-                }
-            }
-            I32Load | F32Load | I64Load32U => {
-                if d == 0 {
-                    asm!(self.asm; mov Rd(t), [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; mov Rd(t), [r14 + Rq(x) + d])
-                }
-            }
-            _ => {
-                if d == 0 {
-                    asm!(self.asm; mov Rq(t), [r14 + Rq(x)])
-                } else {
-                    asm!(self.asm; mov Rq(t), [r14 + Rq(x) + d])
-                }
-            }
+            I32Load8S => access!(self, x, d, [movsx Rd(t), BYTE] []),
+            I64Load8S => access!(self, x, d, [movsx Rq(t), BYTE] []),
+            I32Load8U | I64Load8U => access!(self, x, d, [movzx Rd(t), BYTE] []),
+            I32Load16S => access!(self, x, d, [movsx Rd(t), WORD] []),
+            I64Load16S => access!(self, x, d, [movsx Rq(t), WORD] []),
+            I32Load16U | I64Load16U => access!(self, x, d, [movzx Rd(t), WORD] []),
+            I64Load32S => access!(self, x, d, [movsxd Rq(t), DWORD] []),
+            I32Load | F32Load | I64Load32U => access!(self, x, d, [mov Rd(t),] []),
+            _ => access!(self, x, d, [mov Rq(t),] []),
         }
         self.set_gpr(i.a, t);
     }
@@ -217,19 +165,11 @@ impl FnGen<'_> {
         let (x, d) = self.address(i, size, pc);
         let v = match self.loc(i.c) {
             L::X(f) if size == 4 => {
-                if d == 0 {
-                    asm!(self.asm; movd DWORD [r14 + Rq(x)], Rx(f))
-                } else {
-                    asm!(self.asm; movd DWORD [r14 + Rq(x) + d], Rx(f))
-                };
+                access!(self, x, d, [movd DWORD] [, Rx(f)]);
                 return;
             }
             L::X(f) if size == 8 => {
-                if d == 0 {
-                    asm!(self.asm; movq QWORD [r14 + Rq(x)], Rx(f))
-                } else {
-                    asm!(self.asm; movq QWORD [r14 + Rq(x) + d], Rx(f))
-                };
+                access!(self, x, d, [movq QWORD] [, Rx(f)]);
                 return;
             }
             L::X(f) => {
@@ -243,34 +183,10 @@ impl FnGen<'_> {
             }
         };
         match size {
-            1 => {
-                if d == 0 {
-                    asm!(self.asm; mov [r14 + Rq(x)], Rb(v))
-                } else {
-                    asm!(self.asm; mov [r14 + Rq(x) + d], Rb(v))
-                }
-            }
-            2 => {
-                if d == 0 {
-                    asm!(self.asm; mov [r14 + Rq(x)], Rw(v))
-                } else {
-                    asm!(self.asm; mov [r14 + Rq(x) + d], Rw(v))
-                }
-            }
-            4 => {
-                if d == 0 {
-                    asm!(self.asm; mov [r14 + Rq(x)], Rd(v))
-                } else {
-                    asm!(self.asm; mov [r14 + Rq(x) + d], Rd(v))
-                }
-            }
-            _ => {
-                if d == 0 {
-                    asm!(self.asm; mov [r14 + Rq(x)], Rq(v))
-                } else {
-                    asm!(self.asm; mov [r14 + Rq(x) + d], Rq(v))
-                }
-            }
+            1 => access!(self, x, d, [mov] [, Rb(v)]),
+            2 => access!(self, x, d, [mov] [, Rw(v)]),
+            4 => access!(self, x, d, [mov] [, Rd(v)]),
+            _ => access!(self, x, d, [mov] [, Rq(v)]),
         }
     }
 }
