@@ -172,14 +172,28 @@ fn promote_loop(
         written,
         touched,
     } = scratch;
-    let folds_into = |p: usize| {
-        let p = p as u32;
-        f.const_addr.binary_search(&p).is_ok() || f.fused_shift.binary_search(&p).is_ok()
+    // Whether the instruction at each position from `head` to `end + 1`
+    // folds the one before it in (both lists are sorted).
+    let (mut ca, mut fs) = (
+        f.const_addr.partition_point(|&q| (q as usize) < head),
+        f.fused_shift.partition_point(|&q| (q as usize) < head),
+    );
+    let mut folds_into = |q: usize| {
+        while ca < f.const_addr.len() && (f.const_addr[ca] as usize) < q {
+            ca += 1;
+        }
+        while fs < f.fused_shift.len() && (f.fused_shift[fs] as usize) < q {
+            fs += 1;
+        }
+        f.const_addr.get(ca) == Some(&(q as u32)) || f.fused_shift.get(fs) == Some(&(q as u32))
     };
+    let mut folds_here = folds_into(head);
     for p in head..=end {
+        let folds_next = p < end && folds_into(p + 1);
         // The slot a folded pair passes: written by the first, read by the second.
-        let passed = |q: usize| (q <= end && folds_into(q)).then(|| f.code[q - 1].a);
-        let (skip_write, skip_read) = (passed(p + 1), if p > head { passed(p) } else { None });
+        let skip_write = folds_next.then(|| f.code[p].a);
+        let skip_read = (p > head && folds_here).then(|| f.code[p - 1].a);
+        folds_here = folds_next;
         f.ops.uses(f.effects, &f.code[p], |s, _, write| {
             if (write && skip_write == Some(s)) || (!write && skip_read == Some(s)) {
                 return;

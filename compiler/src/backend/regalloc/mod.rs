@@ -660,7 +660,7 @@ fn scan(
     effects: &Effects,
     ops: &OpTable,
     all_pools: Pools,
-    given: Option<(Rows, Rows)>,
+    given: Option<(Rows, Rows, Shape)>,
 ) -> Allocation {
     // Without given liveness, a function without vectors is first analysed
     // lightly (blocks and liveness), for the split into block-local values;
@@ -684,53 +684,20 @@ fn scan(
             None
         }
     };
-    // One pass over the code: basic block leaders, barriers, conditional
-    // branches, and the loops (a backward branch closes one). An instruction that goes through memory
-    // ends its block, so a barrier is always the last of its block.
     let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
-    let mut leader = vec![false; n + 1];
-    // The entries after each `br_table` (its targets, not code).
-    let mut is_entry = vec![false; n];
-    let mut barrier_at: Vec<usize> = Vec::new();
-    let mut cond_at: Vec<u32> = Vec::new();
-    // Loop depth changes at each position: +1 where a loop starts, -1 after
-    // the backward branch that closes it.
-    let mut depth_diff = vec![0i32; n + 1];
-    let mut loops = false;
-    leader[0] = true;
-    let mut next = 0;
-    for (pc, i) in code.iter().enumerate() {
-        let fmt = i.op.fmt();
-        if fmt.is_branch() {
-            let t = target(pc);
-            if t <= pc {
-                depth_diff[t] += 1;
-                depth_diff[pc + 1] -= 1;
-                loops = true;
-            }
-        }
-        if pc < next {
-            is_entry[pc] = true;
-            leader[target(pc)] = true;
-            continue;
-        }
-        next = pc + 1;
-        if i.op == Op::BrTable {
-            next = pc + i.imm as usize + 2;
-            leader[next.min(n)] = true;
-        } else if fmt.is_branch() {
-            leader[target(pc)] = true;
-            leader[pc + 1] = true;
-            if matches!(i.op, Op::BrIfEqz | Op::BrIfNez) {
-                cond_at.push(pc as u32);
-            }
-        } else if ops.is_barrier(i.op) {
-            barrier_at.push(pc);
-            leader[pc + 1] = true;
-        } else if ends_flow(i.op) {
-            leader[pc + 1] = true;
-        }
-    }
+    // (The same for code whose webs were just renumbered.)
+    let (given, shape) = match given {
+        Some((live_in, live_out, shape)) => (Some((live_in, live_out)), shape),
+        None => (None, Shape::of(code, ops)),
+    };
+    let Shape {
+        leader,
+        is_entry,
+        mut barrier_at,
+        mut cond_at,
+        depth_diff,
+        loops,
+    } = shape;
 
     // Second pass: blocks, and per block the slots used before being defined
     // (gen) and defined (kill); per slot its interval so far (first and last
@@ -764,10 +731,11 @@ fn scan(
         .map(|(live_in, _)| color::Builder::new(live_in, num_slots, n));
     for p in 0..n {
         if leader[p] {
-            if let (Some(r), Some((live_in, live_out)), Some(&s)) =
-                (&mut ranges, &given, starts.last())
-            {
-                r.end_block(starts.len() - 1, s, p, live_in, live_out);
+            if let (Some(r), Some((live_in, live_out))) = (&mut ranges, &given) {
+                if !starts.is_empty() {
+                    r.end_block(starts.len() - 1, live_out);
+                }
+                r.begin_block(starts.len(), p, live_in);
             }
             starts.push(p);
         }
@@ -809,22 +777,25 @@ fn scan(
         }
         // (The entries after a `br_table` read and write nothing.)
         let barrier = ops.is_barrier(i.op);
-        if let Some(r) = &mut ranges {
-            r.instr(b, p, i, effects, ops);
-        }
-        ops.uses(effects, i, |s, vote, write| {
-            if split {
-                gen_kill(&mut gen, &mut kill, row, s, write);
-            }
+        let mut note = |s: u16, vote: usize, write: bool| {
             let e = &mut info[s as usize];
             e.use_at(vote, w);
             e.read_in_register |= !write && !barrier;
-        });
+        };
+        if let Some(r) = &mut ranges {
+            r.instr(b, p, i, effects, ops, note);
+        } else {
+            ops.uses(effects, i, |s, vote, write| {
+                if split {
+                    gen_kill(&mut gen, &mut kill, row, s, write);
+                }
+                note(s, vote, write);
+            });
+        }
     }
-    if let (Some(r), Some((live_in, live_out)), Some(&s)) = (&mut ranges, &given, starts.last()) {
-        r.end_block(starts.len() - 1, s, n, live_in, live_out);
+    if let (Some(r), Some((_, live_out))) = (&mut ranges, &given) {
+        r.end_block(starts.len() - 1, live_out);
     }
-    drop((leader, depth_diff));
     let end_of = |b: usize| if b + 1 < nb { starts[b + 1] } else { n };
     // Successors of block b: succ_list[succ_at[b]..succ_at[b + 1]].
     let mut succ_at: Vec<u32> = Vec::with_capacity(nb + 1);
@@ -852,7 +823,6 @@ fn scan(
         }
     }
     succ_at.push(succ_list.len() as u32);
-    drop(is_entry);
     let succs = |b: usize| &succ_list[succ_at[b] as usize..succ_at[b + 1] as usize];
     // live_in(b) = gen(b) | (live_out(b) & !kill(b)), live_out(b) the union
     // of its successors' live-in sets; iterate to a fixed point. Without
@@ -914,8 +884,17 @@ fn scan(
             starts: &starts,
             live_out: &live_out,
         });
-        // Block-local values change no block's live-in or live-out set.
-        let given = Some((live_in, live_out));
+        // Block-local values change no block's live-in or live-out set,
+        // nor their code its blocks.
+        let shape = Shape {
+            leader,
+            is_entry,
+            barrier_at: std::mem::take(&mut barrier_at),
+            cond_at: std::mem::take(&mut cond_at),
+            depth_diff,
+            loops,
+        };
+        let given = Some((live_in, live_out, shape));
         let Some((renamed, homes)) = webs else {
             return scan(code, num_slots, num_params, effects, ops, all_pools, given);
         };
@@ -1135,6 +1114,79 @@ fn scan(
         code: None,
         homes: Vec::new(),
         frame_slots,
+    }
+}
+
+/// What one pass over a function's code finds: basic block leaders,
+/// barriers, conditional branches, and the loops.
+struct Shape {
+    /// Whether a block starts at each position (and at the end).
+    leader: Vec<bool>,
+    /// The entries after each `br_table` (its targets, not code).
+    is_entry: Vec<bool>,
+    barrier_at: Vec<usize>,
+    /// The conditional branches.
+    cond_at: Vec<u32>,
+    /// Loop depth changes at each position: +1 where a loop starts, -1
+    /// after the backward branch that closes it.
+    depth_diff: Vec<i32>,
+    loops: bool,
+}
+
+impl Shape {
+    fn of(code: &[Instr], ops: &OpTable) -> Shape {
+        let n = code.len();
+        let target = |pc: usize| (pc as i64 + 1 + code[pc].offset() as i64) as usize;
+        // An instruction that goes through memory ends its block, so a
+        // barrier is always the last of its block.
+        let mut leader = vec![false; n + 1];
+        let mut is_entry = vec![false; n];
+        let mut barrier_at: Vec<usize> = Vec::new();
+        let mut cond_at: Vec<u32> = Vec::new();
+        let mut depth_diff = vec![0i32; n + 1];
+        let mut loops = false;
+        leader[0] = true;
+        let mut next = 0;
+        for (pc, i) in code.iter().enumerate() {
+            let fmt = i.op.fmt();
+            if fmt.is_branch() {
+                let t = target(pc);
+                if t <= pc {
+                    depth_diff[t] += 1;
+                    depth_diff[pc + 1] -= 1;
+                    loops = true;
+                }
+            }
+            if pc < next {
+                is_entry[pc] = true;
+                leader[target(pc)] = true;
+                continue;
+            }
+            next = pc + 1;
+            if i.op == Op::BrTable {
+                next = pc + i.imm as usize + 2;
+                leader[next.min(n)] = true;
+            } else if fmt.is_branch() {
+                leader[target(pc)] = true;
+                leader[pc + 1] = true;
+                if matches!(i.op, Op::BrIfEqz | Op::BrIfNez) {
+                    cond_at.push(pc as u32);
+                }
+            } else if ops.is_barrier(i.op) {
+                barrier_at.push(pc);
+                leader[pc + 1] = true;
+            } else if ends_flow(i.op) {
+                leader[pc + 1] = true;
+            }
+        }
+        Shape {
+            leader,
+            is_entry,
+            barrier_at,
+            cond_at,
+            depth_diff,
+            loops,
+        }
     }
 }
 
