@@ -98,3 +98,54 @@ fn inlined_copies_behave_as_calls() {
         "{fault}"
     );
 }
+
+/// A caller of many sites of one small leaf (as `ed25519`'s main calls
+/// `__multi3` 805 times): every site is copied when the copies come to at
+/// most twice the caller's own size, beyond the fixed allowance of 4096
+/// instructions, and the results stay the interpreter's.
+#[test]
+fn a_large_caller_gets_every_copy() {
+    if !zwasm_compiler::has_native_backend() {
+        println!("skipped: no native backend for {}", std::env::consts::ARCH);
+        return;
+    }
+    const SITES: usize = 1000;
+    let mut body = String::new();
+    for k in 0..SITES {
+        // Some arithmetic of the caller's own around each call.
+        body.push_str(&format!(
+            "(local.set 1 (i32.xor (i32.mul (local.get 1) (i32.const {m})) \
+               (call $mix (i32.add (local.get 0) (i32.const {k})) (local.get 1))))\n",
+            m = 2 * k + 1
+        ));
+    }
+    let wat = format!(
+        r#"(module
+  ;; Six IR instructions: the copies come to more than 4096.
+  (func $mix (param i32 i32) (result i32)
+    (i32.add
+      (i32.rotl (i32.xor (local.get 0) (local.get 1)) (i32.const 5))
+      (i32.mul (i32.sub (local.get 1) (local.get 0)) (i32.const 9))))
+  (func (export "run") (param i32) (result i32) (local i32)
+    {body}
+    (local.get 1)))"#
+    );
+    let build = |engine| {
+        let opts = CompileOptions {
+            engine,
+            ..CompileOptions::default()
+        };
+        Module::from_bytes(&compile(wat.as_bytes(), &opts).unwrap()).unwrap()
+    };
+    let run = |module: &Module, x: i32| {
+        let mut store = Store::new();
+        let instance = Linker::new().instantiate(&mut store, module).unwrap();
+        let f = store.get_func(instance, "run").unwrap();
+        store.call(f, &[Val::I32(x)]).unwrap()
+    };
+    let (native, interp) = (build(Engine::Native), build(Engine::Interp));
+    assert_eq!(native.inlined_copies(), SITES);
+    for x in [0, 7, -1, 123_456] {
+        assert_eq!(run(&native, x), run(&interp, x), "run({x})");
+    }
+}

@@ -18,7 +18,11 @@ use zwasm_abi::ir::{Fmt, Instr, Op};
 /// Callees of at most this many IR instructions are copied.
 const MAX_CALLEE: usize = 32;
 
-/// A caller grows by at most this many instructions.
+/// A caller grows by at most this many instructions, or by twice its own
+/// size when that is more: a large function full of calls to one small
+/// helper (`__multi3`, 128-bit multiplication, called 805 times from one
+/// function of `ed25519`) gets them all copied, where a fixed cap left
+/// most of them calls.
 const MAX_GROWTH: usize = 4096;
 
 /// A function's code with its calls of small leaf functions replaced by
@@ -114,9 +118,10 @@ pub(crate) fn expand<'a>(m: &ModuleInfo<'a>, def: usize, inlinable: &[bool]) -> 
     let mut sites = Vec::new();
     let mut num_slots = own_slots;
     let mut growth = 0;
+    let max_growth = MAX_GROWTH.max(2 * code.len());
     for (pc, i) in code.iter().enumerate() {
         new_pc.push(out.len());
-        let callee = callee_of(i).filter(|&c| growth + m.func_code(c).len() <= MAX_GROWTH);
+        let callee = callee_of(i).filter(|&c| growth + m.func_code(c).len() <= max_growth);
         let Some(callee) = callee else {
             if i.op.fmt().is_branch() {
                 let target = (pc as i64 + 1 + i.offset() as i64) as usize;
