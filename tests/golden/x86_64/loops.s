@@ -5,17 +5,18 @@
     1  4889e5                   mov     %rsp,%rbp
     4  4031d2                   xor     %edx,%edx
     7  4031ff                   xor     %edi,%edi
-    a  4c8b8300000000           mov     (%rbx),%r8
-   11  0f1f840000000000         nopl    (%rax,%rax)
-   19  0f1f8000000000           nopl    (%rax)
+    a  4c8b03                   mov     (%rbx),%r8
+    d  0f1f840000000000         nopl    (%rax,%rax)
+   15  0f1f840000000000         nopl    (%rax,%rax)
+   1d  0f1f00                   nopl    (%rax)
    20  4089d6                   mov     %edx,%esi
-   23  4801f7                   add     %rsi,%rdi
-   26  4083c201                 add     $1,%edx
-   2a  413bd0                   cmp     %r8d,%edx
-   2d  0f82edffffff             jb      0x0000000000000020
-   33  4889bb00000000           mov     %rdi,(%rbx)
-   3a  5d                       pop     %rbp
-   3b  c3                       ret
+   23  4803fe                   add     %rsi,%rdi
+   26  83c201                   add     $1,%edx
+   29  413bd0                   cmp     %r8d,%edx
+   2c  0f82eeffffff             jb      0x0000000000000020
+   32  48893b                   mov     %rdi,(%rbx)
+   35  5d                       pop     %rbp
+   36  c3                       ret
 
 ## func 1 hash
     0  55                       push    %rbp
@@ -38,70 +39,70 @@
    57  0f1f840000000000         nopl    (%rax,%rax)
    5f  90                       nop
    60  4089fa                   mov     %edi,%edx
-   63  4901d0                   add     %rdx,%r8
-   66  488b8320000000           mov     0x20(%rbx),%rax
-   6d  4c01c0                   add     %r8,%rax
-   70  48898320000000           mov     %rax,0x20(%rbx)
-   77  488b8328000000           mov     0x28(%rbx),%rax
-   7e  48038320000000           add     0x20(%rbx),%rax
-   85  48898328000000           mov     %rax,0x28(%rbx)
-   8c  488b8330000000           mov     0x30(%rbx),%rax
-   93  48038328000000           add     0x28(%rbx),%rax
-   9a  48898330000000           mov     %rax,0x30(%rbx)
-   a1  4901c2                   add     %rax,%r10
-   a4  4d01d3                   add     %r10,%r11
-   a7  4d01dc                   add     %r11,%r12
-   aa  4d01e5                   add     %r12,%r13
-   ad  4c01ee                   add     %r13,%rsi
-   b0  4901f1                   add     %rsi,%r9
-   b3  488b8368000000           mov     0x68(%rbx),%rax
-   ba  4c01c8                   add     %r9,%rax
-   bd  48898368000000           mov     %rax,0x68(%rbx)
-   c4  4089c2                   mov     %eax,%edx
-   c7  4001d7                   add     %edx,%edi
-   ca  4081ff00000081           cmp     $0x81000000,%edi
-   d1  0f8289ffffff             jb      0x0000000000000060
-   d7  81bb0800000000000000     cmpl    $0,8(%rbx)
-   e1  0f8470000000             je      0x0000000000000157
-   e7  0f1f840000000000         nopl    (%rax,%rax)
-   ef  0f1f840000000000         nopl    (%rax,%rax)
-   f7  0f1f840000000000         nopl    (%rax,%rax)
-   ff  90                       nop
-  100  488b8300000000           mov     (%rbx),%rax
-  107  410fb61406               movzbl  (%r14,%rax),%edx
-  10c  4889f8                   mov     %rdi,%rax
-  10f  4031d0                   xor     %edx,%eax
-  112  48898370000000           mov     %rax,0x70(%rbx)
-  119  4889c7                   mov     %rax,%rdi
-  11c  4069ff93010001           imul    $0x1000193,%edi
-  123  488b8300000000           mov     (%rbx),%rax
-  12a  4083c001                 add     $1,%eax
-  12e  48898300000000           mov     %rax,(%rbx)
-  135  488b8308000000           mov     8(%rbx),%rax
-  13c  4083e801                 sub     $1,%eax
-  140  48898308000000           mov     %rax,8(%rbx)
-  147  81bb0800000000000000     cmpl    $0,8(%rbx)
-  151  0f85a9ffffff             jne     0x0000000000000100
-  157  4c038b68000000           add     0x68(%rbx),%r9
-  15e  4c01ce                   add     %r9,%rsi
-  161  4901f5                   add     %rsi,%r13
-  164  4d01ec                   add     %r13,%r12
-  167  4d01e3                   add     %r12,%r11
-  16a  4d01da                   add     %r11,%r10
-  16d  488b8330000000           mov     0x30(%rbx),%rax
-  174  4c01d0                   add     %r10,%rax
-  177  48898390000000           mov     %rax,0x90(%rbx)
-  17e  488b8328000000           mov     0x28(%rbx),%rax
-  185  48038390000000           add     0x90(%rbx),%rax
-  18c  48898388000000           mov     %rax,0x88(%rbx)
-  193  488b8320000000           mov     0x20(%rbx),%rax
-  19a  48038388000000           add     0x88(%rbx),%rax
-  1a1  48898380000000           mov     %rax,0x80(%rbx)
-  1a8  4901c0                   add     %rax,%r8
-  1ab  4489c2                   mov     %r8d,%edx
-  1ae  4001d7                   add     %edx,%edi
-  1b1  4889bb00000000           mov     %rdi,(%rbx)
-  1b8  415d                     pop     %r13
-  1ba  415c                     pop     %r12
-  1bc  5d                       pop     %rbp
-  1bd  c3                       ret
+   63  4c03c2                   add     %rdx,%r8
+   66  488b4320                 mov     0x20(%rbx),%rax
+   6a  4903c0                   add     %r8,%rax
+   6d  48894320                 mov     %rax,0x20(%rbx)
+   71  488b4328                 mov     0x28(%rbx),%rax
+   75  48034320                 add     0x20(%rbx),%rax
+   79  48894328                 mov     %rax,0x28(%rbx)
+   7d  488b4330                 mov     0x30(%rbx),%rax
+   81  48034328                 add     0x28(%rbx),%rax
+   85  48894330                 mov     %rax,0x30(%rbx)
+   89  4c03d0                   add     %rax,%r10
+   8c  4d03da                   add     %r10,%r11
+   8f  4d03e3                   add     %r11,%r12
+   92  4d03ec                   add     %r12,%r13
+   95  4903f5                   add     %r13,%rsi
+   98  4c03ce                   add     %rsi,%r9
+   9b  488b4368                 mov     0x68(%rbx),%rax
+   9f  4903c1                   add     %r9,%rax
+   a2  48894368                 mov     %rax,0x68(%rbx)
+   a6  4089c2                   mov     %eax,%edx
+   a9  03fa                     add     %edx,%edi
+   ab  81ff00000081             cmp     $0x81000000,%edi
+   b1  0f82a9ffffff             jb      0x0000000000000060
+   b7  81bb0800000000000000     cmpl    $0,8(%rbx)
+   c1  0f8457000000             je      0x000000000000011E
+   c7  0f1f840000000000         nopl    (%rax,%rax)
+   cf  0f1f840000000000         nopl    (%rax,%rax)
+   d7  0f1f840000000000         nopl    (%rax,%rax)
+   df  90                       nop
+   e0  488b03                   mov     (%rbx),%rax
+   e3  410fb61406               movzbl  (%r14,%rax),%edx
+   e8  488bc7                   mov     %rdi,%rax
+   eb  33c2                     xor     %edx,%eax
+   ed  48894370                 mov     %rax,0x70(%rbx)
+   f1  488bf8                   mov     %rax,%rdi
+   f4  69ff93010001             imul    $0x1000193,%edi
+   fa  488b03                   mov     (%rbx),%rax
+   fd  83c001                   add     $1,%eax
+  100  488903                   mov     %rax,(%rbx)
+  103  488b4308                 mov     8(%rbx),%rax
+  107  83e801                   sub     $1,%eax
+  10a  48894308                 mov     %rax,8(%rbx)
+  10e  81bb0800000000000000     cmpl    $0,8(%rbx)
+  118  0f85c2ffffff             jne     0x00000000000000E0
+  11e  4c034b68                 add     0x68(%rbx),%r9
+  122  4903f1                   add     %r9,%rsi
+  125  4c03ee                   add     %rsi,%r13
+  128  4d03e5                   add     %r13,%r12
+  12b  4d03dc                   add     %r12,%r11
+  12e  4d03d3                   add     %r11,%r10
+  131  488b4330                 mov     0x30(%rbx),%rax
+  135  4903c2                   add     %r10,%rax
+  138  48898390000000           mov     %rax,0x90(%rbx)
+  13f  488b4328                 mov     0x28(%rbx),%rax
+  143  48038390000000           add     0x90(%rbx),%rax
+  14a  48898388000000           mov     %rax,0x88(%rbx)
+  151  488b4320                 mov     0x20(%rbx),%rax
+  155  48038388000000           add     0x88(%rbx),%rax
+  15c  48898380000000           mov     %rax,0x80(%rbx)
+  163  4c03c0                   add     %rax,%r8
+  166  4489c2                   mov     %r8d,%edx
+  169  03fa                     add     %edx,%edi
+  16b  48893b                   mov     %rdi,(%rbx)
+  16e  415d                     pop     %r13
+  170  415c                     pop     %r12
+  172  5d                       pop     %rbp
+  173  c3                       ret

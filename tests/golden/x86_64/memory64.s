@@ -3,60 +3,60 @@
 ## func 0 sum3
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  488bbb00000000           mov     (%rbx),%rdi
-    b  48b90800000000000000     movabs  $8,%rcx
-   15  4801f9                   add     %rdi,%rcx
-   18  0f8274000000             jb      0x0000000000000092
-   1e  493b8f08000000           cmp     8(%r15),%rcx
-   25  0f8767000000             ja      0x0000000000000092
-   2b  498b143e                 mov     (%r14,%rdi),%rdx
-   2f  48b91000000000000000     movabs  $0x10,%rcx
-   39  4801f9                   add     %rdi,%rcx
-   3c  0f8250000000             jb      0x0000000000000092
-   42  493b8f08000000           cmp     8(%r15),%rcx
-   49  0f8743000000             ja      0x0000000000000092
-   4f  498bb43e08000000         mov     8(%r14,%rdi),%rsi
-   57  4801f2                   add     %rsi,%rdx
-   5a  48b97311010000000000     movabs  $0x11173,%rcx
-   64  4801f9                   add     %rdi,%rcx
-   67  0f8225000000             jb      0x0000000000000092
-   6d  493b8f08000000           cmp     8(%r15),%rcx
-   74  0f8718000000             ja      0x0000000000000092
-   7a  410fb7b43e71110100       movzwl  0x11171(%r14,%rdi),%esi
-   83  4089f6                   mov     %esi,%esi
-   86  4801f2                   add     %rsi,%rdx
-   89  48899300000000           mov     %rdx,(%rbx)
-   90  5d                       pop     %rbp
-   91  c3                       ret
-   92  be02000000               mov     $2,%esi
-   97  e900000000               jmp     0x000000000000009C
-   9c  488d3df9ffffff           lea     0x9C,%rdi
-   a3  4889ea                   mov     %rbp,%rdx
-   a6  41ffa740000000           jmpq    *0x40(%r15)
+    4  488b3b                   mov     (%rbx),%rdi
+    7  48b90800000000000000     movabs  $8,%rcx
+   11  4801f9                   add     %rdi,%rcx
+   14  0f826d000000             jb      0x0000000000000087
+   1a  493b8f08000000           cmp     8(%r15),%rcx
+   21  0f8760000000             ja      0x0000000000000087
+   27  498b143e                 mov     (%r14,%rdi),%rdx
+   2b  48b91000000000000000     movabs  $0x10,%rcx
+   35  4801f9                   add     %rdi,%rcx
+   38  0f8249000000             jb      0x0000000000000087
+   3e  493b8f08000000           cmp     8(%r15),%rcx
+   45  0f873c000000             ja      0x0000000000000087
+   4b  498b743e08               mov     8(%r14,%rdi),%rsi
+   50  4803d6                   add     %rsi,%rdx
+   53  48b97311010000000000     movabs  $0x11173,%rcx
+   5d  4801f9                   add     %rdi,%rcx
+   60  0f8221000000             jb      0x0000000000000087
+   66  493b8f08000000           cmp     8(%r15),%rcx
+   6d  0f8714000000             ja      0x0000000000000087
+   73  410fb7b43e71110100       movzwl  0x11171(%r14,%rdi),%esi
+   7c  4089f6                   mov     %esi,%esi
+   7f  4803d6                   add     %rsi,%rdx
+   82  488913                   mov     %rdx,(%rbx)
+   85  5d                       pop     %rbp
+   86  c3                       ret
+   87  be02000000               mov     $2,%esi
+   8c  e900000000               jmp     0x0000000000000091
+   91  488d3df9ffffff           lea     0x91,%rdi
+   98  4889ea                   mov     %rbp,%rdx
+   9b  41ffa740000000           jmpq    *0x40(%r15)
 
 ## func 1 store
     0  55                       push    %rbp
     1  4889e5                   mov     %rsp,%rbp
-    4  488b9300000000           mov     (%rbx),%rdx
-    b  488bb308000000           mov     8(%rbx),%rsi
-   12  48b90400000000000000     movabs  $4,%rcx
-   1c  4801d1                   add     %rdx,%rcx
-   1f  0f824e000000             jb      0x0000000000000073
-   25  493b8f08000000           cmp     8(%r15),%rcx
-   2c  0f8741000000             ja      0x0000000000000073
-   32  4188b41603000000         mov     %sil,3(%r14,%rdx)
-   3a  66400f6ed6               movd    %esi,%xmm2
-   3f  66400f70d200             pshufd  $0,%xmm2,%xmm2
-   45  48b91400000000000000     movabs  $0x14,%rcx
-   4f  4801d1                   add     %rdx,%rcx
-   52  0f821b000000             jb      0x0000000000000073
-   58  493b8f08000000           cmp     8(%r15),%rcx
-   5f  0f870e000000             ja      0x0000000000000073
-   65  66410f3a1694161000000001 pextrd  $1,%xmm2,0x10(%r14,%rdx)
-   71  5d                       pop     %rbp
-   72  c3                       ret
-   73  be02000000               mov     $2,%esi
-   78  e900000000               jmp     0x000000000000007D
-   7d  488d3df9ffffff           lea     0x7D,%rdi
-   84  4889ea                   mov     %rbp,%rdx
-   87  41ffa740000000           jmpq    *0x40(%r15)
+    4  488b13                   mov     (%rbx),%rdx
+    7  488b7308                 mov     8(%rbx),%rsi
+    b  48b90400000000000000     movabs  $4,%rcx
+   15  4801d1                   add     %rdx,%rcx
+   18  0f824b000000             jb      0x0000000000000069
+   1e  493b8f08000000           cmp     8(%r15),%rcx
+   25  0f873e000000             ja      0x0000000000000069
+   2b  4188741603               mov     %sil,3(%r14,%rdx)
+   30  66400f6ed6               movd    %esi,%xmm2
+   35  66400f70d200             pshufd  $0,%xmm2,%xmm2
+   3b  48b91400000000000000     movabs  $0x14,%rcx
+   45  4801d1                   add     %rdx,%rcx
+   48  0f821b000000             jb      0x0000000000000069
+   4e  493b8f08000000           cmp     8(%r15),%rcx
+   55  0f870e000000             ja      0x0000000000000069
+   5b  66410f3a1694161000000001 pextrd  $1,%xmm2,0x10(%r14,%rdx)
+   67  5d                       pop     %rbp
+   68  c3                       ret
+   69  be02000000               mov     $2,%esi
+   6e  e900000000               jmp     0x0000000000000073
+   73  488d3df9ffffff           lea     0x73,%rdi
+   7a  4889ea                   mov     %rbp,%rdx
+   7d  41ffa740000000           jmpq    *0x40(%r15)

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The encodings of `alu`'s ops by its numbering (2, `imul`, has its own).
+const ALU_OPS: [(u8, u8); 6] = [enc::ADD, enc::SUB, (0, 0), enc::AND, enc::OR, enc::XOR];
+
 impl FnGen<'_> {
     /// `a = b op c` (or `op imm`) for add, sub, mul, and, or, xor.
     pub(super) fn alu(&mut self, op: Op, wide: bool, a: u16, b: u16, rhs: Rhs) {
@@ -79,18 +82,14 @@ impl FnGen<'_> {
             let v = if k == 1 { v.wrapping_neg() } else { v };
             if rb != d && v != i64::MIN {
                 if let Ok(v) = i32::try_from(v) {
-                    if wide {
-                        asm!(self.asm; lea Rq(d), [Rq(rb) + v]);
-                    } else {
-                        asm!(self.asm; lea Rd(d), [Rq(rb) + v]);
-                    }
+                    self.lea(wide, d, rb, v);
                     self.set_gpr(a, d);
                     return;
                 }
             }
         }
         if rb != d {
-            asm!(self.asm; mov Rq(d), Rq(rb));
+            self.mov_load(d, enc::Rm::R(rb));
         }
         let src = match rhs {
             Rhs::Slot(c) => self.src(c),
@@ -103,47 +102,31 @@ impl FnGen<'_> {
                 }
             }
         };
-        macro_rules! emit {
-            ($($n:tt => $mn:ident),*) => {
-                match (k, src, wide) {
-                    $(
-                        ($n, L::G(r), false) => asm!(self.asm; $mn Rd(d), Rd(r)),
-                        ($n, L::G(r), true) => asm!(self.asm; $mn Rq(d), Rq(r)),
-                        ($n, L::M(i32::MIN), false) => {
-                            let Rhs::Imm(v) = rhs else { unreachable!() };
-                            alu_imm!($n, $mn, Rd, v as u32 as i32)
-                        }
-                        ($n, L::M(i32::MIN), true) => {
-                            let Rhs::Imm(v) = rhs else { unreachable!() };
-                            alu_imm!($n, $mn, Rq, v as i64 as i32)
-                        }
-                        ($n, L::M(m), false) => asm!(self.asm; $mn Rd(d), DWORD [rbx + m]),
-                        ($n, L::M(m), true) => asm!(self.asm; $mn Rq(d), QWORD [rbx + m]),
-                    )*
-                    _ => unreachable!("alu operand"),
-                }
-            };
-        }
-        // Small constants take the sign-extended 8-bit form.
-        macro_rules! alu_imm {
-            (2, $mn:ident, $w:ident, $v:expr) => {{
-                let v: i32 = $v;
-                if i8::try_from(v).is_ok() {
-                    asm!(self.asm; imul $w(d), $w(d), BYTE v as i8)
+        let rm = match src {
+            L::G(r) => enc::Rm::R(r),
+            L::M(i32::MIN) => {
+                let Rhs::Imm(v) = rhs else {
+                    unreachable!("alu operand")
+                };
+                let v = if wide {
+                    v as i64 as i32
                 } else {
-                    asm!(self.asm; imul $w(d), $w(d), v)
+                    v as u32 as i32
+                };
+                match k {
+                    2 => self.imul_imm(wide, d, enc::Rm::R(d), v),
+                    _ => self.alu_imm(ALU_OPS[k], wide, enc::Rm::R(d), v),
                 }
-            }};
-            ($n:tt, $mn:ident, $w:ident, $v:expr) => {{
-                let v: i32 = $v;
-                if i8::try_from(v).is_ok() {
-                    asm!(self.asm; $mn $w(d), BYTE v as i8)
-                } else {
-                    asm!(self.asm; $mn $w(d), v)
-                }
-            }};
+                self.set_gpr(a, d);
+                return;
+            }
+            L::M(m) => enc::cell(m),
+            L::X(_) => unreachable!("alu operand"),
+        };
+        match k {
+            2 => self.imul_rm(wide, d, rm),
+            _ => self.alu_rm(ALU_OPS[k], wide, d, rm),
         }
-        emit!(0 => add, 1 => sub, 2 => imul, 3 => and, 4 => or, 5 => xor);
         self.set_gpr(a, d);
     }
 
@@ -167,22 +150,14 @@ impl FnGen<'_> {
         let d = self.dst(a);
         let rb = self.gpr(b, d);
         if rb != d {
-            asm!(self.asm; mov Rq(d), Rq(rb));
+            self.mov_load(d, enc::Rm::R(rb));
         }
-        macro_rules! emit {
-            ($($n:literal => $mn:ident),*) => {
-                match (k, rhs, wide) {
-                    $(
-                        ($n, Rhs::Slot(_), false) => asm!(self.asm; $mn Rd(d), cl),
-                        ($n, Rhs::Slot(_), true) => asm!(self.asm; $mn Rq(d), cl),
-                        ($n, Rhs::Imm(v), false) => asm!(self.asm; $mn Rd(d), (v & 31) as i8),
-                        ($n, Rhs::Imm(v), true) => asm!(self.asm; $mn Rq(d), (v & 63) as i8),
-                    )*
-                    _ => unreachable!("shift kind"),
-                }
-            };
+        // The group's `/n`: shl 4, sar 7, shr 5, rol 0, ror 1.
+        let n = [4, 7, 5, 0, 1][k];
+        match rhs {
+            Rhs::Slot(_) => self.shift_cl(n, wide, d),
+            Rhs::Imm(v) => self.shift_by(n, wide, d, (v & if wide { 63 } else { 31 }) as u8),
         }
-        emit!(0 => shl, 1 => sar, 2 => shr, 3 => rol, 4 => ror);
         self.set_gpr(a, d);
     }
 }

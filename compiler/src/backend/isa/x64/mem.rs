@@ -2,19 +2,20 @@
 
 use super::*;
 
-/// `asm!` of an instruction whose memory operand is `[r14 + x + d]` (the
-/// tokens before it in the first brackets, after it in the second), with no
-/// displacement when `d` is 0: dynasm encodes one given at run time in 32
-/// bits, four bytes that make hot loops longer.
+/// Emits an instruction whose memory operand is `[r14 + x + d]` (see
+/// `enc`): `$prefix`, REX.W if `$w`, the opcode bytes, and `$reg` in ModRM's
+/// reg field (`$byte`: a byte register).
 macro_rules! access {
-    ($self:ident, $x:expr, $d:expr, [$($op:tt)*] [$($rest:tt)*]) => {
-        if $d == 0 {
-            asm!($self.asm; $($op)* [r14 + Rq($x)] $($rest)*)
-        } else {
-            asm!($self.asm; $($op)* [r14 + Rq($x) + $d] $($rest)*)
-        }
+    ($self:ident, $x:expr, $d:expr, $prefix:expr, $w:expr, $op:expr, $reg:expr) => {
+        $self.emit($prefix, $w, $op, $reg, enc::Rm::I(R14, $x, $d))
+    };
+    ($self:ident, $x:expr, $d:expr, byte $op:expr, $reg:expr) => {
+        $self.emit_byte($op, $reg, enc::Rm::I(R14, $x, $d))
     };
 }
+
+/// The memory base register.
+const R14: u8 = 14;
 
 impl FnGen<'_> {
     /// `memory.fill` and `memory.copy` on memory 0 (32-bit): bounds checks,
@@ -131,8 +132,8 @@ impl FnGen<'_> {
         let (x, d) = self.address(i, size, pc);
         if let L::X(f) = self.loc(i.a) {
             match i.op {
-                F32Load => access!(self, x, d, [movd Rx(f), DWORD] []),
-                F64Load => access!(self, x, d, [movq Rx(f), QWORD] []),
+                F32Load => access!(self, x, d, Some(0x66), false, &[0x0f, 0x6e], f),
+                F64Load => access!(self, x, d, Some(0xf3), false, &[0x0f, 0x7e], f),
                 _ => {}
             }
             if matches!(i.op, F32Load | F64Load) {
@@ -141,15 +142,15 @@ impl FnGen<'_> {
         }
         let t = self.dst(i.a);
         match i.op {
-            I32Load8S => access!(self, x, d, [movsx Rd(t), BYTE] []),
-            I64Load8S => access!(self, x, d, [movsx Rq(t), BYTE] []),
-            I32Load8U | I64Load8U => access!(self, x, d, [movzx Rd(t), BYTE] []),
-            I32Load16S => access!(self, x, d, [movsx Rd(t), WORD] []),
-            I64Load16S => access!(self, x, d, [movsx Rq(t), WORD] []),
-            I32Load16U | I64Load16U => access!(self, x, d, [movzx Rd(t), WORD] []),
-            I64Load32S => access!(self, x, d, [movsxd Rq(t), DWORD] []),
-            I32Load | F32Load | I64Load32U => access!(self, x, d, [mov Rd(t),] []),
-            _ => access!(self, x, d, [mov Rq(t),] []),
+            I32Load8S => access!(self, x, d, None, false, &[0x0f, 0xbe], t),
+            I64Load8S => access!(self, x, d, None, true, &[0x0f, 0xbe], t),
+            I32Load8U | I64Load8U => access!(self, x, d, None, false, &[0x0f, 0xb6], t),
+            I32Load16S => access!(self, x, d, None, false, &[0x0f, 0xbf], t),
+            I64Load16S => access!(self, x, d, None, true, &[0x0f, 0xbf], t),
+            I32Load16U | I64Load16U => access!(self, x, d, None, false, &[0x0f, 0xb7], t),
+            I64Load32S => access!(self, x, d, None, true, &[0x63], t),
+            I32Load | F32Load | I64Load32U => access!(self, x, d, None, false, &[0x8b], t),
+            _ => access!(self, x, d, None, true, &[0x8b], t),
         }
         self.set_gpr(i.a, t);
     }
@@ -165,11 +166,11 @@ impl FnGen<'_> {
         let (x, d) = self.address(i, size, pc);
         let v = match self.loc(i.c) {
             L::X(f) if size == 4 => {
-                access!(self, x, d, [movd DWORD] [, Rx(f)]);
+                access!(self, x, d, Some(0x66), false, &[0x0f, 0x7e], f);
                 return;
             }
             L::X(f) if size == 8 => {
-                access!(self, x, d, [movq QWORD] [, Rx(f)]);
+                access!(self, x, d, Some(0x66), false, &[0x0f, 0xd6], f);
                 return;
             }
             L::X(f) => {
@@ -183,10 +184,10 @@ impl FnGen<'_> {
             }
         };
         match size {
-            1 => access!(self, x, d, [mov] [, Rb(v)]),
-            2 => access!(self, x, d, [mov] [, Rw(v)]),
-            4 => access!(self, x, d, [mov] [, Rd(v)]),
-            _ => access!(self, x, d, [mov] [, Rq(v)]),
+            1 => access!(self, x, d, byte & [0x88], v),
+            2 => access!(self, x, d, Some(0x66), false, &[0x89], v),
+            4 => access!(self, x, d, None, false, &[0x89], v),
+            _ => access!(self, x, d, None, true, &[0x89], v),
         }
     }
 }

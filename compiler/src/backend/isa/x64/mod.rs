@@ -32,6 +32,7 @@ macro_rules! asm {
 mod alu;
 mod bits;
 mod div;
+mod enc;
 mod mem;
 mod simd;
 mod simd_float;
@@ -487,8 +488,8 @@ impl FnGen<'_> {
         }
         let d = s(self.alloc.home(slot));
         match self.loc(slot) {
-            L::G(r) => asm!(self.asm; mov [rbx + d], Rq(r)),
-            L::X(x) => asm!(self.asm; movq QWORD [rbx + d], Rx(x)),
+            L::G(r) => self.mov_store(enc::cell(d), r),
+            L::X(x) => self.movq_store(enc::cell(d), x),
             L::M(_) => {}
         }
     }
@@ -504,8 +505,8 @@ impl FnGen<'_> {
         }
         let d = s(self.alloc.home(slot));
         match self.loc(slot) {
-            L::G(r) => asm!(self.asm; mov Rq(r), [rbx + d]),
-            L::X(x) => asm!(self.asm; movq Rx(x), QWORD [rbx + d]),
+            L::G(r) => self.mov_load(r, enc::cell(d)),
+            L::X(x) => self.movq_load(x, enc::cell(d)),
             L::M(_) => {}
         }
     }
@@ -522,7 +523,7 @@ impl FnGen<'_> {
                 scratch
             }
             L::M(d) => {
-                asm!(self.asm; mov Rq(scratch), [rbx + d]);
+                self.mov_load(scratch, enc::cell(d));
                 scratch
             }
         }
@@ -537,7 +538,7 @@ impl FnGen<'_> {
                 scratch
             }
             L::M(d) => {
-                asm!(self.asm; movq Rx(scratch), QWORD [rbx + d]);
+                self.movq_load(scratch, enc::cell(d));
                 scratch
             }
         }
@@ -582,10 +583,10 @@ impl FnGen<'_> {
     fn set_gpr(&mut self, slot: u16, r: u8) {
         match self.loc(slot) {
             L::G(d) if d == r => {}
-            L::G(d) => asm!(self.asm; mov Rq(d), Rq(r)),
-            L::X(x) => asm!(self.asm; movq Rx(x), Rq(r)),
+            L::G(d) => self.mov_load(d, enc::Rm::R(r)),
+            L::X(x) => self.movq_load(x, enc::Rm::R(r)),
             L::M(d) => {
-                asm!(self.asm; mov [rbx + d], Rq(r));
+                self.mov_store(enc::cell(d), r);
                 self.spilled = Some((slot, r, self.asm.offset().0));
             }
         }
@@ -606,8 +607,8 @@ impl FnGen<'_> {
         match self.loc(slot) {
             L::X(d) if d == x => {}
             L::X(d) => asm!(self.asm; movaps Rx(d), Rx(x)),
-            L::G(r) => asm!(self.asm; movq Rq(r), Rx(x)),
-            L::M(d) => asm!(self.asm; movq QWORD [rbx + d], Rx(x)),
+            L::G(r) => self.movq_store(enc::Rm::R(r), x),
+            L::M(d) => self.movq_store(enc::cell(d), x),
         }
     }
 
@@ -617,9 +618,12 @@ impl FnGen<'_> {
             (a, b) if a == b => {}
             (_, L::G(r)) => self.set_gpr(to, r),
             (_, L::X(x)) => self.set_xmm(to, x),
-            (L::G(r), L::M(d)) => asm!(self.asm; mov Rq(r), [rbx + d]),
-            (L::X(x), L::M(d)) => asm!(self.asm; movq Rx(x), QWORD [rbx + d]),
-            (L::M(a), L::M(b)) => asm!(self.asm; mov rax, [rbx + b]; mov [rbx + a], rax),
+            (L::G(r), L::M(d)) => self.mov_load(r, enc::cell(d)),
+            (L::X(x), L::M(d)) => self.movq_load(x, enc::cell(d)),
+            (L::M(a), L::M(b)) => {
+                self.mov_load(RAX, enc::cell(b));
+                self.mov_store(enc::cell(a), RAX);
+            }
         }
     }
 
@@ -627,10 +631,13 @@ impl FnGen<'_> {
     fn put_cell(&mut self, cell: u16, slot: u16) {
         let c = s(cell);
         match self.loc(slot) {
-            L::G(r) => asm!(self.asm; mov [rbx + c], Rq(r)),
-            L::X(x) => asm!(self.asm; movq QWORD [rbx + c], Rx(x)),
+            L::G(r) => self.mov_store(enc::cell(c), r),
+            L::X(x) => self.movq_store(enc::cell(c), x),
             L::M(d) if d == c => {}
-            L::M(d) => asm!(self.asm; mov rax, [rbx + d]; mov [rbx + c], rax),
+            L::M(d) => {
+                self.mov_load(RAX, enc::cell(d));
+                self.mov_store(enc::cell(c), RAX);
+            }
         }
     }
 
@@ -713,12 +720,10 @@ impl FnGen<'_> {
     /// Compares slot `b` with slot `c` (32 or 64 bits).
     fn cmp_slots(&mut self, wide: bool, b: u16, c: u16) {
         let rb = self.gpr(b, RAX);
-        match (self.src(c), wide) {
-            (L::G(r), false) => asm!(self.asm; cmp Rd(rb), Rd(r)),
-            (L::G(r), true) => asm!(self.asm; cmp Rq(rb), Rq(r)),
-            (L::M(d), false) => asm!(self.asm; cmp Rd(rb), DWORD [rbx + d]),
-            (L::M(d), true) => asm!(self.asm; cmp Rq(rb), QWORD [rbx + d]),
-            (L::X(_), _) => unreachable!("src never gives an xmm register"),
+        match self.src(c) {
+            L::G(r) => self.alu_rm(enc::CMP, wide, rb, enc::Rm::R(r)),
+            L::M(d) => self.alu_rm(enc::CMP, wide, rb, enc::cell(d)),
+            L::X(_) => unreachable!("src never gives an xmm register"),
         }
     }
 
@@ -726,21 +731,17 @@ impl FnGen<'_> {
     /// sign-extended from 32 bits, or goes through `rcx`).
     fn cmp_imm(&mut self, wide: bool, b: u16, k: i64) {
         match (self.loc(b), wide, i32::try_from(k)) {
-            (L::G(r), false, _) => asm!(self.asm; cmp Rd(r), k as i32),
-            (L::M(d), false, _) => asm!(self.asm; cmp DWORD [rbx + d], k as i32),
-            (L::G(r), true, Ok(k)) => asm!(self.asm; cmp Rq(r), k),
-            (L::M(d), true, Ok(k)) => asm!(self.asm; cmp QWORD [rbx + d], k),
+            (L::G(r), false, _) => self.alu_imm(enc::CMP, false, enc::Rm::R(r), k as i32),
+            (L::M(d), false, _) => self.alu_imm(enc::CMP, false, enc::cell(d), k as i32),
+            (L::G(r), true, Ok(k)) => self.alu_imm(enc::CMP, true, enc::Rm::R(r), k),
+            (L::M(d), true, Ok(k)) => self.alu_imm(enc::CMP, true, enc::cell(d), k),
             (_, true, Err(_)) => {
                 let r = self.gpr(b, RAX);
                 asm!(self.asm; mov rcx, QWORD k; cmp Rq(r), rcx);
             }
             (L::X(_), _, _) => {
                 let r = self.gpr(b, RAX);
-                if wide {
-                    asm!(self.asm; cmp Rq(r), k as i32);
-                } else {
-                    asm!(self.asm; cmp Rd(r), k as i32);
-                }
+                self.alu_imm(enc::CMP, wide, enc::Rm::R(r), k as i32);
             }
         }
     }
