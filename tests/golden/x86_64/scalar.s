@@ -32,40 +32,38 @@
     4  488b33                   mov     (%rbx),%rsi
     7  488b7b08                 mov     8(%rbx),%rdi
     b  4089f0                   mov     %esi,%eax
-    e  52                       push    %rdx
-    f  48b99a99999999999919     movabs  $0x199999999999999A,%rcx
-   19  48f7e1                   mul     %rcx
-   1c  89d0                     mov     %edx,%eax
-   1e  5a                       pop     %rdx
-   1f  488bd0                   mov     %rax,%rdx
-   22  4089d2                   mov     %edx,%edx
-   25  52                       push    %rdx
-   26  4889f8                   mov     %rdi,%rax
-   29  4899                     cqto
-   2b  4831d0                   xor     %rdx,%rax
-   2e  4829d0                   sub     %rdx,%rax
-   31  52                       push    %rdx
-   32  4889c1                   mov     %rax,%rcx
-   35  48b89324499224499224     movabs  $0x2492492492492493,%rax
-   3f  48f7e1                   mul     %rcx
-   42  4889c8                   mov     %rcx,%rax
-   45  4829d0                   sub     %rdx,%rax
-   48  48c1e801                 shr     $1,%rax
-   4c  4801d0                   add     %rdx,%rax
-   4f  48c1e802                 shr     $2,%rax
-   53  48ba0700000000000000     movabs  $7,%rdx
-   5d  480fafc2                 imul    %rdx,%rax
-   61  4829c1                   sub     %rax,%rcx
-   64  4889c8                   mov     %rcx,%rax
-   67  5a                       pop     %rdx
-   68  4831d0                   xor     %rdx,%rax
-   6b  4829d0                   sub     %rdx,%rax
-   6e  5a                       pop     %rdx
-   6f  488bf0                   mov     %rax,%rsi
-   72  4803d6                   add     %rsi,%rdx
-   75  488913                   mov     %rdx,(%rbx)
-   78  5d                       pop     %rbp
-   79  c3                       ret
+    e  b9cdcccccc               mov     $0xCCCCCCCD,%ecx
+   13  480fafc1                 imul    %rcx,%rax
+   17  48c1e823                 shr     $0x23,%rax
+   1b  488bd0                   mov     %rax,%rdx
+   1e  4089d2                   mov     %edx,%edx
+   21  52                       push    %rdx
+   22  4889f8                   mov     %rdi,%rax
+   25  4899                     cqto
+   27  4831d0                   xor     %rdx,%rax
+   2a  4829d0                   sub     %rdx,%rax
+   2d  52                       push    %rdx
+   2e  4889c1                   mov     %rax,%rcx
+   31  48b89324499224499224     movabs  $0x2492492492492493,%rax
+   3b  48f7e1                   mul     %rcx
+   3e  4889c8                   mov     %rcx,%rax
+   41  4829d0                   sub     %rdx,%rax
+   44  48c1e801                 shr     $1,%rax
+   48  4801d0                   add     %rdx,%rax
+   4b  48c1e802                 shr     $2,%rax
+   4f  48ba0700000000000000     movabs  $7,%rdx
+   59  480fafc2                 imul    %rdx,%rax
+   5d  4829c1                   sub     %rax,%rcx
+   60  4889c8                   mov     %rcx,%rax
+   63  5a                       pop     %rdx
+   64  4831d0                   xor     %rdx,%rax
+   67  4829d0                   sub     %rdx,%rax
+   6a  5a                       pop     %rdx
+   6b  488bf0                   mov     %rax,%rsi
+   6e  4803d6                   add     %rsi,%rdx
+   71  488913                   mov     %rdx,(%rbx)
+   74  5d                       pop     %rbp
+   75  c3                       ret
 
 ## func 3 scaled_load
     0  55                       push    %rbp

@@ -13,6 +13,24 @@ macro_rules! asm {
     };
 }
 
+/// For unsigned 32-bit division by `d` (not a power of two): `m < 2^32` and
+/// `shift` with `n / d = (n * m) >> shift` for every 32-bit `n`, when there
+/// are such. With `shift = 32 + l` and `m = ceil(2^shift / d)`, the error
+/// `e = m * d - 2^shift` is below `d`; if `e <= 2^l`, then
+/// `n * m / 2^shift = n / d + n * e / (d * 2^shift)` exceeds `n / d` by less
+/// than `2^32 * 2^l / (d * 2^shift) = 1 / d`, which never reaches the next
+/// integer (Granlund and Montgomery, "Division by invariant integers using
+/// multiplication"). `d = 10` gives `m = 0xcccccccd`, `shift = 35`; `d = 7`
+/// has none (its `m` needs 33 bits).
+fn magic_u32(d: u32) -> Option<(u32, u32)> {
+    (0..32).find_map(|l| {
+        let shift = 32 + l;
+        let m = (1u128 << shift).div_ceil(d as u128);
+        let e = m * d as u128 - (1u128 << shift);
+        (m < 1 << 32 && e <= 1 << l).then_some((m as u32, shift))
+    })
+}
+
 impl FnGen<'_> {
     /// `rcx` = slot `c` (the divisor).
     pub(super) fn load_rcx(&mut self, wide: bool, c: u16) {
@@ -33,6 +51,21 @@ impl FnGen<'_> {
         let r = self.gpr(b, RAX);
         if d.is_power_of_two() {
             return self.div_pow2(quotient, false, a, r, d.into());
+        }
+        // A quotient by a multiplier below 2^32 needs no 128-bit product, so
+        // `rdx` stays as it is. (A remainder keeps Lemire's two
+        // multiplications: through the quotient it would take one more
+        // instruction's latency, which a chain of remainders, as in a
+        // linear congruential generator, pays on every step.)
+        if let (true, Some((m, shift))) = (quotient, magic_u32(d)) {
+            asm!(self.asm
+                ; mov eax, Rd(r)
+                ; mov ecx, m as i32
+                ; imul rax, rcx
+                ; shr rax, shift as i8
+            );
+            self.set_gpr(a, RAX);
+            return;
         }
         let m = (u64::MAX / d as u64).wrapping_add(1);
         asm!(self.asm; mov eax, Rd(r); push rdx; mov rcx, QWORD m as i64);
@@ -272,5 +305,54 @@ impl FnGen<'_> {
         }
         asm!(self.asm; pop rdx);
         self.set_gpr(a, RAX);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::magic_u32;
+
+    /// The magic numbers against division, on the dividends where an error
+    /// would show first (around multiples of `d` and at the top of the range)
+    /// and on a spread of others.
+    #[test]
+    fn magic_u32_divides() {
+        let mut found = 0;
+        for d in (3..2000u32).chain([10_000, 65_537, 1 << 31 | 1, u32::MAX - 2, u32::MAX]) {
+            if d.is_power_of_two() {
+                continue;
+            }
+            let Some((m, shift)) = magic_u32(d) else {
+                continue;
+            };
+            found += 1;
+            let check = |n: u32| {
+                assert_eq!((n as u64 * m as u64) >> shift, (n / d) as u64, "{n} / {d}");
+            };
+            let top = u32::MAX / d * d;
+            for k in [
+                0,
+                1,
+                2,
+                d - 1,
+                d,
+                d + 1,
+                top - 1,
+                top,
+                u32::MAX - 1,
+                u32::MAX,
+            ] {
+                check(k);
+            }
+            for q in (0..u32::MAX / d).step_by((u32::MAX / d / 1000).max(1) as usize) {
+                check(q * d);
+                check((q * d).wrapping_sub(1));
+                check(q * d + d - 1);
+            }
+        }
+        // Most small divisors have one (3, 5, 6, 10, 12, ...; not 7).
+        assert!(found > 1000, "{found}");
+        assert_eq!(magic_u32(10), Some((0xcccc_cccd, 35)));
+        assert_eq!(magic_u32(7), None);
     }
 }
