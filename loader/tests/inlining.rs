@@ -35,12 +35,12 @@ const WAT: &str = r#"(module
     (call $split (local.get 0) (i64.const 5))
     (drop)))"#;
 
-fn module(engine: Engine) -> Module {
+fn module(wat: &str, engine: Engine) -> Module {
     let opts = CompileOptions {
         engine,
         ..CompileOptions::default()
     };
-    Module::from_bytes(&compile(WAT.as_bytes(), &opts).unwrap()).unwrap()
+    Module::from_bytes(&compile(wat.as_bytes(), &opts).unwrap()).unwrap()
 }
 
 /// Every export's results (or its trap's message and backtrace) over a few
@@ -72,11 +72,11 @@ fn inlined_copies_behave_as_calls() {
         println!("skipped: no native backend for {}", std::env::consts::ARCH);
         return;
     }
-    let native = module(Engine::Native);
+    let native = module(WAT, Engine::Native);
     // $acc twice, $clamp and $split twice: the test would not test much
     // without them.
     assert_eq!(native.inlined_copies(), 5);
-    let interp = outcomes(&module(Engine::Interp));
+    let interp = outcomes(&module(WAT, Engine::Interp));
     assert_eq!(outcomes(&native), interp);
     // By hand: a copy's local starts at zero each time; negative clamps to 0.
     assert!(
@@ -130,20 +130,13 @@ fn a_large_caller_gets_every_copy() {
     {body}
     (local.get 1)))"#
     );
-    let build = |engine| {
-        let opts = CompileOptions {
-            engine,
-            ..CompileOptions::default()
-        };
-        Module::from_bytes(&compile(wat.as_bytes(), &opts).unwrap()).unwrap()
-    };
     let run = |module: &Module, x: i32| {
         let mut store = Store::new();
         let instance = Linker::new().instantiate(&mut store, module).unwrap();
         let f = store.get_func(instance, "run").unwrap();
         store.call(f, &[Val::I32(x)]).unwrap()
     };
-    let (native, interp) = (build(Engine::Native), build(Engine::Interp));
+    let (native, interp) = (module(&wat, Engine::Native), module(&wat, Engine::Interp));
     assert_eq!(native.inlined_copies(), SITES);
     for x in [0, 7, -1, 123_456] {
         assert_eq!(run(&native, x), run(&interp, x), "run({x})");

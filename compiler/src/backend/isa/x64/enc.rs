@@ -28,8 +28,6 @@ pub(super) fn cell(d: i32) -> Rm {
     Rm::M(RBX, d)
 }
 
-const RBX: u8 = 3;
-
 /// The ALU ops of `alu`'s numbering (add, sub, imul, and, or, xor) and
 /// `cmp`: the `reg, r/m` opcode and the `/n` of the immediate forms.
 pub(super) const ADD: (u8, u8) = (0x03, 0);

@@ -14,9 +14,6 @@ macro_rules! access {
     };
 }
 
-/// The memory base register.
-const R14: u8 = 14;
-
 impl FnGen<'_> {
     /// `memory.fill` and `memory.copy` on memory 0 (32-bit): bounds checks,
     /// then `rep stosb` / `rep movsb`; an overlapping copy to a higher

@@ -221,6 +221,10 @@ impl Isa for X64 {
 const RAX: u8 = 0;
 const RCX: u8 = 1;
 const RDX: u8 = 2;
+/// The frame base.
+const RBX: u8 = 3;
+/// Linear memory 0's base.
+const R14: u8 = 14;
 /// Registers the allocator hands out, by pool index. The last `PRESERVED`
 /// (`r12`, `r13`) survive calls: a function that uses them saves them.
 const INT_POOL: [u8; 9] = [2, 6, 7, 8, 9, 10, 11, 12, 13];
