@@ -29,8 +29,14 @@ fn best_of(mut run: impl FnMut() -> i64) -> (Duration, i64) {
 
 fn zwasm(wasm: &[u8], arg: i32) -> (Duration, i64) {
     use zwasm_loader::{Linker, Module, Store, Val};
-    let artifact = zwasm_compiler::compile(wasm, &Default::default()).expect("compiles");
-    let module = Module::from_bytes(&artifact).expect("loads");
+    // IR only, and native code switched off at load: the default options
+    // compile native code, which is not what this benchmark measures.
+    let opts = zwasm_compiler::CompileOptions {
+        engine: zwasm_compiler::Engine::Interp,
+        ..Default::default()
+    };
+    let artifact = zwasm_compiler::compile(wasm, &opts).expect("compiles");
+    let module = Module::from_bytes(&artifact).expect("loads").interp_only();
     let mut store = Store::new();
     let instance = Linker::new()
         .instantiate(&mut store, &module)

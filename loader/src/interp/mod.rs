@@ -1,6 +1,8 @@
-//! The register-IR interpreter. One `match` over the opcode per instruction;
-//! the hot state (instruction pointer, frame pointer, memory 0's base and
-//! length) lives in locals of `run`, so the compiler keeps it in registers.
+//! The register-IR interpreter. The ops that need only the frame and memory
+//! 0, and calls and returns within an instance, run as threaded handlers that
+//! jump from one to the next (`threaded`); `run` executes the rest (calls
+//! that leave the instance or enter native code, globals, tables, memory
+//! growth, fuel and interrupt checks) with one `match`, and the traps.
 //!
 //! Frames are windows of one value stack: a call's arguments are already in
 //! the caller's slots where the callee's frame begins, and results come back
@@ -11,28 +13,21 @@ mod bulk;
 mod gc;
 mod libcalls;
 mod simd;
+mod threaded;
 
 pub(crate) use libcalls::{call_at, call_indirect_at, exec_one};
 use libcalls::{call_host, exec_instr, host_window, native_entry, run_entry};
 
 use crate::error::{FrameInfo, Trap};
 use crate::store::{FuncEntity, InstanceEntity, Store};
+use threaded::Frame;
 use zwasm_abi::ir::{Instr, Op};
-use zwasm_abi::num;
 use zwasm_abi::TrapCode;
 
 /// Value-stack size in slots (8 MiB, committed lazily by the OS).
 const STACK_SLOTS: usize = 1 << 20;
 /// Deepest call nesting before `call stack exhausted`.
 const MAX_FRAMES: usize = 50_000;
-
-/// A suspended caller.
-struct Frame {
-    instance: u32,
-    def: u32,
-    ret_ip: *const Instr,
-    base: usize,
-}
 
 /// Calls store function `func` with raw arguments; returns raw results.
 pub(crate) fn call(store: &mut Store, func: u32, args: &[u64]) -> Result<Vec<u64>, Trap> {
@@ -79,13 +74,22 @@ fn backtrace(store: &Store, frames: &[Frame], instance: u32, def: u32) -> Vec<Fr
 
 /// Runs defined function `def` of `instance` with its arguments at the bottom of `stack`.
 fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<(), Trap> {
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut cur_inst = instance;
-    let mut cur_def = def;
     let stack_len = stack.len();
     let stack_ptr = stack.as_mut_ptr();
-    let mut base = 0usize;
-    let mut inst: *const InstanceEntity = &store.instances[cur_inst as usize];
+    let mut cx = threaded::Cx {
+        frames: Vec::new(),
+        base: 0,
+        cur_inst: instance,
+        cur_def: def,
+        stack: stack_ptr,
+        stack_len,
+        fp: stack_ptr,
+        codes: std::ptr::null(),
+        ir: std::ptr::null(),
+        num_imported_funcs: 0,
+        native: false,
+    };
+    let mut inst: *const InstanceEntity = &store.instances[cx.cur_inst as usize];
     // SAFETY: `inst` points into `store.instances`, which no code below shrinks or moves
     // except a host call, after which `inst` is re-read.
     let entry = unsafe { (*inst).module.func_codes()[def as usize] };
@@ -122,76 +126,8 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
     macro_rules! trap {
         ($code:expr) => {{
             let mut t = Trap::new($code);
-            t.backtrace = backtrace(store, &frames, cur_inst, cur_def);
+            t.backtrace = backtrace(store, &cx.frames, cx.cur_inst, cx.cur_def);
             return Err(t);
-        }};
-    }
-    macro_rules! try_trap {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(code) => trap!(code),
-            }
-        };
-    }
-    macro_rules! i32_bin {
-        ($i:ident, $rhs:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = r!($i.b) as u32;
-            let $b = $rhs as u32;
-            w!($i.a, ($e) as u32 as u64)
-        }};
-    }
-    macro_rules! i64_bin {
-        ($i:ident, $rhs:expr, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = r!($i.b);
-            let $b: u64 = $rhs;
-            w!($i.a, ($e) as u64)
-        }};
-    }
-    macro_rules! f32_op {
-        ($i:ident, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = f32::from_bits(r!($i.b) as u32);
-            let $b = f32::from_bits(r!($i.c) as u32);
-            w!($i.a, ($e).to_bits() as u64)
-        }};
-    }
-    macro_rules! f64_op {
-        ($i:ident, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = f64::from_bits(r!($i.b));
-            let $b = f64::from_bits(r!($i.c));
-            w!($i.a, ($e).to_bits())
-        }};
-    }
-    macro_rules! f32_cmp {
-        ($i:ident, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = f32::from_bits(r!($i.b) as u32);
-            let $b = f32::from_bits(r!($i.c) as u32);
-            w!($i.a, ($e) as u64)
-        }};
-    }
-    macro_rules! f64_cmp {
-        ($i:ident, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = f64::from_bits(r!($i.b));
-            let $b = f64::from_bits(r!($i.c));
-            w!($i.a, ($e) as u64)
-        }};
-    }
-    macro_rules! un {
-        ($i:ident, |$x:ident: $t:ty| $e:expr) => {{
-            let $x = r!($i.b) as $t;
-            w!($i.a, $e)
-        }};
-    }
-    macro_rules! f32_un {
-        ($i:ident, |$x:ident| $e:expr) => {{
-            let $x = f32::from_bits(r!($i.b) as u32);
-            w!($i.a, ($e).to_bits() as u64)
-        }};
-    }
-    macro_rules! f64_un {
-        ($i:ident, |$x:ident| $e:expr) => {{
-            let $x = f64::from_bits(r!($i.b));
-            w!($i.a, ($e).to_bits())
         }};
     }
     // Fuel and interrupt checks of a module compiled with them.
@@ -206,62 +142,6 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             }
         };
     }
-    macro_rules! jump {
-        ($i:ident) => {{
-            // A backward branch starts a loop iteration.
-            if $i.offset() < 0 {
-                hooks!();
-            }
-            // SAFETY: the checker verified every branch target lies inside the function.
-            ip = unsafe { ip.offset($i.offset() as isize) }
-        }};
-    }
-    macro_rules! br_cmp {
-        ($i:ident, $t:ty, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = r!($i.b) as $t;
-            let $b = r!($i.c) as $t;
-            if $e {
-                jump!($i);
-            }
-        }};
-    }
-    macro_rules! br_cmp_imm {
-        ($i:ident, $t:ty, |$a:ident, $b:ident| $e:expr) => {{
-            let $a = r!($i.b) as u32 as $t;
-            let $b = $i.branch_imm() as u32 as $t;
-            if $e {
-                jump!($i);
-            }
-        }};
-    }
-    // The address slot is read whole: an i32 address is zero-extended in its
-    // slot, an i64 one (memory64) is all 64 bits, so one check serves both.
-    macro_rules! addr {
-        ($i:ident, $size:expr) => {{
-            let (ea, carry) = r!($i.b).overflowing_add($i.imm);
-            let (end, carry2) = ea.overflowing_add($size);
-            if carry | carry2 | (end > mem_len as u64) {
-                trap!(TrapCode::MemoryOutOfBounds);
-            }
-            ea as usize
-        }};
-    }
-    macro_rules! load {
-        ($i:ident, $t:ty, |$x:ident| $e:expr) => {{
-            let ea = addr!($i, std::mem::size_of::<$t>() as u64);
-            // SAFETY: `ea + size <= mem_len`, and `mem` is memory 0's base.
-            let $x = <$t>::from_le(unsafe { std::ptr::read_unaligned(mem.add(ea).cast::<$t>()) });
-            w!($i.a, $e)
-        }};
-    }
-    macro_rules! store {
-        ($i:ident, $t:ty) => {{
-            let ea = addr!($i, std::mem::size_of::<$t>() as u64);
-            let v = (r!($i.c) as $t).to_le();
-            // SAFETY: `ea + size <= mem_len`, and `mem` is memory 0's base.
-            unsafe { std::ptr::write_unaligned(mem.add(ea).cast::<$t>(), v) }
-        }};
-    }
     // Runs native function `$code` of instance `$id` with its frame at slot `$a`.
     macro_rules! native_call {
         ($a:expr, $id:expr, $code:expr) => {{
@@ -272,23 +152,23 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             let end = unsafe { stack_ptr.add(stack_len) };
             if let Err(mut t) = crate::native::invoke(store, $id, $code, frame, end) {
                 t.backtrace
-                    .extend(backtrace(store, &frames, cur_inst, cur_def));
+                    .extend(backtrace(store, &cx.frames, cx.cur_inst, cx.cur_def));
                 return Err(t);
             }
-            inst = &store.instances[cur_inst as usize];
+            inst = &store.instances[cx.cur_inst as usize];
         }};
         // A tail call: the current frame is gone, so the trace goes on at its caller.
         (tail $id:expr, $code:expr) => {{
             // SAFETY: one past the end of the stack.
             let end = unsafe { stack_ptr.add(stack_len) };
             if let Err(mut t) = crate::native::invoke(store, $id, $code, fp, end) {
-                if let Some((top, rest)) = frames.split_last() {
+                if let Some((top, rest)) = cx.frames.split_last() {
                     t.backtrace
                         .extend(backtrace(store, rest, top.instance, top.def));
                 }
                 return Err(t);
             }
-            inst = &store.instances[cur_inst as usize];
+            inst = &store.instances[cx.cur_inst as usize];
         }};
     }
     // Enters defined function `$def` of the instance at `$callee` with its frame at
@@ -298,27 +178,27 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             let def = $def;
             // SAFETY: `$callee` is a live instance and `def` one of its defined functions.
             let f = unsafe { *(*$callee).module.func_codes().get_unchecked(def as usize) };
-            let new_base = base + $a as usize;
-            if new_base + f.num_slots as usize > stack_len || frames.len() >= MAX_FRAMES {
+            let new_base = cx.base + $a as usize;
+            if new_base + f.num_slots as usize > stack_len || cx.frames.len() >= MAX_FRAMES {
                 trap!(TrapCode::StackOverflow);
             }
-            frames.push(Frame {
-                instance: cur_inst,
-                def: cur_def,
+            cx.frames.push(Frame {
+                instance: cx.cur_inst,
+                def: cx.cur_def,
                 ret_ip: ip,
-                base,
+                base: cx.base,
             });
-            base = new_base;
+            cx.base = new_base;
             // SAFETY: the new frame lies inside the stack (checked just above).
             unsafe {
-                fp = stack_ptr.add(base);
+                fp = stack_ptr.add(cx.base);
                 std::ptr::write_bytes(
                     fp.add(f.num_params as usize),
                     0,
                     (f.num_locals - f.num_params) as usize,
                 );
             }
-            cur_def = def;
+            cx.cur_def = def;
             // SAFETY: `start` is inside the callee's IR section (checked at load).
             ip = unsafe { (*$callee).module.ir().as_ptr().add(f.start as usize) };
             // SAFETY: `$callee` is a live instance.
@@ -341,18 +221,18 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                     if code != 0 {
                         native_call!($a, instance, code);
                         (mem, mem_len) = memory0(store, inst);
-                    } else if instance == cur_inst {
+                    } else if instance == cx.cur_inst {
                         enter!($a, inst, def);
                     } else {
                         let callee: *const InstanceEntity = &store.instances[instance as usize];
                         enter!($a, callee, def);
-                        cur_inst = instance;
+                        cx.cur_inst = instance;
                         inst = callee;
                         (mem, mem_len) = memory0(store, inst);
                     }
                 }
                 FuncEntity::Host { .. } => {
-                    let new_base = base + $a as usize;
+                    let new_base = cx.base + $a as usize;
                     let n = host_window(&store.sigs[store.funcs[fid as usize].sig() as usize]);
                     if new_base + n > stack_len {
                         trap!(TrapCode::StackOverflow);
@@ -360,14 +240,14 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                     // SAFETY: the host's argument window lies inside the stack (checked above).
                     let slots =
                         unsafe { std::slice::from_raw_parts_mut(stack_ptr.add(new_base), n) };
-                    if let Err(mut t) = call_host(store, Some(cur_inst), fid, slots) {
+                    if let Err(mut t) = call_host(store, Some(cx.cur_inst), fid, slots) {
                         // A trap from wasm the host called back into already
                         // holds the frames above the host; ours follow.
                         t.backtrace
-                            .extend(backtrace(store, &frames, cur_inst, cur_def));
+                            .extend(backtrace(store, &cx.frames, cx.cur_inst, cx.cur_def));
                         return Err(t);
                     }
-                    inst = &store.instances[cur_inst as usize];
+                    inst = &store.instances[cx.cur_inst as usize];
                     (mem, mem_len) = memory0(store, inst);
                 }
             }
@@ -382,7 +262,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             let def = $def;
             // SAFETY: `$callee` is a live instance and `def` one of its defined functions.
             let f = unsafe { *(*$callee).module.func_codes().get_unchecked(def as usize) };
-            if base + f.num_slots as usize > stack_len {
+            if cx.base + f.num_slots as usize > stack_len {
                 trap!(TrapCode::StackOverflow);
             }
             // SAFETY: the checker verified that the argument window `$a..$a + params`
@@ -396,7 +276,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                     (f.num_locals - f.num_params) as usize,
                 );
             }
-            cur_def = def;
+            cx.cur_def = def;
             // SAFETY: `start` is inside the callee's IR section (checked at load).
             ip = unsafe { (*$callee).module.ir().as_ptr().add(f.start as usize) };
             // SAFETY: `$callee` is a live instance.
@@ -411,17 +291,17 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
     // Returns to the caller (results are in slots 0..), or out of `run`.
     macro_rules! ret {
         () => {{
-            let Some(f) = frames.pop() else {
+            let Some(f) = cx.frames.pop() else {
                 return Ok(());
             };
-            base = f.base;
+            cx.base = f.base;
             // SAFETY: a saved frame's base was inside the stack when it was pushed.
-            fp = unsafe { stack_ptr.add(base) };
+            fp = unsafe { stack_ptr.add(cx.base) };
             ip = f.ret_ip;
-            cur_def = f.def;
-            if f.instance != cur_inst {
-                cur_inst = f.instance;
-                inst = &store.instances[cur_inst as usize];
+            cx.cur_def = f.def;
+            if f.instance != cx.cur_inst {
+                cx.cur_inst = f.instance;
+                inst = &store.instances[cx.cur_inst as usize];
             }
             (mem, mem_len) = memory0(store, inst);
         }};
@@ -443,12 +323,12 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                         unsafe { std::ptr::copy(fp.add($a as usize), fp, n as usize) };
                         native_call!(tail instance, code);
                         ret!();
-                    } else if instance == cur_inst {
+                    } else if instance == cx.cur_inst {
                         tail_enter!($a, inst, def);
                     } else {
                         let callee: *const InstanceEntity = &store.instances[instance as usize];
                         tail_enter!($a, callee, def);
-                        cur_inst = instance;
+                        cx.cur_inst = instance;
                         inst = callee;
                         (mem, mem_len) = memory0(store, inst);
                     }
@@ -459,7 +339,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                     let ty = &store.sigs[store.funcs[fid as usize].sig() as usize];
                     let np = ty.param_slots() as usize;
                     let n = host_window(ty);
-                    if base + n > stack_len {
+                    if cx.base + n > stack_len {
                         trap!(TrapCode::StackOverflow);
                     }
                     // SAFETY: the argument window lies in the current frame (checked
@@ -468,15 +348,15 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                         std::ptr::copy(fp.add($a as usize), fp, np);
                         std::slice::from_raw_parts_mut(fp, n)
                     };
-                    if let Err(mut t) = call_host(store, Some(cur_inst), fid, slots) {
+                    if let Err(mut t) = call_host(store, Some(cx.cur_inst), fid, slots) {
                         // The tail-calling frame is gone: the trace goes on at its caller.
-                        if let Some((top, rest)) = frames.split_last() {
+                        if let Some((top, rest)) = cx.frames.split_last() {
                             t.backtrace
                                 .extend(backtrace(store, rest, top.instance, top.def));
                         }
                         return Err(t);
                     }
-                    inst = &store.instances[cur_inst as usize];
+                    inst = &store.instances[cx.cur_inst as usize];
                     ret!();
                 }
             }
@@ -510,33 +390,35 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
 
     hooks!();
     loop {
+        // The threaded handlers run every op that needs only the frame and
+        // memory 0; they stop at the first that needs more, which the
+        // `match` below executes.
+        // SAFETY: `ip` is in the current function, `fp` is its frame and
+        // `mem`/`mem_len` its instance's memory 0.
+        let stop = unsafe {
+            cx.enter(inst);
+            threaded::run(ip, fp, mem, mem_len, (*inst).hooks, &mut cx)
+        };
+        ip = stop.ip;
+        fp = cx.fp;
+        match stop.why {
+            threaded::SLOW => {}
+            threaded::HOOKS => {
+                hooks!();
+                continue;
+            }
+            why => {
+                trap!(TrapCode::from_u8((why - threaded::TRAP) as u8)
+                    .unwrap_or(TrapCode::Unreachable))
+            }
+        }
         // SAFETY: the artifact checker verified that execution cannot leave the
         // function's code: every branch target is inside it and it ends in a return.
         let i: &Instr = unsafe { &*ip };
         // SAFETY: as above; a function never ends without a return or branch.
         ip = unsafe { ip.add(1) };
         match i.op {
-            Op::Nop => {}
             Op::Trap => trap!(TrapCode::from_u8(i.imm as u8).unwrap_or(TrapCode::Unreachable)),
-            Op::Br => jump!(i),
-            Op::BrIfNez => {
-                if r!(i.b) as u32 != 0 {
-                    jump!(i)
-                }
-            }
-            Op::BrIfEqz => {
-                if r!(i.b) as u32 == 0 {
-                    jump!(i)
-                }
-            }
-            Op::BrTable => {
-                let n = i.imm as usize;
-                let k = (r!(i.b) as u32 as usize).min(n);
-                // SAFETY: the checker verified the n+1 entries follow the table.
-                let entry = unsafe { *ip.add(k) };
-                ip = unsafe { ip.add(k + 1) };
-                jump!(entry);
-            }
             Op::ReturnSlot | Op::Return => {
                 if i.op == Op::ReturnSlot {
                     w!(0, r!(i.b));
@@ -546,9 +428,9 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::Call => {
                 // SAFETY: `inst` is current.
                 let def = i.imm as u32 - unsafe { (*inst).num_imported_funcs };
-                let code = native_entry(store, cur_inst, def);
+                let code = native_entry(store, cx.cur_inst, def);
                 if code != 0 {
-                    native_call!(i.a, cur_inst, code);
+                    native_call!(i.a, cx.cur_inst, code);
                     (mem, mem_len) = memory0(store, inst);
                 } else {
                     enter!(i.a, inst, def);
@@ -566,7 +448,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::ReturnCall => {
                 // SAFETY: `inst` is current.
                 let def = i.imm as u32 - unsafe { (*inst).num_imported_funcs };
-                let code = native_entry(store, cur_inst, def);
+                let code = native_entry(store, cx.cur_inst, def);
                 if code != 0 {
                     // Native code runs in place of this frame: its arguments
                     // move to slot 0, where its results are our results.
@@ -574,7 +456,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                     // SAFETY: the window lies in the frame (checked at load); `copy`
                     // allows overlap.
                     unsafe { std::ptr::copy(fp.add(i.a as usize), fp, n as usize) };
-                    native_call!(tail cur_inst, code);
+                    native_call!(tail cx.cur_inst, code);
                     ret!();
                 } else {
                     tail_enter!(i.a, inst, def);
@@ -589,16 +471,6 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 let fid = indirect_target!(i);
                 tail_call_func!(i.a, fid);
             }
-            Op::Copy => w!(i.a, r!(i.b)),
-            Op::Const => w!(i.a, i.imm),
-            Op::Select => w!(
-                i.a,
-                if r!(i.imm) as u32 != 0 {
-                    r!(i.b)
-                } else {
-                    r!(i.c)
-                }
-            ),
             Op::GlobalGet => {
                 // SAFETY: `inst` is current; the index was checked against the global space.
                 let g = unsafe { (&(*inst).globals)[i.imm as usize] };
@@ -622,308 +494,12 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
                 store.globals[g as usize].value = [r!(i.b), r!(i.b + 1)];
             }
 
-            Op::BrIfI32Eq => br_cmp!(i, u32, |a, b| a == b),
-            Op::BrIfI32Ne => br_cmp!(i, u32, |a, b| a != b),
-            Op::BrIfI32LtS => br_cmp!(i, u32, |a, b| (a as i32) < (b as i32)),
-            Op::BrIfI32LtU => br_cmp!(i, u32, |a, b| a < b),
-            Op::BrIfI32GtS => br_cmp!(i, u32, |a, b| (a as i32) > (b as i32)),
-            Op::BrIfI32GtU => br_cmp!(i, u32, |a, b| a > b),
-            Op::BrIfI32LeS => br_cmp!(i, u32, |a, b| (a as i32) <= (b as i32)),
-            Op::BrIfI32LeU => br_cmp!(i, u32, |a, b| a <= b),
-            Op::BrIfI32GeS => br_cmp!(i, u32, |a, b| (a as i32) >= (b as i32)),
-            Op::BrIfI32GeU => br_cmp!(i, u32, |a, b| a >= b),
-            Op::BrIfI32EqImm => br_cmp_imm!(i, u32, |a, b| a == b),
-            Op::BrIfI32NeImm => br_cmp_imm!(i, u32, |a, b| a != b),
-            Op::BrIfI32LtSImm => br_cmp_imm!(i, i32, |a, b| a < b),
-            Op::BrIfI32LtUImm => br_cmp_imm!(i, u32, |a, b| a < b),
-            Op::BrIfI32GtSImm => br_cmp_imm!(i, i32, |a, b| a > b),
-            Op::BrIfI32GtUImm => br_cmp_imm!(i, u32, |a, b| a > b),
-            Op::BrIfI32LeSImm => br_cmp_imm!(i, i32, |a, b| a <= b),
-            Op::BrIfI32LeUImm => br_cmp_imm!(i, u32, |a, b| a <= b),
-            Op::BrIfI32GeSImm => br_cmp_imm!(i, i32, |a, b| a >= b),
-            Op::BrIfI32GeUImm => br_cmp_imm!(i, u32, |a, b| a >= b),
-            Op::BrIfI64Eq => br_cmp!(i, u64, |a, b| a == b),
-            Op::BrIfI64Ne => br_cmp!(i, u64, |a, b| a != b),
-            Op::BrIfI64LtS => br_cmp!(i, i64, |a, b| a < b),
-            Op::BrIfI64LtU => br_cmp!(i, u64, |a, b| a < b),
-            Op::BrIfI64GtS => br_cmp!(i, i64, |a, b| a > b),
-            Op::BrIfI64GtU => br_cmp!(i, u64, |a, b| a > b),
-            Op::BrIfI64LeS => br_cmp!(i, i64, |a, b| a <= b),
-            Op::BrIfI64LeU => br_cmp!(i, u64, |a, b| a <= b),
-            Op::BrIfI64GeS => br_cmp!(i, i64, |a, b| a >= b),
-            Op::BrIfI64GeU => br_cmp!(i, u64, |a, b| a >= b),
-
-            Op::I32Load => load!(i, u32, |x| x as u64),
-            Op::I64Load => load!(i, u64, |x| x),
-            Op::F32Load => load!(i, u32, |x| x as u64),
-            Op::F64Load => load!(i, u64, |x| x),
-            Op::I32Load8S => load!(i, i8, |x| x as i32 as u32 as u64),
-            Op::I32Load8U => load!(i, u8, |x| x as u64),
-            Op::I32Load16S => load!(i, i16, |x| x as i32 as u32 as u64),
-            Op::I32Load16U => load!(i, u16, |x| x as u64),
-            Op::I64Load8S => load!(i, i8, |x| x as i64 as u64),
-            Op::I64Load8U => load!(i, u8, |x| x as u64),
-            Op::I64Load16S => load!(i, i16, |x| x as i64 as u64),
-            Op::I64Load16U => load!(i, u16, |x| x as u64),
-            Op::I64Load32S => load!(i, i32, |x| x as i64 as u64),
-            Op::I64Load32U => load!(i, u32, |x| x as u64),
-            Op::I32Store | Op::F32Store => store!(i, u32),
-            Op::I64Store | Op::F64Store => store!(i, u64),
-            Op::I32Store8 | Op::I64Store8 => store!(i, u8),
-            Op::I32Store16 | Op::I64Store16 => store!(i, u16),
-            Op::I64Store32 => store!(i, u32),
-            Op::MemorySize => w!(i.a, mem_len as u64 / crate::PAGE_SIZE),
-            Op::RefIsNull => w!(i.a, (r!(i.b) == 0) as u64),
-            Op::RefAsNonNull => {
-                let v = r!(i.b);
-                if v == 0 {
-                    trap!(TrapCode::NullReference);
-                }
-                w!(i.a, v);
-            }
-            Op::I32Eqz => un!(i, |x: u32| (x == 0) as u64),
-            Op::I32Clz => un!(i, |x: u32| x.leading_zeros() as u64),
-            Op::I32Ctz => un!(i, |x: u32| x.trailing_zeros() as u64),
-            Op::I32Popcnt => un!(i, |x: u32| x.count_ones() as u64),
-            Op::I32Extend8S => un!(i, |x: i8| x as i32 as u32 as u64),
-            Op::I32Extend16S => un!(i, |x: i16| x as i32 as u32 as u64),
-            Op::I64Eqz => un!(i, |x: u64| (x == 0) as u64),
-            Op::I64Clz => un!(i, |x: u64| x.leading_zeros() as u64),
-            Op::I64Ctz => un!(i, |x: u64| x.trailing_zeros() as u64),
-            Op::I64Popcnt => un!(i, |x: u64| x.count_ones() as u64),
-            Op::I64Extend8S => un!(i, |x: i8| x as i64 as u64),
-            Op::I64Extend16S => un!(i, |x: i16| x as i64 as u64),
-            Op::I64Extend32S => un!(i, |x: i32| x as i64 as u64),
-            Op::F32Abs => f32_un!(i, |x| x.abs()),
-            Op::F32Neg => f32_un!(i, |x| -x),
-            Op::F32Ceil => f32_un!(i, |x| num::f32_ceil(x)),
-            Op::F32Floor => f32_un!(i, |x| num::f32_floor(x)),
-            Op::F32Trunc => f32_un!(i, |x| num::f32_trunc(x)),
-            Op::F32Nearest => f32_un!(i, |x| num::f32_nearest(x)),
-            Op::F32Sqrt => f32_un!(i, |x| num::f32_sqrt(x)),
-            Op::F64Abs => f64_un!(i, |x| x.abs()),
-            Op::F64Neg => f64_un!(i, |x| -x),
-            Op::F64Ceil => f64_un!(i, |x| num::f64_ceil(x)),
-            Op::F64Floor => f64_un!(i, |x| num::f64_floor(x)),
-            Op::F64Trunc => f64_un!(i, |x| num::f64_trunc(x)),
-            Op::F64Nearest => f64_un!(i, |x| num::f64_nearest(x)),
-            Op::F64Sqrt => f64_un!(i, |x| num::f64_sqrt(x)),
-            Op::I32WrapI64 => un!(i, |x: u32| x as u64),
-            Op::I32TruncF32S => {
-                let x = f32::from_bits(r!(i.b) as u32);
-                w!(i.a, try_trap!(num::i32_trunc_f32_s(x)) as u32 as u64)
-            }
-            Op::I32TruncF32U => {
-                let x = f32::from_bits(r!(i.b) as u32);
-                w!(i.a, try_trap!(num::i32_trunc_f32_u(x)) as u64)
-            }
-            Op::I32TruncF64S => {
-                let x = f64::from_bits(r!(i.b));
-                w!(i.a, try_trap!(num::i32_trunc_f64_s(x)) as u32 as u64)
-            }
-            Op::I32TruncF64U => {
-                let x = f64::from_bits(r!(i.b));
-                w!(i.a, try_trap!(num::i32_trunc_f64_u(x)) as u64)
-            }
-            Op::I64ExtendI32S => un!(i, |x: i32| x as i64 as u64),
-            Op::I64ExtendI32U => un!(i, |x: u32| x as u64),
-            Op::I64TruncF32S => {
-                let x = f32::from_bits(r!(i.b) as u32);
-                w!(i.a, try_trap!(num::i64_trunc_f32_s(x)) as u64)
-            }
-            Op::I64TruncF32U => {
-                let x = f32::from_bits(r!(i.b) as u32);
-                w!(i.a, try_trap!(num::i64_trunc_f32_u(x)))
-            }
-            Op::I64TruncF64S => {
-                let x = f64::from_bits(r!(i.b));
-                w!(i.a, try_trap!(num::i64_trunc_f64_s(x)) as u64)
-            }
-            Op::I64TruncF64U => {
-                let x = f64::from_bits(r!(i.b));
-                w!(i.a, try_trap!(num::i64_trunc_f64_u(x)))
-            }
-            Op::F32ConvertI32S => un!(i, |x: i32| (x as f32).to_bits() as u64),
-            Op::F32ConvertI32U => un!(i, |x: u32| (x as f32).to_bits() as u64),
-            Op::F32ConvertI64S => un!(i, |x: i64| (x as f32).to_bits() as u64),
-            Op::F32ConvertI64U => un!(i, |x: u64| (x as f32).to_bits() as u64),
-            Op::F32DemoteF64 => un!(i, |x: u64| (f64::from_bits(x) as f32).to_bits() as u64),
-            Op::F64ConvertI32S => un!(i, |x: i32| (x as f64).to_bits()),
-            Op::F64ConvertI32U => un!(i, |x: u32| (x as f64).to_bits()),
-            Op::F64ConvertI64S => un!(i, |x: i64| (x as f64).to_bits()),
-            Op::F64ConvertI64U => un!(i, |x: u64| (x as f64).to_bits()),
-            Op::F64PromoteF32 => un!(i, |x: u32| (f32::from_bits(x) as f64).to_bits()),
-            Op::I32TruncSatF32S => un!(i, |x: u32| f32::from_bits(x) as i32 as u32 as u64),
-            Op::I32TruncSatF32U => un!(i, |x: u32| f32::from_bits(x) as u32 as u64),
-            Op::I32TruncSatF64S => un!(i, |x: u64| f64::from_bits(x) as i32 as u32 as u64),
-            Op::I32TruncSatF64U => un!(i, |x: u64| f64::from_bits(x) as u32 as u64),
-            Op::I64TruncSatF32S => un!(i, |x: u32| f32::from_bits(x) as i64 as u64),
-            Op::I64TruncSatF32U => un!(i, |x: u32| f32::from_bits(x) as u64),
-            Op::I64TruncSatF64S => un!(i, |x: u64| f64::from_bits(x) as i64 as u64),
-            Op::I64TruncSatF64U => un!(i, |x: u64| f64::from_bits(x) as u64),
-
-            Op::I32Add => i32_bin!(i, r!(i.c), |a, b| a.wrapping_add(b)),
-            Op::I32Sub => i32_bin!(i, r!(i.c), |a, b| a.wrapping_sub(b)),
-            Op::I32Mul => i32_bin!(i, r!(i.c), |a, b| a.wrapping_mul(b)),
-            Op::I32DivS => i32_bin!(i, r!(i.c), |a, b| try_trap!(num::i32_div_s(
-                a as i32, b as i32
-            ))),
-            Op::I32DivU => i32_bin!(i, r!(i.c), |a, b| try_trap!(num::i32_div_u(a, b))),
-            Op::I32RemS => i32_bin!(i, r!(i.c), |a, b| try_trap!(num::i32_rem_s(
-                a as i32, b as i32
-            ))),
-            Op::I32RemU => i32_bin!(i, r!(i.c), |a, b| try_trap!(num::i32_rem_u(a, b))),
-            Op::I32And => i32_bin!(i, r!(i.c), |a, b| a & b),
-            Op::I32Or => i32_bin!(i, r!(i.c), |a, b| a | b),
-            Op::I32Xor => i32_bin!(i, r!(i.c), |a, b| a ^ b),
-            Op::I32Shl => i32_bin!(i, r!(i.c), |a, b| a.wrapping_shl(b)),
-            Op::I32ShrS => i32_bin!(i, r!(i.c), |a, b| (a as i32).wrapping_shr(b)),
-            Op::I32ShrU => i32_bin!(i, r!(i.c), |a, b| a.wrapping_shr(b)),
-            Op::I32Rotl => i32_bin!(i, r!(i.c), |a, b| a.rotate_left(b)),
-            Op::I32Rotr => i32_bin!(i, r!(i.c), |a, b| a.rotate_right(b)),
-            Op::I32Eq => i32_bin!(i, r!(i.c), |a, b| a == b),
-            Op::I32Ne => i32_bin!(i, r!(i.c), |a, b| a != b),
-            Op::I32LtS => i32_bin!(i, r!(i.c), |a, b| (a as i32) < (b as i32)),
-            Op::I32LtU => i32_bin!(i, r!(i.c), |a, b| a < b),
-            Op::I32GtS => i32_bin!(i, r!(i.c), |a, b| (a as i32) > (b as i32)),
-            Op::I32GtU => i32_bin!(i, r!(i.c), |a, b| a > b),
-            Op::I32LeS => i32_bin!(i, r!(i.c), |a, b| (a as i32) <= (b as i32)),
-            Op::I32LeU => i32_bin!(i, r!(i.c), |a, b| a <= b),
-            Op::I32GeS => i32_bin!(i, r!(i.c), |a, b| (a as i32) >= (b as i32)),
-            Op::I32GeU => i32_bin!(i, r!(i.c), |a, b| a >= b),
-            Op::I32AddImm => i32_bin!(i, i.imm, |a, b| a.wrapping_add(b)),
-            Op::I32SubImm => i32_bin!(i, i.imm, |a, b| a.wrapping_sub(b)),
-            Op::I32MulImm => i32_bin!(i, i.imm, |a, b| a.wrapping_mul(b)),
-            Op::I32DivSImm => i32_bin!(i, i.imm, |a, b| try_trap!(num::i32_div_s(
-                a as i32, b as i32
-            ))),
-            Op::I32DivUImm => i32_bin!(i, i.imm, |a, b| try_trap!(num::i32_div_u(a, b))),
-            Op::I32RemSImm => i32_bin!(i, i.imm, |a, b| try_trap!(num::i32_rem_s(
-                a as i32, b as i32
-            ))),
-            Op::I32RemUImm => i32_bin!(i, i.imm, |a, b| try_trap!(num::i32_rem_u(a, b))),
-            Op::I32AndImm => i32_bin!(i, i.imm, |a, b| a & b),
-            Op::I32OrImm => i32_bin!(i, i.imm, |a, b| a | b),
-            Op::I32XorImm => i32_bin!(i, i.imm, |a, b| a ^ b),
-            Op::I32ShlImm => i32_bin!(i, i.imm, |a, b| a.wrapping_shl(b)),
-            Op::I32ShrSImm => i32_bin!(i, i.imm, |a, b| (a as i32).wrapping_shr(b)),
-            Op::I32ShrUImm => i32_bin!(i, i.imm, |a, b| a.wrapping_shr(b)),
-            Op::I32RotlImm => i32_bin!(i, i.imm, |a, b| a.rotate_left(b)),
-            Op::I32RotrImm => i32_bin!(i, i.imm, |a, b| a.rotate_right(b)),
-            Op::I32EqImm => i32_bin!(i, i.imm, |a, b| a == b),
-            Op::I32NeImm => i32_bin!(i, i.imm, |a, b| a != b),
-            Op::I32LtSImm => i32_bin!(i, i.imm, |a, b| (a as i32) < (b as i32)),
-            Op::I32LtUImm => i32_bin!(i, i.imm, |a, b| a < b),
-            Op::I32GtSImm => i32_bin!(i, i.imm, |a, b| (a as i32) > (b as i32)),
-            Op::I32GtUImm => i32_bin!(i, i.imm, |a, b| a > b),
-            Op::I32LeSImm => i32_bin!(i, i.imm, |a, b| (a as i32) <= (b as i32)),
-            Op::I32LeUImm => i32_bin!(i, i.imm, |a, b| a <= b),
-            Op::I32GeSImm => i32_bin!(i, i.imm, |a, b| (a as i32) >= (b as i32)),
-            Op::I32GeUImm => i32_bin!(i, i.imm, |a, b| a >= b),
-
-            Op::I64Add => i64_bin!(i, r!(i.c), |a, b| a.wrapping_add(b)),
-            Op::I64Sub => i64_bin!(i, r!(i.c), |a, b| a.wrapping_sub(b)),
-            Op::I64Mul => i64_bin!(i, r!(i.c), |a, b| a.wrapping_mul(b)),
-            Op::I64DivS => i64_bin!(i, r!(i.c), |a, b| try_trap!(num::i64_div_s(
-                a as i64, b as i64
-            ))),
-            Op::I64DivU => i64_bin!(i, r!(i.c), |a, b| try_trap!(num::i64_div_u(a, b))),
-            Op::I64RemS => i64_bin!(i, r!(i.c), |a, b| try_trap!(num::i64_rem_s(
-                a as i64, b as i64
-            ))),
-            Op::I64RemU => i64_bin!(i, r!(i.c), |a, b| try_trap!(num::i64_rem_u(a, b))),
-            Op::I64And => i64_bin!(i, r!(i.c), |a, b| a & b),
-            Op::I64Or => i64_bin!(i, r!(i.c), |a, b| a | b),
-            Op::I64Xor => i64_bin!(i, r!(i.c), |a, b| a ^ b),
-            Op::I64Shl => i64_bin!(i, r!(i.c), |a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShrS => i64_bin!(i, r!(i.c), |a, b| (a as i64).wrapping_shr(b as u32)),
-            Op::I64ShrU => i64_bin!(i, r!(i.c), |a, b| a.wrapping_shr(b as u32)),
-            Op::I64Rotl => i64_bin!(i, r!(i.c), |a, b| a.rotate_left((b % 64) as u32)),
-            Op::I64Rotr => i64_bin!(i, r!(i.c), |a, b| a.rotate_right((b % 64) as u32)),
-            Op::I64Eq => i64_bin!(i, r!(i.c), |a, b| a == b),
-            Op::I64Ne => i64_bin!(i, r!(i.c), |a, b| a != b),
-            Op::I64LtS => i64_bin!(i, r!(i.c), |a, b| (a as i64) < (b as i64)),
-            Op::I64LtU => i64_bin!(i, r!(i.c), |a, b| a < b),
-            Op::I64GtS => i64_bin!(i, r!(i.c), |a, b| (a as i64) > (b as i64)),
-            Op::I64GtU => i64_bin!(i, r!(i.c), |a, b| a > b),
-            Op::I64LeS => i64_bin!(i, r!(i.c), |a, b| (a as i64) <= (b as i64)),
-            Op::I64LeU => i64_bin!(i, r!(i.c), |a, b| a <= b),
-            Op::I64GeS => i64_bin!(i, r!(i.c), |a, b| (a as i64) >= (b as i64)),
-            Op::I64GeU => i64_bin!(i, r!(i.c), |a, b| a >= b),
-            Op::I64AddImm => i64_bin!(i, i.imm, |a, b| a.wrapping_add(b)),
-            Op::I64SubImm => i64_bin!(i, i.imm, |a, b| a.wrapping_sub(b)),
-            Op::I64MulImm => i64_bin!(i, i.imm, |a, b| a.wrapping_mul(b)),
-            Op::I64DivSImm => i64_bin!(i, i.imm, |a, b| try_trap!(num::i64_div_s(
-                a as i64, b as i64
-            ))),
-            Op::I64DivUImm => i64_bin!(i, i.imm, |a, b| try_trap!(num::i64_div_u(a, b))),
-            Op::I64RemSImm => i64_bin!(i, i.imm, |a, b| try_trap!(num::i64_rem_s(
-                a as i64, b as i64
-            ))),
-            Op::I64RemUImm => i64_bin!(i, i.imm, |a, b| try_trap!(num::i64_rem_u(a, b))),
-            Op::I64AndImm => i64_bin!(i, i.imm, |a, b| a & b),
-            Op::I64OrImm => i64_bin!(i, i.imm, |a, b| a | b),
-            Op::I64XorImm => i64_bin!(i, i.imm, |a, b| a ^ b),
-            Op::I64ShlImm => i64_bin!(i, i.imm, |a, b| a.wrapping_shl(b as u32)),
-            Op::I64ShrSImm => i64_bin!(i, i.imm, |a, b| (a as i64).wrapping_shr(b as u32)),
-            Op::I64ShrUImm => i64_bin!(i, i.imm, |a, b| a.wrapping_shr(b as u32)),
-            Op::I64RotlImm => i64_bin!(i, i.imm, |a, b| a.rotate_left((b % 64) as u32)),
-            Op::I64RotrImm => i64_bin!(i, i.imm, |a, b| a.rotate_right((b % 64) as u32)),
-            Op::I64EqImm => i64_bin!(i, i.imm, |a, b| a == b),
-            Op::I64NeImm => i64_bin!(i, i.imm, |a, b| a != b),
-            Op::I64LtSImm => i64_bin!(i, i.imm, |a, b| (a as i64) < (b as i64)),
-            Op::I64LtUImm => i64_bin!(i, i.imm, |a, b| a < b),
-            Op::I64GtSImm => i64_bin!(i, i.imm, |a, b| (a as i64) > (b as i64)),
-            Op::I64GtUImm => i64_bin!(i, i.imm, |a, b| a > b),
-            Op::I64LeSImm => i64_bin!(i, i.imm, |a, b| (a as i64) <= (b as i64)),
-            Op::I64LeUImm => i64_bin!(i, i.imm, |a, b| a <= b),
-            Op::I64GeSImm => i64_bin!(i, i.imm, |a, b| (a as i64) >= (b as i64)),
-            Op::I64GeUImm => i64_bin!(i, i.imm, |a, b| a >= b),
-
-            Op::F32Add => f32_op!(i, |a, b| a + b),
-            Op::F32Sub => f32_op!(i, |a, b| a - b),
-            Op::F32Mul => f32_op!(i, |a, b| a * b),
-            Op::F32Div => f32_op!(i, |a, b| a / b),
-            Op::F32Min => f32_op!(i, |a, b| num::f32_min(a, b)),
-            Op::F32Max => f32_op!(i, |a, b| num::f32_max(a, b)),
-            Op::F32Copysign => f32_op!(i, |a, b| a.copysign(b)),
-            Op::F32Eq => f32_cmp!(i, |a, b| a == b),
-            Op::F32Ne => f32_cmp!(i, |a, b| a != b),
-            Op::F32Lt => f32_cmp!(i, |a, b| a < b),
-            Op::F32Gt => f32_cmp!(i, |a, b| a > b),
-            Op::F32Le => f32_cmp!(i, |a, b| a <= b),
-            Op::F32Ge => f32_cmp!(i, |a, b| a >= b),
-            Op::F64Add => f64_op!(i, |a, b| a + b),
-            Op::F64Sub => f64_op!(i, |a, b| a - b),
-            Op::F64Mul => f64_op!(i, |a, b| a * b),
-            Op::F64Div => f64_op!(i, |a, b| a / b),
-            Op::F64Min => f64_op!(i, |a, b| num::f64_min(a, b)),
-            Op::F64Max => f64_op!(i, |a, b| num::f64_max(a, b)),
-            Op::F64Copysign => f64_op!(i, |a, b| a.copysign(b)),
-            Op::F64Eq => f64_cmp!(i, |a, b| a == b),
-            Op::F64Ne => f64_cmp!(i, |a, b| a != b),
-            Op::F64Lt => f64_cmp!(i, |a, b| a < b),
-            Op::F64Gt => f64_cmp!(i, |a, b| a > b),
-            Op::F64Le => f64_cmp!(i, |a, b| a <= b),
-            Op::F64Ge => f64_cmp!(i, |a, b| a >= b),
             // Every other op is one the op table sends through `exec`: the
             // implementation native code shares.
             _ => {
-                // SAFETY: the frame and memory are the current ones; a data
-                // word follows every op that has one (checked at load).
-                match unsafe { simd::exec(i, ip, fp, mem, mem_len) } {
-                    simd::Step::Next => continue,
-                    simd::Step::SkipWord => {
-                        // SAFETY: the data word is inside the function.
-                        ip = unsafe { ip.add(1) };
-                        continue;
-                    }
-                    simd::Step::Trap(code) => trap!(code),
-                    simd::Step::NotSimd => {}
-                }
                 debug_assert!(i.op.runs_through_exec(), "{} has no semantics", i.op.name());
-                if let Err(mut t) = exec_instr(store, cur_inst, i, fp) {
-                    t.backtrace = backtrace(store, &frames, cur_inst, cur_def);
+                if let Err(mut t) = exec_instr(store, cx.cur_inst, i, fp) {
+                    t.backtrace = backtrace(store, &cx.frames, cx.cur_inst, cx.cur_def);
                     return Err(t);
                 }
                 (mem, mem_len) = memory0(store, inst);
