@@ -88,6 +88,8 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
         ir: std::ptr::null(),
         num_imported_funcs: 0,
         native: false,
+        globals: std::ptr::null(),
+        store_globals: std::ptr::null_mut(),
     };
     let mut inst: *const InstanceEntity = &store.instances[cx.cur_inst as usize];
     // SAFETY: `inst` points into `store.instances`, which no code below shrinks or moves
@@ -396,7 +398,7 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
         // SAFETY: `ip` is in the current function, `fp` is its frame and
         // `mem`/`mem_len` its instance's memory 0.
         let stop = unsafe {
-            cx.enter(inst);
+            cx.enter(store, inst);
             threaded::run(ip, fp, mem, mem_len, (*inst).hooks, &mut cx)
         };
         ip = stop.ip;
@@ -470,16 +472,6 @@ fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<
             Op::ReturnCallIndirect => {
                 let fid = indirect_target!(i);
                 tail_call_func!(i.a, fid);
-            }
-            Op::GlobalGet => {
-                // SAFETY: `inst` is current; the index was checked against the global space.
-                let g = unsafe { (&(*inst).globals)[i.imm as usize] };
-                w!(i.a, store.globals[g as usize].value[0])
-            }
-            Op::GlobalSet => {
-                // SAFETY: as for `GlobalGet`.
-                let g = unsafe { (&(*inst).globals)[i.imm as usize] };
-                store.globals[g as usize].value[0] = r!(i.b);
             }
             Op::GlobalGetV128 => {
                 // SAFETY: as for `GlobalGet`.

@@ -17,7 +17,7 @@
 
 use super::{simd, MAX_FRAMES};
 use crate::artifact::FuncCode;
-use crate::store::InstanceEntity;
+use crate::store::{GlobalEntity, InstanceEntity, Store};
 use zwasm_abi::ir::{Instr, Op};
 use zwasm_abi::num;
 use zwasm_abi::TrapCode;
@@ -49,16 +49,24 @@ pub(super) struct Cx {
     pub ir: *const Instr,
     pub num_imported_funcs: u32,
     pub native: bool,
+    /// The store index of each of the instance's globals, and the store's
+    /// globals (boxed, so a global stays put while the store's list grows).
+    pub globals: *const u32,
+    pub store_globals: *mut Box<GlobalEntity>,
 }
 
 impl Cx {
-    /// Takes what calls need of `inst`, the current function's instance.
+    /// Takes what calls and globals need of `inst`, the current function's
+    /// instance, and of `store`.
     ///
     /// # Safety
-    /// `inst` points at a live instance that outlives the chain about to run.
-    pub(super) unsafe fn enter(&mut self, inst: *const InstanceEntity) {
+    /// `inst` points at a live instance of `store`; neither may change until
+    /// the chain about to run stops.
+    pub(super) unsafe fn enter(&mut self, store: &mut Store, inst: *const InstanceEntity) {
+        self.store_globals = store.globals.as_mut_ptr();
         // SAFETY: as the caller guarantees.
         let inst = unsafe { &*inst };
+        self.globals = inst.globals.as_ptr();
         self.codes = inst.module.func_codes().as_ptr();
         self.ir = inst.module.ir().as_ptr();
         self.num_imported_funcs = inst.num_imported_funcs;
@@ -551,6 +559,54 @@ unsafe fn ret<const SLOT: bool>(
     next!(f.ret_ip, fp, mem, len, hooks, cx)
 }
 
+/// The global that `global.get` or `global.set` `i` names.
+///
+/// # Safety
+/// `cx` is the `Cx` that `run` was given, entered for the current instance.
+#[inline(always)]
+unsafe fn global(i: &Instr, cx: *mut Cx) -> *mut GlobalEntity {
+    // SAFETY: the checker verified the index is in the instance's global
+    // space, and each instance global is a store global.
+    unsafe {
+        let g = *(*cx).globals.add(i.imm as usize);
+        &mut **(*cx).store_globals.add(g as usize)
+    }
+}
+
+/// `global.get` of a one-slot global.
+unsafe fn global_get(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    hooks: u64,
+    cx: *mut Cx,
+) -> Exit {
+    // SAFETY: `ip` is a checked instruction.
+    let i = unsafe { &*ip };
+    // SAFETY: `cx` is the `Cx` that `run` was given, entered for this instance.
+    wr(fp, i.a, unsafe { (*global(i, cx)).value[0] });
+    // SAFETY: a function never ends without a return or a branch.
+    next!(unsafe { ip.add(1) }, fp, mem, len, hooks, cx)
+}
+
+/// `global.set` of a one-slot global.
+unsafe fn global_set(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    hooks: u64,
+    cx: *mut Cx,
+) -> Exit {
+    // SAFETY: `ip` is a checked instruction.
+    let i = unsafe { &*ip };
+    // SAFETY: `cx` is the `Cx` that `run` was given, entered for this instance.
+    unsafe { (*global(i, cx)).value[0] = rd(fp, i.b) };
+    // SAFETY: a function never ends without a return or a branch.
+    next!(unsafe { ip.add(1) }, fp, mem, len, hooks, cx)
+}
+
 static HANDLERS: [Handler; Op::COUNT as usize] = {
     // Ops that read or write a v128 go to the SIMD semantics; the rest
     // without a handler below stop the chain.
@@ -609,8 +665,8 @@ static HANDLERS: [Handler; Op::COUNT as usize] = {
                 rd(fp, i.c)
             }
         )),
-        GlobalGet => slow,
-        GlobalSet => slow,
+        GlobalGet => global_get,
+        GlobalSet => global_set,
         GlobalGetV128 => slow,
         GlobalSetV128 => slow,
 
