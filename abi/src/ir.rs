@@ -427,8 +427,9 @@ impl IntCmp {
 ///   the stack effect of its format: lowering maps it one to one),
 ///   `imm(Op)` (its form with the right operand in `imm`), `br(Op)` (its
 ///   fused compare-and-branch form), `neg(Op)` (the compare with the
-///   negated result) and `cmp(IntCmp)` (the condition of an integer
-///   compare).
+///   negated result), `cmp(IntCmp)` (the condition of an integer
+///   compare), and `first(Op) then(Op)` (a superinstruction: the two ops it
+///   runs, the second being the next instruction).
 ///
 /// Within a family the order is fixed by nothing: every link between ops is
 /// named in its row, never computed from opcode numbers.
@@ -1005,6 +1006,53 @@ macro_rules! for_each_op {
             I16x8RelaxedDotI8x16I7x16S "i16x8.relaxed_dot_i8x16_i7x16_s" Binary "vv>v" wasm,
             I32x4RelaxedDotI8x16I7x16AddS "i32x4.relaxed_dot_i8x16_i7x16_add_s" Ternary "vvv>v" wasm,
 
+            // Superinstructions: `X` whose result `Y`, the next instruction,
+            // reads as its `b` (`interp/threaded.rs`, `compiler/src/fuse.rs`).
+            I32XorThenI32RotlImm "i32.xor+i32.rotl_imm" Binary "ii>i" first(I32Xor) then(I32RotlImm),
+            I32AddThenI32Xor "i32.add+i32.xor" Binary "ii>i" first(I32Add) then(I32Xor),
+            I32RotlImmThenI32Add "i32.rotl_imm+i32.add" BinaryImm "i>i" first(I32RotlImm) then(I32Add),
+            I32AndImmThenBrIfEqz "i32.and_imm+br_if_eqz" BinaryImm "i>i" first(I32AndImm) then(BrIfEqz),
+            I32AddImmThenI32Load8U "i32.add_imm+i32.load8_u" BinaryImm "i>i" trap first(I32AddImm) then(I32Load8U),
+            I32SubImmThenGlobalSet "i32.sub_imm+global.set" BinaryImm "i>i" first(I32SubImm) then(GlobalSet),
+            I32AddImmThenGlobalSet "i32.add_imm+global.set" BinaryImm "i>i" first(I32AddImm) then(GlobalSet),
+            I32AddThenI32Load "i32.add+i32.load" Binary "ii>i" trap first(I32Add) then(I32Load),
+            I32AddImmThenI32Load "i32.add_imm+i32.load" BinaryImm "i>i" trap first(I32AddImm) then(I32Load),
+            I32AddImmThenBrIfI32NeImm "i32.add_imm+br_if.i32.ne_imm" BinaryImm "i>i" first(I32AddImm) then(BrIfI32NeImm),
+            I32LoadThenI32Add "i32.load+i32.add" Load "x>i" trap first(I32Load) then(I32Add),
+            I32AddThenI32Load8U "i32.add+i32.load8_u" Binary "ii>i" trap first(I32Add) then(I32Load8U),
+            I32ShlImmThenI32Add "i32.shl_imm+i32.add" BinaryImm "i>i" first(I32ShlImm) then(I32Add),
+            I32AddImmThenBrIfNez "i32.add_imm+br_if_nez" BinaryImm "i>i" first(I32AddImm) then(BrIfNez),
+            I32SubImmThenBrIfI32LeSImm "i32.sub_imm+br_if.i32.le_s_imm" BinaryImm "i>i" first(I32SubImm) then(BrIfI32LeSImm),
+            I32AddThenI32AddImm "i32.add+i32.add_imm" Binary "ii>i" first(I32Add) then(I32AddImm),
+            I32LoadThenBrIfNez "i32.load+br_if_nez" Load "x>i" trap first(I32Load) then(BrIfNez),
+            I32AddImmThenBrIfI32GtUImm "i32.add_imm+br_if.i32.gt_u_imm" BinaryImm "i>i" first(I32AddImm) then(BrIfI32GtUImm),
+            I32AddImmThenI32Add "i32.add_imm+i32.add" BinaryImm "i>i" first(I32AddImm) then(I32Add),
+            I32AndImmThenBrIfNez "i32.and_imm+br_if_nez" BinaryImm "i>i" first(I32AndImm) then(BrIfNez),
+            I32AddImmThenI32AndImm "i32.add_imm+i32.and_imm" BinaryImm "i>i" first(I32AddImm) then(I32AndImm),
+            I32Load8UThenBrIfNez "i32.load8_u+br_if_nez" Load "x>i" trap first(I32Load8U) then(BrIfNez),
+            I32Load8UThenBrIfEqz "i32.load8_u+br_if_eqz" Load "x>i" trap first(I32Load8U) then(BrIfEqz),
+            I64XorThenI64RotlImm "i64.xor+i64.rotl_imm" Binary "ll>l" first(I64Xor) then(I64RotlImm),
+            I32AddImmThenBrIfI32LtU "i32.add_imm+br_if.i32.lt_u" BinaryImm "i>i" first(I32AddImm) then(BrIfI32LtU),
+            I32AddImmThenF64Load "i32.add_imm+f64.load" BinaryImm "i>i" trap first(I32AddImm) then(F64Load),
+            I32MulImmThenI32AddImm "i32.mul_imm+i32.add_imm" BinaryImm "i>i" first(I32MulImm) then(I32AddImm),
+            I64AddThenI64Xor "i64.add+i64.xor" Binary "ll>l" first(I64Add) then(I64Xor),
+            I32AddThenBrIfI32LtUImm "i32.add+br_if.i32.lt_u_imm" Binary "ii>i" first(I32Add) then(BrIfI32LtUImm),
+            I32AddImmThenI32Mul "i32.add_imm+i32.mul" BinaryImm "i>i" first(I32AddImm) then(I32Mul),
+            I32AddImmThenI32AddImm "i32.add_imm+i32.add_imm" BinaryImm "i>i" first(I32AddImm) then(I32AddImm),
+            I32AddImmThenBrIfI32GeSImm "i32.add_imm+br_if.i32.ge_s_imm" BinaryImm "i>i" first(I32AddImm) then(BrIfI32GeSImm),
+            I32LoadThenI32Mul "i32.load+i32.mul" Load "x>i" trap first(I32Load) then(I32Mul),
+            I32MulImmThenI32Add "i32.mul_imm+i32.add" BinaryImm "i>i" first(I32MulImm) then(I32Add),
+            I32AddImmThenI32Store "i32.add_imm+i32.store" BinaryImm "i>i" trap first(I32AddImm) then(I32Store),
+            I32LoadThenI32AndImm "i32.load+i32.and_imm" Load "x>i" trap first(I32Load) then(I32AndImm),
+            I64RotlImmThenI64Add "i64.rotl_imm+i64.add" BinaryImm "l>l" first(I64RotlImm) then(I64Add),
+            I32MulThenI32Add "i32.mul+i32.add" Binary "ii>i" first(I32Mul) then(I32Add),
+            I32LoadThenI32Sub "i32.load+i32.sub" Load "x>i" trap first(I32Load) then(I32Sub),
+            I32ShlImmThenI32Xor "i32.shl_imm+i32.xor" BinaryImm "i>i" first(I32ShlImm) then(I32Xor),
+            I32Load8UThenBrIfI32EqImm "i32.load8_u+br_if.i32.eq_imm" Load "x>i" trap first(I32Load8U) then(BrIfI32EqImm),
+            I32Load8UThenBrIfI32NeImm "i32.load8_u+br_if.i32.ne_imm" Load "x>i" trap first(I32Load8U) then(BrIfI32NeImm),
+            I32AndImmThenBrIfI32EqImm "i32.and_imm+br_if.i32.eq_imm" BinaryImm "i>i" first(I32AndImm) then(BrIfI32EqImm),
+            I32Load8UThenI32Xor "i32.load8_u+i32.xor" Load "x>i" trap first(I32Load8U) then(I32Xor),
+
         }
     };
 }
@@ -1018,6 +1066,8 @@ macro_rules! op_fact {
     (link br; br($v:ident) $($rest:tt)*) => { Some(Op::$v) };
     (link neg; neg($v:ident) $($rest:tt)*) => { Some(Op::$v) };
     (link cmp; cmp($v:ident) $($rest:tt)*) => { Some(IntCmp::$v) };
+    (link first; first($v:ident) $($rest:tt)*) => { Some(Op::$v) };
+    (link then; then($v:ident) $($rest:tt)*) => { Some(Op::$v) };
     (flag exec; exec $($rest:tt)*) => { true };
     (flag trap; trap $($rest:tt)*) => { true };
     (flag wasm; wasm $($rest:tt)*) => { true };
@@ -1027,6 +1077,8 @@ macro_rules! op_fact {
     ($kind:ident $key:ident; br($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
     ($kind:ident $key:ident; neg($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
     ($kind:ident $key:ident; cmp($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+    ($kind:ident $key:ident; first($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
+    ($kind:ident $key:ident; then($v:ident) $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
     ($kind:ident $key:ident; exec $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
     ($kind:ident $key:ident; trap $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
     ($kind:ident $key:ident; wasm $($rest:tt)*) => { op_fact!($kind $key; $($rest)*) };
@@ -1111,6 +1163,8 @@ macro_rules! define_ops {
             const BRANCH: &'static [Option<Op>] = &[$(op_fact!(link br; $($fact $(($arg))?)*),)*];
             const NEGATED: &'static [Option<Op>] = &[$(op_fact!(link neg; $($fact $(($arg))?)*),)*];
             const CMP: &'static [Option<IntCmp>] = &[$(op_fact!(link cmp; $($fact $(($arg))?)*),)*];
+            const FIRST: &'static [Option<Op>] = &[$(op_fact!(link first; $($fact $(($arg))?)*),)*];
+            const THEN: &'static [Option<Op>] = &[$(op_fact!(link then; $($fact $(($arg))?)*),)*];
         }
     };
 }
@@ -1157,6 +1211,16 @@ impl Op {
     #[inline]
     pub const fn is_wasm(self) -> bool {
         Self::FACTS[self as usize] & Self::WASM != 0
+    }
+
+    /// The two ops a superinstruction runs, `X` and then `Y`: it has `X`'s
+    /// fields and is followed by `Y`, which reads `X`'s result as its `b`.
+    #[inline]
+    pub const fn pair(self) -> Option<(Op, Op)> {
+        match (Self::FIRST[self as usize], Self::THEN[self as usize]) {
+            (Some(x), Some(y)) => Some((x, y)),
+            _ => None,
+        }
     }
 
     /// The `...Imm` form of a binary integer op, if it has one.

@@ -9,6 +9,10 @@ use std::fmt::Write;
 pub fn instr(pc: usize, i: &Instr) -> String {
     let target = |off: i32| pc as i64 + 1 + off as i64;
     let mut s = format!("{pc:5}: {:<22}", i.op.name());
+    // A superinstruction's name can be longer than the column.
+    if !s.ends_with(' ') {
+        s.push(' ');
+    }
     let (a, b, c, imm) = (i.a, i.b, i.c, i.imm);
     let _ = match i.op.fmt() {
         // A `nop` after a 128-bit immediate carries its high half.

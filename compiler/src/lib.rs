@@ -8,6 +8,7 @@ mod cache_key;
 mod error;
 mod features;
 mod fold;
+mod fuse;
 mod lower;
 mod module;
 
@@ -147,6 +148,16 @@ pub fn compile_artifact(input: &[u8], opts: &CompileOptions) -> Result<Artifact,
         Engine::Native if has_backend(opts.target) => Some(native_code(&mut compiled, opts)?),
         _ => None,
     };
+    // Superinstructions in the bodies the interpreter may run, once native
+    // code no longer needs the IR as the backends know it.
+    let partial = native
+        .as_ref()
+        .is_some_and(|n| n.flags & zwasm_abi::native::flags::PARTIAL_IR != 0);
+    for f in &compiled.meta.funcs {
+        if !(partial && f.native_len != 0) {
+            fuse::fuse(&mut compiled.code[f.code_start as usize..][..f.code_len as usize]);
+        }
+    }
     Ok(artifact::build(
         &wasm,
         compiled,

@@ -659,6 +659,14 @@ impl Module {
                 if partial && (fmt.is_branch() || fmt == Fmt::BrTable) {
                     return Err(bad(pc, "branch in a native function's IR"));
                 }
+                // A superinstruction runs the next instruction too, which
+                // must be its second op reading its result as `b`.
+                if let Some((_, then)) = ins.op.pair() {
+                    let next = code.get(pc + 1);
+                    if partial || next.is_none_or(|n| n.op != then || n.b != ins.a) {
+                        return Err(bad(pc, "bad superinstruction"));
+                    }
+                }
                 let target_ok = |at: usize, off: i32| {
                     let t = at as i64 + 1 + off as i64;
                     t >= 0 && (t as usize) < code.len()
@@ -1219,5 +1227,21 @@ mod tests {
         assert!(m.contains("missing data word at instruction 1"), "{m}");
         let m = damage(load_v128(3, 3, 8, &[br(1), k, word, ret]));
         assert!(m.contains("branch into a data word"), "{m}");
+    }
+
+    #[test]
+    fn superinstructions_are_followed_by_their_second_op() {
+        let add = Instr::new(Op::I32AddThenI32Load, 4, 2, 2, 0);
+        let load = |b: u16| Instr::new(Op::I32Load, 5, b, 0, 0);
+        let ret = Instr::new(Op::Return, 0, 0, 0, 0);
+        assert!(load_v128(3, 3, 8, &[add, load(4), ret]).is_ok());
+        // The load reads another slot than the add writes.
+        let m = damage(load_v128(3, 3, 8, &[add, load(3), ret]));
+        assert!(m.contains("bad superinstruction at instruction 0"), "{m}");
+        // Another op follows, or none.
+        let m = damage(load_v128(3, 3, 8, &[add, ret, load(4)]));
+        assert!(m.contains("bad superinstruction at instruction 0"), "{m}");
+        let m = damage(load_v128(3, 3, 8, &[ret, add]));
+        assert!(m.contains("bad superinstruction at instruction 1"), "{m}");
     }
 }

@@ -664,6 +664,9 @@ impl FuncGen<'_> {
         if self.vector && self.rng.chance(35) {
             return self.vstmt();
         }
+        if !self.mem64 && self.rng.chance(4) {
+            return self.pair_stmt();
+        }
         loop {
             match self.rng.below(100) {
                 0..=29 => {
@@ -958,6 +961,78 @@ impl FuncGen<'_> {
             999 if self.mem64 => " offset=0xfffffffffffffff8".to_string(),
             _ => " offset=65535".to_string(),
         }
+    }
+
+    /// A statement whose IR has one of the interpreter's superinstructions
+    /// (an op whose result the next op reads, `Op::pair`): `{a}`..`{c}` are
+    /// i32 locals, `{d}` the i32 local written, `{A}`..`{D}` i64 ones, `{L}`
+    /// a block label; addresses stay in the first page.
+    fn pair_stmt(&mut self) -> String {
+        const MASK: &str = "(i32.const 0x7ff0)";
+        let t = *self.rng.pick(&[
+            "(local.set {d} (i32.rotl (i32.xor {a} {b}) (i32.const 7)))",
+            "(local.set {d} (i32.xor {c} (i32.add {a} {b})))",
+            "(local.set {d} (i32.add {b} (i32.rotl {a} (i32.const 5))))",
+            "(block {L} (br_if {L} (i32.eqz (i32.and {a} (i32.const 6)))) (local.set {d} (i32.const 1)))",
+            "(local.set {d} (i32.load8_u (i32.add (i32.and {a} MASK) (i32.const 5))))",
+            "(global.set $g0 (i32.sub (global.get $g0) (i32.const 16)))",
+            "(global.set $g0 (i32.add (global.get $g0) (i32.const 16)))",
+            "(local.set {d} (i32.load (i32.add (i32.and {a} MASK) (i32.and {b} MASK))))",
+            "(local.set {d} (i32.load (i32.add (i32.and {a} MASK) (i32.const 4))))",
+            "(block {L} (br_if {L} (i32.ne (i32.add {a} (i32.const 3)) (i32.const 10))) (local.set {d} (i32.const 2)))",
+            "(local.set {d} (i32.add {b} (i32.load (i32.and {a} MASK))))",
+            "(local.set {d} (i32.load8_u (i32.add (i32.and {a} MASK) (i32.and {b} MASK))))",
+            "(local.set {d} (i32.add {b} (i32.shl {a} (i32.const 2))))",
+            "(block {L} (br_if {L} (i32.add {a} (i32.const 1))) (local.set {d} (i32.const 3)))",
+            "(block {L} (br_if {L} (i32.le_s (i32.sub {a} (i32.const 1)) (i32.const 0))) (local.set {d} (i32.const 4)))",
+            "(local.set {d} (i32.add (i32.add {a} {b}) (i32.const 12)))",
+            "(block {L} (br_if {L} (i32.load (i32.and {a} MASK))) (local.set {d} (i32.const 5)))",
+            "(block {L} (br_if {L} (i32.gt_u (i32.add {a} (i32.const 7)) (i32.const 1000))) (local.set {d} (i32.const 6)))",
+            "(local.set {d} (i32.add {b} (i32.add {a} (i32.const 9))))",
+            "(block {L} (br_if {L} (i32.and {a} (i32.const 12))) (local.set {d} (i32.const 7)))",
+            "(local.set {d} (i32.and (i32.add {a} (i32.const 3)) (i32.const 255)))",
+            "(block {L} (br_if {L} (i32.load8_u (i32.and {a} MASK))) (local.set {d} (i32.const 8)))",
+            "(block {L} (br_if {L} (i32.eqz (i32.load8_u (i32.and {a} MASK)))) (local.set {d} (i32.const 9)))",
+            "(local.set {D} (i64.rotl (i64.xor {A} {B}) (i64.const 9)))",
+            "(block {L} (br_if {L} (i32.lt_u (i32.add {a} (i32.const 1)) {b})) (local.set {d} (i32.const 10)))",
+            "(local.set {D} (i64.reinterpret_f64 (f64.load (i32.add (i32.and {a} MASK) (i32.const 8)))))",
+            "(local.set {d} (i32.add (i32.mul {a} (i32.const 12)) (i32.const 5)))",
+            "(local.set {D} (i64.xor {C} (i64.add {A} {B})))",
+            "(block {L} (br_if {L} (i32.lt_u (i32.add {a} {b}) (i32.const 100))) (local.set {d} (i32.const 11)))",
+            "(local.set {d} (i32.mul {b} (i32.add {a} (i32.const 1))))",
+            "(local.set {d} (i32.add (i32.add {a} (i32.const 1)) (i32.const 5)))",
+            "(block {L} (br_if {L} (i32.ge_s (i32.add {a} (i32.const 2)) (i32.const 50))) (local.set {d} (i32.const 12)))",
+            "(local.set {d} (i32.mul {b} (i32.load (i32.and {a} MASK))))",
+            "(local.set {d} (i32.add {b} (i32.mul {a} (i32.const 24))))",
+            "(i32.store (i32.add (i32.and {a} MASK) (i32.const 12)) {b})",
+            "(local.set {d} (i32.and (i32.load (i32.and {a} MASK)) (i32.const 255)))",
+            "(local.set {D} (i64.add {B} (i64.rotl {A} (i64.const 13))))",
+            "(local.set {d} (i32.add {c} (i32.mul {a} {b})))",
+            "(local.set {d} (i32.sub (i32.load (i32.and {a} MASK)) {b}))",
+            "(local.set {d} (i32.xor {b} (i32.shl {a} (i32.const 3))))",
+            "(block {L} (br_if {L} (i32.eq (i32.load8_u (i32.and {a} MASK)) (i32.const 7))) (local.set {d} (i32.const 13)))",
+            "(block {L} (br_if {L} (i32.ne (i32.load8_u (i32.and {a} MASK)) (i32.const 9))) (local.set {d} (i32.const 14)))",
+            "(block {L} (br_if {L} (i32.eq (i32.and {a} (i32.const 15)) (i32.const 3))) (local.set {d} (i32.const 15)))",
+            "(local.set {d} (i32.xor {b} (i32.load8_u (i32.and {a} MASK))))",
+        ]);
+        let mut out = t.replace("MASK", MASK);
+        let label = self.label("p");
+        out = out.replace("{L}", &label);
+        for k in ["{a}", "{b}", "{c}", "{d}"] {
+            let l = self.local_of(Ty::I32);
+            out = out.replace(k, &format!("(local.get {l})")).replace(
+                &format!("(local.set (local.get {l})"),
+                &format!("(local.set {l}"),
+            );
+        }
+        for k in ["{A}", "{B}", "{C}", "{D}"] {
+            let l = self.local_of(Ty::I64);
+            out = out.replace(k, &format!("(local.get {l})")).replace(
+                &format!("(local.set (local.get {l})"),
+                &format!("(local.set {l}"),
+            );
+        }
+        out
     }
 
     fn store(&mut self) -> String {

@@ -74,6 +74,7 @@ fn backtrace(store: &Store, frames: &[Frame], instance: u32, def: u32) -> Vec<Fr
 
 /// Runs defined function `def` of `instance` with its arguments at the bottom of `stack`.
 fn run(store: &mut Store, stack: &mut [u64], instance: u32, def: u32) -> Result<(), Trap> {
+    threaded::init();
     let stack_len = stack.len();
     let stack_ptr = stack.as_mut_ptr();
     let mut cx = threaded::Cx {

@@ -18,7 +18,7 @@
 use super::{simd, MAX_FRAMES};
 use crate::artifact::FuncCode;
 use crate::store::{GlobalEntity, InstanceEntity, Store};
-use zwasm_abi::ir::{Instr, Op};
+use zwasm_abi::ir::{Fmt, Instr, Op};
 use zwasm_abi::num;
 use zwasm_abi::TrapCode;
 
@@ -142,10 +142,11 @@ unsafe fn dispatch(
     hooks: u64,
     cx: *mut Cx,
 ) -> Exit {
-    // SAFETY: the checker verified every op is below `Op::COUNT`, the table's length.
+    // SAFETY: the checker verified every op is below `Op::COUNT`, the table's
+    // length, and `init` filled every entry with a `Handler` before `run`.
     unsafe {
-        let h = *HANDLERS.get_unchecked((*ip).op as usize);
-        h(ip, fp, mem, len, hooks, cx)
+        let h = *(&raw const HANDLERS).cast::<usize>().add((*ip).op as usize);
+        std::mem::transmute::<usize, Handler>(h)(ip, fp, mem, len, hooks, cx)
     }
 }
 
@@ -199,28 +200,45 @@ macro_rules! handler {
             }
             // SAFETY: `ip` is a checked instruction (the caller's guarantee).
             let flow = body(unsafe { &*ip }, fp, mem, len);
-            match flow {
-                // SAFETY: a function never ends without a return or a branch,
-                // so the next instruction exists.
-                Flow::Next => next!(unsafe { ip.add(1) }, fp, mem, len, hooks, cx),
-                Flow::Jump(off) => {
-                    // SAFETY: the checker verified every branch target lies inside the function.
-                    let target = unsafe { ip.add(1).offset(off) };
-                    // A backward branch starts a loop iteration.
-                    if off < 0 && hooks != 0 {
-                        // SAFETY: as for `next!`.
-                        return unsafe { stop(target, fp, mem, HOOKS as usize, hooks, cx) };
-                    }
-                    next!(target, fp, mem, len, hooks, cx)
-                }
-                // SAFETY: as for `next!`.
-                Flow::Trap(code) => unsafe {
-                    stop(ip, fp, mem, (TRAP + code as u64) as usize, hooks, cx)
-                },
-            }
+            // SAFETY: as the caller guarantees.
+            unsafe { finish(flow, ip, fp, mem, len, hooks, cx) }
         }
         h as Handler
     }};
+}
+
+/// Goes on after the instruction at `ip` as `flow` says. Inlined into each
+/// handler, so that its calls stay in tail position.
+///
+/// # Safety
+/// As for a handler; a `Jump`'s target was checked at load.
+#[inline(always)]
+unsafe fn finish(
+    flow: Flow,
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    hooks: u64,
+    cx: *mut Cx,
+) -> Exit {
+    match flow {
+        // SAFETY: a function never ends without a return or a branch, so the
+        // next instruction exists.
+        Flow::Next => next!(unsafe { ip.add(1) }, fp, mem, len, hooks, cx),
+        Flow::Jump(off) => {
+            // SAFETY: the checker verified every branch target lies inside the function.
+            let target = unsafe { ip.add(1).offset(off) };
+            // A backward branch starts a loop iteration.
+            if off < 0 && hooks != 0 {
+                // SAFETY: as for `next!`.
+                return unsafe { stop(target, fp, mem, HOOKS as usize, hooks, cx) };
+            }
+            next!(target, fp, mem, len, hooks, cx)
+        }
+        // SAFETY: as for `next!`.
+        Flow::Trap(code) => unsafe { stop(ip, fp, mem, (TRAP + code as u64) as usize, hooks, cx) },
+    }
 }
 
 /// Slot `s` of frame `fp`.
@@ -255,24 +273,34 @@ macro_rules! ok {
     };
 }
 
-macro_rules! i32_bin {
+/// The right operand of an integer binary op: slot `c`, or `imm`.
+macro_rules! rhs {
+    (reg, $i:ident, $fp:ident) => {
+        rd($fp, $i.c)
+    };
+    (imm, $i:ident, $fp:ident) => {
+        $i.imm
+    };
+}
+
+/// An i32 division or remainder, which may trap.
+macro_rules! i32_try {
     ($rhs:ident, |$a:ident, $b:ident| $e:expr) => {
         handler!(|i, fp, _m, _l| {
             let $a = rd(fp, i.b) as u32;
-            let $b = i32_bin!(@rhs $rhs, i, fp) as u32;
-            put!(i, fp, ($e) as u32 as u64)
+            let $b = rhs!($rhs, i, fp) as u32;
+            put!(i, fp, ok!($e) as u32 as u64)
         })
     };
-    (@rhs reg, $i:ident, $fp:ident) => { rd($fp, $i.c) };
-    (@rhs imm, $i:ident, $fp:ident) => { $i.imm };
 }
 
-macro_rules! i64_bin {
+/// An i64 division or remainder, which may trap.
+macro_rules! i64_try {
     ($rhs:ident, |$a:ident, $b:ident| $e:expr) => {
         handler!(|i, fp, _m, _l| {
             let $a = rd(fp, i.b);
-            let $b: u64 = i32_bin!(@rhs $rhs, i, fp);
-            put!(i, fp, ($e) as u64)
+            let $b: u64 = rhs!($rhs, i, fp);
+            put!(i, fp, ok!($e) as u64)
         })
     };
 }
@@ -365,41 +393,13 @@ macro_rules! f64_un {
     };
 }
 
-macro_rules! br_cmp {
-    ($t:ty, |$a:ident, $b:ident| $e:expr) => {
-        handler!(|i, fp, _m, _l| {
-            let $a = rd(fp, i.b) as $t;
-            let $b = rd(fp, i.c) as $t;
-            if $e {
-                Flow::Jump(i.offset() as isize)
-            } else {
-                Flow::Next
-            }
-        })
-    };
-}
-
-macro_rules! br_cmp_imm {
-    ($t:ty, |$a:ident, $b:ident| $e:expr) => {
-        handler!(|i, fp, _m, _l| {
-            let $a = rd(fp, i.b) as u32 as $t;
-            let $b = i.branch_imm() as u32 as $t;
-            if $e {
-                Flow::Jump(i.offset() as isize)
-            } else {
-                Flow::Next
-            }
-        })
-    };
-}
-
-/// The effective address of an access of `size` bytes at slot `b` plus
-/// `imm`, if it lies in memory 0. The address slot is read whole: an i32
-/// address is zero-extended in its slot, an i64 one (memory64) is all 64 bits,
-/// so one check serves both.
+/// The effective address of an access of `size` bytes at address `base`
+/// plus `offset`, if it lies in memory 0 of length `len`. An address slot is
+/// read whole: an i32 address is zero-extended in its slot, an i64 one
+/// (memory64) is all 64 bits, so one check serves both.
 #[inline(always)]
-fn addr(i: &Instr, fp: *mut u64, len: usize, size: u64) -> Result<usize, TrapCode> {
-    let (ea, carry) = rd(fp, i.b).overflowing_add(i.imm);
+fn addr(base: u64, offset: u64, len: usize, size: u64) -> Result<usize, TrapCode> {
+    let (ea, carry) = base.overflowing_add(offset);
     let (end, carry2) = ea.overflowing_add(size);
     if carry | carry2 | (end > len as u64) {
         return Err(TrapCode::MemoryOutOfBounds);
@@ -407,27 +407,262 @@ fn addr(i: &Instr, fp: *mut u64, len: usize, size: u64) -> Result<usize, TrapCod
     Ok(ea as usize)
 }
 
-macro_rules! load {
-    ($t:ty, |$x:ident| $e:expr) => {
-        handler!(|i, fp, mem, len| {
-            let ea = ok!(addr(i, fp, len, std::mem::size_of::<$t>() as u64));
-            // SAFETY: `ea + size <= len`, and `mem` is memory 0's base.
-            let $x = <$t>::from_le(unsafe { std::ptr::read_unaligned(mem.add(ea).cast::<$t>()) });
-            put!(i, fp, $e)
-        })
+/// The op whose number is `N` (a handler's const parameter).
+macro_rules! op {
+    ($n:expr) => {
+        const { Op::ALL[$n as usize] }
     };
 }
 
-macro_rules! store {
-    ($t:ty) => {
-        handler!(|i, fp, mem, len| {
-            let ea = ok!(addr(i, fp, len, std::mem::size_of::<$t>() as u64));
-            let v = (rd(fp, i.c) as $t).to_le();
-            // SAFETY: `ea + size <= len`, and `mem` is memory 0's base.
-            unsafe { std::ptr::write_unaligned(mem.add(ea).cast::<$t>(), v) };
+/// The integer binary ops that cannot trap, compares included, in register
+/// and immediate form: `op` on `a` (slot `b`) and `b` (slot `c` or `imm`),
+/// as a slot value.
+#[inline(always)]
+fn int_bin(op: Op, a: u64, b: u64) -> u64 {
+    use Op::*;
+    let (x, y) = (a as u32, b as u32);
+    let (sx, sy, sa, sb) = (x as i32, y as i32, a as i64, b as i64);
+    match op {
+        I32Add | I32AddImm => x.wrapping_add(y) as u64,
+        I32Sub | I32SubImm => x.wrapping_sub(y) as u64,
+        I32Mul | I32MulImm => x.wrapping_mul(y) as u64,
+        I32And | I32AndImm => (x & y) as u64,
+        I32Or | I32OrImm => (x | y) as u64,
+        I32Xor | I32XorImm => (x ^ y) as u64,
+        I32Shl | I32ShlImm => x.wrapping_shl(y) as u64,
+        I32ShrS | I32ShrSImm => sx.wrapping_shr(y) as u32 as u64,
+        I32ShrU | I32ShrUImm => x.wrapping_shr(y) as u64,
+        I32Rotl | I32RotlImm => x.rotate_left(y) as u64,
+        I32Rotr | I32RotrImm => x.rotate_right(y) as u64,
+        I32Eq | I32EqImm => (x == y) as u64,
+        I32Ne | I32NeImm => (x != y) as u64,
+        I32LtS | I32LtSImm => (sx < sy) as u64,
+        I32LtU | I32LtUImm => (x < y) as u64,
+        I32GtS | I32GtSImm => (sx > sy) as u64,
+        I32GtU | I32GtUImm => (x > y) as u64,
+        I32LeS | I32LeSImm => (sx <= sy) as u64,
+        I32LeU | I32LeUImm => (x <= y) as u64,
+        I32GeS | I32GeSImm => (sx >= sy) as u64,
+        I32GeU | I32GeUImm => (x >= y) as u64,
+        I64Add | I64AddImm => a.wrapping_add(b),
+        I64Sub | I64SubImm => a.wrapping_sub(b),
+        I64Mul | I64MulImm => a.wrapping_mul(b),
+        I64And | I64AndImm => a & b,
+        I64Or | I64OrImm => a | b,
+        I64Xor | I64XorImm => a ^ b,
+        I64Shl | I64ShlImm => a.wrapping_shl(y),
+        I64ShrS | I64ShrSImm => sa.wrapping_shr(y) as u64,
+        I64ShrU | I64ShrUImm => a.wrapping_shr(y),
+        I64Rotl | I64RotlImm => a.rotate_left((b % 64) as u32),
+        I64Rotr | I64RotrImm => a.rotate_right((b % 64) as u32),
+        I64Eq | I64EqImm => (a == b) as u64,
+        I64Ne | I64NeImm => (a != b) as u64,
+        I64LtS | I64LtSImm => (sa < sb) as u64,
+        I64LtU | I64LtUImm => (a < b) as u64,
+        I64GtS | I64GtSImm => (sa > sb) as u64,
+        I64GtU | I64GtUImm => (a > b) as u64,
+        I64LeS | I64LeSImm => (sa <= sb) as u64,
+        I64LeU | I64LeUImm => (a <= b) as u64,
+        I64GeS | I64GeSImm => (sa >= sb) as u64,
+        I64GeU | I64GeUImm => (a >= b) as u64,
+        _ => unreachable!("{} is not an integer binary op", op.name()),
+    }
+}
+
+/// Whether compare-and-branch `op` branches for `a` (slot `b`) and `b` (slot
+/// `c`, or the constant of an immediate form).
+#[inline(always)]
+fn br_taken(op: Op, a: u64, b: u64) -> bool {
+    use Op::*;
+    let (x, y) = (a as u32, b as u32);
+    let (sx, sy, sa, sb) = (x as i32, y as i32, a as i64, b as i64);
+    match op {
+        BrIfI32Eq | BrIfI32EqImm => x == y,
+        BrIfI32Ne | BrIfI32NeImm => x != y,
+        BrIfI32LtS | BrIfI32LtSImm => sx < sy,
+        BrIfI32LtU | BrIfI32LtUImm => x < y,
+        BrIfI32GtS | BrIfI32GtSImm => sx > sy,
+        BrIfI32GtU | BrIfI32GtUImm => x > y,
+        BrIfI32LeS | BrIfI32LeSImm => sx <= sy,
+        BrIfI32LeU | BrIfI32LeUImm => x <= y,
+        BrIfI32GeS | BrIfI32GeSImm => sx >= sy,
+        BrIfI32GeU | BrIfI32GeUImm => x >= y,
+        BrIfI64Eq => a == b,
+        BrIfI64Ne => a != b,
+        BrIfI64LtS => sa < sb,
+        BrIfI64LtU => a < b,
+        BrIfI64GtS => sa > sb,
+        BrIfI64GtU => a > b,
+        BrIfI64LeS => sa <= sb,
+        BrIfI64LeU => a <= b,
+        BrIfI64GeS => sa >= sb,
+        BrIfI64GeU => a >= b,
+        BrIfNez => x != 0,
+        BrIfEqz => x == 0,
+        _ => unreachable!("{} is not a conditional branch", op.name()),
+    }
+}
+
+/// The bytes a load or store of `op` accesses.
+#[inline(always)]
+const fn access_size(op: Op) -> u64 {
+    use Op::*;
+    match op {
+        I32Load8S | I32Load8U | I64Load8S | I64Load8U | I32Store8 | I64Store8 => 1,
+        I32Load16S | I32Load16U | I64Load16S | I64Load16U | I32Store16 | I64Store16 => 2,
+        I32Load | F32Load | I64Load32S | I64Load32U | I32Store | F32Store | I64Store32 => 4,
+        _ => 8,
+    }
+}
+
+/// The slot value that load `op` reads at `p`.
+///
+/// # Safety
+/// `p` is valid for `access_size(op)` bytes.
+#[inline(always)]
+unsafe fn load_at(op: Op, p: *const u8) -> u64 {
+    use std::ptr::read_unaligned as get;
+    use Op::*;
+    // SAFETY: as the caller guarantees.
+    unsafe {
+        match op {
+            I32Load | F32Load | I64Load32U => u32::from_le(get(p.cast::<u32>())) as u64,
+            I64Load | F64Load => u64::from_le(get(p.cast::<u64>())),
+            I32Load8S => *p as i8 as i32 as u32 as u64,
+            I32Load8U | I64Load8U => *p as u64,
+            I32Load16S => i16::from_le(get(p.cast::<i16>())) as i32 as u32 as u64,
+            I32Load16U | I64Load16U => u16::from_le(get(p.cast::<u16>())) as u64,
+            I64Load8S => *p as i8 as i64 as u64,
+            I64Load16S => i16::from_le(get(p.cast::<i16>())) as i64 as u64,
+            I64Load32S => i32::from_le(get(p.cast::<i32>())) as i64 as u64,
+            _ => unreachable!("{} is not a load", op.name()),
+        }
+    }
+}
+
+/// Stores slot value `v` at `p` as store `op` does.
+///
+/// # Safety
+/// `p` is valid for `access_size(op)` bytes.
+#[inline(always)]
+unsafe fn store_at(op: Op, p: *mut u8, v: u64) {
+    use std::ptr::write_unaligned as put;
+    use Op::*;
+    // SAFETY: as the caller guarantees.
+    unsafe {
+        match op {
+            I32Store | F32Store | I64Store32 => put(p.cast::<u32>(), (v as u32).to_le()),
+            I64Store | F64Store => put(p.cast::<u64>(), v.to_le()),
+            I32Store8 | I64Store8 => *p = v as u8,
+            I32Store16 | I64Store16 => put(p.cast::<u16>(), (v as u16).to_le()),
+            _ => unreachable!("{} is not a store", op.name()),
+        }
+    }
+}
+
+/// What op `op` (without a trap or a branch of its own) does with the
+/// instruction `i`, reading `b` as its `b` operand: an integer binary op, a
+/// load or store (address `b`), a conditional branch, `global.set`.
+///
+/// # Safety
+/// `i` is a checked instruction of `op` in the current function, `fp` its
+/// frame, `mem` and `len` memory 0, `cx` the `Cx` that `run` was given.
+#[inline(always)]
+unsafe fn step(
+    op: Op,
+    i: &Instr,
+    b: u64,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    cx: *mut Cx,
+) -> Flow {
+    let jump = |taken: bool| {
+        if taken {
+            Flow::Jump(i.offset() as isize)
+        } else {
             Flow::Next
-        })
+        }
     };
+    match op.fmt() {
+        Fmt::Binary => wr(fp, i.a, int_bin(op, b, rd(fp, i.c))),
+        Fmt::BinaryImm => wr(fp, i.a, int_bin(op, b, i.imm)),
+        Fmt::Load => match addr(b, i.imm, len, access_size(op)) {
+            // SAFETY: `ea + size <= len`, and `mem` is memory 0's base.
+            Ok(ea) => wr(fp, i.a, unsafe { load_at(op, mem.add(ea)) }),
+            Err(code) => return Flow::Trap(code),
+        },
+        Fmt::Store => match addr(b, i.imm, len, access_size(op)) {
+            // SAFETY: as for a load.
+            Ok(ea) => unsafe { store_at(op, mem.add(ea), rd(fp, i.c)) },
+            Err(code) => return Flow::Trap(code),
+        },
+        Fmt::BrIf => return jump(br_taken(op, b, 0)),
+        Fmt::BrCmp => return jump(br_taken(op, b, rd(fp, i.c))),
+        Fmt::BrCmpImm => return jump(br_taken(op, b, i.branch_imm() as u32 as u64)),
+        // SAFETY: as the caller guarantees.
+        Fmt::GlobalSet => unsafe { (*global(i, cx)).value[0] = b },
+        _ => unreachable!("{} has no step", op.name()),
+    }
+    Flow::Next
+}
+
+/// The handler of op number `N`, one `step`.
+unsafe fn one<const N: u16>(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    hooks: u64,
+    cx: *mut Cx,
+) -> Exit {
+    // SAFETY: `ip` is a checked instruction of op `N` (the caller's guarantee).
+    let i = unsafe { &*ip };
+    // SAFETY: as the caller guarantees.
+    unsafe {
+        let flow = step(op!(N), i, rd(fp, i.b), fp, mem, len, cx);
+        finish(flow, ip, fp, mem, len, hooks, cx)
+    }
+}
+
+/// The handler of superinstruction number `N`: its first op `X` on its own
+/// fields, then the next instruction's `Y` with `X`'s result as `b`, taken
+/// from a register rather than read back from the frame. A trap or branch of
+/// `Y` is at `Y`'s instruction.
+unsafe fn pair<const N: u16>(
+    ip: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: usize,
+    hooks: u64,
+    cx: *mut Cx,
+) -> Exit {
+    let (x, y) = const {
+        match Op::ALL[N as usize].pair() {
+            Some(p) => p,
+            None => panic!("not a superinstruction"),
+        }
+    };
+    // SAFETY: `ip` is a checked superinstruction, so the next instruction is
+    // its `Y` with `b` naming the slot `X` writes (checked at load).
+    let (i, j) = unsafe { (&*ip, &*ip.add(1)) };
+    let v = match x.fmt() {
+        Fmt::Binary => int_bin(x, rd(fp, i.b), rd(fp, i.c)),
+        Fmt::BinaryImm => int_bin(x, rd(fp, i.b), i.imm),
+        Fmt::Load => match addr(rd(fp, i.b), i.imm, len, access_size(x)) {
+            // SAFETY: `ea + size <= len`, and `mem` is memory 0's base.
+            Ok(ea) => unsafe { load_at(x, mem.add(ea)) },
+            // SAFETY: as the caller guarantees.
+            Err(code) => return unsafe { finish(Flow::Trap(code), ip, fp, mem, len, hooks, cx) },
+        },
+        _ => unreachable!("{} cannot start a superinstruction", x.name()),
+    };
+    wr(fp, i.a, v);
+    // SAFETY: as the caller guarantees; `j` is the instruction after `ip`.
+    unsafe {
+        let flow = step(y, j, v, fp, mem, len, cx);
+        finish(flow, ip.add(1), fp, mem, len, hooks, cx)
+    }
 }
 
 /// Stops the chain at `ip` for reason `why` (in the place of memory 0's
@@ -590,54 +825,68 @@ unsafe fn global_get(
     next!(unsafe { ip.add(1) }, fp, mem, len, hooks, cx)
 }
 
-/// `global.set` of a one-slot global.
-unsafe fn global_set(
-    ip: *const Instr,
-    fp: *mut u64,
-    mem: *mut u8,
-    len: usize,
-    hooks: u64,
-    cx: *mut Cx,
-) -> Exit {
-    // SAFETY: `ip` is a checked instruction.
-    let i = unsafe { &*ip };
-    // SAFETY: `cx` is the `Cx` that `run` was given, entered for this instance.
-    unsafe { (*global(i, cx)).value[0] = rd(fp, i.b) };
-    // SAFETY: a function never ends without a return or a branch.
-    next!(unsafe { ip.add(1) }, fp, mem, len, hooks, cx)
-}
-
-static HANDLERS: [Handler; Op::COUNT as usize] = {
-    // Ops that read or write a v128 go to the SIMD semantics; the rest
-    // without a handler below stop the chain.
-    let mut t: [Handler; Op::COUNT as usize] = [slow; Op::COUNT as usize];
+/// The first superinstruction's opcode: they end the op table.
+const FIRST_PAIR: usize = {
     let mut k = 0;
-    while k < Op::ALL.len() {
-        let op = Op::ALL[k];
-        if op.is_wide(0) || op.is_wide(1) || op.is_wide(2) || op.is_wide(3) {
-            t[k] = vector;
-        }
+    while Op::ALL[k].pair().is_none() {
         k += 1;
     }
+    k
+};
+
+/// Sets the superinstructions' handlers, `FIRST_PAIR + k` for each `k`.
+macro_rules! pairs {
+    ($t:ident; $($k:literal)*) => {
+        $($t[FIRST_PAIR + $k] = pair::<{ (FIRST_PAIR + $k) as u16 }> as Handler as usize;)*
+        const _: () = assert!(FIRST_PAIR + [$($k),*].len() == Op::COUNT as usize);
+    };
+}
+
+const _: () = {
+    let mut k = FIRST_PAIR;
+    while k < Op::ALL.len() {
+        assert!(
+            Op::ALL[k].pair().is_some(),
+            "superinstructions end the op table"
+        );
+        k += 1;
+    }
+};
+
+/// Each op's handler, by opcode, as an address. Filled at run time, once
+/// (`init`): a table of function pointers in the binary needs a dynamic
+/// relocation per entry (24 bytes each on x86_64, applied at every
+/// start-up), where taking a function's address in code needs none.
+static mut HANDLERS: [usize; Op::COUNT as usize] = [0; Op::COUNT as usize];
+
+/// Fills the handler table, the first time the interpreter runs.
+pub(super) fn init() {
+    static FILLED: std::sync::Once = std::sync::Once::new();
+    FILLED.call_once(|| fill(&raw mut HANDLERS));
+}
+
+fn fill(table: *mut [usize; Op::COUNT as usize]) {
+    // SAFETY: `init`'s `Once` runs this on one thread, and every reader of
+    // the table comes after `init` returned.
+    let t = unsafe { &mut *table };
+    // Ops that read or write a v128 go to the SIMD semantics; the rest
+    // without a handler below stop the chain.
+    for (k, op) in Op::ALL.iter().enumerate() {
+        let wide = (0..4).any(|f| op.is_wide(f));
+        t[k] = if wide { vector as Handler } else { slow } as usize;
+    }
+    pairs!(t; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43);
     macro_rules! on {
         ($($op:ident => $h:expr,)*) => {
-            $(t[Op::$op as usize] = $h;)*
+            $(t[Op::$op as usize] = ($h) as Handler as usize;)*
         };
     }
     on! {
         Nop => handler!(|_i, _fp, _m, _l| Flow::Next),
         Trap => slow,
         Br => handler!(|i, _fp, _m, _l| Flow::Jump(i.offset() as isize)),
-        BrIfNez => handler!(|i, fp, _m, _l| if rd(fp, i.b) as u32 != 0 {
-            Flow::Jump(i.offset() as isize)
-        } else {
-            Flow::Next
-        }),
-        BrIfEqz => handler!(|i, fp, _m, _l| if rd(fp, i.b) as u32 == 0 {
-            Flow::Jump(i.offset() as isize)
-        } else {
-            Flow::Next
-        }),
+        BrIfNez => one::<{ Op::BrIfNez as u16 }>,
+        BrIfEqz => one::<{ Op::BrIfEqz as u16 }>,
         BrTable => handler!(|i, fp, _m, _l| {
             let n = i.imm as usize;
             let k = (rd(fp, i.b) as u32 as usize).min(n);
@@ -666,64 +915,64 @@ static HANDLERS: [Handler; Op::COUNT as usize] = {
             }
         )),
         GlobalGet => global_get,
-        GlobalSet => global_set,
+        GlobalSet => one::<{ Op::GlobalSet as u16 }>,
         GlobalGetV128 => slow,
         GlobalSetV128 => slow,
 
-        BrIfI32Eq => br_cmp!(u32, |a, b| a == b),
-        BrIfI32Ne => br_cmp!(u32, |a, b| a != b),
-        BrIfI32LtS => br_cmp!(u32, |a, b| (a as i32) < (b as i32)),
-        BrIfI32LtU => br_cmp!(u32, |a, b| a < b),
-        BrIfI32GtS => br_cmp!(u32, |a, b| (a as i32) > (b as i32)),
-        BrIfI32GtU => br_cmp!(u32, |a, b| a > b),
-        BrIfI32LeS => br_cmp!(u32, |a, b| (a as i32) <= (b as i32)),
-        BrIfI32LeU => br_cmp!(u32, |a, b| a <= b),
-        BrIfI32GeS => br_cmp!(u32, |a, b| (a as i32) >= (b as i32)),
-        BrIfI32GeU => br_cmp!(u32, |a, b| a >= b),
-        BrIfI32EqImm => br_cmp_imm!(u32, |a, b| a == b),
-        BrIfI32NeImm => br_cmp_imm!(u32, |a, b| a != b),
-        BrIfI32LtSImm => br_cmp_imm!(i32, |a, b| a < b),
-        BrIfI32LtUImm => br_cmp_imm!(u32, |a, b| a < b),
-        BrIfI32GtSImm => br_cmp_imm!(i32, |a, b| a > b),
-        BrIfI32GtUImm => br_cmp_imm!(u32, |a, b| a > b),
-        BrIfI32LeSImm => br_cmp_imm!(i32, |a, b| a <= b),
-        BrIfI32LeUImm => br_cmp_imm!(u32, |a, b| a <= b),
-        BrIfI32GeSImm => br_cmp_imm!(i32, |a, b| a >= b),
-        BrIfI32GeUImm => br_cmp_imm!(u32, |a, b| a >= b),
-        BrIfI64Eq => br_cmp!(u64, |a, b| a == b),
-        BrIfI64Ne => br_cmp!(u64, |a, b| a != b),
-        BrIfI64LtS => br_cmp!(i64, |a, b| a < b),
-        BrIfI64LtU => br_cmp!(u64, |a, b| a < b),
-        BrIfI64GtS => br_cmp!(i64, |a, b| a > b),
-        BrIfI64GtU => br_cmp!(u64, |a, b| a > b),
-        BrIfI64LeS => br_cmp!(i64, |a, b| a <= b),
-        BrIfI64LeU => br_cmp!(u64, |a, b| a <= b),
-        BrIfI64GeS => br_cmp!(i64, |a, b| a >= b),
-        BrIfI64GeU => br_cmp!(u64, |a, b| a >= b),
+        BrIfI32Eq => one::<{ Op::BrIfI32Eq as u16 }>,
+        BrIfI32Ne => one::<{ Op::BrIfI32Ne as u16 }>,
+        BrIfI32LtS => one::<{ Op::BrIfI32LtS as u16 }>,
+        BrIfI32LtU => one::<{ Op::BrIfI32LtU as u16 }>,
+        BrIfI32GtS => one::<{ Op::BrIfI32GtS as u16 }>,
+        BrIfI32GtU => one::<{ Op::BrIfI32GtU as u16 }>,
+        BrIfI32LeS => one::<{ Op::BrIfI32LeS as u16 }>,
+        BrIfI32LeU => one::<{ Op::BrIfI32LeU as u16 }>,
+        BrIfI32GeS => one::<{ Op::BrIfI32GeS as u16 }>,
+        BrIfI32GeU => one::<{ Op::BrIfI32GeU as u16 }>,
+        BrIfI32EqImm => one::<{ Op::BrIfI32EqImm as u16 }>,
+        BrIfI32NeImm => one::<{ Op::BrIfI32NeImm as u16 }>,
+        BrIfI32LtSImm => one::<{ Op::BrIfI32LtSImm as u16 }>,
+        BrIfI32LtUImm => one::<{ Op::BrIfI32LtUImm as u16 }>,
+        BrIfI32GtSImm => one::<{ Op::BrIfI32GtSImm as u16 }>,
+        BrIfI32GtUImm => one::<{ Op::BrIfI32GtUImm as u16 }>,
+        BrIfI32LeSImm => one::<{ Op::BrIfI32LeSImm as u16 }>,
+        BrIfI32LeUImm => one::<{ Op::BrIfI32LeUImm as u16 }>,
+        BrIfI32GeSImm => one::<{ Op::BrIfI32GeSImm as u16 }>,
+        BrIfI32GeUImm => one::<{ Op::BrIfI32GeUImm as u16 }>,
+        BrIfI64Eq => one::<{ Op::BrIfI64Eq as u16 }>,
+        BrIfI64Ne => one::<{ Op::BrIfI64Ne as u16 }>,
+        BrIfI64LtS => one::<{ Op::BrIfI64LtS as u16 }>,
+        BrIfI64LtU => one::<{ Op::BrIfI64LtU as u16 }>,
+        BrIfI64GtS => one::<{ Op::BrIfI64GtS as u16 }>,
+        BrIfI64GtU => one::<{ Op::BrIfI64GtU as u16 }>,
+        BrIfI64LeS => one::<{ Op::BrIfI64LeS as u16 }>,
+        BrIfI64LeU => one::<{ Op::BrIfI64LeU as u16 }>,
+        BrIfI64GeS => one::<{ Op::BrIfI64GeS as u16 }>,
+        BrIfI64GeU => one::<{ Op::BrIfI64GeU as u16 }>,
 
-        I32Load => load!(u32, |x| x as u64),
-        I64Load => load!(u64, |x| x),
-        F32Load => load!(u32, |x| x as u64),
-        F64Load => load!(u64, |x| x),
-        I32Load8S => load!(i8, |x| x as i32 as u32 as u64),
-        I32Load8U => load!(u8, |x| x as u64),
-        I32Load16S => load!(i16, |x| x as i32 as u32 as u64),
-        I32Load16U => load!(u16, |x| x as u64),
-        I64Load8S => load!(i8, |x| x as i64 as u64),
-        I64Load8U => load!(u8, |x| x as u64),
-        I64Load16S => load!(i16, |x| x as i64 as u64),
-        I64Load16U => load!(u16, |x| x as u64),
-        I64Load32S => load!(i32, |x| x as i64 as u64),
-        I64Load32U => load!(u32, |x| x as u64),
-        I32Store => store!(u32),
-        F32Store => store!(u32),
-        I64Store => store!(u64),
-        F64Store => store!(u64),
-        I32Store8 => store!(u8),
-        I64Store8 => store!(u8),
-        I32Store16 => store!(u16),
-        I64Store16 => store!(u16),
-        I64Store32 => store!(u32),
+        I32Load => one::<{ Op::I32Load as u16 }>,
+        I64Load => one::<{ Op::I64Load as u16 }>,
+        F32Load => one::<{ Op::F32Load as u16 }>,
+        F64Load => one::<{ Op::F64Load as u16 }>,
+        I32Load8S => one::<{ Op::I32Load8S as u16 }>,
+        I32Load8U => one::<{ Op::I32Load8U as u16 }>,
+        I32Load16S => one::<{ Op::I32Load16S as u16 }>,
+        I32Load16U => one::<{ Op::I32Load16U as u16 }>,
+        I64Load8S => one::<{ Op::I64Load8S as u16 }>,
+        I64Load8U => one::<{ Op::I64Load8U as u16 }>,
+        I64Load16S => one::<{ Op::I64Load16S as u16 }>,
+        I64Load16U => one::<{ Op::I64Load16U as u16 }>,
+        I64Load32S => one::<{ Op::I64Load32S as u16 }>,
+        I64Load32U => one::<{ Op::I64Load32U as u16 }>,
+        I32Store => one::<{ Op::I32Store as u16 }>,
+        F32Store => one::<{ Op::F32Store as u16 }>,
+        I64Store => one::<{ Op::I64Store as u16 }>,
+        F64Store => one::<{ Op::F64Store as u16 }>,
+        I32Store8 => one::<{ Op::I32Store8 as u16 }>,
+        I64Store8 => one::<{ Op::I64Store8 as u16 }>,
+        I32Store16 => one::<{ Op::I32Store16 as u16 }>,
+        I64Store16 => one::<{ Op::I64Store16 as u16 }>,
+        I64Store32 => one::<{ Op::I64Store32 as u16 }>,
         MemorySize => handler!(|i, fp, _m, len| put!(i, fp, len as u64 / crate::PAGE_SIZE)),
         RefIsNull => handler!(|i, fp, _m, _l| put!(i, fp, (rd(fp, i.b) == 0) as u64)),
         RefAsNonNull => handler!(|i, fp, _m, _l| {
@@ -791,107 +1040,107 @@ static HANDLERS: [Handler; Op::COUNT as usize] = {
         I64TruncSatF64S => un!(|x: u64| f64::from_bits(x) as i64 as u64),
         I64TruncSatF64U => un!(|x: u64| f64::from_bits(x) as u64),
 
-        I32Add => i32_bin!(reg, |a, b| a.wrapping_add(b)),
-        I32Sub => i32_bin!(reg, |a, b| a.wrapping_sub(b)),
-        I32Mul => i32_bin!(reg, |a, b| a.wrapping_mul(b)),
-        I32DivS => i32_bin!(reg, |a, b| ok!(num::i32_div_s(a as i32, b as i32))),
-        I32DivU => i32_bin!(reg, |a, b| ok!(num::i32_div_u(a, b))),
-        I32RemS => i32_bin!(reg, |a, b| ok!(num::i32_rem_s(a as i32, b as i32))),
-        I32RemU => i32_bin!(reg, |a, b| ok!(num::i32_rem_u(a, b))),
-        I32And => i32_bin!(reg, |a, b| a & b),
-        I32Or => i32_bin!(reg, |a, b| a | b),
-        I32Xor => i32_bin!(reg, |a, b| a ^ b),
-        I32Shl => i32_bin!(reg, |a, b| a.wrapping_shl(b)),
-        I32ShrS => i32_bin!(reg, |a, b| (a as i32).wrapping_shr(b)),
-        I32ShrU => i32_bin!(reg, |a, b| a.wrapping_shr(b)),
-        I32Rotl => i32_bin!(reg, |a, b| a.rotate_left(b)),
-        I32Rotr => i32_bin!(reg, |a, b| a.rotate_right(b)),
-        I32Eq => i32_bin!(reg, |a, b| a == b),
-        I32Ne => i32_bin!(reg, |a, b| a != b),
-        I32LtS => i32_bin!(reg, |a, b| (a as i32) < (b as i32)),
-        I32LtU => i32_bin!(reg, |a, b| a < b),
-        I32GtS => i32_bin!(reg, |a, b| (a as i32) > (b as i32)),
-        I32GtU => i32_bin!(reg, |a, b| a > b),
-        I32LeS => i32_bin!(reg, |a, b| (a as i32) <= (b as i32)),
-        I32LeU => i32_bin!(reg, |a, b| a <= b),
-        I32GeS => i32_bin!(reg, |a, b| (a as i32) >= (b as i32)),
-        I32GeU => i32_bin!(reg, |a, b| a >= b),
-        I32AddImm => i32_bin!(imm, |a, b| a.wrapping_add(b)),
-        I32SubImm => i32_bin!(imm, |a, b| a.wrapping_sub(b)),
-        I32MulImm => i32_bin!(imm, |a, b| a.wrapping_mul(b)),
-        I32DivSImm => i32_bin!(imm, |a, b| ok!(num::i32_div_s(a as i32, b as i32))),
-        I32DivUImm => i32_bin!(imm, |a, b| ok!(num::i32_div_u(a, b))),
-        I32RemSImm => i32_bin!(imm, |a, b| ok!(num::i32_rem_s(a as i32, b as i32))),
-        I32RemUImm => i32_bin!(imm, |a, b| ok!(num::i32_rem_u(a, b))),
-        I32AndImm => i32_bin!(imm, |a, b| a & b),
-        I32OrImm => i32_bin!(imm, |a, b| a | b),
-        I32XorImm => i32_bin!(imm, |a, b| a ^ b),
-        I32ShlImm => i32_bin!(imm, |a, b| a.wrapping_shl(b)),
-        I32ShrSImm => i32_bin!(imm, |a, b| (a as i32).wrapping_shr(b)),
-        I32ShrUImm => i32_bin!(imm, |a, b| a.wrapping_shr(b)),
-        I32RotlImm => i32_bin!(imm, |a, b| a.rotate_left(b)),
-        I32RotrImm => i32_bin!(imm, |a, b| a.rotate_right(b)),
-        I32EqImm => i32_bin!(imm, |a, b| a == b),
-        I32NeImm => i32_bin!(imm, |a, b| a != b),
-        I32LtSImm => i32_bin!(imm, |a, b| (a as i32) < (b as i32)),
-        I32LtUImm => i32_bin!(imm, |a, b| a < b),
-        I32GtSImm => i32_bin!(imm, |a, b| (a as i32) > (b as i32)),
-        I32GtUImm => i32_bin!(imm, |a, b| a > b),
-        I32LeSImm => i32_bin!(imm, |a, b| (a as i32) <= (b as i32)),
-        I32LeUImm => i32_bin!(imm, |a, b| a <= b),
-        I32GeSImm => i32_bin!(imm, |a, b| (a as i32) >= (b as i32)),
-        I32GeUImm => i32_bin!(imm, |a, b| a >= b),
+        I32Add => one::<{ Op::I32Add as u16 }>,
+        I32Sub => one::<{ Op::I32Sub as u16 }>,
+        I32Mul => one::<{ Op::I32Mul as u16 }>,
+        I32DivS => i32_try!(reg, |a, b| num::i32_div_s(a as i32, b as i32)),
+        I32DivU => i32_try!(reg, |a, b| num::i32_div_u(a, b)),
+        I32RemS => i32_try!(reg, |a, b| num::i32_rem_s(a as i32, b as i32)),
+        I32RemU => i32_try!(reg, |a, b| num::i32_rem_u(a, b)),
+        I32And => one::<{ Op::I32And as u16 }>,
+        I32Or => one::<{ Op::I32Or as u16 }>,
+        I32Xor => one::<{ Op::I32Xor as u16 }>,
+        I32Shl => one::<{ Op::I32Shl as u16 }>,
+        I32ShrS => one::<{ Op::I32ShrS as u16 }>,
+        I32ShrU => one::<{ Op::I32ShrU as u16 }>,
+        I32Rotl => one::<{ Op::I32Rotl as u16 }>,
+        I32Rotr => one::<{ Op::I32Rotr as u16 }>,
+        I32Eq => one::<{ Op::I32Eq as u16 }>,
+        I32Ne => one::<{ Op::I32Ne as u16 }>,
+        I32LtS => one::<{ Op::I32LtS as u16 }>,
+        I32LtU => one::<{ Op::I32LtU as u16 }>,
+        I32GtS => one::<{ Op::I32GtS as u16 }>,
+        I32GtU => one::<{ Op::I32GtU as u16 }>,
+        I32LeS => one::<{ Op::I32LeS as u16 }>,
+        I32LeU => one::<{ Op::I32LeU as u16 }>,
+        I32GeS => one::<{ Op::I32GeS as u16 }>,
+        I32GeU => one::<{ Op::I32GeU as u16 }>,
+        I32AddImm => one::<{ Op::I32AddImm as u16 }>,
+        I32SubImm => one::<{ Op::I32SubImm as u16 }>,
+        I32MulImm => one::<{ Op::I32MulImm as u16 }>,
+        I32DivSImm => i32_try!(imm, |a, b| num::i32_div_s(a as i32, b as i32)),
+        I32DivUImm => i32_try!(imm, |a, b| num::i32_div_u(a, b)),
+        I32RemSImm => i32_try!(imm, |a, b| num::i32_rem_s(a as i32, b as i32)),
+        I32RemUImm => i32_try!(imm, |a, b| num::i32_rem_u(a, b)),
+        I32AndImm => one::<{ Op::I32AndImm as u16 }>,
+        I32OrImm => one::<{ Op::I32OrImm as u16 }>,
+        I32XorImm => one::<{ Op::I32XorImm as u16 }>,
+        I32ShlImm => one::<{ Op::I32ShlImm as u16 }>,
+        I32ShrSImm => one::<{ Op::I32ShrSImm as u16 }>,
+        I32ShrUImm => one::<{ Op::I32ShrUImm as u16 }>,
+        I32RotlImm => one::<{ Op::I32RotlImm as u16 }>,
+        I32RotrImm => one::<{ Op::I32RotrImm as u16 }>,
+        I32EqImm => one::<{ Op::I32EqImm as u16 }>,
+        I32NeImm => one::<{ Op::I32NeImm as u16 }>,
+        I32LtSImm => one::<{ Op::I32LtSImm as u16 }>,
+        I32LtUImm => one::<{ Op::I32LtUImm as u16 }>,
+        I32GtSImm => one::<{ Op::I32GtSImm as u16 }>,
+        I32GtUImm => one::<{ Op::I32GtUImm as u16 }>,
+        I32LeSImm => one::<{ Op::I32LeSImm as u16 }>,
+        I32LeUImm => one::<{ Op::I32LeUImm as u16 }>,
+        I32GeSImm => one::<{ Op::I32GeSImm as u16 }>,
+        I32GeUImm => one::<{ Op::I32GeUImm as u16 }>,
 
-        I64Add => i64_bin!(reg, |a, b| a.wrapping_add(b)),
-        I64Sub => i64_bin!(reg, |a, b| a.wrapping_sub(b)),
-        I64Mul => i64_bin!(reg, |a, b| a.wrapping_mul(b)),
-        I64DivS => i64_bin!(reg, |a, b| ok!(num::i64_div_s(a as i64, b as i64))),
-        I64DivU => i64_bin!(reg, |a, b| ok!(num::i64_div_u(a, b))),
-        I64RemS => i64_bin!(reg, |a, b| ok!(num::i64_rem_s(a as i64, b as i64))),
-        I64RemU => i64_bin!(reg, |a, b| ok!(num::i64_rem_u(a, b))),
-        I64And => i64_bin!(reg, |a, b| a & b),
-        I64Or => i64_bin!(reg, |a, b| a | b),
-        I64Xor => i64_bin!(reg, |a, b| a ^ b),
-        I64Shl => i64_bin!(reg, |a, b| a.wrapping_shl(b as u32)),
-        I64ShrS => i64_bin!(reg, |a, b| (a as i64).wrapping_shr(b as u32)),
-        I64ShrU => i64_bin!(reg, |a, b| a.wrapping_shr(b as u32)),
-        I64Rotl => i64_bin!(reg, |a, b| a.rotate_left((b % 64) as u32)),
-        I64Rotr => i64_bin!(reg, |a, b| a.rotate_right((b % 64) as u32)),
-        I64Eq => i64_bin!(reg, |a, b| a == b),
-        I64Ne => i64_bin!(reg, |a, b| a != b),
-        I64LtS => i64_bin!(reg, |a, b| (a as i64) < (b as i64)),
-        I64LtU => i64_bin!(reg, |a, b| a < b),
-        I64GtS => i64_bin!(reg, |a, b| (a as i64) > (b as i64)),
-        I64GtU => i64_bin!(reg, |a, b| a > b),
-        I64LeS => i64_bin!(reg, |a, b| (a as i64) <= (b as i64)),
-        I64LeU => i64_bin!(reg, |a, b| a <= b),
-        I64GeS => i64_bin!(reg, |a, b| (a as i64) >= (b as i64)),
-        I64GeU => i64_bin!(reg, |a, b| a >= b),
-        I64AddImm => i64_bin!(imm, |a, b| a.wrapping_add(b)),
-        I64SubImm => i64_bin!(imm, |a, b| a.wrapping_sub(b)),
-        I64MulImm => i64_bin!(imm, |a, b| a.wrapping_mul(b)),
-        I64DivSImm => i64_bin!(imm, |a, b| ok!(num::i64_div_s(a as i64, b as i64))),
-        I64DivUImm => i64_bin!(imm, |a, b| ok!(num::i64_div_u(a, b))),
-        I64RemSImm => i64_bin!(imm, |a, b| ok!(num::i64_rem_s(a as i64, b as i64))),
-        I64RemUImm => i64_bin!(imm, |a, b| ok!(num::i64_rem_u(a, b))),
-        I64AndImm => i64_bin!(imm, |a, b| a & b),
-        I64OrImm => i64_bin!(imm, |a, b| a | b),
-        I64XorImm => i64_bin!(imm, |a, b| a ^ b),
-        I64ShlImm => i64_bin!(imm, |a, b| a.wrapping_shl(b as u32)),
-        I64ShrSImm => i64_bin!(imm, |a, b| (a as i64).wrapping_shr(b as u32)),
-        I64ShrUImm => i64_bin!(imm, |a, b| a.wrapping_shr(b as u32)),
-        I64RotlImm => i64_bin!(imm, |a, b| a.rotate_left((b % 64) as u32)),
-        I64RotrImm => i64_bin!(imm, |a, b| a.rotate_right((b % 64) as u32)),
-        I64EqImm => i64_bin!(imm, |a, b| a == b),
-        I64NeImm => i64_bin!(imm, |a, b| a != b),
-        I64LtSImm => i64_bin!(imm, |a, b| (a as i64) < (b as i64)),
-        I64LtUImm => i64_bin!(imm, |a, b| a < b),
-        I64GtSImm => i64_bin!(imm, |a, b| (a as i64) > (b as i64)),
-        I64GtUImm => i64_bin!(imm, |a, b| a > b),
-        I64LeSImm => i64_bin!(imm, |a, b| (a as i64) <= (b as i64)),
-        I64LeUImm => i64_bin!(imm, |a, b| a <= b),
-        I64GeSImm => i64_bin!(imm, |a, b| (a as i64) >= (b as i64)),
-        I64GeUImm => i64_bin!(imm, |a, b| a >= b),
+        I64Add => one::<{ Op::I64Add as u16 }>,
+        I64Sub => one::<{ Op::I64Sub as u16 }>,
+        I64Mul => one::<{ Op::I64Mul as u16 }>,
+        I64DivS => i64_try!(reg, |a, b| num::i64_div_s(a as i64, b as i64)),
+        I64DivU => i64_try!(reg, |a, b| num::i64_div_u(a, b)),
+        I64RemS => i64_try!(reg, |a, b| num::i64_rem_s(a as i64, b as i64)),
+        I64RemU => i64_try!(reg, |a, b| num::i64_rem_u(a, b)),
+        I64And => one::<{ Op::I64And as u16 }>,
+        I64Or => one::<{ Op::I64Or as u16 }>,
+        I64Xor => one::<{ Op::I64Xor as u16 }>,
+        I64Shl => one::<{ Op::I64Shl as u16 }>,
+        I64ShrS => one::<{ Op::I64ShrS as u16 }>,
+        I64ShrU => one::<{ Op::I64ShrU as u16 }>,
+        I64Rotl => one::<{ Op::I64Rotl as u16 }>,
+        I64Rotr => one::<{ Op::I64Rotr as u16 }>,
+        I64Eq => one::<{ Op::I64Eq as u16 }>,
+        I64Ne => one::<{ Op::I64Ne as u16 }>,
+        I64LtS => one::<{ Op::I64LtS as u16 }>,
+        I64LtU => one::<{ Op::I64LtU as u16 }>,
+        I64GtS => one::<{ Op::I64GtS as u16 }>,
+        I64GtU => one::<{ Op::I64GtU as u16 }>,
+        I64LeS => one::<{ Op::I64LeS as u16 }>,
+        I64LeU => one::<{ Op::I64LeU as u16 }>,
+        I64GeS => one::<{ Op::I64GeS as u16 }>,
+        I64GeU => one::<{ Op::I64GeU as u16 }>,
+        I64AddImm => one::<{ Op::I64AddImm as u16 }>,
+        I64SubImm => one::<{ Op::I64SubImm as u16 }>,
+        I64MulImm => one::<{ Op::I64MulImm as u16 }>,
+        I64DivSImm => i64_try!(imm, |a, b| num::i64_div_s(a as i64, b as i64)),
+        I64DivUImm => i64_try!(imm, |a, b| num::i64_div_u(a, b)),
+        I64RemSImm => i64_try!(imm, |a, b| num::i64_rem_s(a as i64, b as i64)),
+        I64RemUImm => i64_try!(imm, |a, b| num::i64_rem_u(a, b)),
+        I64AndImm => one::<{ Op::I64AndImm as u16 }>,
+        I64OrImm => one::<{ Op::I64OrImm as u16 }>,
+        I64XorImm => one::<{ Op::I64XorImm as u16 }>,
+        I64ShlImm => one::<{ Op::I64ShlImm as u16 }>,
+        I64ShrSImm => one::<{ Op::I64ShrSImm as u16 }>,
+        I64ShrUImm => one::<{ Op::I64ShrUImm as u16 }>,
+        I64RotlImm => one::<{ Op::I64RotlImm as u16 }>,
+        I64RotrImm => one::<{ Op::I64RotrImm as u16 }>,
+        I64EqImm => one::<{ Op::I64EqImm as u16 }>,
+        I64NeImm => one::<{ Op::I64NeImm as u16 }>,
+        I64LtSImm => one::<{ Op::I64LtSImm as u16 }>,
+        I64LtUImm => one::<{ Op::I64LtUImm as u16 }>,
+        I64GtSImm => one::<{ Op::I64GtSImm as u16 }>,
+        I64GtUImm => one::<{ Op::I64GtUImm as u16 }>,
+        I64LeSImm => one::<{ Op::I64LeSImm as u16 }>,
+        I64LeUImm => one::<{ Op::I64LeUImm as u16 }>,
+        I64GeSImm => one::<{ Op::I64GeSImm as u16 }>,
+        I64GeUImm => one::<{ Op::I64GeUImm as u16 }>,
 
         F32Add => f32_bin!(|a, b| a + b),
         F32Sub => f32_bin!(|a, b| a - b),
@@ -920,5 +1169,4 @@ static HANDLERS: [Handler; Op::COUNT as usize] = {
         F64Le => f64_bin!(|a, b| a <= b),
         F64Ge => f64_bin!(|a, b| a >= b),
     }
-    t
-};
+}

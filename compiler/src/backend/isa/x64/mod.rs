@@ -138,6 +138,8 @@ impl Backend for X64 {
             // Tail calls through an import or a table need a frame the
             // interpreter can replace; they stay IR.
             Op::ReturnCallImport | Op::ReturnCallIndirect => false,
+            // The interpreter's superinstructions are made after native code.
+            _ if op.pair().is_some() => false,
             _ => true,
         }
     }
