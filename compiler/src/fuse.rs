@@ -10,6 +10,7 @@
 //! This runs on the IR the artifact keeps whole, after native code was
 //! generated from it: the native backends never see a superinstruction.
 
+use crate::fold::commutative;
 use zwasm_abi::ir::{Fmt, Instr, Op};
 
 /// The superinstruction for `x` followed by `y`, if there is one.
@@ -28,28 +29,6 @@ fn superinstruction(x: Op, y: Op) -> Option<Op> {
         .binary_search_by_key(&(x as u16, y as u16), |&(x, y, _)| (x as u16, y as u16))
         .ok()
         .map(|k| table[k].2)
-}
-
-/// Whether `op` gives the same result with `b` and `c` swapped.
-fn commutative(op: Op) -> bool {
-    use Op::*;
-    matches!(
-        op,
-        I32Add
-            | I32Mul
-            | I32And
-            | I32Or
-            | I32Xor
-            | I32Eq
-            | I32Ne
-            | I64Add
-            | I64Mul
-            | I64And
-            | I64Or
-            | I64Xor
-            | I64Eq
-            | I64Ne
-    )
 }
 
 /// Turns the pairs of one function's body into superinstructions.
